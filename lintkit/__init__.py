@@ -1,0 +1,3 @@
+"""lintkit: a static linter for Serverless Framework services on AWS Lambda with Prisma."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,52 @@
+"""What rules yield (Finding) and what the engine reports (Diagnostic)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .nodes import Node, Span
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+
+
+@dataclass(slots=True)
+class Finding:
+    """A rule's report: where, what, and optionally for which function.
+
+    `code` is filled in by the engine from the rule module, except for findings produced by the
+    loaders (PARSE*), which name their code themselves. `severity` overrides the rule's default
+    when the catalogue lowers it for a case (e.g. VPC001 is info when the host is unknown).
+    `related` points at other places that explain the finding (the handler behind a YAML line).
+    """
+
+    span: Span
+    message: str
+    function: str | None = None
+    severity: str | None = None
+    code: str | None = None
+    related: list[Span] = field(default_factory=list)
+
+    @classmethod
+    def at(cls, where: Node | Span, message: str, **kwargs) -> "Finding":
+        span = where if isinstance(where, Span) else where.span
+        return cls(span, message, **kwargs)
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    code: str
+    name: str
+    severity: str
+    message: str
+    path: Path
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    function: str | None = None
+    related: list[Span] = field(default_factory=list)
+
+    @property
+    def sort_key(self):
+        return (str(self.path), self.line, self.column, self.code)

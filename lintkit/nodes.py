@@ -1,0 +1,256 @@
+"""Located document nodes: every value of a loaded YAML/JSON file knows where it came from.
+
+Positions are 1-based lines and columns counted in characters; `end_column` is exclusive (the column
+just after the last character), as in SARIF regions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Union
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    path: Path
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, path: Path, line: int = 1, column: int = 1) -> "Span":
+        return cls(path, line, column, line, column + 1)
+
+
+class Node:
+    """Base of every located value."""
+
+    __slots__ = ("span",)
+
+    def __init__(self, span: Span):
+        self.span = span
+
+
+class Scalar(Node):
+    """A plain value: str, int, float, bool or None.
+
+    `style` is the YAML scalar style (None for plain, "|", ">", "'", '"'), which tells where the text of
+    a block scalar starts. `tag` is the resolved YAML tag, e.g. "tag:yaml.org,2002:str".
+    """
+
+    __slots__ = ("value", "tag", "style")
+
+    def __init__(self, value, span: Span, tag: str | None = None, style: str | None = None):
+        super().__init__(span)
+        self.value = value
+        self.tag = tag
+        self.style = style
+
+    def __repr__(self) -> str:
+        return f"Scalar({self.value!r})"
+
+
+class Mapping(Node):
+    """An ordered mapping whose keys are located scalars. Keys compare by their string value."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, pairs: list[tuple[Scalar, Node]], span: Span):
+        super().__init__(span)
+        self.pairs = pairs
+
+    def get(self, key: str, default: Node | None = None) -> Node | None:
+        for k, v in reversed(self.pairs):  # last duplicate wins, as in YAML loaders
+            if k.value == key or str(k.value) == key:
+                return v
+        return default
+
+    def key_node(self, key: str) -> Scalar | None:
+        for k, _ in reversed(self.pairs):
+            if k.value == key or str(k.value) == key:
+                return k
+        return None
+
+    def keys(self) -> list[str]:
+        return [str(k.value) for k, _ in self.pairs]
+
+    def items(self) -> Iterator[tuple[str, Node]]:
+        for k, v in self.pairs:
+            yield str(k.value), v
+
+    def __contains__(self, key: str) -> bool:
+        return self.key_node(key) is not None
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def __repr__(self) -> str:
+        return f"Mapping({self.keys()!r})"
+
+
+class Sequence(Node):
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[Node], span: Span):
+        super().__init__(span)
+        self.items = items
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __repr__(self) -> str:
+        return f"Sequence(len={len(self.items)})"
+
+
+class Intrinsic(Node):
+    """A CloudFormation function: `!Ref X` or `{Ref: X}` -> Intrinsic("Ref", Scalar("X")).
+
+    `function` is the long-form name: "Ref", "Condition" or "Fn::GetAtt", "Fn::Sub", ...
+    The loader builds these from short tags; long-form mappings stay Mappings (see `intrinsic_name`).
+    """
+
+    __slots__ = ("function", "value")
+
+    def __init__(self, function: str, value: Node, span: Span):
+        super().__init__(span)
+        self.function = function
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"Intrinsic({self.function})"
+
+
+class Unknown(Node):
+    """A value that exists only at deploy time (`${ssm:...}`, `${env:X}` without default, ...).
+
+    `text` is the string as far as it could be resolved, with each unresolvable variable left as its
+    original `${...}` text, e.g. "postgres://app:${ssm:/db/pw}@db.example.com/app".
+    `sources` names the variable sources that made it unknown, e.g. {"ssm"}.
+    """
+
+    __slots__ = ("text", "sources")
+
+    def __init__(self, text: str, sources: frozenset[str], span: Span):
+        super().__init__(span)
+        self.text = text
+        self.sources = sources
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.text!r})"
+
+
+AnyNode = Union[Scalar, Mapping, Sequence, Intrinsic, Unknown]
+
+INTRINSIC_KEYS = frozenset(
+    {"Ref", "Condition"}
+    | {
+        f"Fn::{name}"
+        for name in (
+            "GetAtt Sub Join If Equals Not And Or Select Split Base64 GetAZs ImportValue "
+            "FindInMap Cidr Length ToJsonString Transform"
+        ).split()
+    }
+)
+
+
+def intrinsic_name(node: Node | None) -> str | None:
+    """The CloudFormation function a node is, in short (`!Ref`) or long (`{Ref: x}`) form."""
+    if isinstance(node, Intrinsic):
+        return node.function
+    if isinstance(node, Mapping) and len(node.pairs) == 1:
+        key = str(node.pairs[0][0].value)
+        if key in INTRINSIC_KEYS:
+            return key
+    return None
+
+
+def is_dynamic(node: Node | None) -> bool:
+    """True for values decided at deploy time: unknown variables, CloudFormation functions, and
+    `{{resolve:...}}` dynamic references. Rules never guess these."""
+    if isinstance(node, Unknown) or intrinsic_name(node) is not None:
+        return True
+    return isinstance(node, Scalar) and isinstance(node.value, str) and "{{resolve:" in node.value
+
+
+def text(node: Node | None) -> str | None:
+    """The string value of a scalar (numbers and booleans as YAML would print them), else None."""
+    if isinstance(node, Scalar) and node.value is not None:
+        if isinstance(node.value, bool):
+            return "true" if node.value else "false"
+        return str(node.value)
+    return None
+
+
+def string_like(node: Node | None) -> str | None:
+    """Like `text`, but also gives the partially resolved text of an Unknown."""
+    if isinstance(node, Unknown):
+        return node.text
+    return text(node)
+
+
+def path_get(node: Node | None, *keys: str | int) -> Node | None:
+    """Walk mappings by key and sequences by index: path_get(doc, "provider", "vpc")."""
+    for key in keys:
+        if isinstance(node, Mapping) and isinstance(key, str):
+            node = node.get(key)
+        elif isinstance(node, Sequence) and isinstance(key, int) and -len(node) <= key < len(node):
+            node = node.items[key]
+        else:
+            return None
+    return node
+
+
+class _UnknownValue:
+    """Stands for an Unknown in plain Python data (see `to_plain`)."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _UnknownValue()
+
+
+def to_plain(node: Node | None):
+    """Plain Python data (dict/list/scalars) for a node; Unknown becomes UNKNOWN, an Intrinsic the
+    long-form `{function: value}` mapping."""
+    if node is None:
+        return None
+    if isinstance(node, Scalar):
+        return node.value
+    if isinstance(node, Mapping):
+        return {str(k.value): to_plain(v) for k, v in node.pairs}
+    if isinstance(node, Sequence):
+        return [to_plain(item) for item in node.items]
+    if isinstance(node, Intrinsic):
+        return {node.function: to_plain(node.value)}
+    return UNKNOWN
+
+
+def walk(node: Node | None, path: tuple = ()) -> Iterator[tuple[tuple, Node]]:
+    """Every node under `node` (itself included) with its key path, depth first, without recursion
+    limits (documents can be deeply nested)."""
+    if node is None:
+        return
+    stack: list[tuple[tuple, Node]] = [(path, node)]
+    while stack:
+        here, current = stack.pop()
+        yield here, current
+        if isinstance(current, Mapping):
+            for k, v in reversed(current.pairs):
+                stack.append((here + (str(k.value),), v))
+        elif isinstance(current, Sequence):
+            for i in range(len(current.items) - 1, -1, -1):
+                stack.append((here + (i,), current.items[i]))
+        elif isinstance(current, Intrinsic):
+            stack.append((here + (current.function,), current.value))
