@@ -1,0 +1,198 @@
+"""`.env` files: located KEY=value entries, parsed the way the `dotenv` npm package reads them.
+
+Supported: `export KEY=...`, `KEY: value`, comments and blank lines, single/double/backtick quotes
+(quoted values may span lines; `\\n`, `\\r`, `\\t`, `\\"` and `\\\\` are expanded inside double quotes),
+inline `# comment` after unquoted values (only after whitespace, so `pa#ss` stays one value), CRLF line
+endings and a BOM. The parser never raises: lines it cannot read are skipped and listed in `skipped`.
+
+`LineIndex` turns character offsets into `Span`s; the other small parsers (prisma_schema,
+packagejson) use it too.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .nodes import Span
+
+BOM = "\ufeff"
+TEMPLATE_SUFFIXES = frozenset({"example", "examples", "sample", "samples", "template", "tmpl", "tpl", "dist"})
+
+_KEY_LINE = re.compile(r"[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.\-]*)[ \t]*(=|:(?=[ \t]))[ \t]*")
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+class LineIndex:
+    """Maps character offsets of a text to 1-based (line, column) and to `Span`s.
+
+    Lines end at `\\n`; a `\\r` before it belongs to the line it ends, so CRLF text gets the same
+    columns as LF text.
+    """
+
+    def __init__(self, text: str, path: Path | None = None):
+        self.text = text
+        self.path = path
+        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+    def span(self, start: int, end: int, path: Path | None = None) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(max(start, end))
+        return Span(path if path is not None else self.path, line, column, end_line, end_column)
+
+
+@dataclass(slots=True)
+class EnvEntry:
+    key: str
+    value: str
+    key_span: Span
+    value_span: Span
+    quoted: str | None = None  # the quote character, or None for an unquoted value
+    exported: bool = False
+
+
+@dataclass(slots=True)
+class EnvFile:
+    path: Path
+    entries: list[EnvEntry] = field(default_factory=list)
+    error: str | None = None
+    skipped: list[int] = field(default_factory=list)  # line numbers that are not KEY=value
+
+    def get(self, key: str) -> EnvEntry | None:
+        """The entry that wins for a key: the last definition in the file, as dotenv reads it."""
+        for entry in reversed(self.entries):
+            if entry.key == key:
+                return entry
+        return None
+
+    def as_dict(self) -> dict[str, str]:
+        return {entry.key: entry.value for entry in self.entries}
+
+    @property
+    def is_template(self) -> bool:
+        return is_template_env(self.path)
+
+
+def parse_dotenv(path: Path, text: str | None = None) -> EnvFile:
+    """Parse a `.env` file (read from `path` when `text` is None)."""
+    path = Path(path)
+    if text is None:
+        text, error = read_text(path)
+        if error:
+            return EnvFile(path, error=error)
+    if text.startswith(BOM):
+        text = text[1:]
+    env = EnvFile(path)
+    index = LineIndex(text, path)
+    pos = 0
+    while pos < len(text):
+        pos = _parse_line(text, pos, index, env)
+    return env
+
+
+def read_text(path: Path) -> tuple[str, str | None]:
+    """(text, None), or ("", reason) for a file that is unreadable, binary or not UTF-8."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return "", f"cannot read {path.name}: {exc.strerror or exc}"
+    if b"\x00" in data:
+        return "", f"{path.name} is a binary file"
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return "", f"{path.name} is not UTF-8 text"
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _parse_line(text: str, pos: int, index: LineIndex, env: EnvFile) -> int:
+    """Read the entry that starts at `pos`; return where the next line starts."""
+    end = _line_end(text, pos)
+    line = text[pos:end].rstrip("\r")
+    stripped = line.strip()
+    if not stripped or stripped.startswith("#"):
+        return end + 1
+    match = _KEY_LINE.match(text, pos, pos + len(line))
+    if not match:
+        env.skipped.append(index.position(pos)[0])
+        return end + 1
+    key_span = index.span(match.start(1), match.end(1))
+    exported = bool(re.match(r"[ \t]*export[ \t]", line))
+    value_start = match.end()
+    quote = text[value_start] if value_start < pos + len(line) else ""
+    if quote in ("'", '"', "`"):
+        close = _closing_quote(text, value_start + 1, quote)
+        if close is not None:
+            raw = text[value_start + 1:close]
+            value = _unescape(raw) if quote == '"' else raw
+            env.entries.append(EnvEntry(match.group(1), value.replace("\r\n", "\n"), key_span,
+                                        index.span(value_start + 1, close), quote, exported))
+            return _line_end(text, close) + 1
+        value_start += 1  # unterminated quote: read the rest of the line as a plain value
+    value_end = _unquoted_end(text, value_start, pos + len(line))
+    env.entries.append(EnvEntry(match.group(1), text[value_start:value_end], key_span,
+                                index.span(value_start, value_end), None, exported))
+    return end + 1
+
+
+def _closing_quote(text: str, start: int, quote: str) -> int | None:
+    i = start
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and quote != "'":
+            i += 2
+            continue
+        if ch == quote:
+            return i
+        i += 1
+    return None
+
+
+def _unquoted_end(text: str, start: int, end: int) -> int:
+    comment = re.search(r"[ \t]#", text[start:end])
+    if comment:
+        end = start + comment.start()
+    elif text.startswith("#", start):
+        end = start
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    return end
+
+
+def _unescape(raw: str) -> str:
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), raw, flags=re.S)
+
+
+def find_env_files(service_root: Path) -> list[Path]:
+    """`.env` and `.env.*` files directly in the service folder, `.env` first, then by name.
+    Templates (`.env.example`, ...) are included; tell them apart with `is_template_env`."""
+    try:
+        children = list(Path(service_root).iterdir())
+    except OSError:
+        return []
+    found = []
+    for child in children:
+        if child.name == ".env" or child.name.startswith(".env."):
+            try:
+                if child.is_file():
+                    found.append(child)
+            except OSError:
+                continue
+    return sorted(found, key=lambda p: (p.name != ".env", p.name))
+
+
+def is_template_env(path: Path) -> bool:
+    """True for `.env.example`, `.env.sample`, `.env.template`, `.env.dist` (also combined, e.g.
+    `.env.local.example`): files meant to be committed with placeholder values."""
+    parts = Path(path).name.lower().split(".")
+    return any(part in TEMPLATE_SUFFIXES for part in parts[2:])

@@ -1,0 +1,94 @@
+"""Facts about a service that several rules share: runtimes, database use, timeouts."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+from .nodes import Node, Scalar, text
+
+NODE_RUNTIME = re.compile(r"^nodejs(\d+)(?:\.(\d+))?(?:\.x)?$")
+
+
+@lru_cache(maxsize=1)
+def runtime_table() -> dict:
+    return json.loads(resources.files("lintkit.data").joinpath("runtimes.json").read_text())
+
+
+def runtime_deprecation(runtime: str) -> tuple[str, date | None] | None:
+    """('retired', None) for runtimes long gone, ('dated', day) for a known deprecation date, None for
+    runtimes without one (current, or not Node.js)."""
+    value = runtime_table()["nodejs"].get(runtime)
+    if value == "retired":
+        return "retired", None
+    if value:
+        return "dated", date.fromisoformat(value)
+    return None
+
+
+def newest_runtimes(as_of: date, count: int = 2) -> list[str]:
+    """The newest Node.js runtimes that are not deprecated as of the date, newest first."""
+    current = []
+    for name, value in runtime_table()["nodejs"].items():
+        if value is None or (value != "retired" and date.fromisoformat(value) > as_of):
+            current.append(name)
+    current.sort(key=lambda n: node_version(n) or (0, 0), reverse=True)
+    return current[:count]
+
+
+def node_version(runtime: str | None) -> tuple[int, int] | None:
+    """(major, minor) of a `nodejsNN.x` runtime; minor is 0 for `.x`."""
+    match = NODE_RUNTIME.match(runtime or "")
+    if not match:
+        return None
+    return int(match.group(1)), int(match.group(2) or 0)
+
+
+def number(node: Node | None) -> float | None:
+    """A numeric scalar (YAML int/float or a numeric string), else None."""
+    if not isinstance(node, Scalar) or isinstance(node.value, bool):
+        return None
+    if isinstance(node.value, (int, float)):
+        return node.value
+    try:
+        return float(text(node) or "")
+    except ValueError:
+        return None
+
+
+DB_CLIENT_MODULES = ("@prisma/client", "pg", "mysql2", "@prisma/adapter-")
+RDS_RESOURCE_TYPES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::RDS::DBProxy")
+
+
+def database_env_var(service) -> str:
+    """The variable schema.prisma's `url = env("...")` reads, DATABASE_URL by default."""
+    schema = service.prisma_schema
+    name = getattr(schema, "url_env_var", None) if schema is not None else None
+    return name or "DATABASE_URL"
+
+
+def database_use(service, function) -> str | None:
+    """Why a function counts as a DB function (for messages), or None when it does not."""
+    graph = service.graph(function)
+    if graph is not None:
+        if graph.imports_prisma_client():
+            return "its handler imports the Prisma client"
+        for module in DB_CLIENT_MODULES[1:]:
+            if graph.imports_module(module):
+                return f"its handler imports `{module.rstrip('-')}`"
+    env_var = database_env_var(service)
+    if env_var in function.environment:
+        return f"its environment sets `{env_var}`"
+    return None
+
+
+def database_url_node(service, function):
+    """The effective database URL value of a function (a Node), or None."""
+    entry = function.environment.get(database_env_var(service))
+    return entry[1] if entry else None
+
+
+def stack_declares_rds(service) -> bool:
+    return bool(service.resources_of_type(*RDS_RESOURCE_TYPES))

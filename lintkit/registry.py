@@ -1,0 +1,52 @@
+"""Finds the rule modules in `lintkit.rules` and checks that each declares what the engine needs."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from functools import lru_cache
+from types import ModuleType
+
+from .diagnostics import SEVERITIES
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    summary: str
+    doc: str
+    module: ModuleType
+
+    def check(self, service, context):
+        return self.module.check(service, context)
+
+
+def _rule_from(module: ModuleType) -> Rule:
+    code, name, severity = module.CODE, module.NAME, module.SEVERITY
+    if severity not in SEVERITIES:
+        raise ValueError(f"{module.__name__}: SEVERITY must be one of {SEVERITIES}")
+    return Rule(code, name, severity, module.SUMMARY, (module.__doc__ or "").strip(), module)
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> tuple[Rule, ...]:
+    from lintkit import rules as package
+
+    found = []
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        if hasattr(module, "CODE"):
+            found.append(_rule_from(module))
+    return tuple(sorted(found, key=lambda rule: rule.code))
+
+
+def find_rule(code_or_name: str) -> Rule | None:
+    wanted = code_or_name.strip()
+    for rule in all_rules():
+        if rule.code.lower() == wanted.lower() or rule.name == wanted.lower():
+            return rule
+    return None

@@ -1,0 +1,91 @@
+"""Output formats. `render` imports only the chosen reporter, so Rich loads only for `text`."""
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable, TextIO
+
+from .. import __version__
+from ..diagnostics import Diagnostic
+from ..redact import redact
+
+FORMATS = ("text", "concise", "json", "sarif", "github")
+PROJECT_URL = "https://github.com/lintkit/lintkit#readme"
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    code: str
+    name: str
+    severity: str
+    summary: str
+    help_text: str = ""
+
+
+def _no_source(path: Path) -> list[str] | None:
+    return None
+
+
+@dataclass
+class ReportContext:
+    cwd: Path = field(default_factory=Path.cwd)
+    files_checked: int = 0
+    rules: list[RuleInfo] = field(default_factory=list)
+    tool_version: str = __version__
+    read_source: Callable[[Path], list[str] | None] = _no_source
+    color: bool | None = None  # None: decide from the stream and NO_COLOR / FORCE_COLOR
+    services: int = 0
+    redact: Callable[[str], str] = redact
+
+
+def render(format: str, diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO) -> None:
+    if format not in FORMATS:
+        raise ValueError(f"unknown output format {format!r}; choose one of {', '.join(FORMATS)}")
+    module = importlib.import_module(f"{__name__}.{format}")
+    # The engine has redacted the messages already; redacting is idempotent and cheap, so do it
+    # again here rather than trust every caller.
+    diagnostics = [replace(d, message=report.redact(d.message)) for d in diagnostics]
+    module.render(diagnostics, report, stream)
+
+
+def relative_path(path: Path, base: Path) -> str | None:
+    """`path` relative to `base` with `/` separators, or None when it is not under `base`."""
+    absolute, base_absolute = os.path.abspath(path), os.path.abspath(base)
+    if absolute == base_absolute or absolute.startswith(base_absolute.rstrip(os.sep) + os.sep):
+        return Path(os.path.relpath(absolute, base_absolute)).as_posix()
+    return None
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    """`path` relative to `cwd` when it is under it, else absolute; always with `/` separators."""
+    return relative_path(path, cwd) or Path(os.path.abspath(path)).as_posix()
+
+
+def sorted_diagnostics(diagnostics: Iterable[Diagnostic], cwd: Path) -> list[tuple[str, Diagnostic]]:
+    """(display path, diagnostic) pairs sorted by path, line, column, code."""
+    pairs = [(display_path(d.path, cwd), d) for d in diagnostics]
+    pairs.sort(key=lambda p: (p[0], p[1].line, p[1].column, p[1].code))
+    return pairs
+
+
+def counts(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
+    result = {"error": 0, "warning": 0, "info": 0}
+    for diagnostic in diagnostics:
+        result[diagnostic.severity] = result.get(diagnostic.severity, 0) + 1
+    return result
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def sanitize(text: str) -> str:
+    """Control characters (tabs excepted) become `?`, one for one, so columns stay put."""
+    return _CONTROL.sub("?", text)
+
+
+def one_line(text: str) -> str:
+    """Text for a one-line output record: line breaks become spaces, control characters `?`."""
+    return sanitize(" ".join(text.splitlines()))

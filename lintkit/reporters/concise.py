@@ -1,0 +1,12 @@
+"""`path:line:col: CODE [name] message`, one diagnostic per line and nothing else (fixtures' format)."""
+from __future__ import annotations
+
+from typing import TextIO
+
+from ..diagnostics import Diagnostic
+from . import ReportContext, one_line, sorted_diagnostics
+
+
+def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO) -> None:
+    for path, d in sorted_diagnostics(diagnostics, report.cwd):
+        stream.write(f"{path}:{d.line}:{d.column}: {d.code} [{d.name}] {one_line(d.message)}\n")

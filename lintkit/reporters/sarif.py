@@ -1,0 +1,120 @@
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF viewers."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import quote
+
+from ..diagnostics import Diagnostic
+from ..nodes import Span
+from . import PROJECT_URL, ReportContext, RuleInfo, relative_path, sorted_diagnostics
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+_SPACES = re.compile(r"\s+")
+
+
+def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO) -> None:
+    rules = list(report.rules)
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    for d in diagnostics:  # codes the registry did not list (e.g. loader findings) still get a rule
+        if d.code not in index:
+            index[d.code] = len(rules)
+            rules.append(RuleInfo(d.code, d.name, d.severity, ""))
+
+    sources: dict[Path, list[str] | None] = {}
+    seen: dict[str, int] = {}
+    results = []
+    for path, d in sorted_diagnostics(diagnostics, report.cwd):
+        if d.path not in sources:
+            sources[d.path] = report.read_source(d.path)
+        fingerprint = _fingerprint(d, path, sources[d.path], report)
+        seen[fingerprint] = seen.get(fingerprint, 0) + 1
+        result = {
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": _LEVELS.get(d.severity, "note"),
+            "message": {"text": d.message},
+            "locations": [_location(d.path, d, report)],
+            "partialFingerprints": {"lintkitFingerprint/v1": f"{fingerprint}:{seen[fingerprint]}"},
+        }
+        if d.function:
+            result["locations"][0]["logicalLocations"] = [{"name": d.function, "kind": "function"}]
+            result["properties"] = {"function": d.function}
+        if d.related:
+            result["relatedLocations"] = [
+                {"id": i, **_location(span.path, span, report)} for i, span in enumerate(d.related, 1)
+            ]
+        results.append(result)
+
+    document = {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "lintkit",
+                        "version": report.tool_version,
+                        "semanticVersion": report.tool_version,
+                        "informationUri": PROJECT_URL,
+                        "rules": [_rule(rule) for rule in rules],
+                    }
+                },
+                "originalUriBaseIds": {
+                    SRCROOT: {"uri": Path(os.path.abspath(report.cwd)).as_uri().rstrip("/") + "/"}
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    json.dump(document, stream, indent=2)
+    stream.write("\n")
+
+
+def _rule(rule: RuleInfo) -> dict:
+    descriptor = {"id": rule.code, "name": rule.name}
+    if rule.summary:
+        descriptor["shortDescription"] = {"text": rule.summary}
+    if rule.help_text:
+        descriptor["fullDescription"] = {"text": rule.help_text}
+        # Two trailing spaces keep the docstring's line breaks in Markdown.
+        markdown = "  \n".join(rule.help_text.splitlines())
+        descriptor["help"] = {"text": rule.help_text, "markdown": markdown}
+    descriptor["defaultConfiguration"] = {"level": _LEVELS.get(rule.severity, "note")}
+    category = rule.code.rstrip("0123456789").lower()
+    tags = [category] + (["security"] if category == "secret" else [])
+    descriptor["properties"] = {"tags": tags, "severity": rule.severity}
+    return descriptor
+
+
+def _location(path: Path, where: Diagnostic | Span, report: ReportContext) -> dict:
+    relative = relative_path(path, report.cwd)
+    if relative is None:
+        artifact = {"uri": Path(os.path.abspath(path)).as_uri()}
+    else:
+        artifact = {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+    region = {
+        "startLine": where.line,
+        "startColumn": where.column,
+        "endLine": where.end_line,
+        "endColumn": where.end_column,
+    }
+    return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+
+
+def _fingerprint(d: Diagnostic, path: str, lines: list[str] | None, report: ReportContext) -> str:
+    """Stable when lines move: the code, file, function and the (redacted, whitespace-normalised)
+    text of the diagnostic's first line, or the message when the source is not available."""
+    if lines is not None and 0 < d.line <= len(lines):
+        anchor = _SPACES.sub(" ", report.redact(lines[d.line - 1])).strip()
+    else:
+        anchor = d.message
+    text = "\0".join((d.code, path, d.function or "", anchor))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,337 @@
+"""The service model every rule reads: one serverless.yml with its functions, resources and the
+files beside it (package.json, schema.prisma, .env, tsconfig.json), all loaded lazily and once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .diagnostics import Finding
+from .nodes import Mapping, Node, Scalar, Sequence, Span, Unknown, is_dynamic, path_get, text
+
+# Settings a function inherits from `provider:` when it does not set them itself.
+INHERITED_SETTINGS = ("vpc", "runtime", "timeout", "memorySize", "architecture")
+
+# The same settings on a raw AWS::Lambda::Function resource.
+RESOURCE_PROPERTY = {
+    "vpc": "VpcConfig",
+    "runtime": "Runtime",
+    "timeout": "Timeout",
+    "memorySize": "MemorySize",
+    "architecture": "Architectures",
+    "handler": "Handler",
+    "role": "Role",
+}
+
+LAMBDA_RESOURCE_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
+
+
+@dataclass
+class Resource:
+    logical_id: str
+    key: Scalar
+    node: Mapping
+    type: str | None
+
+    @property
+    def properties(self) -> Mapping | None:
+        props = self.node.get("Properties")
+        return props if isinstance(props, Mapping) else None
+
+
+@dataclass
+class Function:
+    """A function of the service: an entry of `functions:` or a raw Lambda resource."""
+
+    name: str
+    key: Scalar
+    node: Mapping
+    kind: str  # "function" | "resource"
+    service: "Service" = field(repr=False)
+    resource: Resource | None = None
+
+    @property
+    def handler(self) -> Node | None:
+        if self.kind == "resource":
+            props = self.resource.properties if self.resource else None
+            return props.get("Handler") if props else None
+        return self.node.get("handler")
+
+    @property
+    def image(self) -> Node | None:
+        if self.kind == "resource":
+            props = self.resource.properties if self.resource else None
+            package_type = text(props.get("PackageType")) if props else None
+            return props.get("PackageType") if package_type == "Image" else None
+        return self.node.get("image")
+
+    def own_setting(self, name: str) -> tuple[bool, Node | None]:
+        """(present, node) for a setting written on the function itself."""
+        if self.kind == "resource":
+            props = self.resource.properties if self.resource else None
+            key = RESOURCE_PROPERTY.get(name, name)
+            if props is None or key not in props:
+                return False, None
+            return True, props.get(key)
+        if name not in self.node:
+            return False, None
+        return True, self.node.get(name)
+
+    def setting(self, name: str) -> Node | None:
+        """The effective value: the function's own, else the provider's (raw resources inherit
+        nothing)."""
+        present, node = self.own_setting(name)
+        if present or self.kind == "resource":
+            return node
+        provider = self.service.provider
+        if provider is not None and name in INHERITED_SETTINGS:
+            return provider.get(name)
+        return None
+
+    @property
+    def runtime(self) -> Node | None:
+        return self.setting("runtime")
+
+    @cached_property
+    def environment(self) -> dict[str, tuple[Scalar, Node]]:
+        """Effective environment: provider-level merged key by key with the function's own."""
+        merged: dict[str, tuple[Scalar, Node]] = {}
+        for env in self._environment_blocks():
+            if isinstance(env, Mapping):
+                for key, value in env.pairs:
+                    merged[str(key.value)] = (key, value)
+        return merged
+
+    @property
+    def environment_unknown(self) -> bool:
+        """True when some environment block is a deploy-time value whose keys cannot be known."""
+        return any(env is not None and not isinstance(env, Mapping) and is_dynamic(env)
+                   for env in self._environment_blocks())
+
+    def _environment_blocks(self) -> list[Node | None]:
+        if self.kind == "resource":
+            props = self.resource.properties if self.resource else None
+            return [path_get(props, "Environment", "Variables")]
+        provider = self.service.provider
+        return [provider.get("environment") if provider else None, self.node.get("environment")]
+
+    @property
+    def events(self) -> list[tuple[str, Node]]:
+        events = self.node.get("events") if self.kind == "function" else None
+        found: list[tuple[str, Node]] = []
+        if isinstance(events, Sequence):
+            for event in events:
+                if isinstance(event, Mapping) and event.pairs:
+                    key, value = event.pairs[0]
+                    found.append((str(key.value), value))
+        return found
+
+    def event_types(self) -> set[str]:
+        return {kind for kind, _ in self.events}
+
+    @property
+    def location(self) -> Span:
+        return self.key.span
+
+
+class Service:
+    """One Serverless service: serverless.yml plus the files around it."""
+
+    def __init__(self, config_path: Path, project_root: Path, options: dict[str, str] | None = None,
+                 sources=None):
+        self.config_path = config_path
+        self.root = config_path.parent
+        self.project_root = project_root
+        self.options = options or {}
+        self.load_findings: list[Finding] = []
+        self.raw_document: Node | None = None
+        self.document: Mapping | None = None
+        self._sources = sources
+        self._graphs: dict[int, object] = {}
+        self._load()
+
+    # -- serverless.yml ----------------------------------------------------------------------
+    def _load(self) -> None:
+        from .yamlload import load_yaml
+
+        loaded = load_yaml(self.config_path)
+        self.load_findings.extend(loaded.findings)
+        self.raw_document = loaded.node
+        if loaded.findings:
+            return
+        if loaded.node is None:
+            self.load_findings.append(Finding(
+                Span.point(self.config_path), f"{self.config_path.name} is empty: a service needs at "
+                "least `service:` and `provider:`.", code="PARSE001"))
+            return
+        if not isinstance(loaded.node, Mapping):
+            self.load_findings.append(Finding.at(
+                loaded.node, f"The top level of {self.config_path.name} must be a mapping of keys "
+                "(`service:`, `provider:`, `functions:` ...).", code="PARSE001"))
+            return
+        from .variables import resolve
+
+        resolved = resolve(loaded.node, config_path=self.config_path, project_root=self.project_root,
+                           options=self.options)
+        self.load_findings.extend(resolved.findings)
+        self.document = resolved.document
+
+    @property
+    def provider(self) -> Mapping | None:
+        provider = self.document.get("provider") if self.document else None
+        return provider if isinstance(provider, Mapping) else None
+
+    @property
+    def provider_name(self) -> str | None:
+        provider = self.document.get("provider") if self.document else None
+        if isinstance(provider, Mapping):
+            return text(provider.get("name"))
+        return text(provider)
+
+    @property
+    def is_aws(self) -> bool:
+        """Non-AWS providers (azure, google, knative...) are skipped quietly."""
+        name = self.provider_name
+        return self.document is not None and (name is None or name == "aws")
+
+    @property
+    def framework_version(self) -> str | None:
+        return text(self.document.get("frameworkVersion")) if self.document else None
+
+    @property
+    def plugins(self) -> list[str]:
+        plugins = self.document.get("plugins") if self.document else None
+        if isinstance(plugins, Mapping):  # the `plugins: {localPath, modules}` form
+            plugins = plugins.get("modules")
+        if isinstance(plugins, Sequence):
+            return [text(p) for p in plugins if text(p)]
+        return []
+
+    @property
+    def custom(self) -> Mapping | None:
+        custom = self.document.get("custom") if self.document else None
+        return custom if isinstance(custom, Mapping) else None
+
+    @cached_property
+    def resources(self) -> list[Resource]:
+        found: list[Resource] = []
+        block = self.document.get("resources") if self.document else None
+        # `resources:` may be a list of fragments (often `${file(...)}` includes).
+        fragments = block.items if isinstance(block, Sequence) else [block]
+        for fragment in fragments:
+            resources = path_get(fragment, "Resources")
+            if not isinstance(resources, Mapping):
+                continue
+            for key, node in resources.pairs:
+                if isinstance(node, Mapping):
+                    found.append(Resource(str(key.value), key, node, text(node.get("Type"))))
+        return found
+
+    def resources_of_type(self, *types: str) -> list[Resource]:
+        return [r for r in self.resources if r.type in types]
+
+    @cached_property
+    def functions(self) -> list[Function]:
+        found: list[Function] = []
+        block = self.document.get("functions") if self.document else None
+        # `functions:` may be a mapping, or a list of mappings (often `${file(...)}` includes).
+        blocks = block.items if isinstance(block, Sequence) else [block]
+        for part in blocks:
+            if not isinstance(part, Mapping):
+                continue
+            for key, node in part.pairs:
+                if isinstance(node, Mapping):
+                    found.append(Function(str(key.value), key, node, "function", self))
+        for resource in self.resources_of_type(*LAMBDA_RESOURCE_TYPES):
+            if resource.properties is not None:
+                found.append(Function(resource.logical_id, resource.key, resource.properties,
+                                      "resource", self, resource))
+        return found
+
+    # -- files beside serverless.yml ---------------------------------------------------------
+    @cached_property
+    def package_json(self):
+        from .packagejson import load_package_json
+
+        return load_package_json(self.root, self.project_root)
+
+    @cached_property
+    def prisma_schema(self):
+        from .prisma_schema import find_prisma_schema, parse_prisma_folder, parse_prisma_schema
+
+        path = find_prisma_schema(self.root, self.package_json)
+        if path is None:
+            return None
+        return parse_prisma_folder(path) if path.is_dir() else parse_prisma_schema(path)
+
+    @cached_property
+    def env_files(self):
+        from .dotenv import find_env_files, parse_dotenv
+
+        return [parse_dotenv(path) for path in find_env_files(self.root)]
+
+    @cached_property
+    def tsconfig(self):
+        from .tsconfig import load_tsconfig
+
+        return load_tsconfig(self.root)
+
+    @property
+    def sources(self):
+        if self._sources is None:
+            from .sources import SourceCache
+
+            self._sources = SourceCache()
+        return self._sources
+
+    # -- handler graphs ----------------------------------------------------------------------
+    def handler_path(self, function: Function):
+        """(path or None, export name) for a `functions:` entry's handler; (None, None) when the
+        handler is missing or not a literal."""
+        handler = text(function.handler)
+        if function.kind != "function" or not handler or "${" in handler:
+            return None, None
+        from .handlers import resolve_handler_path
+
+        return resolve_handler_path(self.root, handler, self.project_root)
+
+    def graph(self, function: Function):
+        """The handler graph of a function (cached), or None when its code cannot be found."""
+        key = id(function.node)
+        if key not in self._graphs:
+            self._graphs[key] = self._build_graph(function)
+        return self._graphs[key]
+
+    def _build_graph(self, function: Function):
+        from .handlers import HandlerGraph
+
+        if function.kind == "resource":
+            return self._inline_graph(function)
+        path, export = self.handler_path(function)
+        if path is None:
+            return None
+        entry = self.sources.parse(path)
+        if entry is None:
+            return None
+        return HandlerGraph(entry, export, self.sources, self.tsconfig, self.project_root)
+
+    def _inline_graph(self, function: Function):
+        from .handlers import HandlerGraph, source_from_block_scalar
+
+        code = path_get(function.node, "Code", "ZipFile")
+        if not isinstance(code, Scalar) or not isinstance(code.value, str):
+            return None
+        handler = text(function.handler) or "index.handler"
+        export = handler.rsplit(".", 1)[-1]
+        entry = source_from_block_scalar(self.sources, code)
+        return HandlerGraph(entry, export, self.sources, self.tsconfig, self.project_root)
+
+    def inline_code(self, function: Function) -> Scalar | None:
+        if function.kind != "resource":
+            return None
+        code = path_get(function.node, "Code", "ZipFile")
+        return code if isinstance(code, Scalar) and isinstance(code.value, str) else None
+
+
+def is_unknown(node: Node | None) -> bool:
+    return isinstance(node, Unknown) or is_dynamic(node)

@@ -1,0 +1,216 @@
+"""Inline suppression comments.
+
+    DATABASE_URL: postgres://u:p@localhost/db   # lintkit: ignore[SECRET001] local docker database
+    // lintkit: ignore[client-per-invocation] one-shot migration handler
+    # lintkit: ignore-file[CONFIG004]
+
+A comment that trails code applies to its own line; a comment alone on its line applies to itself and
+to the next line that is neither blank nor only a comment. `ignore-file[...]` applies to the whole
+file, wherever it is. Selectors are rule codes (SECRET001), code prefixes (SECRET) or rule names
+(plaintext-database-password).
+
+A `lintkit: ignore` without codes (or with empty brackets) suppresses nothing: silencing every rule
+on a line hides the next, unrelated problem too (ruff and zizmor make the same choice). It is
+reported as unused (SUPPRESS001) with a message that says how to write it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from .diagnostics import Diagnostic, Finding
+from .nodes import Span
+
+SUPPRESS_CODE = "SUPPRESS001"
+SUPPRESS_NAME = "unused-suppression"
+
+_CODE = re.compile(r"[A-Z]+[0-9]+")
+_PREFIX = re.compile(r"[A-Z]+")
+_DIRECTIVE = re.compile(
+    r"lintkit:\s*(?P<kind>ignore(?:-file)?)(?![\w-])(?:\s*\[(?P<selectors>[^\]]*)\])?(?P<reason>.*)",
+    re.I,
+)
+_QUOTES = "\"'`"
+# A quote opens a string only after one of these (so the apostrophe in `it's` does not).
+_STRING_OPENERS = " \t:=(,[{"
+
+
+def matches(selector: str, code: str, name: str) -> bool:
+    """Does a selector (code, letters-only code prefix, or rule name) pick this rule?"""
+    if selector == name:
+        return True
+    upper = selector.upper()
+    if _CODE.fullmatch(upper):
+        return upper == code
+    return bool(_PREFIX.fullmatch(upper)) and code.startswith(upper) and code[len(upper):].isdigit()
+
+
+@dataclass(eq=False)
+class Suppression:
+    path: Path
+    line: int
+    span: Span
+    selectors: list[str]
+    file_wide: bool = False
+    applies_to_lines: set[int] = field(default_factory=set)
+    reason: str = ""
+    used_selectors: set[str] = field(default_factory=set)
+
+    @property
+    def used(self) -> bool:
+        return bool(self.used_selectors)
+
+    @property
+    def malformed(self) -> bool:
+        return not self.selectors
+
+    @property
+    def is_unused(self) -> bool:
+        return self.malformed or bool(self.unused_selectors)
+
+    @property
+    def unused_selectors(self) -> list[str]:
+        return [s for s in self.selectors if s not in self.used_selectors]
+
+    def covers(self, line: int) -> bool:
+        return self.file_wide or line in self.applies_to_lines
+
+    def unused_message(self) -> str:
+        kind = "ignore-file" if self.file_wide else "ignore"
+        if self.malformed:
+            return (f"`lintkit: {kind}` names no rule, so it suppresses nothing: "
+                    f"write the codes, e.g. `lintkit: {kind}[SECRET001]`.")
+        unused = self.unused_selectors
+        if len(unused) == len(self.selectors):
+            return f"Unused suppression: nothing here is reported as {', '.join(unused)}; remove the comment."
+        return f"Unused selector in suppression: nothing here is reported as {', '.join(unused)}; remove it."
+
+
+def _comment_start(line: str, prefixes: tuple[str, ...]) -> int:
+    """Index where a comment starts on the line, outside string literals; -1 if there is none.
+
+    A marker counts only at the start of the line or after whitespace (`a#b` and `https://` are not
+    comments). Best effort: strings that span lines are not tracked.
+    """
+    quote = ""
+    i = 0
+    while i < len(line):
+        char = line[i]
+        if quote:
+            if char == "\\" and quote != "'":
+                i += 2
+                continue
+            if char == quote:
+                quote = ""
+        elif char in _QUOTES and (i == 0 or line[i - 1] in _STRING_OPENERS):
+            quote = char
+        elif (i == 0 or line[i - 1] in " \t") and line.startswith(prefixes, i):
+            return i
+        i += 1
+    return -1
+
+
+def parse_suppressions(
+    path: Path, lines: list[str], comment_prefixes: tuple[str, ...] = ("#", "//", "/*")
+) -> list[Suppression]:
+    """Every `lintkit: ignore[...]` / `lintkit: ignore-file[...]` comment of a file."""
+    block_comments = "/*" in comment_prefixes
+    found: list[tuple[Suppression, bool]] = []  # (suppression, stands alone on its line)
+    comment_only: list[bool] = []
+    in_block = False
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        if in_block:
+            start, body_start = 0, 0
+        else:
+            start = _comment_start(line, comment_prefixes)
+            body_start = start + (2 if line.startswith(("//", "/*"), start) else 1)
+        if start < 0:
+            comment_only.append(not line.strip())
+            continue
+        comment, after = line[body_start:], ""
+        if block_comments and (in_block or line.startswith("/*", start)):
+            end = comment.find("*/")
+            in_block = end < 0
+            if end >= 0:
+                comment, after = comment[:end], comment[end + 2:]
+        alone = not line[:start].strip() and not after.strip()
+        comment_only.append(alone)
+        directive = _DIRECTIVE.search(comment)
+        if directive is None:
+            continue
+        column = body_start + directive.start() + 1
+        end_column = max(body_start + len(comment.rstrip()) + 1, column + 1)
+        selectors = [s for s in re.split(r"[\s,]+", directive.group("selectors") or "") if s]
+        suppression = Suppression(
+            path=path,
+            line=number,
+            span=Span(path, number, column, number, end_column),
+            selectors=selectors,
+            file_wide=directive.group("kind").lower() == "ignore-file",
+            reason=directive.group("reason").strip().lstrip("-–—:").strip(),
+        )
+        found.append((suppression, alone))
+
+    for suppression, alone in found:
+        if suppression.file_wide:
+            continue
+        suppression.applies_to_lines.add(suppression.line)
+        if alone:
+            following = next(
+                (n for n in range(suppression.line + 1, len(lines) + 1) if not comment_only[n - 1]),
+                None,
+            )
+            if following is not None:
+                suppression.applies_to_lines.add(following)
+    return [suppression for suppression, _ in found]
+
+
+def apply_suppressions(
+    diagnostics: Iterable[Diagnostic],
+    suppressions_by_path: Mapping[Path, list[Suppression]],
+) -> tuple[list[Diagnostic], list[Suppression]]:
+    """Drop suppressed diagnostics. Returns (kept, suppressions with an unused selector).
+
+    Every matching selector of every covering comment is marked used. The unused suppressions are
+    what SUPPRESS001 reports (see `unused_finding`); one that another comment covers with an
+    `ignore[SUPPRESS001]` / `ignore-file[SUPPRESS001]` is left out (never by its own selectors).
+    """
+    kept = []
+    for diagnostic in diagnostics:
+        if not _suppress(diagnostic.code, diagnostic.name, diagnostic.line,
+                         suppressions_by_path.get(diagnostic.path, ())):
+            kept.append(diagnostic)
+
+    candidates = [
+        (suppression, [other for other in suppressions if other is not suppression])
+        for suppressions in suppressions_by_path.values()
+        for suppression in suppressions
+        if suppression.is_unused
+    ]
+    covered = {
+        id(suppression)
+        for suppression, others in candidates
+        if _suppress(SUPPRESS_CODE, SUPPRESS_NAME, suppression.line, others)
+    }
+    # Re-check is_unused: covering another comment's report may have used a candidate's selector.
+    unused = [s for s, _ in candidates if id(s) not in covered and s.is_unused]
+    return kept, unused
+
+
+def _suppress(code: str, name: str, line: int, suppressions: Iterable[Suppression]) -> bool:
+    suppressed = False
+    for suppression in suppressions:
+        if suppression.covers(line):
+            for selector in suppression.selectors:
+                if matches(selector, code, name):
+                    suppression.used_selectors.add(selector)
+                    suppressed = True
+    return suppressed
+
+
+def unused_finding(suppression: Suppression) -> Finding:
+    """The SUPPRESS001 finding for an unused suppression (the engine adds name and severity)."""
+    return Finding(suppression.span, suppression.unused_message(), code=SUPPRESS_CODE)
