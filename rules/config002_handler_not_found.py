@@ -1,0 +1,78 @@
+"""A function's `handler` names a file or an export that does not exist.
+
+What: `functions.X.handler: src/handlers/users.handler` must name a source file
+(`src/handlers/users` with `.ts .mts .cts .tsx .js .mjs .cjs .jsx`, or a folder's `index.*`) that
+exports `handler`: `export const handler`, `export function handler`, `export { impl as handler }`,
+`export default` (for `.default`), `exports.handler =`, `module.exports.handler =`,
+`module.exports = { handler }`, or a re-export. Not checked: container-image functions, handlers
+that contain variables, functions on a non-Node.js runtime, and handlers inside a build output folder
+(`dist/`, `build/`, `.build/`, `out/`) that does not exist before the build. Bundler plugins
+(`serverless-esbuild`, `serverless-webpack`) keep handler paths relative to the service folder, so
+those are still checked.
+
+Why: the deployment succeeds, and every invocation fails with `Runtime.ImportModuleError` (missing
+file) or `Runtime.HandlerNotFound` (missing export).
+
+Example:
+    functions:
+      createUser:
+        handler: src/handlers/create-user.handler     # there is no src/handlers/create-user.ts
+
+Use instead:
+    functions:
+      createUser:
+        handler: src/handlers/users.createHandler     # a file and export that exist
+
+References: Serverless Framework, "Functions"; AWS Lambda, "Define Lambda function handler in
+Node.js" and "Troubleshoot invocation issues".
+"""
+from lintkit.diagnostics import Finding
+from lintkit.facts import node_version
+from lintkit.nodes import is_dynamic, text
+
+CODE = "CONFIG002"
+NAME = "handler-not-found"
+SEVERITY = "error"
+SUMMARY = "A function's handler names a file or export that does not exist."
+
+BUILD_OUTPUT_DIRS = ("dist", "build", ".build", "out", ".webpack", ".esbuild")
+OTHER_LANGUAGE_SUFFIXES = (".py", ".go", ".java", ".rb", ".cs", ".rs", ".php", ".sh")
+
+
+def check(service, context):
+    for function in service.functions:
+        if function.kind != "function" or function.image is not None or not _is_node(function):
+            continue
+        handler = function.handler
+        value = text(handler)
+        if not value or is_dynamic(handler) or "${" in value or "." not in value:
+            continue
+        module, export = value.rsplit(".", 1)
+        if module.split("/", 1)[0] in BUILD_OUTPUT_DIRS and not (service.root / module).parent.exists():
+            continue
+        path, export = service.handler_path(function)
+        if path is None:
+            if not _other_language_file(service.root / module):
+                yield Finding.at(handler, f"no source file for handler `{value}`: expected "
+                                 f"`{module}` with a .ts or .js extension (or `{module}/index.ts`); fix "
+                                 "the path or add the file.", function=function.name)
+            continue
+        source = service.sources.parse(path)
+        if source is None or source.has_errors:
+            continue  # unreadable or partial: PARSE004 says so, and exports may be hidden
+        if not source.has_export(export):
+            relative = path.relative_to(service.root).as_posix() if path.is_relative_to(service.root) else path.name
+            yield Finding.at(handler, f"{relative} has no export named `{export}`: export it "
+                             f"(`export const {export} = ...`) or change the handler to an export "
+                             "the file has.", function=function.name)
+
+
+def _is_node(function) -> bool:
+    runtime = function.setting("runtime")
+    if runtime is None:
+        return True  # the Serverless Framework's default runtime is Node.js
+    return node_version(text(runtime)) is not None
+
+
+def _other_language_file(module_path) -> bool:
+    return any(module_path.with_name(module_path.name + suffix).exists() for suffix in OTHER_LANGUAGE_SUFFIXES)

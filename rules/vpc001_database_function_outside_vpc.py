@@ -1,0 +1,97 @@
+"""A function that talks to an RDS database runs outside the VPC.
+
+What: a DB function (its handler graph imports `@prisma/client`, a generated Prisma client, `pg`,
+`mysql2` or a `@prisma/adapter-*`, or its environment sets `DATABASE_URL`) whose effective `vpc` is
+missing, while its database is RDS: the URL host ends in `.rds.amazonaws.com`, or the stack declares
+`AWS::RDS::DBInstance`, `DBCluster` or `DBProxy`. Raw `AWS::Lambda::Function` resources do not inherit
+`provider.vpc` and need their own `VpcConfig`. When the host is a deploy-time value and the stack
+declares no RDS resource, the finding is only info. Not flagged: a `vpc` inherited from
+`provider.vpc` or given as a variable, databases outside AWS (Neon, Supabase, PlanetScale, Prisma
+Accelerate and Prisma Postgres), local hosts.
+
+Why: an RDS instance in private subnets is unreachable from a function outside the VPC: every query
+times out after the function's timeout, and opening the database to the internet instead is a
+security hole.
+
+Example:
+    functions:
+      users:
+        handler: src/users.handler      # imports @prisma/client; no vpc anywhere
+
+Use instead:
+    provider:
+      vpc:
+        securityGroupIds: [sg-0123456789abcdef0]
+        subnetIds: [subnet-0123456789abcdef0, subnet-0fedcba9876543210]
+
+References: AWS Lambda, "Giving Lambda functions access to resources in an Amazon VPC"; Prisma,
+"Deploy to AWS Lambda"; Serverless Framework, "VPC configuration".
+"""
+from lintkit.dburl import parse_db_url
+from lintkit.diagnostics import Finding
+from lintkit.facts import database_url_node, database_use, stack_declares_rds
+from lintkit.nodes import Mapping, Scalar, is_dynamic, text
+
+CODE = "VPC001"
+NAME = "database-function-outside-vpc"
+SEVERITY = "error"
+SUMMARY = "A function that uses an RDS database has no VPC configuration."
+
+
+def check(service, context):
+    has_rds = stack_declares_rds(service)
+    for function in service.functions:
+        if _has_vpc(function) or _vpc_removed(function):
+            continue  # a removed vpc is VPC002's finding
+        reason = database_use(service, function)
+        if reason is None:
+            continue
+        host_kind = _database_host(service, function)
+        if host_kind in ("external", "local", "other"):
+            continue
+        if host_kind == "rds" or has_rds:
+            severity = None
+            because = "the database is RDS"
+        else:
+            severity = "info"
+            because = "if its database is RDS, it"
+        where = "`VpcConfig`" if function.kind == "resource" else "`vpc:` (or `provider.vpc`)"
+        inherit = (" Raw AWS::Lambda::Function resources do not inherit provider.vpc."
+                   if function.kind == "resource" else "")
+        yield Finding.at(
+            function.key, f"`{function.name}` uses a database ({reason}) but runs outside a VPC; "
+            f"{because} cannot be reached from outside the VPC. Add {where} with the database's "
+            f"private subnets and a security group.{inherit}",
+            function=function.name, severity=severity)
+
+
+def _has_vpc(function) -> bool:
+    vpc = function.setting("vpc")
+    return is_dynamic(vpc) or (isinstance(vpc, Mapping) and bool(vpc.pairs)) or \
+        (isinstance(vpc, Scalar) and bool(text(vpc)))
+
+
+def _vpc_removed(function) -> bool:
+    present, own = function.own_setting("vpc")
+    provider = function.service.provider
+    return (function.kind == "function" and present and provider is not None
+            and provider.get("vpc") is not None and not _has_vpc_node(own))
+
+
+def _has_vpc_node(node) -> bool:
+    return is_dynamic(node) or (isinstance(node, Mapping) and bool(node.pairs))
+
+
+def _database_host(service, function) -> str:
+    """'rds', 'external' (outside AWS), 'local', 'other' (a known non-RDS host) or 'unknown'."""
+    node = database_url_node(service, function)
+    url = parse_db_url(text(node)) if isinstance(node, Scalar) and text(node) else None
+    if url is None or not url.host:
+        return "unknown"
+    if url.is_rds:
+        return "rds"
+    if url.is_managed_external:
+        return "external"
+    if url.is_local:
+        return "local"
+    return "other"

@@ -1,0 +1,40 @@
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-snapshots", action="store_true", default=False,
+                     help="rewrite fixtures' `expected` files from lintkit's current output")
+
+
+@pytest.fixture
+def update_snapshots(request) -> bool:
+    return request.config.getoption("--update-snapshots")
+
+
+@pytest.fixture
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not present")
+    return SHARED
+
+
+@pytest.fixture
+def run_lintkit(monkeypatch, capsys):
+    """Run `lintkit ARGS` in-process from `cwd`; returns (exit code, stdout, stderr)."""
+    from lintkit.cli import main
+
+    def run(*args: str, cwd: Path | None = None):
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        monkeypatch.setenv("NO_COLOR", "1")
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
