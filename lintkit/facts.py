@@ -29,10 +29,14 @@ def runtime_deprecation(runtime: str) -> tuple[str, date | None] | None:
 
 
 def newest_runtimes(as_of: date, count: int = 2) -> list[str]:
-    """The newest Node.js runtimes that are not deprecated as of the date, newest first."""
+    """The newest Node.js runtimes not deprecated within the warning window of the date, newest
+    first: the ones worth moving to."""
+    from datetime import timedelta
+
+    horizon = as_of + timedelta(days=runtime_table()["warning_window_days"])
     current = []
     for name, value in runtime_table()["nodejs"].items():
-        if value is None or (value != "retired" and date.fromisoformat(value) > as_of):
+        if value is None or (value != "retired" and date.fromisoformat(value) > horizon):
             current.append(name)
     current.sort(key=lambda n: node_version(n) or (0, 0), reverse=True)
     return current[:count]

@@ -53,6 +53,6 @@ def check(service, context):
             seen.add(key)
             yield Finding.at(
                 command.span, "`npx` runs when the function is invoked, but Lambda's filesystem is "
-                "read-only outside /tmp and npx downloads packages: list `prisma` in dependencies and "
-                "run its CLI from node_modules (`node node_modules/prisma/build/index.js migrate "
-                "deploy`), or run migrations from CI.", function=function.name)
+                "read-only outside /tmp and npx downloads packages: put the CLI in `dependencies` and "
+                "run it from node_modules (for Prisma: `node node_modules/prisma/build/index.js "
+                "migrate deploy`), or run it from CI.", function=function.name)

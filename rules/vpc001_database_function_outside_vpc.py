@@ -30,7 +30,7 @@ References: AWS Lambda, "Giving Lambda functions access to resources in an Amazo
 from lintkit.dburl import parse_db_url
 from lintkit.diagnostics import Finding
 from lintkit.facts import database_url_node, database_use, stack_declares_rds
-from lintkit.nodes import Mapping, Scalar, is_dynamic, text
+from lintkit.nodes import Mapping, Scalar, is_dynamic, string_like, text
 
 CODE = "VPC001"
 NAME = "database-function-outside-vpc"
@@ -51,7 +51,7 @@ def check(service, context):
             continue
         if host_kind == "rds" or has_rds:
             severity = None
-            because = "the database is RDS"
+            because = "an RDS database in private subnets"
         else:
             severity = "info"
             because = "if its database is RDS, it"
@@ -60,7 +60,7 @@ def check(service, context):
                    if function.kind == "resource" else "")
         yield Finding.at(
             function.key, f"`{function.name}` uses a database ({reason}) but runs outside a VPC; "
-            f"{because} cannot be reached from outside the VPC. Add {where} with the database's "
+            f"{because} cannot be reached from there. Add {where} with the database's "
             f"private subnets and a security group.{inherit}",
             function=function.name, severity=severity)
 
@@ -84,9 +84,9 @@ def _has_vpc_node(node) -> bool:
 
 def _database_host(service, function) -> str:
     """'rds', 'external' (outside AWS), 'local', 'other' (a known non-RDS host) or 'unknown'."""
-    node = database_url_node(service, function)
-    url = parse_db_url(text(node)) if isinstance(node, Scalar) and text(node) else None
-    if url is None or not url.host:
+    value = string_like(database_url_node(service, function))
+    url = parse_db_url(value) if value else None
+    if url is None or not url.host or "${" in url.host:
         return "unknown"
     if url.is_rds:
         return "rds"

@@ -40,6 +40,8 @@ ID_PATTERNS = {
     "subnetIds": re.compile(r"^subnet-[0-9a-f]{8}([0-9a-f]{9})?$"),
 }
 RESOURCE_KEYS = {"securityGroupIds": "SecurityGroupIds", "subnetIds": "SubnetIds"}
+WANTED = {"securityGroupIds": "list at least one security group id",
+          "subnetIds": "list at least two subnets in different Availability Zones"}
 EXAMPLES = {"securityGroupIds": "sg-0123456789abcdef0", "subnetIds": "subnet-0123456789abcdef0"}
 
 
@@ -72,14 +74,12 @@ def _check_ids(ids, key_node, kind, key, function):
         return
     if isinstance(ids, Sequence):
         if not ids.items:
-            yield Finding.at(key_node or ids, f"`{key}` is empty: list at least one id (two subnets in "
-                             "different Availability Zones for subnets).", function=function)
+            yield Finding.at(key_node or ids, f"`{key}` is empty: {WANTED[kind]}.", function=function)
         for item in ids.items:
             yield from _check_id(item, kind, key, function)
     elif isinstance(ids, Scalar):
         if ids.value in (None, ""):
-            yield Finding.at(key_node or ids, f"`{key}` is empty: list at least one id.",
-                             function=function)
+            yield Finding.at(key_node or ids, f"`{key}` is empty: {WANTED[kind]}.", function=function)
         else:
             yield from _check_id(ids, kind, key, function)
 
