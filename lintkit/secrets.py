@@ -52,3 +52,20 @@ def looks_like_access_key(candidate: str) -> bool:
 def is_reference_value(value: str) -> bool:
     """Values that name where a secret lives instead of holding it."""
     return value.startswith(("arn:aws", "arn:${", "{{resolve:")) or bool(SSM_PATH.match(value))
+
+
+PLACEHOLDER_MARKERS = ("example", "replace", "change", "your", "xxxx", "placeholder", "dummy",
+                       "todo", "fixme", "insert", "<", ">", "...", "***", "redacted", "fake")
+PLACEHOLDER_VALUES = frozenset({"password", "secret", "token", "apikey", "api_key", "key", "test",
+                                "pass", "pwd", "none", "null", "empty", "tbd"})
+MIN_SECRET_LENGTH = 8
+
+
+def looks_like_placeholder(value: str) -> bool:
+    """Documentation and template values that are not real secrets: `REPLACE-WITH-YOUR-SECRET`,
+    `<api-key>`, `AIzaXXXX`, `KEYEXAMPLE1234`, `password`, and values too short to be a real
+    credential (`abc123`)."""
+    lowered = value.strip().lower()
+    if len(lowered) < MIN_SECRET_LENGTH or lowered in PLACEHOLDER_VALUES:
+        return True
+    return any(marker in lowered for marker in PLACEHOLDER_MARKERS)

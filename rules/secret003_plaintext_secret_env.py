@@ -5,7 +5,9 @@ whose name says it holds a secret (`DB_PASSWORD`, `JWT_SECRET`, `GITHUB_TOKEN`, 
 `PRIVATE_KEY`, `dbPwd` ...) and whose value is written out. Not flagged: values that are variables
 or references (`${ssm:...}`, `!Ref`, `{{resolve:...}}`), ARNs and SSM parameter paths passed for a
 runtime fetch, names that point at a secret or describe it (`*_SECRET_ARN`, `*_SECRET_ID`,
-`*_SECRET_NAME`, `TOKEN_TTL`, `*_TOKEN_URL`), booleans, numbers and empty values. A value that comes
+`*_SECRET_NAME`, `TOKEN_TTL`, `*_TOKEN_URL`), booleans, numbers, empty values, and
+placeholders (`REPLACE-WITH-YOUR-SECRET`, `<api-key>`, `xxxx`, values shorter than 8 characters:
+see `lintkit.secrets.looks_like_placeholder`). A value that comes
 from a `${file()}` include is reported as a warning at the included file, which may be kept out of
 the repository but still lands in the Lambda configuration.
 
@@ -27,7 +29,7 @@ Parameter Store and Secrets Manager".
 """
 from lintkit.diagnostics import Finding
 from lintkit.nodes import Mapping, Scalar, is_dynamic, path_get
-from lintkit.secrets import is_reference_value, is_secret_key
+from lintkit.secrets import is_reference_value, is_secret_key, looks_like_placeholder
 
 CODE = "SECRET003"
 NAME = "plaintext-secret-env"
@@ -67,6 +69,6 @@ def _is_plaintext_secret(name: str, value) -> bool:
     if not isinstance(value, Scalar) or not isinstance(value.value, str) or is_dynamic(value):
         return False  # variables, references, numbers, booleans, null
     literal = value.value.strip()
-    if not literal or literal.lower() in ("true", "false") or is_reference_value(literal):
+    if is_reference_value(literal) or looks_like_placeholder(literal):
         return False
     return is_secret_key(name)
