@@ -1,0 +1,540 @@
+"""Prisma's Rust query engine on Lambda: which engine a function needs, and whether Serverless
+packs it.
+
+Engine facts (RUNTIME002, RUNTIME006, PACKAGE*). A project loads Prisma's Rust query engine unless
+schema.prisma says `engineType = "client"` or `provider = "prisma-client"`, the installed Prisma is 7
+or newer, or the build has no engine (Accelerate: `prisma generate --no-engine`, a `prisma://` or
+`prisma+postgres://` URL, `@prisma/extension-accelerate`). When package.json gives no Prisma version,
+the Rust engine is assumed only on explicit evidence (a `binaryTargets` or `engineType` in the schema,
+or package patterns naming engine files): unknown means "not proven", never "≤ 6".
+
+Packaging (PACKAGE001/002/004/005) follows Serverless v3 (`lib/plugins/package/lib/package-service.js`):
+every file of the service folder starts included; `exclude` entries are applied first, inverted
+(`x` removes, `!x` puts back), then `include`, `package.patterns` (service level, then the function's
+when it is packaged individually), in order, each matching file taking the pattern's state: later
+patterns win. Patterns are micromatch globs with `dot: true`, matched against the path relative to
+the service folder. Projects built by a bundler plugin, shipped as an `artifact` or as a container
+image are not judged by patterns.
+
+The version and target tables live in `lintkit/data/prisma.json`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .facts import database_env_var, node_version
+from .nodes import Mapping, Node, Scalar, Sequence, is_dynamic, path_get, text, walk
+from .prisma_schema import EnvRef
+
+ARCHITECTURES = ("x86_64", "arm64")
+ENGINE_TYPES = ("library", "binary")
+BUNDLERS = {"serverless-esbuild": "esbuild", "serverless-webpack": "webpack", "serverless-bundle": "bundle"}
+# `native` is the machine that runs `prisma generate`; deploys usually run on Linux CI, so its engine
+# file is matched against patterns under this name.
+NATIVE_STAND_IN = "debian-openssl-3.0.x"
+NO_ENGINE_FLAGS = re.compile(r"prisma\s+generate\b[^&|;]*--(?:no-engine|accelerate|data-proxy)\b")
+NO_ENGINE_URL = re.compile(r"^\s*prisma(?:\+postgres)?://", re.IGNORECASE)
+
+
+# -- the data table ---------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def prisma_table() -> dict:
+    return json.loads(resources.files("lintkit.data").joinpath("prisma.json").read_text())
+
+
+def minimum_node(prisma_major: int) -> tuple[int, int] | None:
+    """(major, minor) of the oldest Node.js a Prisma major supports, None when the table has no row."""
+    value = prisma_table()["minimum_node"].get(str(prisma_major))
+    if value is None:
+        return None
+    major, _, minor = value.partition(".")
+    return int(major), int(minor or 0)
+
+
+def lambda_target(architecture: str, node_major: int) -> str | None:
+    for row in prisma_table()["lambda_binary_targets"].get(architecture, []):
+        if row["node_min"] <= node_major and (row["node_max"] is None or node_major <= row["node_max"]):
+            return row["target"]
+    return None
+
+
+def target_runtimes(target: str) -> str:
+    """The runtimes a target serves, for messages: `nodejs20.x and newer`."""
+    for rows in prisma_table()["lambda_binary_targets"].values():
+        for row in rows:
+            if row["target"] == target:
+                if row["node_max"] is None:
+                    return f"nodejs{row['node_min']}.x and newer"
+                return f"nodejs{row['node_max']}.x and older"
+    return "other runtimes"
+
+
+def architecture_targets(architecture: str) -> tuple[str, ...]:
+    return tuple(row["target"] for row in prisma_table()["lambda_binary_targets"].get(architecture, []))
+
+
+def engine_file(engine: str, target: str) -> str:
+    """`libquery_engine-rhel-openssl-3.0.x.so.node` (library) or `query-engine-rhel-openssl-3.0.x`."""
+    return prisma_table()["engine_files"][engine].format(target=target)
+
+
+# -- what a function runs on ------------------------------------------------------------------------
+def architecture(function) -> str | None:
+    """The effective architecture (x86_64 by default), None when it is a deploy-time value."""
+    node = function.setting("architecture")
+    if function.kind == "resource" and isinstance(node, Sequence):
+        node = node.items[0] if node.items else None
+    if node is None:
+        return "x86_64"
+    value = text(node)
+    return value if value in ARCHITECTURES and not is_dynamic(node) else None
+
+
+def runtime_label(function) -> str:
+    runtime = text(function.runtime) if not is_dynamic(function.runtime) else None
+    return f"{runtime or 'runtime not set'}, {architecture(function) or 'architecture unknown'}"
+
+
+def lambda_engine_targets(function) -> tuple[str, ...]:
+    """The binaryTargets that can serve the function on Lambda: one when its Node.js version is
+    known, both of its architecture's when the runtime is unset or a deploy-time value; () for
+    runtimes that are not Node.js and unknown architectures."""
+    arch = architecture(function)
+    if arch is None:
+        return ()
+    runtime = function.runtime
+    name = text(runtime)
+    if name is None or is_dynamic(runtime):
+        return architecture_targets(arch)
+    version = node_version(name)
+    target = lambda_target(arch, version[0]) if version else None
+    return (target,) if target else ()
+
+
+# -- Prisma's engine --------------------------------------------------------------------------------
+def prisma_major(service) -> int | None:
+    return service.package_json.prisma_major() if service.package_json is not None else None
+
+
+def no_engine_reason(service) -> str | None:
+    """Why the functions load no Rust query engine, or None when nothing says so."""
+    schema = service.prisma_schema
+    if schema is not None and schema.engine_type == "client":
+        return '`engineType = "client"`'
+    if schema is not None and schema.client_provider == "prisma-client":
+        return '`provider = "prisma-client"`'
+    major = prisma_major(service)
+    if major is not None and major > prisma_table()["rust_engine_until"]:
+        return f"Prisma {major}"
+    if _accelerate_build(service):
+        return "an Accelerate build without an engine"
+    return None
+
+
+def _accelerate_build(service) -> bool:
+    package = service.package_json
+    if package is not None:
+        if package.in_dependencies("@prisma/extension-accelerate"):
+            return True
+        if any(NO_ENGINE_FLAGS.search(script) for script, _ in package.scripts.values()):
+            return True
+    schema = service.prisma_schema
+    url = schema.url.value if schema is not None and schema.url is not None else None
+    if isinstance(url, str) and NO_ENGINE_URL.match(url):
+        return True
+    env_var = database_env_var(service)
+    for function in service.functions:
+        entry = function.environment.get(env_var)
+        value = text(entry[1]) if entry else None
+        if value and NO_ENGINE_URL.match(value):
+            return True
+    return False
+
+
+def rust_engine(service) -> str | None:
+    """'library' or 'binary': the Rust query engine the functions load; None when they load none,
+    or when the project does not show that it uses one."""
+    if no_engine_reason(service) is not None:
+        return None
+    schema = service.prisma_schema
+    declared = schema.engine_type if schema is not None else None
+    if declared in ENGINE_TYPES:
+        return declared
+    major = prisma_major(service)
+    if major is not None:
+        return "library" if major >= prisma_table()["library_engine_since"] else "binary"
+    if schema is not None and schema.binary_targets_field is not None:
+        return "library"
+    return _engine_named_in_patterns(service)
+
+
+def _engine_named_in_patterns(service) -> str | None:
+    named = [entry.text for block in package_blocks(service) for key in ("patterns", "include", "exclude")
+             for entry in _entries(block, key) or []]
+    if any("libquery_engine" in pattern for pattern in named):
+        return "library"
+    if any("query-engine" in pattern for pattern in named):
+        return "binary"
+    return None
+
+
+def engine_dir(service) -> str | None:
+    """Where the generated client (and its engine) lives, relative to the service folder; None when
+    the generator `output` is a variable or outside the folder."""
+    schema = service.prisma_schema
+    generator = schema.client_generator if schema is not None else None
+    output = generator.value("output") if generator is not None else None
+    if output is None:
+        return prisma_table()["default_client_output"]
+    if not isinstance(output, str):
+        return None
+    folder = _absolute(generator.span.path.parent / output)
+    try:
+        return folder.relative_to(_absolute(service.root)).as_posix()
+    except ValueError:
+        return None
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.normpath(Path(path).absolute()))
+
+
+def generated_client_dirs(service) -> list[Path]:
+    relative = engine_dir(service)
+    return [service.root / relative] if relative else []
+
+
+def uses_prisma(service, function) -> bool:
+    """The function loads the Prisma client: its handler graph imports it (a generated client
+    counts even when it has not been generated yet), or, when its code is not available, its
+    environment carries the schema's database URL."""
+    if function.image is not None:
+        return False
+    graph = service.graph(function)
+    if graph is None:
+        return database_env_var(service) in function.environment
+    return imports_prisma(service, graph)
+
+
+def imports_prisma(service, graph) -> bool:
+    """The handler graph imports `@prisma/client` or the schema's generated client."""
+    dirs = generated_client_dirs(service)
+    return graph.imports_prisma_client(dirs) or _imports_folder(graph, [_absolute(d) for d in dirs])
+
+
+def _imports_folder(graph, folders: list[Path]) -> bool:
+    """Some relative import of the graph names a path inside one of the folders."""
+    for file in graph.files:
+        for imp in file.imports:
+            if imp.type_only or not imp.module.startswith("."):
+                continue
+            target = _absolute(file.path.parent / imp.module)
+            if any(target == folder or folder in target.parents for folder in folders):
+                return True
+    return False
+
+
+# -- package patterns -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PatternEntry:
+    text: str  # as written
+    node: Node
+    origin: str  # "patterns", "include" or "exclude"
+    removes: bool  # the effect once Serverless has applied it
+
+    @property
+    def glob(self) -> str:
+        return self.text[1:] if self.text.startswith("!") else self.text
+
+
+def package_blocks(service) -> list[Mapping]:
+    """The service's `package:` and every function's, as mappings."""
+    blocks = [service_package(service)]
+    blocks += [function.node.get("package") for function in service.functions if function.kind == "function"]
+    return [block for block in blocks if isinstance(block, Mapping)]
+
+
+def _entries(block: Node | None, key: str) -> list[PatternEntry] | None:
+    """The entries of `package.<key>`; None when the list or an entry is not a literal string."""
+    items = block.get(key) if isinstance(block, Mapping) else None
+    if items is None:
+        return []
+    if not isinstance(items, Sequence):
+        return None
+    found = []
+    for item in items:
+        if not isinstance(item, Scalar) or not isinstance(item.value, str) or is_dynamic(item):
+            return None
+        removes = item.value.startswith("!") != (key == "exclude")  # `exclude` entries are inverted
+        found.append(PatternEntry(item.value, item, key, removes))
+    return found
+
+
+def packed_individually(service, function) -> bool:
+    own = function.node.get("package") if function.kind == "function" else None
+    return any(text(path_get(block, "individually")) == "true" for block in (service_package(service), own))
+
+
+def service_package(service) -> Mapping | None:
+    block = service.document.get("package") if service.document is not None else None
+    return block if isinstance(block, Mapping) else None
+
+
+def package_patterns(service, function) -> list[PatternEntry] | None:
+    """The patterns Serverless applies to the function's package, in order; None when some are
+    deploy-time values."""
+    blocks = [service_package(service)]
+    if packed_individually(service, function):
+        blocks.append(function.node.get("package"))
+    excludes, includes = [], []
+    for block in blocks:
+        parts = [_entries(block, key) for key in ("exclude", "include", "patterns")]
+        if any(part is None for part in parts):
+            return None
+        excludes += parts[0]
+        includes += parts[1] + parts[2]
+    ordered, seen = [], set()
+    for entry in excludes + includes:  # lodash `union`: the first of equal patterns stays
+        if (entry.origin == "exclude", entry.text) not in seen:
+            seen.add((entry.origin == "exclude", entry.text))
+            ordered.append(entry)
+    return ordered
+
+
+def packaged(entries: list[PatternEntry], path: str) -> tuple[bool, PatternEntry | None]:
+    """(in the package, the last pattern that decided it) for a path relative to the service."""
+    included, decisive = True, None
+    for entry in entries:
+        if glob_matches(entry.glob, path):
+            included, decisive = not entry.removes, entry
+    return included, decisive
+
+
+def packs_with_patterns(service, function) -> bool:
+    """Serverless itself zips this function from the service folder, so patterns decide its files."""
+    if function.kind != "function" or function.image is not None or bundler(service) is not None:
+        return False
+    own = function.node.get("package")
+    if any(path_get(own, key) is not None for key in ("artifact", "disable")):
+        return False
+    service_artifact = path_get(service_package(service), "artifact") is not None
+    return not (service_artifact and text(path_get(own, "individually")) != "true")
+
+
+def has_layers(service, function) -> bool:
+    """Layers may ship the engine instead of the function's own package."""
+    layers = function.node.get("layers")
+    if layers is None and service.provider is not None:
+        layers = service.provider.get("layers")
+    return layers is not None and not (isinstance(layers, Sequence) and not layers.items)
+
+
+def bundler(service) -> str | None:
+    """The bundler plugin the service uses, if any."""
+    return next((plugin for plugin in service.plugins if plugin in BUNDLERS), None)
+
+
+# -- globs ------------------------------------------------------------------------------------------
+def glob_matches(pattern: str, path: str) -> bool:
+    regex = glob_regex(pattern)
+    return regex is not None and regex.fullmatch(path) is not None
+
+
+@lru_cache(maxsize=1024)
+def glob_regex(pattern: str) -> re.Pattern | None:
+    """A micromatch-style glob (`*`, `**`, `?`, `[...]`, `{a,b}`, `dot: true`) as a regex; None for
+    extglobs, which are not supported."""
+    if re.search(r"[@!+*?]\(", pattern):
+        return None
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    alternatives = _expand_braces(pattern)
+    return re.compile("|".join(f"(?:{_translate(alt)})" for alt in alternatives))
+
+
+def _expand_braces(pattern: str, limit: int = 64) -> list[str]:
+    start, end, options = _first_brace_group(pattern)
+    if start < 0:
+        return [pattern]
+    expanded = []
+    for option in options:
+        expanded += _expand_braces(pattern[:start] + option + pattern[end + 1:], limit)
+        if len(expanded) >= limit:
+            break
+    return expanded[:limit]
+
+
+def _first_brace_group(pattern: str) -> tuple[int, int, list[str]]:
+    """(start, end, options) of the first `{a,b}` group with a top-level comma; (-1, -1, [])."""
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            i += 2
+            continue
+        if pattern[i] == "{":
+            depth, parts, last = 0, [], i + 1
+            for j in range(i, len(pattern)):
+                ch = pattern[j]
+                depth += {"{": 1, "}": -1}.get(ch, 0)
+                if ch == "," and depth == 1:
+                    parts.append(pattern[last:j])
+                    last = j + 1
+                elif ch == "}" and depth == 0:
+                    if parts:
+                        return i, j, parts + [pattern[last:j]]
+                    break
+        i += 1
+    return -1, -1, []
+
+
+def _translate(pattern: str) -> str:
+    segments = pattern.split("/")
+    out, last = [], len(segments) - 1
+    for index, segment in enumerate(segments):
+        if segment == "**":
+            out.append(".*" if last == 0 else "(?:.*/)?" if index == 0 else
+                       "(?:/.*)?" if index == last else "(?:/.*)?/")
+            continue
+        after_globstar = index > 0 and segments[index - 1] == "**"  # its regex ends with "/"
+        out.append(("" if index == 0 or after_globstar else "/") + _translate_segment(segment))
+    return "".join(out)
+
+
+def _translate_segment(segment: str) -> str:
+    out, i = [], 0
+    while i < len(segment):
+        ch = segment[i]
+        if ch == "\\" and i + 1 < len(segment):
+            out.append(re.escape(segment[i + 1]))
+            i += 2
+            continue
+        if ch == "*":
+            while i + 1 < len(segment) and segment[i + 1] == "*":
+                i += 1
+            out.append("[^/]*")
+        elif ch == "?":
+            out.append("[^/]")
+        elif ch == "[" and "]" in segment[i + 2:]:
+            close = segment.index("]", i + 2)
+            body = segment[i + 1:close]
+            negate = body[:1] in ("!", "^")
+            body = body[1:] if negate else body
+            out.append("[" + ("^" if negate else "") + body.replace("\\", "\\\\") + "]")
+            i = close
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+# -- the engine in the package ----------------------------------------------------------------------
+@dataclass
+class EngineGap:
+    """A function whose Lambda engine file does not end up in its package."""
+
+    function: object
+    engine: str
+    targets: tuple[str, ...]
+    paths: tuple[str, ...]  # the engine files that could serve it, relative to the service
+    remover: PatternEntry  # the last pattern that removed the first of them
+    misdirected: PatternEntry | None = None  # a pattern that puts back some other engine file
+    why: str | None = None  # "arm64", "engine-type" or "output"
+
+    @property
+    def reinclude(self) -> str:
+        """The pattern to add so the function's engine is packed again: its file, or a glob over
+        its architecture's files when the runtime is not known."""
+        if len(self.targets) == 1:
+            return self.paths[0]
+        directory = self.paths[0].rsplit("/", 1)[0]
+        return f"{directory}/{engine_file(self.engine, os.path.commonprefix(self.targets) + '*')}"
+
+
+def engine_gaps(service) -> list[EngineGap]:
+    engine, directory = rust_engine(service), engine_dir(service)
+    if engine is None or directory is None:
+        return []
+    gaps = []
+    for function in service.functions:
+        if not packs_with_patterns(service, function) or has_layers(service, function):
+            continue
+        targets = lambda_engine_targets(function)
+        entries = package_patterns(service, function) if targets else None
+        if entries is None or not uses_prisma(service, function):
+            continue
+        paths = tuple(f"{directory}/{engine_file(engine, target)}" for target in targets)
+        states = [packaged(entries, path) for path in paths]
+        if any(included for included, _ in states) or states[0][1] is None:
+            continue
+        gap = EngineGap(function, engine, targets, paths, states[0][1])
+        gap.misdirected, gap.why = _misdirected(entries, gap, directory)
+        gaps.append(gap)
+    return gaps
+
+
+def _misdirected(entries, gap: EngineGap, directory: str) -> tuple[PatternEntry | None, str | None]:
+    """The last pattern after the remover that puts back an engine file other than the one the
+    function loads."""
+    other = "binary" if gap.engine == "library" else "library"
+    default_dir = prisma_table()["default_client_output"]
+    arch = architecture(gap.function)
+    decoys = []
+    if arch == "arm64":
+        decoys += [(f"{directory}/{engine_file(gap.engine, t)}", "arm64")
+                   for t in architecture_targets("x86_64")]
+    decoys += [(f"{directory}/{engine_file(other, t)}", "engine-type") for t in gap.targets]
+    if directory != default_dir:
+        decoys += [(f"{default_dir}/{engine_file(gap.engine, t)}", "output") for t in gap.targets]
+    found = (None, None)
+    for entry in entries[entries.index(gap.remover) + 1:]:
+        if entry.removes:
+            continue
+        for path, why in decoys:
+            if glob_matches(entry.glob, path):
+                found = (entry, why)
+                break
+    return found
+
+
+def function_names(functions) -> str:
+    return ", ".join(f"`{function.name}`" for function in functions)
+
+
+def group_by_node(items, node_of) -> list[tuple[Node, list]]:
+    """Items grouped by the node a finding points at (one finding per node), in first-seen order."""
+    groups: dict[tuple, tuple[Node, list]] = {}
+    for item in items:
+        node = node_of(item)
+        span = node.span
+        groups.setdefault((str(span.path), span.line, span.column), (node, []))[1].append(item)
+    return list(groups.values())
+
+
+def strings_under(node: Node | None, skip_keys: tuple[str, ...] = ()) -> list[str]:
+    """Every string scalar under a node, leaving out the subtrees of some keys."""
+    found = []
+    for path, value in walk(node):
+        if any(key in skip_keys for key in path if isinstance(key, str)):
+            continue
+        if isinstance(value, Scalar) and isinstance(value.value, str):
+            found.append(value.value)
+    return found
+
+
+def binary_target_list(schema) -> list[str] | None:
+    """The literal binaryTargets (`["native"]` when unset); None when some are `env(...)`."""
+    value = schema.binary_targets
+    if value is None:
+        return ["native"]
+    if isinstance(value, EnvRef):
+        return None
+    values = value if isinstance(value, list) else [value]
+    if any(not isinstance(item, str) for item in values):
+        return None
+    return values

@@ -1,0 +1,52 @@
+"""An arm64 function's package re-includes only the x86_64 Prisma engine.
+
+What: a function whose effective `architecture` is `arm64` uses Prisma's Rust engine, its package
+patterns remove the engines and put back only `libquery_engine-rhel-*` (the x86_64 files, the line
+copied from Prisma's x86_64 guide), so its real engine,
+`libquery_engine-linux-arm64-openssl-1.0.x.so.node` / `-3.0.x.so.node`, stays excluded. Reported at
+the pattern that re-includes the rhel engine. Patterns are applied the way Serverless does (see
+PACKAGE001, which reports the other ways the engine is removed, and shares its exceptions: engine
+type `client`, Prisma 7, layers, bundlers, artifacts, container images).
+
+Why: Prisma looks for the `linux-arm64-openssl-*` engine on Graviton; the x86_64 file is useless
+there, so every invocation fails with "Query engine library for current platform could not be
+found".
+
+Example:
+    provider:
+      architecture: arm64
+    package:
+      patterns:
+        - '!node_modules/.prisma/client/libquery_engine-*'
+        - 'node_modules/.prisma/client/libquery_engine-rhel-*'
+
+Use instead:
+    package:
+      patterns:
+        - '!node_modules/.prisma/client/libquery_engine-*'
+        - 'node_modules/.prisma/client/libquery_engine-linux-arm64-*'
+
+References: Prisma, "Deploy to AWS Lambda" (ARM64 / Graviton, binary targets); Serverless
+Framework, "Packaging" (patterns); AWS Lambda, "Lambda instruction set architectures".
+"""
+from lintkit.diagnostics import Finding
+from lintkit.packaging import engine_gaps, function_names, group_by_node
+
+CODE = "PACKAGE002"
+NAME = "wrong-arm64-engine"
+SEVERITY = "error"
+SUMMARY = "An arm64 function re-includes only the x86_64 (rhel) Prisma engine."
+
+
+def check(service, context):
+    gaps = [gap for gap in engine_gaps(service) if gap.why == "arm64"]
+    for node, group in group_by_node(gaps, lambda gap: gap.misdirected.node):
+        functions = [gap.function for gap in group]
+        gap = group[0]
+        runs = "runs" if len(functions) == 1 else "run"
+        yield Finding.at(
+            node, f"`{gap.misdirected.text}` re-includes the x86_64 engine, but {function_names(functions)} "
+            f"{runs} on arm64 and load{'s' if len(functions) == 1 else ''} {gap.reinclude}, which stays "
+            f"excluded: re-include `{gap.reinclude}` (and list "
+            f"\"{gap.targets[-1]}\" in binaryTargets).",
+            function=functions[0].name if len(functions) == 1 else None)

@@ -1,0 +1,102 @@
+"""`package.exclude`/`include` are deprecated, and a `!` inside `exclude` inverts the entry.
+
+What: (1) an entry of `package.exclude` (service or function level) that starts with `!` and does
+not narrow an earlier plain `exclude` entry: it was copied from `patterns`, where `!` removes files,
+but in `exclude` it puts them back, and the plain entries copied after it remove what `patterns`
+would have kept (e.g. the Lambda engine) — error, at the entry; (2) otherwise the deprecated keys
+themselves, at the `exclude`/`include` key: an error when `frameworkVersion` is 4 or newer (the keys
+were removed), a warning for v3 or an unset version (deprecated since v3). Not flagged:
+`package.patterns`; a `!` entry that narrows an earlier plain `exclude` entry (the documented v1
+idiom `node_modules/**` then `!node_modules/pg/**`: only the deprecated key is reported); the
+`exclude`/`include` keys under a v1/v2 `frameworkVersion`.
+
+Why: Serverless v3 applies `exclude` entries inverted and warns that they are deprecated; v4 drops
+them. A list moved from `patterns` into `exclude` keeps its text but flips every entry, so the
+package silently ships what it should drop and drops what it should ship.
+
+Example:
+    package:
+      exclude:
+        - '!node_modules/.prisma/client/libquery_engine-*'
+        - 'node_modules/.prisma/client/libquery_engine-rhel-*'
+
+Use instead:
+    package:
+      patterns:
+        - '!node_modules/.prisma/client/libquery_engine-*'
+        - 'node_modules/.prisma/client/libquery_engine-rhel-*'
+
+References: Serverless Framework, "Packaging" (patterns; include/exclude deprecated in v3,
+serverless/serverless#8581); Serverless Framework v4 upgrade notes.
+"""
+from lintkit.diagnostics import Finding
+from lintkit.nodes import Mapping, Scalar, Sequence
+from lintkit.packagejson import major_of_range
+from lintkit.packaging import glob_matches
+
+CODE = "PACKAGE005"
+NAME = "inverted-package-exclude"
+SEVERITY = "error"
+SUMMARY = "Deprecated package.exclude/include, or a `!` entry inside `exclude` that inverts it."
+
+
+def check(service, context):
+    major = major_of_range(service.framework_version)
+    service_block = _package(service.document)
+    service_excludes = _strings(service_block.get("exclude")) if service_block is not None else []
+    blocks = [(service_block, [])]
+    blocks += [(_package(function.node), service_excludes) for function in service.functions
+               if function.kind == "function"]
+    for block, inherited in blocks:
+        if block is not None:
+            yield from _check_block(block, inherited, major)
+
+
+def _check_block(block: Mapping, inherited: list[str], major: int | None):
+    inverted = _inverted_entries(block.get("exclude"), inherited)
+    for entry in inverted:
+        yield Finding.at(entry, f"`{entry.value}` is in `exclude`, where a leading `!` puts the files back "
+                         "instead of removing them (Serverless inverts every `exclude` entry): move the "
+                         "list to `package.patterns`, where `!` excludes.")
+    if major is not None and major < 3:
+        return
+    for key in ("exclude", "include"):
+        if key in block and not (key == "exclude" and inverted):
+            yield _deprecated(block.key_node(key), key, major)
+
+
+def _deprecated(key_node, key: str, major: int | None) -> Finding:
+    instead = ("`package.patterns`, flipping each one's `!` (`x` becomes `!x`, `!x` becomes `x`)"
+               if key == "exclude" else "`package.patterns`")
+    if major is not None and major >= 4:
+        return Finding.at(key_node, f"`package.{key}` was removed in Serverless v4 and is ignored: move its "
+                          f"entries to {instead}.")
+    return Finding.at(key_node, f"`package.{key}` is deprecated since Serverless v3 and removed in v4: move "
+                      f"its entries to {instead}.", severity="warning")
+
+
+def _inverted_entries(entries, inherited: list[str]) -> list[Scalar]:
+    """`!` entries that narrow no earlier plain entry: copied from `patterns`."""
+    if not isinstance(entries, Sequence):
+        return []
+    plain, found = list(inherited), []
+    for entry in entries:
+        value = entry.value if isinstance(entry, Scalar) and isinstance(entry.value, str) else None
+        if value is None:
+            continue
+        if not value.startswith("!"):
+            plain.append(value)
+        elif not any(glob_matches(earlier, value[1:]) for earlier in plain):
+            found.append(entry)
+    return found
+
+
+def _package(node) -> Mapping | None:
+    block = node.get("package") if isinstance(node, Mapping) else None
+    return block if isinstance(block, Mapping) else None
+
+
+def _strings(node) -> list[str]:
+    items = node.items if isinstance(node, Sequence) else []
+    return [item.value for item in items if isinstance(item, Scalar) and isinstance(item.value, str)
+            and not item.value.startswith("!")]

@@ -1,0 +1,97 @@
+"""schema.prisma's `binaryTargets` lacks the query engine a function needs on Lambda.
+
+What: Prisma ≤ 6 with the Rust query engine, and the client generator's `binaryTargets` (or its
+absence, which means `native` only) does not list the target of some function that uses Prisma:
+x86_64 needs `rhel-openssl-1.0.x` on nodejs18.x and older, `rhel-openssl-3.0.x` on nodejs20.x and
+newer; arm64 needs `linux-arm64-openssl-1.0.x` / `linux-arm64-openssl-3.0.x` (table in
+`lintkit/data/prisma.json`). `native` is the machine that runs `prisma generate`, not Lambda. A
+function whose runtime is not set accepts either target of its architecture. Reported at the
+`binaryTargets` value, or at the generator when it has none. Not flagged: `engineType = "client"`,
+`provider = "prisma-client"`, Prisma 7, Accelerate/no-engine builds, container images,
+`binaryTargets = env(...)`, functions whose handler does not import the Prisma client. With no
+Prisma version in package.json, only a schema that sets `binaryTargets` is checked.
+
+Why: Prisma loads the engine built for the platform it runs on; without it every query fails with
+"Query engine library for current platform "rhel-openssl-3.0.x" could not be found".
+
+Example:
+    generator client {
+      provider      = "prisma-client-js"
+      binaryTargets = ["native"]          # functions run nodejs20.x on x86_64
+    }
+
+Use instead:
+    generator client {
+      provider      = "prisma-client-js"
+      binaryTargets = ["native", "rhel-openssl-3.0.x"]
+    }
+
+References: Prisma, "Deploy to AWS Lambda" (binary targets) and "Prisma schema reference"
+(`binaryTargets`); AWS Lambda, "Lambda runtimes" (Amazon Linux 2 and 2023).
+"""
+from lintkit.diagnostics import Finding
+from lintkit.packaging import (
+    binary_target_list,
+    function_names,
+    lambda_engine_targets,
+    runtime_label,
+    rust_engine,
+    target_runtimes,
+    uses_prisma,
+)
+
+CODE = "RUNTIME002"
+NAME = "binary-targets-mismatch"
+SEVERITY = "error"
+SUMMARY = "Prisma binaryTargets without the engine target of a function's Lambda runtime."
+
+
+def check(service, context):
+    schema = service.prisma_schema
+    generator = schema.client_generator if schema is not None else None
+    if generator is None or rust_engine(service) is None:
+        return
+    listed = binary_target_list(schema)
+    if listed is None:
+        return
+    missing = _missing_targets(service, listed)
+    if not missing:
+        return
+    field = schema.binary_targets_field
+    functions = [function for group in missing.values() for function in group]
+    where = field.span if field is not None else generator.span
+    yield Finding.at(where, _message(missing, listed, field is not None),
+                     function=functions[0].name if len(functions) == 1 else None)
+
+
+def _missing_targets(service, listed: list[str]) -> dict[tuple[str, ...], list]:
+    """Functions whose engine target is not listed, grouped by the targets that would serve them."""
+    missing: dict[tuple[str, ...], list] = {}
+    for function in service.functions:
+        if not uses_prisma(service, function):
+            continue
+        targets = lambda_engine_targets(function)
+        if targets and not set(targets) & set(listed):
+            missing.setdefault(targets, []).append(function)
+    return missing
+
+
+def _message(missing, listed: list[str], has_field: bool) -> str:
+    needs = "; ".join(f"{_choice(targets)} for {function_names(group)} "
+                      f"({', '.join(sorted({runtime_label(f) for f in group}))})"
+                      for targets, group in missing.items())
+    suggested = list(listed) + [targets[-1] for targets in missing if targets[-1] not in listed]
+    example = "binaryTargets = [" + ", ".join(f'"{target}"' for target in suggested) + "]"
+    if has_field:
+        problem = "binaryTargets has no query engine for Lambda"
+    else:
+        problem = ("generator has no binaryTargets, so `prisma generate` builds only the engine of "
+                   "the machine it runs on, not Lambda's")
+    return (f"{problem}: add {needs}, e.g. `{example}`. Without it every query fails with "
+            "\"Query engine library for current platform could not be found\".")
+
+
+def _choice(targets: tuple[str, ...]) -> str:
+    if len(targets) == 1:
+        return f'"{targets[0]}"'
+    return " or ".join(f'"{target}" ({target_runtimes(target)})' for target in reversed(targets))
