@@ -1,17 +1,50 @@
-"""Commands that handler code runs through child_process or execa, with their text and position."""
+"""Commands that handler code runs through child_process or execa, with their text and position.
+
+`exec_commands(graph)` finds `exec`/`execSync`/`execFile`/`execFileSync`/`spawn`/`spawnSync`/`fork`
+and the execa family (also promisified: `const run = promisify(exec)`) whose command is a string, a
+template literal, a `+` concatenation or `process.execPath`, directly or through a local constant.
+Each `ExecCommand` keeps its argument vector as `argv`: one list of `Piece`s per argument (a shell
+command line is a single argument), so callers can tell literal text from run-time values and point
+at the exact node a word came from.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from .nodes import Span
-from .sources import SourceFile, callee_name, iter_nodes, named_children, string_value, unwrap
+from .sources import (
+    SourceFile, _decode_escape, callee_name, iter_nodes, named_children, string_value, unwrap,
+)
 
 EXEC_FUNCTIONS = frozenset({
     "exec", "execSync", "execFile", "execFileSync", "spawn", "spawnSync", "fork",
     "execa", "execaSync", "execaCommand", "execaCommandSync", "execaNode",
 })
+SHELL_MODULES = frozenset({"child_process", "shelljs"})
 # Functions whose first argument is a whole shell command line (the others take a file + args).
 SHELL_COMMAND_FUNCTIONS = frozenset({"exec", "execSync", "execaCommand", "execaCommandSync"})
+# `path.join(...)`-style calls whose string arguments spell a file path.
+PATH_FUNCTIONS = frozenset({"join", "resolve", "path.join", "path.resolve", "require.resolve",
+                            "posix.join", "path.posix.join"})
+NODE_BINARY = frozenset({"process.execPath", "process.argv0"})
+DYNAMIC = "${...}"
+# A truthy test of a variable that only local runs set: serverless-offline, `sls invoke local`,
+# `sam local`. (NODE_ENV proves nothing: Lambda does not set it.)
+LOCAL_RUN_TEST = re.compile(
+    r"^\(?\s*process\.env(?:\.|\[['\"])(?:IS_OFFLINE|IS_LOCAL|AWS_SAM_LOCAL)(?:['\"]\])?"
+    r"(?:\s*===?\s*['\"]true['\"])?\s*\)?$")
+MAX_DEPTH = 8  # local constants followed through other constants
+
+
+@dataclass
+class Piece:
+    """Part of one argument: literal text, or a value known only at run time (`literal` False,
+    `text` "${...}"). `node` is where it is written."""
+
+    text: str
+    node: object
+    literal: bool = True
 
 
 @dataclass
@@ -19,9 +52,11 @@ class ExecCommand:
     source: SourceFile
     call: object  # the call_expression
     function: str  # exec, execSync, spawn, ...
-    command_node: object  # the string (or identifier) holding the command
+    command_node: object  # the string (or expression) holding the command
     text: str  # the command line as far as it is literal, args joined with spaces
     args_node: object | None  # the argument array of execFile/spawn-style calls
+    argv: list[list[Piece]] = field(default_factory=list)  # the command, then each argument
+    options_node: object | None = None  # the `{ env, cwd, stdio }` object, when written inline
 
     @property
     def span(self) -> Span:
@@ -44,60 +79,190 @@ def file_exec_commands(source: SourceFile):
 
 def _scan(source: SourceFile):
     for call in iter_nodes(source.root, {"call_expression"}):
-        function = callee_name(call).rsplit(".", 1)[-1]
-        if function not in EXEC_FUNCTIONS:
+        function = _exec_function(source, call)
+        if function is None:
             continue
         arguments = call.child_by_field_name("arguments")
-        args = named_children(arguments) if arguments is not None else []
-        if not args:
-            continue
-        command_node, command = _literal(source, args[0])
-        if command is None:
-            continue
-        args_node, extra = None, []
-        if function not in SHELL_COMMAND_FUNCTIONS and len(args) > 1:
-            args_node, extra = _array_strings(source, args[1])
-        text = " ".join([command, *extra])
-        yield ExecCommand(source, call, function, command_node, text, args_node)
+        if arguments is not None and arguments.type == "template_string":  # execa`cmd ${arg}`
+            args, function = [arguments], "execaCommand"
+        else:
+            args = named_children(arguments) if arguments is not None else []
+        if args:
+            command = _command(source, call, function, args)
+            if command is not None:
+                yield command
 
 
-def _literal(source: SourceFile, node):
-    """(node holding the string, its value) for a literal or a local `const x = '...'`."""
-    node = unwrap(node)
-    value = string_value(source, node)
-    if value is not None:
-        return node, value
+def _exec_function(source: SourceFile, call) -> str | None:
+    name = callee_name(call).rsplit(".", 1)[-1]
+    callee = unwrap(call.child_by_field_name("function"))
+    if name == "exec" and callee is not None and callee.type == "member_expression":
+        # `regex.exec(...)`, `db.exec(sql)`: only a shell module's `exec` runs a command
+        return name if module_of(source, root_object(callee)) in SHELL_MODULES else None
+    if name in EXEC_FUNCTIONS:
+        return name
+    if callee is None or callee.type != "identifier":
+        return None
+    return _promisified(source, local_assignment(source, callee))
+
+
+def root_object(member):
+    while member is not None and member.type == "member_expression":
+        member = unwrap(member.child_by_field_name("object"))
+    return member
+
+
+def module_of(source: SourceFile, node) -> str | None:
+    """The module (without `node:`) an identifier is imported from, or `require('m')` loads."""
+    module = None
     if node is not None and node.type == "identifier":
+        imp = source.bindings.get(source.node_text(node))
+        module = imp.module if imp is not None else None
+    elif node is not None and node.type == "call_expression" and callee_name(node) == "require":
+        arguments = named_children(node.child_by_field_name("arguments"))
+        module = string_value(source, arguments[0]) if arguments else None
+    return module.removeprefix("node:") if module else None
+
+
+def _promisified(source: SourceFile, value) -> str | None:
+    """`promisify(exec)` / `util.promisify(cp.execFile)` → "exec" / "execFile"."""
+    value = unwrap(value)
+    if value is None or value.type != "call_expression":
+        return None
+    if callee_name(value).rsplit(".", 1)[-1] != "promisify":
+        return None
+    args = named_children(value.child_by_field_name("arguments"))
+    if not args:
+        return None
+    wrapped = source.node_text(args[0]).rsplit(".", 1)[-1]
+    return wrapped if wrapped in EXEC_FUNCTIONS else None
+
+
+def _command(source: SourceFile, call, function: str, args) -> ExecCommand | None:
+    whole = _array(source, args[0])  # a whole argument vector kept in one array constant
+    if whole is not None:
+        command_node, argv = whole, _array_arguments(source, whole)
+    else:
+        command_node, command = _argument(source, args[0])
+        argv = [command]
+    if not argv or not any(piece.literal for piece in argv[0]):
+        return None
+    args_node, rest = None, args[1:]
+    if function not in SHELL_COMMAND_FUNCTIONS and rest:
+        array = _array(source, rest[0])
+        if array is not None:
+            args_node, rest = array, rest[1:]
+            argv += _array_arguments(source, array)
+    options = unwrap(rest[0]) if rest else None
+    options = options if options is not None and options.type == "object" else None
+    text = " ".join("".join(piece.text for piece in argument) for argument in argv)
+    return ExecCommand(source, call, function, command_node, text, args_node, argv, options)
+
+
+def _argument(source: SourceFile, node, depth: int = 0) -> tuple[object, list[Piece]]:
+    """(node holding the value, its pieces) for one argument, following local constants."""
+    node = unwrap(node)
+    if node is not None and node.type == "identifier" and depth < MAX_DEPTH:
         assigned = local_assignment(source, node)
-        if assigned is not None:
-            value = string_value(source, assigned)
-            if value is not None:
-                return assigned, value
-            if unwrap(assigned).type == "array":
-                return assigned, " ".join(_array_strings(source, assigned)[1])
-    return node, None
+        if assigned is not None and unwrap(assigned).type != "array":
+            return _argument(source, assigned, depth + 1)
+    return node, pieces(source, node, depth)
 
 
-def _array_strings(source: SourceFile, node):
+def pieces(source: SourceFile, node, depth: int = 0) -> list[Piece]:
+    """The literal and run-time parts of a string-valued expression."""
     node = unwrap(node)
-    if node is not None and node.type == "identifier":
-        node = local_assignment(source, node) or node
-        node = unwrap(node)
-    if node is None or node.type != "array":
-        return None, []
-    values = []
-    for element in named_children(node):
-        value = string_value(source, element)
-        values.append(value if value is not None else "${...}")
-    return node, values
+    if node is None:
+        return []
+    kind = node.type
+    if kind == "string":
+        return [Piece(string_value(source, node) or "", node)]
+    if kind == "template_string":
+        return _template_pieces(source, node, depth)
+    if kind == "binary_expression" and _operator(node) == "+":
+        return (pieces(source, node.child_by_field_name("left"), depth)
+                + pieces(source, node.child_by_field_name("right"), depth))
+    if kind in ("member_expression", "subscript_expression") and \
+            source.node_text(node) in NODE_BINARY:
+        return [Piece("node", node)]
+    if kind == "identifier" and depth < MAX_DEPTH:
+        assigned = local_assignment(source, node)
+        if assigned is not None and unwrap(assigned).type != "array":
+            return pieces(source, assigned, depth + 1)
+    if kind == "call_expression" and callee_name(node) in PATH_FUNCTIONS:
+        return _path_pieces(source, node, depth)
+    return [Piece(DYNAMIC, node, literal=False)]
+
+
+def _template_pieces(source: SourceFile, node, depth: int) -> list[Piece]:
+    found = []
+    for child in node.named_children:
+        if child.type == "template_substitution":
+            inner = next(iter(named_children(child)), None)
+            found += pieces(source, inner, depth) if inner is not None else []
+        elif child.type == "escape_sequence":
+            found.append(Piece(_decode_escape(source.node_text(child)), node))
+        elif child.type != "comment":
+            found.append(Piece(source.node_text(child), node))
+    return found
+
+
+def _path_pieces(source: SourceFile, call, depth: int) -> list[Piece]:
+    """`path.join(__dirname, 'node_modules/prisma/build/index.js')` → "${...}/node_modules/...":
+    the literal segments joined with `/`, run-time segments kept as "${...}"."""
+    found = []
+    for index, arg in enumerate(named_children(call.child_by_field_name("arguments"))):
+        if index:
+            found.append(Piece("/", arg))
+        found += pieces(source, arg, depth + 1)
+    return found
+
+
+def _operator(node) -> str | None:
+    operator = node.child_by_field_name("operator")
+    return operator.type if operator is not None else None
+
+
+def _array(source: SourceFile, node, depth: int = 0):
+    node = unwrap(node)
+    if node is not None and node.type == "identifier" and depth < MAX_DEPTH:
+        assigned = local_assignment(source, node)
+        return _array(source, assigned, depth + 1) if assigned is not None else None
+    return node if node is not None and node.type == "array" else None
+
+
+def _array_arguments(source: SourceFile, array, depth: int = 0) -> list[list[Piece]]:
+    """One piece list per element; `...localArray` spreads are expanded."""
+    found = []
+    for element in named_children(array):
+        if element.type == "spread_element" and depth < MAX_DEPTH:
+            inner = _array(source, next(iter(named_children(element)), None))
+            if inner is not None:
+                found += _array_arguments(source, inner, depth + 1)
+                continue
+        found.append(pieces(source, element))
+    return found
+
+
+def local_only(source: SourceFile, node) -> bool:
+    """True when `node` sits in the branch of `if (process.env.IS_OFFLINE) ...` (or a ternary)
+    that only runs on a developer's machine."""
+    ancestors = [*source.ancestors(node), node]
+    for ancestor, child in zip(ancestors, ancestors[1:]):
+        if ancestor.type not in ("if_statement", "ternary_expression"):
+            continue
+        condition = ancestor.child_by_field_name("condition")
+        if child == ancestor.child_by_field_name("consequence") and condition is not None \
+                and LOCAL_RUN_TEST.match(source.node_text(condition)):
+            return True
+    return False
 
 
 def local_assignment(source: SourceFile, identifier):
     """The value of the nearest `const|let|var NAME = value` visible from `identifier`: the
     enclosing functions first, then module scope."""
     name = source.node_text(identifier)
-    scope = identifier.parent
-    while scope is not None:
+    for scope in reversed(source.ancestors(identifier)):
         if scope.type in ("statement_block", "program"):
             for statement in named_children(scope):
                 if statement.start_byte >= identifier.start_byte:
@@ -105,11 +270,12 @@ def local_assignment(source: SourceFile, identifier):
                 value = _declared_value(source, statement, name)
                 if value is not None:
                     return value
-        scope = scope.parent
     return None
 
 
 def _declared_value(source: SourceFile, statement, name: str):
+    if statement.type == "export_statement":
+        statement = statement.child_by_field_name("declaration") or statement
     if statement.type not in ("lexical_declaration", "variable_declaration"):
         return None
     for declarator in named_children(statement):

@@ -21,6 +21,8 @@ RESOURCE_PROPERTY = {
     "architecture": "Architectures",
     "handler": "Handler",
     "role": "Role",
+    "reservedConcurrency": "ReservedConcurrentExecutions",
+    "environment": "Environment",
 }
 
 LAMBDA_RESOURCE_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")

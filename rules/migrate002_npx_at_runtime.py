@@ -4,7 +4,8 @@ What: handler code (the handler graph of a function, or inline `Code.ZipFile` co
 command starting with `npx` to `exec`, `execSync`, `execFile`, `execFileSync`, `spawn`, `spawnSync`
 or `execa`, as a string, a template literal, or the first element of an argument list (also when the
 command is kept in a local constant). Dockerfiles, CI files and package.json scripts are not handler
-code and are not checked.
+code and are not checked, nor are calls under `if (process.env.IS_OFFLINE)` (or `IS_LOCAL`,
+`AWS_SAM_LOCAL`), which only run on a developer's machine.
 
 Why: npx resolves and downloads packages at run time into a cache under the home folder. On Lambda
 the filesystem is read-only outside `/tmp` and there is often no route to the npm registry, so the
@@ -30,7 +31,7 @@ AWS Lambda, "Lambda execution environment" (read-only filesystem, /tmp).
 import re
 
 from lintkit.diagnostics import Finding
-from lintkit.execcalls import exec_commands
+from lintkit.execcalls import exec_commands, local_only
 
 CODE = "MIGRATE002"
 NAME = "npx-at-runtime"
@@ -49,6 +50,8 @@ def check(service, context):
         for command in exec_commands(graph):
             key = (command.source.path, command.span)
             if key in seen or not NPX.search(command.text):
+                continue
+            if local_only(command.source, command.call):  # serverless-offline only
                 continue
             seen.add(key)
             yield Finding.at(

@@ -1,10 +1,11 @@
 """An AWS access key written into the project.
 
 What: an AWS access key id (`AKIA...`, `ASIA...`, `ABIA...`, `ACCA...`, `A3T...` followed by 16
-characters, with some variety in them) anywhere in serverless.yml, its included files or `.env`
-files, and a 40-character secret access key under a key named like `aws_secret_access_key` /
-`AWS_SECRET*`. AWS's documentation examples (ending in `EXAMPLE`, like `AKIAIOSFODNN7EXAMPLE`) are
-not flagged.
+characters, with some variety in them) anywhere in serverless.yml, its included files, `.env`
+files, schema.prisma and string literals of handler code; and a 40-character secret access key under
+a key named like `aws_secret_access_key` / `AWS_SECRET*` (in code also `secretAccessKey`). AWS's
+documentation examples (ending in `EXAMPLE`, like `AKIAIOSFODNN7EXAMPLE`) are not flagged, nor are
+keys inside a variable's fallback (`${env:KEY, 'AKIA...'}`: SECRET004 reports those).
 
 Why: a committed key gives whoever reads the repository the key owner's AWS permissions. Lambda
 functions never need one: the execution role provides temporary credentials. Deactivate the key.
@@ -26,11 +27,15 @@ Use instead:
 References: AWS IAM, "Managing access keys" and "Best practices: use temporary credentials";
 gitleaks, rule `aws-access-token`.
 """
+import re
+
 from lintkit.diagnostics import Finding
-from lintkit.nodes import Mapping, Scalar, text, walk
+from lintkit.nodes import Mapping, text, walk
 from lintkit.positions import scalar_sub_span
-from lintkit.secrets import (AWS_ACCESS_KEY, AWS_SECRET_KEY_NAME, AWS_SECRET_KEY_VALUE,
-                             looks_like_access_key)
+from lintkit.secrets import AWS_SECRET_KEY_NAME, AWS_SECRET_KEY_VALUE
+from lintkit.secretscan import (access_keys, built_from_variables, literal_span, source_strings,
+                                yaml_texts)
+from lintkit.sources import string_value
 
 CODE = "SECRET002"
 NAME = "aws-access-key"
@@ -41,35 +46,74 @@ KEY_MESSAGE = ("This is an AWS access key id: deactivate the key in IAM and use 
                "execution role (`provider.iam.role.statements`) instead of long-lived keys.")
 SECRET_MESSAGE = ("This is an AWS secret access key: deactivate the key in IAM and use the "
                   "function's execution role instead of long-lived keys.")
+# In code the SDK's own option name is the usual one: `credentials: { secretAccessKey: '...' }`.
+CODE_SECRET_NAME = re.compile(r"(?i)secret_?access_?key")
+SOURCE_MARKER = re.compile(r"A3T|AKIA|ASIA|ABIA|ACCA|[A-Za-z0-9/+]{40}")
 
 
 def check(service, context):
-    seen = set()
-    for _, node in walk(service.document):
-        if node.span in seen:
-            continue
-        seen.add(node.span)
-        if isinstance(node, Scalar) and isinstance(node.value, str):
-            for start, end in access_keys(node.value):
-                yield Finding.at(scalar_sub_span(node, start, end), KEY_MESSAGE)
-        elif isinstance(node, Mapping):
-            for key, value in node.pairs:
-                if is_secret_access_key(str(key.value), text(value)):
-                    yield Finding.at(value, SECRET_MESSAGE)
+    for item in yaml_texts(service):
+        for start, end in access_keys(item.text, item.variables):
+            yield Finding.at(scalar_sub_span(item.scalar, start, end), KEY_MESSAGE)
+    yield from _yaml_secret_keys(service)
     for env in service.env_files:
         for entry in env.entries:
             if any(True for _ in access_keys(entry.value)):
                 yield Finding.at(entry.value_span, KEY_MESSAGE)
             elif is_secret_access_key(entry.key, entry.value):
                 yield Finding.at(entry.value_span, SECRET_MESSAGE)
+    yield from _schema_findings(service)
+    yield from _source_findings(service)
 
 
-def access_keys(value: str):
-    for match in AWS_ACCESS_KEY.finditer(value):
-        if looks_like_access_key(match.group(1)):
-            yield match.start(1), match.end(1)
+def _yaml_secret_keys(service):
+    seen = set()
+    for _, node in walk(service.document):
+        if not isinstance(node, Mapping):
+            continue
+        for key, value in node.pairs:
+            if value.span in seen or built_from_variables(service, value):
+                continue
+            if is_secret_access_key(str(key.value), text(value)):
+                seen.add(value.span)
+                yield Finding.at(value, SECRET_MESSAGE)
+
+
+def _schema_findings(service):
+    schema = service.prisma_schema
+    for block in (schema.generators + schema.datasources) if schema is not None else ():
+        for field in block.fields.values():
+            if isinstance(field.value, str):
+                for start, end in access_keys(field.value):
+                    yield Finding.at(field.string_span(start, end), KEY_MESSAGE)
+
+
+def _source_findings(service):
+    for file, node, value, function in source_strings(service, SOURCE_MARKER):
+        keys = list(access_keys(value))
+        for start, end in keys:
+            yield Finding.at(literal_span(file, node, start, end), KEY_MESSAGE, function=function)
+        name = _assigned_name(node) or ""
+        named = CODE_SECRET_NAME.search(name) or AWS_SECRET_KEY_NAME.search(name)
+        if not keys and named and _is_secret_key_value(value):
+            yield Finding.at(file.span(node), SECRET_MESSAGE, function=function)
+
+
+def _assigned_name(node) -> str | None:
+    """The property or variable a literal is assigned to: `secretAccessKey: '...'`, `const x = '...'`."""
+    parent = node.parent
+    if parent is None:
+        return None
+    target = {"pair": "key", "variable_declarator": "name"}.get(parent.type)
+    name = parent.child_by_field_name(target) if target else None
+    if name is None or parent.child_by_field_name("value") != node:
+        return None
+    return string_value(None, name) if name.type == "string" else name.text.decode("utf-8", "replace")
 
 
 def is_secret_access_key(key: str, value: str | None) -> bool:
-    return bool(value and AWS_SECRET_KEY_NAME.search(key) and AWS_SECRET_KEY_VALUE.match(value)
-                and not value.endswith("EXAMPLEKEY"))
+    return bool(AWS_SECRET_KEY_NAME.search(key)) and _is_secret_key_value(value)
+
+
+def _is_secret_key_value(value: str | None) -> bool:
+    return bool(value and AWS_SECRET_KEY_VALUE.match(value) and not value.endswith("EXAMPLEKEY"))

@@ -7,9 +7,14 @@ or references (`${ssm:...}`, `!Ref`, `{{resolve:...}}`), ARNs and SSM parameter 
 runtime fetch, names that point at a secret or describe it (`*_SECRET_ARN`, `*_SECRET_ID`,
 `*_SECRET_NAME`, `TOKEN_TTL`, `*_TOKEN_URL`), booleans, numbers, empty values, and
 placeholders (`REPLACE-WITH-YOUR-SECRET`, `<api-key>`, `xxxx`, values shorter than 8 characters:
-see `lintkit.secrets.looks_like_placeholder`). A value that comes
-from a `${file()}` include is reported as a warning at the included file, which may be kept out of
-the repository but still lands in the Lambda configuration.
+see `lintkit.secrets.looks_like_placeholder`), and values built by variables (an option, a
+fallback: `${env:JWT_SECRET, '...'}` is SECRET004's). A value taken from `custom:` through
+`${self:custom.x}` is reported once, at the `custom:` value. A value that comes from a `${file()}`
+include is reported as a warning at the included file, which may be kept out of the repository but
+still lands in the Lambda configuration. With `serverless-dotenv-plugin`, which copies `.env`
+variables into every function's environment (minus `custom.dotenv.exclude`, or only
+`custom.dotenv.include`), secret-named `.env` entries are reported as warnings too, but only in
+`.env` files that git ignores: a committed `.env` is SECRET007's.
 
 Why: the value is committed with the code, copied into the CloudFormation template and shown in the
 Lambda console to anyone who can read the function's configuration.
@@ -28,8 +33,11 @@ References: AWS Lambda, "Securing environment variables"; Serverless Framework, 
 Parameter Store and Secrets Manager".
 """
 from lintkit.diagnostics import Finding
-from lintkit.nodes import Mapping, Scalar, is_dynamic, path_get
+from lintkit.dotenv import is_template_env
+from lintkit.nodes import Scalar, is_dynamic
 from lintkit.secrets import is_reference_value, is_secret_key, looks_like_placeholder
+from lintkit.secretscan import (built_from_variables, dotenv_plugin_keys, environment_blocks,
+                                is_git_ignored, is_secret_literal)
 
 CODE = "SECRET003"
 NAME = "plaintext-secret-env"
@@ -38,31 +46,21 @@ SUMMARY = "A secret-named environment variable with a literal value."
 
 
 def check(service, context):
-    for block, function in _environment_blocks(service):
+    seen = set()
+    for block, function in environment_blocks(service):
         for key, value in block.pairs:
             name = str(key.value)
-            if not _is_plaintext_secret(name, value):
+            if value.span in seen or not _is_plaintext_secret(name, value):
                 continue
+            if built_from_variables(service, value):
+                continue
+            seen.add(value.span)
             included = value.span.path != service.config_path
             yield Finding.at(
                 value, f"`{name}` holds a secret in plain text: store it in SSM Parameter Store or "
                 "Secrets Manager and reference it, or pass its ARN and fetch it at runtime.",
                 function=function, severity="warning" if included else None)
-
-
-def _environment_blocks(service):
-    """(environment Mapping, function name or None) for provider, functions and raw resources."""
-    seen = set()
-    candidates = [(path_get(service.provider, "environment"), None)]
-    for function in service.functions:
-        if function.kind == "resource":
-            candidates.append((path_get(function.node, "Environment", "Variables"), function.name))
-        else:
-            candidates.append((function.node.get("environment"), function.name))
-    for block, function in candidates:
-        if isinstance(block, Mapping) and id(block) not in seen:
-            seen.add(id(block))
-            yield block, function
+    yield from _dotenv_findings(service)
 
 
 def _is_plaintext_secret(name: str, value) -> bool:
@@ -72,3 +70,25 @@ def _is_plaintext_secret(name: str, value) -> bool:
     if is_reference_value(literal) or looks_like_placeholder(literal):
         return False
     return is_secret_key(name)
+
+
+def _dotenv_findings(service):
+    """Secret-named entries of git-ignored `.env` files that serverless-dotenv-plugin copies into
+    the functions' environment."""
+    keys = dotenv_plugin_keys(service)
+    if keys is None:
+        return
+    included, excluded = keys
+    for env in service.env_files:
+        if is_template_env(env.path) or not is_git_ignored(env.path, service.project_root):
+            continue
+        for entry in env.entries:
+            if entry.key in excluded or (included is not None and entry.key not in included):
+                continue
+            if is_secret_key(entry.key) and is_secret_literal(entry.value):
+                yield Finding.at(
+                    entry.value_span, f"`{entry.key}` from {env.path.name} is copied into every "
+                    "function's environment by serverless-dotenv-plugin, so its value is stored in "
+                    "plain text in the Lambda configuration: keep it in SSM Parameter Store or "
+                    "Secrets Manager and fetch it at runtime, or list it in "
+                    "`custom.dotenv.exclude`.", severity="warning")

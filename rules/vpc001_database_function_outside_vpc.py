@@ -3,11 +3,14 @@
 What: a DB function (its handler graph imports `@prisma/client`, a generated Prisma client, `pg`,
 `mysql2` or a `@prisma/adapter-*`, or its environment sets `DATABASE_URL`) whose effective `vpc` is
 missing, while its database is RDS: the URL host ends in `.rds.amazonaws.com`, or the stack declares
-`AWS::RDS::DBInstance`, `DBCluster` or `DBProxy`. Raw `AWS::Lambda::Function` resources do not inherit
-`provider.vpc` and need their own `VpcConfig`. When the host is a deploy-time value and the stack
-declares no RDS resource, the finding is only info. Not flagged: a `vpc` inherited from
-`provider.vpc` or given as a variable, databases outside AWS (Neon, Supabase, PlanetScale, Prisma
-Accelerate and Prisma Postgres), local hosts.
+`AWS::RDS::DBInstance`, `DBCluster` or `DBProxy`. The URL is the function's environment variable
+(`DATABASE_URL`, or the one schema.prisma's `url = env(...)` names), else schema.prisma's literal
+`url`. Raw `AWS::Lambda::Function` resources do not inherit `provider.vpc` and need their own
+`VpcConfig`. When the host is a deploy-time value and the stack declares no RDS resource, the
+finding is only info. Not flagged: a `vpc` inherited from
+`provider.vpc` or given as a variable or `Fn::ImportValue` (also a `VpcConfig`), databases outside
+AWS (Neon, Supabase, PlanetScale, `prisma://` Accelerate and `prisma+postgres://` Prisma Postgres),
+local hosts, and `vpc: ~` under a `provider.vpc` (VPC002 reports that).
 
 Why: an RDS instance in private subnets is unreachable from a function outside the VPC: every query
 times out after the function's timeout, and opening the database to the internet instead is a
@@ -27,10 +30,9 @@ Use instead:
 References: AWS Lambda, "Giving Lambda functions access to resources in an Amazon VPC"; Prisma,
 "Deploy to AWS Lambda"; Serverless Framework, "VPC configuration".
 """
-from lintkit.dburl import parse_db_url
+from lintkit.cfn import database_host, has_vpc, vpc_removed
 from lintkit.diagnostics import Finding
-from lintkit.facts import database_url_node, database_use, stack_declares_rds
-from lintkit.nodes import Mapping, Scalar, is_dynamic, string_like, text
+from lintkit.facts import database_use, stack_declares_rds
 
 CODE = "VPC001"
 NAME = "database-function-outside-vpc"
@@ -41,12 +43,12 @@ SUMMARY = "A function that uses an RDS database has no VPC configuration."
 def check(service, context):
     has_rds = stack_declares_rds(service)
     for function in service.functions:
-        if _has_vpc(function) or _vpc_removed(function):
+        if has_vpc(function) or vpc_removed(function):
             continue  # a removed vpc is VPC002's finding
         reason = database_use(service, function)
         if reason is None:
             continue
-        host_kind = _database_host(service, function)
+        host_kind = database_host(service, function)
         if host_kind in ("external", "local", "other"):
             continue
         if host_kind == "rds" or has_rds:
@@ -63,35 +65,3 @@ def check(service, context):
             f"{because} cannot be reached from there. Add {where} with the database's "
             f"private subnets and a security group.{inherit}",
             function=function.name, severity=severity)
-
-
-def _has_vpc(function) -> bool:
-    vpc = function.setting("vpc")
-    return is_dynamic(vpc) or (isinstance(vpc, Mapping) and bool(vpc.pairs)) or \
-        (isinstance(vpc, Scalar) and bool(text(vpc)))
-
-
-def _vpc_removed(function) -> bool:
-    present, own = function.own_setting("vpc")
-    provider = function.service.provider
-    return (function.kind == "function" and present and provider is not None
-            and provider.get("vpc") is not None and not _has_vpc_node(own))
-
-
-def _has_vpc_node(node) -> bool:
-    return is_dynamic(node) or (isinstance(node, Mapping) and bool(node.pairs))
-
-
-def _database_host(service, function) -> str:
-    """'rds', 'external' (outside AWS), 'local', 'other' (a known non-RDS host) or 'unknown'."""
-    value = string_like(database_url_node(service, function))
-    url = parse_db_url(value) if value else None
-    if url is None or not url.host or "${" in url.host:
-        return "unknown"
-    if url.is_rds:
-        return "rds"
-    if url.is_managed_external:
-        return "external"
-    if url.is_local:
-        return "local"
-    return "other"
