@@ -1,0 +1,104 @@
+"""A function runs the Prisma CLI, but the CLI or the migrations are not in its deployment package.
+
+What: a function whose code runs the Prisma CLI (see MIGRATE001 for how calls are found) while
+- `prisma` is only in `devDependencies` (Serverless leaves devDependencies out of the package), or
+  `package.patterns` (or the deprecated `package.exclude`) drop `node_modules/prisma`;
+- it runs `prisma migrate ...` and the patterns drop the migrations folder next to schema.prisma
+  (`!prisma/migrations/**`, `!**/*.sql`);
+- it is a raw `AWS::Lambda::Function` with inline `Code.ZipFile` code, which is deployed as a single
+  file and can never contain the CLI.
+Not flagged: `prisma` in `dependencies` (or functions with Lambda layers, which may carry it),
+migrations included, patterns that re-include what an earlier pattern dropped, custom `artifact`s.
+
+Why: the command fails on every invocation (`Cannot find module .../prisma/build/index.js`,
+`command not found: prisma`, or `No migration found in prisma/migrations`), usually in the middle
+of a deployment.
+
+Example:
+    # package.json: "devDependencies": { "prisma": "6.1.0" }
+    functions:
+      migrate:
+        handler: src/migrate.handler   # runs node_modules/prisma/build/index.js migrate deploy
+
+Use instead:
+    # package.json: "dependencies": { "prisma": "6.1.0" }
+    package:
+      patterns:
+        - '!node_modules/@prisma/engines/**'
+        - 'prisma/migrations/**'
+
+References: Serverless Framework, "Packaging" (patterns, devDependencies); Prisma, "Deploy to AWS
+Lambda" and "Deploying database changes with Prisma Migrate".
+"""
+from lintkit.diagnostics import Finding
+from lintkit.migrations import CLI_FILE, cli_runs, has_layers, migrations_file, package_excludes
+from lintkit.nodes import Span, path_get
+
+CODE = "MIGRATE003"
+NAME = "migration-cli-not-packaged"
+SEVERITY = "error"
+SUMMARY = "A function runs the Prisma CLI, but the CLI or prisma/migrations is not in its package."
+
+
+def check(service, context):
+    found = {}  # span -> [message, [function names]]; a pattern may drop files for many functions
+    for function in service.functions:
+        runs = cli_runs(service, function)
+        if not runs:
+            continue
+        for where, message in _problems(service, function, runs):
+            span = where if isinstance(where, Span) else where.span
+            found.setdefault(span, [message, []])[1].append(function.name)
+    for span, (message, names) in found.items():
+        yield Finding.at(span, message.replace("{names}", _names(names)),
+                         function=names[0] if len(names) == 1 else None)
+
+
+def _problems(service, function, runs):
+    if function.kind == "resource":
+        if service.inline_code(function) is not None and not has_layers(service, function):
+            yield from _inline(function, runs)
+        return
+    if not has_layers(service, function):
+        yield from _cli_missing(service, function)
+    if any(run.command.names[:1] == ("migrate",) for run in runs):
+        yield from _migrations_missing(service, function)
+
+
+def _inline(function, runs):
+    key = path_get(function.node, "Code").key_node("ZipFile")
+    line = runs[0].source.span(runs[0].call).line
+    yield key, (f"`{runs[0].command.label}` (line {line}) runs in inline `Code.ZipFile` code, "
+                "which is deployed as a single index.js without node_modules, so the Prisma CLI is "
+                "never there: deploy {names} from the service package (a `functions:` entry with "
+                "`prisma` in dependencies), or run migrations from CI.")
+
+
+def _cli_missing(service, function):
+    package = service.package_json
+    dev_only = (package is not None and package.in_dev_dependencies("prisma")
+                and not package.in_dependencies("prisma"))
+    excluded, pattern = package_excludes(service, function, CLI_FILE, dev_dependency=dev_only)
+    if not excluded:
+        return
+    if pattern is not None:
+        yield pattern.node, (f"`{pattern.node.value}` leaves the Prisma CLI "
+                             "(`node_modules/prisma`) out of the package of {names}, where it "
+                             f"runs: {pattern.fix('node_modules/prisma')}.")
+    else:
+        yield package.dev_dependencies["prisma"][1], (
+            "`prisma` is only a devDependency and Serverless leaves devDependencies out of the "
+            "package, but the Prisma CLI runs in {names}: move `prisma` to `dependencies`.")
+
+
+def _migrations_missing(service, function):
+    path = migrations_file(service)
+    excluded, pattern = package_excludes(service, function, path) if path else (False, None)
+    if excluded and pattern is not None:
+        folder = path.rsplit("/", 2)[0]
+        yield pattern.node, (f"`{pattern.node.value}` leaves `{folder}` out of the package of "
+                             f"{{names}}, where `prisma migrate` runs: {pattern.fix(folder)}.")
+
+
+def _names(names) -> str:
+    return ", ".join(f"`{name}`" for name in names)
