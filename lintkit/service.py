@@ -276,7 +276,7 @@ class Service:
     def tsconfig(self):
         from .tsconfig import load_tsconfig
 
-        return load_tsconfig(self.root)
+        return load_tsconfig(self.root, self.project_root)
 
     @property
     def sources(self):

@@ -1,0 +1,888 @@
+"""Handler path resolution and the handler graph.
+
+`resolve_handler_path` turns `functions.X.handler` (`src/handlers/users.handler`) into a file and an
+export name. `HandlerGraph` is that file plus every local module it imports, transitively (relative
+imports and tsconfig `paths`/`baseUrl` aliases; packages are recorded as imports but never read),
+with the function implementing the export, call resolution across files, and `per_invocation()`:
+every node that runs on each invocation, with the call chain that reaches it.
+
+Generated Prisma clients (`generated/prisma`, `.prisma/client`) are recorded but not followed: they
+are library code, not the service's.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, NamedTuple
+
+from .nodes import Scalar
+from .sources import (  # noqa: F401  (re-exported helpers for rules)
+    CALL_TYPES, CLASS_TYPES, FIELD_TYPES, FUNCTION_TYPES, SOURCE_EXTENSIONS, WRAPPER_TYPES, Import,
+    SourceCache, SourceFile, callee_name, is_static, iter_nodes, named_children, node_name,
+    object_member, parents, string_value, unwrap, unwrap_function, walk, yaml_lines,
+)
+from .tsconfig import TsConfig
+
+MAX_GRAPH_FILES = 2000
+MAX_CALL_DEPTH = 20
+MAX_RESOLVE_DEPTH = 32
+
+# A `.js` specifier in TypeScript ESM names the `.ts` file it compiles from.
+_TS_FOR_JS = {".js": (".ts", ".tsx"), ".mjs": (".mts",), ".cjs": (".cts",), ".jsx": (".tsx",)}
+_GENERATED_CLIENT = re.compile(r"(?:^|/)(?:generated/prisma|\.prisma/client)(?:/|$|\.)")
+_NAME_TYPES = frozenset({"identifier", "shorthand_property_identifier"})
+# What a name may be bound to and still needs following: `const a = b`, `= ns.fn`, `= require(...)`.
+_FOLLOWED_TYPES = _NAME_TYPES | {"member_expression", "call_expression"} | WRAPPER_TYPES
+# Nodes that open a scope where names can be declared (classes: for `this`).
+SCOPE_TYPES = FUNCTION_TYPES | CLASS_TYPES | frozenset({
+    "statement_block", "class_static_block", "switch_body", "catch_clause", "for_in_statement",
+    "for_statement",
+})
+_SHADOWED = object()  # a local name that hides a module-level one with something unknown
+_UNSET = object()
+
+
+# -- handler paths --------------------------------------------------------------------------------
+def split_handler(handler: str) -> tuple[str, str]:
+    """`src/a.b.handler` → ("src/a.b", "handler"): Serverless splits on the last dot."""
+    handler = handler.strip()
+    module, dot, export = handler.rpartition(".")
+    if not dot:
+        return handler, ""
+    return module, export
+
+
+def handler_candidates(service_root: Path, handler: str) -> list[Path]:
+    """The files a handler string may name, in the order they are tried."""
+    module, _ = split_handler(handler)
+    if not module:
+        return []
+    if module.startswith("./"):
+        module = module[2:]
+    base = _normalize(Path(service_root) / module)
+    return _probe_list(base)
+
+
+def resolve_handler_path(service_root: Path, handler: str,
+                         project_root: Path | None = None) -> tuple[Path | None, str]:
+    """(file, export name) for `functions.X.handler`; file is None when no candidate exists inside
+    `project_root` (default: the service root)."""
+    _, export = split_handler(handler)
+    if not export:
+        return None, export
+    boundary = project_root if project_root is not None else service_root
+    for candidate in handler_candidates(service_root, handler):
+        if candidate.is_file():
+            return (candidate if _inside(candidate, boundary) else None), export
+    return None, export
+
+
+def _normalize(path: Path) -> Path:
+    return Path(os.path.normpath(path))
+
+
+def _probe_list(base: Path) -> list[Path]:
+    text = str(base)
+    candidates = []
+    suffix = base.suffix
+    if suffix in _TS_FOR_JS:
+        stem = text[: -len(suffix)]
+        candidates += [Path(stem + alternative) for alternative in _TS_FOR_JS[suffix]]
+    if suffix in SOURCE_EXTENSIONS:
+        candidates.append(base)
+    candidates += [Path(text + ext) for ext in SOURCE_EXTENSIONS]
+    candidates += [base / f"index{ext}" for ext in SOURCE_EXTENSIONS]
+    return candidates
+
+
+def _inside(path: Path, root: Path | None) -> bool:
+    if root is None:
+        return True
+    real, boundary = os.path.realpath(path), os.path.realpath(root)
+    return real == boundary or real.startswith(boundary.rstrip(os.sep) + os.sep)
+
+
+def is_generated_client(path: Path | str) -> bool:
+    text = str(path).replace(os.sep, "/")
+    return bool(_GENERATED_CLIENT.search(text)) or "/node_modules/" in text
+
+
+def resolve_module(from_path: Path, specifier: str, tsconfig: TsConfig | None = None,
+                   project_root: Path | None = None) -> Path | None:
+    """The local source file an import specifier names, or None (packages, missing files, files
+    outside `project_root`)."""
+    if specifier.startswith(("./", "../")) or specifier in (".", ".."):
+        bases = [_normalize(Path(from_path).parent / specifier)]
+    elif specifier.startswith("/"):
+        bases = [_normalize(Path(specifier))]
+    elif tsconfig is not None and not specifier.startswith("node:"):
+        bases = tsconfig.resolve_alias(specifier)
+    else:
+        return None
+    for base in bases:
+        for candidate in _probe_list(base):
+            if candidate.is_file():
+                if _inside(candidate, project_root):
+                    return candidate
+                break
+    return None
+
+
+def module_matches(module: str, pattern: str) -> bool:
+    """`pattern` ending in `-` or `/` is a prefix; otherwise the module itself or a subpath of it.
+    A `node:` prefix is ignored on both sides."""
+    module = module[5:] if module.startswith("node:") else module
+    pattern = pattern[5:] if pattern.startswith("node:") else pattern
+    if pattern.endswith(("-", "/")):
+        return module.startswith(pattern)
+    return module == pattern or module.startswith(pattern + "/")
+
+
+# -- scope helpers --------------------------------------------------------------------------------
+def _ancestors(node, file: SourceFile | None) -> list:
+    return file.ancestors(node) if file is not None else parents(node)
+
+
+def enclosing_function(node, file: SourceFile | None = None):
+    """The nearest function, arrow, method or constructor around `node` (not `node` itself).
+    Pass `file` for deeply nested code (see SourceFile.ancestors)."""
+    for ancestor in reversed(_ancestors(node, file)):
+        if ancestor.type in FUNCTION_TYPES:
+            return ancestor
+    return None
+
+
+def enclosing_class(node, file: SourceFile | None = None):
+    for ancestor in reversed(_ancestors(node, file)):
+        if ancestor.type in CLASS_TYPES:
+            return ancestor
+    return None
+
+
+def is_module_scope(node, file: SourceFile | None = None) -> bool:
+    """True when `node` runs once, when its module loads: not inside a function, arrow, method or
+    an instance field initialiser (static fields and static blocks run once)."""
+    for ancestor in _ancestors(node, file):
+        if ancestor.type in FUNCTION_TYPES:
+            return False
+        if ancestor.type in FIELD_TYPES and not is_static(ancestor):
+            return False
+    return True
+
+
+def _module_scope_descend(node) -> bool:
+    if node.type in FUNCTION_TYPES:
+        return False
+    return not (node.type in FIELD_TYPES and not is_static(node))
+
+
+def iter_module_scope(file: SourceFile, types: Iterable[str] | None = None) -> Iterator:
+    """Every node that runs when the module loads (function bodies and instance fields skipped)."""
+    wanted = frozenset(types) if types is not None else None
+    for node in walk(file.root, _module_scope_descend):
+        if wanted is None or node.type in wanted:
+            yield node
+
+
+def class_members(cls) -> list:
+    body = cls.child_by_field_name("body")
+    return named_children(body) if body is not None else []
+
+
+def constructor_of(cls):
+    for member in class_members(cls):
+        if member.type == "method_definition" and node_name(member) == "constructor":
+            return member
+    return None
+
+
+def class_member(cls, name: str, static: bool | None = None):
+    """A method (or a field holding a function) of a class, by name."""
+    for member in class_members(cls):
+        if member.type != "method_definition" and member.type not in FIELD_TYPES:
+            continue
+        if node_name(member) != name or (static is not None and is_static(member) != static):
+            continue
+        if member.type == "method_definition":
+            return member
+        value = member.child_by_field_name("value")
+        return value if value is not None else member
+    return None
+
+
+def instance_fields(cls) -> list:
+    return [m for m in class_members(cls) if m.type in FIELD_TYPES and not is_static(m)]
+
+
+def _text(node) -> str:
+    raw = node.text
+    return raw.decode("utf-8", "replace") if raw is not None else ""
+
+
+def _pattern_names(pattern) -> set[str]:
+    """Names bound by a parameter or destructuring pattern (types and default values skipped)."""
+    names, stack = set(), [pattern]
+    while stack:
+        node = stack.pop()
+        kind = node.type
+        if kind in ("identifier", "shorthand_property_identifier_pattern"):
+            names.add(_text(node))
+        elif kind in ("type_annotation", "type_identifier", "predefined_type"):
+            continue
+        elif kind in ("assignment_pattern", "object_assignment_pattern"):
+            left = node.child_by_field_name("left")
+            if left is not None:
+                stack.append(left)
+        elif kind in ("required_parameter", "optional_parameter"):
+            inner = node.child_by_field_name("pattern")
+            if inner is not None:
+                stack.append(inner)
+        elif kind == "pair_pattern":
+            value = node.child_by_field_name("value")
+            if value is not None:
+                stack.append(value)
+        else:
+            stack.extend(node.named_children)
+    return names
+
+
+def _statement_declarations(stmt, names: dict) -> None:
+    """Record what one statement of a block declares: function and class declarations by node,
+    variables by their value (the declarator when uninitialised), patterns as shadowed."""
+    kind = stmt.type
+    if kind in ("function_declaration", "generator_function_declaration", "class_declaration",
+                "abstract_class_declaration"):
+        name = node_name(stmt)
+        if name:
+            names[name] = stmt
+    elif kind in ("lexical_declaration", "variable_declaration"):
+        for declarator in stmt.named_children:
+            target = declarator.child_by_field_name("name") if declarator.type == \
+                "variable_declarator" else None
+            if target is None:
+                continue
+            if target.type == "identifier":
+                value = declarator.child_by_field_name("value")
+                names[_text(target)] = value if value is not None else declarator
+            else:
+                names.update(dict.fromkeys(_pattern_names(target), _SHADOWED))
+
+
+def scope_names(scope) -> dict[str, object]:
+    """Names a scope node declares itself: name → definition node, or `_SHADOWED` for parameters,
+    catch and loop variables and destructured names (their values are unknown)."""
+    kind = scope.type
+    names: dict[str, object] = {}
+    if kind in FUNCTION_TYPES:
+        params = scope.child_by_field_name("parameters") or scope.child_by_field_name("parameter")
+        if params is not None:
+            names.update(dict.fromkeys(_pattern_names(params), _SHADOWED))
+    elif kind == "catch_clause":
+        parameter = scope.child_by_field_name("parameter")
+        if parameter is not None:
+            names.update(dict.fromkeys(_pattern_names(parameter), _SHADOWED))
+    elif kind == "for_in_statement":
+        left = scope.child_by_field_name("left")
+        if left is not None:
+            names.update(dict.fromkeys(_pattern_names(left), _SHADOWED))
+    elif kind == "for_statement":
+        initializer = scope.child_by_field_name("initializer")
+        if initializer is not None:
+            declared: dict[str, object] = {}
+            _statement_declarations(initializer, declared)
+            names.update(dict.fromkeys(declared, _SHADOWED))
+    elif kind == "switch_body":
+        for case in scope.named_children:
+            for stmt in named_children(case):
+                _statement_declarations(stmt, names)
+    elif kind in ("statement_block", "class_static_block"):
+        for stmt in named_children(scope):
+            _statement_declarations(stmt, names)
+    return names
+
+
+class Scope(NamedTuple):
+    """One link of a chain of enclosing scopes, innermost first; `cls` is the nearest class."""
+
+    node: object
+    parent: "Scope | None"
+    cls: object
+
+
+def push_scope(chain: Scope | None, node) -> Scope:
+    cls = node if node.type in CLASS_TYPES else (chain.cls if chain is not None else None)
+    return Scope(node, chain, cls)
+
+
+def scope_chain(file: SourceFile, node) -> Scope | None:
+    """The scopes around `node` (not `node` itself), innermost first."""
+    chain = None
+    for ancestor in file.ancestors(node):
+        if ancestor.type in SCOPE_TYPES:
+            chain = push_scope(chain, ancestor)
+    return chain
+
+
+def walk_scoped(root, chain: Scope | None) -> Iterator[tuple[object, Scope | None]]:
+    """Like `walk`, with the chain of scopes around each node; `chain` is the scopes around
+    `root`. Linear in the size of the tree, whatever its depth."""
+    cursor = root.walk()
+    depth = 0
+    chains = [chain]
+    while True:
+        node = cursor.node
+        here = chains[depth]
+        if node.is_named:
+            yield node, here
+        if cursor.goto_first_child():
+            inner = push_scope(here, node) if node.type in SCOPE_TYPES else here
+            depth += 1
+            if depth < len(chains):
+                chains[depth] = inner
+            else:
+                chains.append(inner)
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return
+            depth -= 1
+
+
+# -- call chains ----------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class CallStep:
+    """One call on the way from the handler to a node: `call` in `file` invokes `name`, defined
+    at `target` in `target_file`."""
+
+    file: SourceFile
+    call: object
+    name: str
+    target_file: SourceFile
+    target: object
+
+    @property
+    def is_new(self) -> bool:
+        return self.call.type == "new_expression"
+
+    @property
+    def span(self):
+        return self.file.span(self.call)
+
+    @property
+    def target_span(self):
+        return self.target_file.span(self.target)
+
+    def label(self) -> str:
+        return f"new {self.name}()" if self.is_new else f"{self.name}()"
+
+
+def _display_path(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return Path(os.path.relpath(path, root)).as_posix()
+        except ValueError:
+            pass
+    return Path(path).as_posix()
+
+
+def format_chain(steps: list[CallStep], start: str = "handler", root: Path | None = None) -> str:
+    """`handler → getDb() (src/lib/db.ts:4) → new Repo() (src/repo.ts:2)`: each step names the
+    callee and where it is defined."""
+    parts = [start]
+    for step in steps:
+        where = f"{_display_path(step.target_file.path, root)}:{step.target_span.line}"
+        parts.append(f"{step.label()} ({where})")
+    return " → ".join(parts)
+
+
+# -- the graph ------------------------------------------------------------------------------------
+class HandlerGraph:
+    """The handler file, the local modules it reaches, and the function implementing the export."""
+
+    def __init__(self, entry: SourceFile, export_name: str, cache: SourceCache,
+                 tsconfig: TsConfig | None = None, project_root: Path | None = None):
+        self.entry = entry
+        self.export_name = export_name
+        self.cache = cache
+        self.tsconfig = tsconfig
+        self.project_root = Path(project_root) if project_root is not None else None
+        self.unparsed: list[tuple[Path, str]] = []  # reachable files not analysed, with the reason
+        self.truncated = False
+        self.files: list[SourceFile] = [entry]
+        self._names_memo: dict[int, dict] = {}
+        self._lookup_memo: dict = {}
+        self._collect()
+        self._export = self._find_export()
+        handler = self._unwrap_export(self._export)
+        self.handler_file: SourceFile | None = handler[0] if handler else None
+        self.handler = handler[1] if handler else None
+
+    def __repr__(self) -> str:
+        return (f"HandlerGraph({str(self.entry.path)!r}, {self.export_name!r}, "
+                f"files={len(self.files)})")
+
+    # -- files --------------------------------------------------------------------------------
+    def resolve_import(self, file: SourceFile, imp: Import) -> Path | None:
+        """The local file an import names (memoised; fills `imp.resolved`)."""
+        if file.embedded:
+            return None  # inline code is a single file: it has no neighbouring modules
+        key = (str(file.path.parent), imp.module, self.tsconfig.path if self.tsconfig else None,
+               str(self.project_root))
+        memo = self.cache.resolutions
+        if key not in memo:
+            memo[key] = resolve_module(file.path, imp.module, self.tsconfig, self.project_root)
+        imp.resolved = memo[key]
+        return imp.resolved
+
+    def _collect(self) -> None:
+        seen = {id(self.entry)}
+        queue = deque([self.entry])
+        while queue:
+            file = queue.popleft()
+            for imp in file.imports:
+                target = self._load(file, imp)
+                if target is None or id(target) in seen:
+                    continue
+                if len(self.files) >= MAX_GRAPH_FILES:
+                    self.truncated = True
+                    return
+                seen.add(id(target))
+                self.files.append(target)
+                queue.append(target)
+
+    def _load(self, file: SourceFile, imp: Import) -> SourceFile | None:
+        path = self.resolve_import(file, imp)
+        if path is None or imp.type_only or is_generated_client(path):
+            return None
+        source = self.cache.parse(path)
+        if source is None:
+            entry = (path, self.cache.reason(path) or "not analysed")
+            if entry not in self.unparsed:
+                self.unparsed.append(entry)
+        return source
+
+    def module_file(self, file: SourceFile, imp: Import) -> SourceFile | None:
+        """The parsed local module an import loads (None for packages and generated clients)."""
+        path = self.resolve_import(file, imp)
+        if path is None or is_generated_client(path):
+            return None
+        return self.cache.parse(path)
+
+    # -- imports --------------------------------------------------------------------------------
+    def find_imports(self, *patterns: str, include_type_only: bool = False
+                     ) -> Iterator[tuple[SourceFile, Import]]:
+        """(file, import) for every import of a module matching one of the patterns (see
+        `module_matches`)."""
+        for file in self.files:
+            for imp in file.imports:
+                if imp.type_only and not include_type_only:
+                    continue
+                if any(module_matches(imp.module, p) for p in patterns):
+                    yield file, imp
+
+    def imports_module(self, *patterns: str, include_type_only: bool = False) -> bool:
+        """Does any file of the graph import one of these modules? A trailing `-` or `/` makes a
+        pattern a prefix: imports_module("@prisma/client", "@prisma/adapter-")."""
+        found = self.find_imports(*patterns, include_type_only=include_type_only)
+        return next(found, None) is not None
+
+    def prisma_client_imports(self, generated_dirs: Iterable[Path] = ()
+                              ) -> Iterator[tuple[SourceFile, Import]]:
+        dirs = [os.path.realpath(d) for d in generated_dirs]
+        for file in self.files:
+            for imp in file.imports:
+                if not imp.type_only and self._is_prisma_client(imp, dirs):
+                    yield file, imp
+
+    def imports_prisma_client(self, generated_dirs: Iterable[Path] = ()) -> bool:
+        """`@prisma/client` (and subpaths), or a generated client: a specifier or resolved path
+        containing `generated/prisma` or `.prisma/client`, or inside one of `generated_dirs` (the
+        schema's generator `output`)."""
+        return next(self.prisma_client_imports(generated_dirs), None) is not None
+
+    @staticmethod
+    def _is_prisma_client(imp: Import, generated_dirs: list[str]) -> bool:
+        if module_matches(imp.module, "@prisma/client") or _GENERATED_CLIENT.search(imp.module):
+            return True
+        if imp.resolved is None:
+            return False
+        if _GENERATED_CLIENT.search(imp.resolved.as_posix()):
+            return True
+        real = os.path.realpath(imp.resolved)
+        return any(real == d or real.startswith(d.rstrip(os.sep) + os.sep) for d in generated_dirs)
+
+    # -- exports and the handler ------------------------------------------------------------
+    @property
+    def export_found(self) -> bool:
+        """True when the handler's export exists (even if its function could not be found)."""
+        return self._export is not None
+
+    @property
+    def export_definition(self) -> tuple[SourceFile, object] | None:
+        """(file, node) the export stands for, before unwrapping wrappers like `middy(fn)`."""
+        return self._export
+
+    def has_export(self, name: str) -> bool:
+        return self.resolve_export(self.entry, name) is not None
+
+    def _find_export(self):
+        if not self.export_name:
+            return None
+        return self.resolve_export(self.entry, self.export_name)
+
+    def _unwrap_export(self, found):
+        if found is None:
+            return None
+        return unwrap_function(found[0], found[1], self._resolve_for_unwrap)
+
+    def _resolve_for_unwrap(self, file: SourceFile, node):
+        target = self._value(file, node, self.scope_chain(file, node), 0)
+        if target is None or (target[0] is file and target[1] == node):
+            return None
+        return target[0], target[1]
+
+    def resolve_export(self, file: SourceFile, name: str, depth: int = 0):
+        """(file, definition node) for export `name` of `file`, following re-exports, `export *`,
+        aliases of imported bindings and CommonJS `module.exports`. A module namespace is returned
+        as its `program` node. Exports that come from packages give their local export node."""
+        if depth > MAX_RESOLVE_DEPTH:
+            return None
+        if name in file.reexports:
+            imp, imported = file.reexports[name]
+            target = self.module_file(file, imp)
+            if target is None:  # re-exported from a package: it exists, its code is not ours
+                return file, file.exports[name]
+            if imported == "*":
+                return target, target.root
+            return self.resolve_export(target, imported, depth + 1)
+        node = file.definition(name)
+        if node is None:
+            return self._implicit_export(file, name, depth)
+        if node.type == "export_specifier":
+            local = file.export_local(name)
+            imp = file.bindings.get(local) if local else None
+            if imp is None:
+                return file, node
+            return self._imported(file, imp, imp.bindings[local], depth + 1) or (file, node)
+        found = self._value(file, node, None, depth + 1)
+        return (found[0], found[1]) if found is not None else (file, node)
+
+    def _implicit_export(self, file: SourceFile, name: str, depth: int):
+        if name == "default" and "module.exports" in file.exports:  # CommonJS default interop
+            found = self._value(file, file.exports["module.exports"], None, depth + 1)
+            return (found[0], found[1]) if found is not None else None
+        if name == "default" and file.exports and not file.is_esm:
+            return file, file.root  # `exports.x = ...` only: the default import is the namespace
+        if "module.exports" in file.exports:  # `module.exports = require('./impl')`
+            whole = self._value(file, file.exports["module.exports"], None, depth + 1)
+            found = self._member_of(whole, name, depth + 1) if whole is not None else None
+            if found is not None:
+                return found[0], found[1]
+        if name != "default":
+            for imp in file.star_reexports:
+                target = self.module_file(file, imp)
+                found = self.resolve_export(target, name, depth + 1) if target else None
+                if found is not None:
+                    return found
+        return None
+
+    def _imported(self, file: SourceFile, imp: Import, imported: str, depth: int):
+        """What an imported binding stands for, or None for packages."""
+        target = self.module_file(file, imp)
+        if target is None:
+            return None
+        if imported == "*":
+            return target, target.root
+        return self.resolve_export(target, imported, depth + 1)
+
+    # -- scopes ---------------------------------------------------------------------------------
+    def scope_chain(self, file: SourceFile, node) -> Scope | None:
+        return scope_chain(file, node)
+
+    def _scope_names(self, scope) -> dict[str, object]:
+        names = self._names_memo.get(scope.id)
+        if names is None:
+            names = self._names_memo[scope.id] = scope_names(scope)
+        return names
+
+    def lookup(self, chain: Scope | None, name: str):
+        """(definition or `_SHADOWED`, the scope that declares it) for the nearest declaration of
+        `name` in a chain of scopes; (None, None) when it is not declared below module level.
+        Memoised per scope, so resolving every call of a deeply nested handler stays linear."""
+        visited = []
+        result = (None, None)
+        cell = chain
+        while cell is not None:
+            key = (cell.node.id, name)
+            known = self._lookup_memo.get(key)
+            if known is not None:
+                result = known
+                break
+            visited.append(key)
+            names = self._scope_names(cell.node)
+            if name in names:
+                result = (names[name], cell)
+                break
+            cell = cell.parent
+        for key in visited:
+            self._lookup_memo[key] = result
+        return result
+
+    # -- values and calls ---------------------------------------------------------------------
+    def resolve_value(self, file: SourceFile, node, at=None):
+        """What an expression stands for: (file, definition) across imports. Identifiers follow
+        local scopes, imports and module-level definitions; `ns.fn`, `require('./x').fn`,
+        `Class.staticMethod`, `obj.method`, `this.method` and `new X().method` are followed where
+        obvious. Modules come back as their `program` node; None when unknown (packages,
+        globals, parameters). `at` is where the expression is evaluated (default: `node`)."""
+        found = self._value(file, node, self.scope_chain(file, at if at is not None else node), 0)
+        return (found[0], found[1]) if found is not None else None
+
+    def _value(self, file: SourceFile, node, chain: Scope | None, depth: int):
+        """Like resolve_value, with the scope chain the expression is evaluated in; gives
+        (file, node, chain of the definition)."""
+        for _ in range(MAX_RESOLVE_DEPTH):
+            node = unwrap(node)
+            if node is None or depth > MAX_RESOLVE_DEPTH:
+                return None
+            kind = node.type
+            if kind in _NAME_TYPES:
+                found = self._resolve_name(file, _text(node), chain, depth)
+                if found is None:
+                    return None
+                file, node, chain = found
+                if node.type in _FOLLOWED_TYPES:
+                    continue
+                return file, node, chain
+            if kind == "member_expression":
+                return self._member(file, node, chain, depth)
+            if kind == "call_expression":
+                return self._loader(file, node, chain)
+            return file, node, chain
+        return None
+
+    def _resolve_name(self, file: SourceFile, name: str, chain: Scope | None, depth: int):
+        local, cell = self.lookup(chain, name)
+        if local is _SHADOWED:
+            return None
+        if local is not None:
+            return file, local, cell
+        imp = file.bindings.get(name)
+        if imp is not None:
+            found = self._imported(file, imp, imp.bindings[name], depth + 1)
+            return (found[0], found[1], None) if found is not None else None
+        definition = file.top_level_definitions.get(name)
+        if definition is not None:
+            return file, definition, None
+        return None
+
+    def _loader(self, file: SourceFile, call, chain: Scope | None):
+        """`require('./x')` / `import('./x')` → the module; other calls stay themselves."""
+        imp = file.imports_by_node.get(call.id)
+        if imp is None or imp.kind == "esm":
+            return file, call, chain
+        target = self.module_file(file, imp)
+        return (target, target.root, None) if target is not None else None
+
+    def _member(self, file: SourceFile, node, chain: Scope | None, depth: int):
+        obj = unwrap(node.child_by_field_name("object"))
+        prop = node.child_by_field_name("property")
+        if obj is None or prop is None or prop.type == "private_property_identifier":
+            return None
+        name = _text(prop)
+        if obj.type == "this":
+            cls = chain.cls if chain is not None else None
+            member = class_member(cls, name) if cls is not None else None
+            return (file, member, self._class_chain(file, cls)) if member is not None else None
+        owner = self._value(file, obj, chain, depth + 1)
+        if owner is None:
+            return None
+        return self._member_of(owner, name, depth)
+
+    def _member_of(self, owner, name: str, depth: int):
+        file, node, chain = owner
+        kind = node.type
+        if kind == "program":
+            found = self.resolve_export(file, name, depth + 1)
+            return (found[0], found[1], None) if found is not None else None
+        if kind in CLASS_TYPES:
+            member = class_member(node, name, static=True)
+            return (file, member, push_scope(chain, node)) if member is not None else None
+        if kind == "object":
+            member = object_member(node, name)
+            if member is None:
+                return None
+            if member.type == "shorthand_property_identifier":
+                return self._resolve_name(file, name, chain, depth + 1)
+            return file, member, chain
+        if kind == "new_expression":
+            cls = self._value(file, node.child_by_field_name("constructor"), chain, depth + 1)
+            if cls is not None and cls[1].type in CLASS_TYPES:
+                member = class_member(cls[1], name, static=False)
+                if member is not None:
+                    return cls[0], member, push_scope(cls[2], cls[1])
+        return None
+
+    def _class_chain(self, file: SourceFile, cls) -> Scope | None:
+        """The scopes inside a class (the class itself included)."""
+        key = ("class", cls.id)
+        if key not in self._lookup_memo:
+            self._lookup_memo[key] = push_scope(self.scope_chain(file, cls), cls)
+        return self._lookup_memo[key]
+
+    def resolve_callee(self, file: SourceFile, call, scope=_UNSET):
+        """(file, function node) a call or `new` invokes, or None when unknown. A class gives its
+        constructor, or the class node when it has none. `scope` is the scope chain of `call`
+        when the caller already has it (per_invocation does)."""
+        found = self._callee(file, call, self.scope_chain(file, call) if scope is _UNSET else scope)
+        return (found[0], found[1]) if found is not None else None
+
+    def _callee(self, file: SourceFile, call, chain: Scope | None):
+        if call.type == "new_expression":
+            callee = unwrap(call.child_by_field_name("constructor"))
+        elif call.type == "call_expression":
+            callee = unwrap(call.child_by_field_name("function"))
+        else:
+            return None
+        if callee is None:
+            return None
+        if callee.type == "super":
+            cls = chain.cls if chain is not None else None
+            target = self._parent_class(file, cls) if cls is not None else None
+        else:
+            target = self._value(file, callee, chain, 0)
+        return self._callable(target)
+
+    def _parent_class(self, file: SourceFile, cls):
+        heritage = next((c for c in cls.named_children if c.type == "class_heritage"), None)
+        if heritage is None:
+            return None
+        clause = next((c for c in heritage.named_children if c.type == "extends_clause"), heritage)
+        parent = clause.child_by_field_name("value") or next(iter(named_children(clause)), None)
+        if parent is None:
+            return None
+        return self._value(file, parent, self.scope_chain(file, cls), 0)
+
+    def _callable(self, target):
+        if target is None:
+            return None
+        file, node, chain = target
+        if node.type in FUNCTION_TYPES:
+            return file, node, chain
+        if node.type in CLASS_TYPES:
+            return file, constructor_of(node) or node, push_scope(chain, node)
+        return None
+
+    # -- what runs on each invocation ---------------------------------------------------------
+    def per_invocation(self) -> Iterator[tuple[SourceFile, object, list[CallStep]]]:
+        """Every node that runs on each invocation, with the calls that lead to it: the handler
+        (callbacks inside it included), then the bodies of the functions, constructors and
+        instance field initialisers it calls, transitively across files (each function once,
+        at most MAX_CALL_DEPTH calls deep, shortest chains first)."""
+        if self.handler is None:
+            return
+        queue = deque([(self.handler_file, self.handler, [])])
+        visited = {(id(self.handler_file), self.handler.id)}
+        while queue:
+            file, function, steps = queue.popleft()
+            for node, chain in self._executed(file, function):
+                yield file, node, steps
+                if node.type in CALL_TYPES and len(steps) < MAX_CALL_DEPTH:
+                    target = self._callee(file, node, chain)
+                    self._enqueue(file, node, target, steps, visited, queue)
+            implicit = self._implicit_super(file, function)
+            if implicit is not None and len(steps) < MAX_CALL_DEPTH:
+                self._enqueue(file, implicit[0], implicit[1], steps, visited, queue)
+
+    def _enqueue(self, file, call, target, steps, visited, queue) -> None:
+        if target is None:
+            return
+        key = (id(target[0]), target[1].id)
+        if key in visited:
+            return
+        visited.add(key)
+        name = "super" if call.type == "class_heritage" else callee_name(call)
+        step = CallStep(file, call, name, target[0], target[1])
+        queue.append((target[0], target[1], steps + [step]))
+
+    def _executed(self, file: SourceFile, function) -> Iterator[tuple[object, Scope | None]]:
+        """The nodes a call of `function` runs, with their scopes: the whole function; for a
+        constructor, or a class without one, the instance field initialisers too."""
+        cls = function if function.type in CLASS_TYPES else None
+        if cls is None:
+            yield from walk_scoped(function, self.scope_chain(file, function))
+            if function.type == "method_definition" and node_name(function) == "constructor":
+                cls = self.scope_chain(file, function).cls
+        if cls is not None:
+            inside = self._class_chain(file, cls)
+            for member in instance_fields(cls):
+                yield from walk_scoped(member, inside)
+
+    def _implicit_super(self, file: SourceFile, function):
+        """A class without a constructor runs its parent's constructor: (heritage node, target)."""
+        if function.type not in CLASS_TYPES:
+            return None
+        heritage = next((c for c in function.named_children if c.type == "class_heritage"), None)
+        target = self._callable(self._parent_class(file, function)) if heritage else None
+        return (heritage, target) if target is not None else None
+
+    # -- module scope -------------------------------------------------------------------------
+    def file_of(self, node) -> SourceFile | None:
+        """The graph file a node belongs to."""
+        return next((file for file in self.files if file.contains(node)), None)
+
+    def is_module_scope(self, node, file: SourceFile | None = None) -> bool:
+        return is_module_scope(node, file or self.file_of(node))
+
+    def enclosing_function(self, node, file: SourceFile | None = None):
+        return enclosing_function(node, file or self.file_of(node))
+
+    @staticmethod
+    def module_scope_nodes(file: SourceFile) -> list:
+        """The top-level statements of a file."""
+        return named_children(file.root)
+
+    @staticmethod
+    def iter_module_scope(file: SourceFile, types: Iterable[str] | None = None) -> Iterator:
+        return iter_module_scope(file, types)
+
+
+# -- inline code -----------------------------------------------------------------------------------
+def block_scalar_bases(scalar: Scalar, yaml_text: str | None = None,
+                       lines: list[str] | None = None) -> tuple[int, int]:
+    """(line_base, column_base) that map positions in a scalar's value into its YAML file.
+
+    A literal block scalar (`|`, `|-`, `|+`, `|2`) maps line for line: its content starts on the
+    line after the indicator, indented by the content indentation. Other styles map to the
+    scalar's start (exact on the first line only)."""
+    span = scalar.span
+    if lines is None and yaml_text is not None:
+        lines = yaml_lines(yaml_text)
+    if scalar.style in ("|", ">") and lines is not None:  # folded `>`: exact on its first line
+        return span.line, _content_indent(lines, span.line - 1, span.column - 1)
+    offset = 1 if scalar.style in ("'", '"') else 0
+    return span.line - 1, span.column - 1 + offset
+
+
+def _content_indent(lines: list[str], indicator_row: int, indicator_column: int) -> int:
+    header = lines[indicator_row][indicator_column:] if indicator_row < len(lines) else ""
+    explicit = re.match(r"[|>][-+]?([1-9])", header)
+    if explicit:
+        parent = lines[indicator_row]
+        return len(parent) - len(parent.lstrip(" ")) + int(explicit.group(1))
+    for line in lines[indicator_row + 1:]:
+        if line.strip():
+            return len(line) - len(line.lstrip(" "))
+    return 0
+
+
+def source_from_block_scalar(cache: SourceCache, scalar: Scalar, yaml_text: str | None = None,
+                             language: str = "javascript") -> SourceFile:
+    """Inline code (`Code.ZipFile`) as a SourceFile whose spans point into the YAML file. The
+    YAML text is read from `scalar.span.path` unless given."""
+    lines = yaml_lines(yaml_text) if yaml_text is not None else cache.lines(scalar.span.path)
+    line_base, column_base = block_scalar_bases(scalar, lines=lines)
+    return cache.parse_text(str(scalar.value), scalar.span.path, language, line_base, column_base)

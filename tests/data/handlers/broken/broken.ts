@@ -1,0 +1,3 @@
+export const handler = async (event) => {
+  const value = (1 +
+  return { statusCode: 200 }

@@ -1,0 +1,3 @@
+export function getClient() {
+  return 'client'
+}

@@ -1,0 +1,5 @@
+function legacyConnect() {
+  return 'legacy'
+}
+
+module.exports = { legacyConnect }

@@ -1,0 +1,5 @@
+module.exports = {
+  async handler(event) {
+    return event
+  },
+}

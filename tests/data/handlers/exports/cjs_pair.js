@@ -1,0 +1,4 @@
+module.exports = {
+  handler: async (event) => event,
+  other: 1,
+}

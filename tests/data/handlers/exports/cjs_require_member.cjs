@@ -1,0 +1,1 @@
+module.exports.handler = require('./impl/cjs_impl').handler

@@ -1,0 +1,5 @@
+async function handler(event) {
+  return event
+}
+
+module.exports = { handler }

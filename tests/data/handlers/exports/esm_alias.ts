@@ -1,0 +1,3 @@
+const impl = async (event: unknown) => event
+
+export { impl as handler }

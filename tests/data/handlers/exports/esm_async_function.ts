@@ -1,0 +1,3 @@
+export async function handler(event: unknown) {
+  return event
+}

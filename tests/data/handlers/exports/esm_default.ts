@@ -1,0 +1,3 @@
+export default async function (event: unknown) {
+  return event
+}

@@ -1,0 +1,3 @@
+const main = async () => 'ok'
+
+export default main

@@ -1,0 +1,3 @@
+export function handler(event: unknown) {
+  return event
+}

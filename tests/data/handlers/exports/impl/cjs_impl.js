@@ -1,0 +1,3 @@
+exports.handler = async function realHandler(event) {
+  return event
+}

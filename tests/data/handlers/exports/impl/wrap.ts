@@ -1,0 +1,3 @@
+export function wrap<T>(options: object, fn: T): T {
+  return fn
+}

@@ -1,0 +1,3 @@
+import { main } from './impl/real'
+
+export { main as handler }

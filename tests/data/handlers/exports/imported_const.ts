@@ -1,0 +1,3 @@
+import * as impl from './impl/real'
+
+export const handler = impl.main

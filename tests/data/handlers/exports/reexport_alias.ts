@@ -1,0 +1,1 @@
+export { main as handler } from './impl/real'

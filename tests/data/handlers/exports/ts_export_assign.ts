@@ -1,0 +1,5 @@
+function handler() {
+  return 1
+}
+
+export = { handler }

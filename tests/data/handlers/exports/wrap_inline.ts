@@ -1,0 +1,5 @@
+import { wrap } from './impl/wrap'
+
+export const handler = wrap({ name: 'x' }, async (event: unknown) => {
+  return event
+})

@@ -1,0 +1,2 @@
+export type Other = string
+export const helper = 1

@@ -1,0 +1,1 @@
+export const lazyThing = 1

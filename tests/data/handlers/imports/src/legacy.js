@@ -1,0 +1,2 @@
+exports.parse = (text) => JSON.parse(text)
+exports.stringify = (value) => JSON.stringify(value)

@@ -1,0 +1,7 @@
+import { PrismaClient } from '@prisma/client'
+
+export const prisma = new PrismaClient()
+
+export function getDb() {
+  return prisma
+}
