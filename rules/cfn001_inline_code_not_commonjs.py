@@ -1,0 +1,123 @@
+"""Inline Lambda code uses ES module syntax, or a Handler that is not `index.<export>`.
+
+What: an `AWS::Lambda::Function` resource with `Code.ZipFile` (also inside `!Sub`) on a Node.js
+runtime whose code has `import` or `export` statements, whose `Handler` names a file other than
+`index`, or whose `Handler` export is not defined by the code. Each statement is reported at its
+line inside the block scalar. Not flagged: code in S3 or a zip file (`S3Bucket`/`S3Key`,
+`ImageUri`), dynamic `import()`, runtimes given as variables, other languages.
+
+Why: CloudFormation saves inline code as `index.js`, which Node.js loads as CommonJS: an `import`
+statement fails with "Cannot use import statement outside a module", an `export` with "Unexpected
+token 'export'", and any Handler but `index.<export>` fails with `Runtime.ImportModuleError`.
+
+Example:
+    Handler: migrate.handler
+    Code:
+      ZipFile: |
+        import { execSync } from 'child_process'
+        export function handler() { ... }
+
+Use instead:
+    Handler: index.handler
+    Code:
+      ZipFile: |
+        const { execSync } = require('child_process')
+        exports.handler = async () => { ... }
+
+References: AWS CloudFormation, "AWS::Lambda::Function Code" (ZipFile: "the code is saved as
+index"); AWS Lambda, "Define Lambda function handler in Node.js" (CommonJS and ES modules).
+"""
+from lintkit.cfn import inline_code_scalar, inline_graph, nodejs_major
+from lintkit.diagnostics import Finding
+from lintkit.handlers import named_children, split_handler
+from lintkit.nodes import is_dynamic, text
+
+CODE = "CFN001"
+NAME = "inline-code-not-commonjs"
+SEVERITY = "error"
+SUMMARY = "Inline ZipFile code with import/export statements, or a Handler not index.<export>."
+
+SAVED_AS = "Inline ZipFile code is saved as index.js"
+LOADED_AS = f"{SAVED_AS} and loaded as CommonJS"
+
+
+def check(service, context):
+    for function in service.functions:
+        if inline_code_scalar(function) is None or nodejs_major(function) is None:
+            continue
+        graph = inline_graph(service, function)
+        source = graph.entry
+        for statement in named_children(source.root):
+            if statement.type == "import_statement":
+                yield Finding.at(source.span(statement), _import_message(source, statement),
+                                 function=function.name)
+            elif statement.type == "export_statement":
+                yield Finding.at(source.span(statement), _export_message(source, statement),
+                                 function=function.name)
+        yield from _check_handler(function, graph)
+
+
+def _check_handler(function, graph):
+    handler = function.handler
+    value = text(handler)
+    if not value or is_dynamic(handler) or "${" in value:
+        return
+    module, export = split_handler(value)
+    if module != "index":
+        wanted = f"index.{export or 'handler'}"
+        yield Finding.at(handler, f"{SAVED_AS}, so Handler must be `{wanted}`: change `{value}` to "
+                         f"`{wanted}`.", function=function.name)
+    elif export and not graph.entry.is_esm and not graph.has_export(export) \
+            and "module.exports" not in graph.entry.exports:
+        yield Finding.at(handler, f"The inline code defines no `{export}` export, so Lambda cannot "
+                         f"find `{value}`: add `exports.{export} = async (event) => {{ ... }}` or "
+                         "change Handler to the exported name.", function=function.name)
+
+
+def _import_message(source, statement) -> str:
+    imports = [imp for imp in source.imports if imp.node == statement]
+    suggestion = _require_for(imports[0]) if imports else "require(...)"
+    return (f"{LOADED_AS}, so this `import` statement fails (\"Cannot use import statement outside "
+            f"a module\"): use `{suggestion}`.")
+
+
+def _require_for(imp) -> str:
+    call = f"require('{imp.module}')"
+    whole = [local for local, imported in imp.bindings.items() if imported in ("default", "*")]
+    named = [local if local == imported else f"{imported}: {local}"
+             for local, imported in imp.bindings.items() if imported not in ("default", "*")]
+    statements = [f"const {local} = {call}" for local in whole]
+    if named:
+        statements.append(f"const {{ {', '.join(named)} }} = {call}")
+    return "; ".join(statements) or call
+
+
+def _export_message(source, statement) -> str:
+    names = _exported_names(source, statement)
+    if names:
+        fix = "; ".join(f"exports.{exported} = {local}" for exported, local in names)
+        advice = f"remove `export` and add `{fix}`"
+    else:
+        advice = "assign the handler to `exports.handler` instead"
+    return f"{LOADED_AS}, so this `export` fails (\"Unexpected token 'export'\"): {advice}."
+
+
+def _exported_names(source, statement) -> list[tuple[str, str]]:
+    """(exported name, local name) for each name the statement exports; [] for `export default`."""
+    if any(child.type == "default" for child in statement.children):
+        return []
+    names = []
+    for child in named_children(statement):
+        if child.type == "export_clause":
+            for spec in child.named_children:
+                if spec.type == "export_specifier":
+                    local = source.node_text(spec.child_by_field_name("name"))
+                    alias = spec.child_by_field_name("alias")
+                    names.append((source.node_text(alias) if alias is not None else local, local))
+        elif child.child_by_field_name("name") is not None:
+            name = source.node_text(child.child_by_field_name("name"))
+            names.append((name, name))
+        else:
+            names += [(source.node_text(d.child_by_field_name("name")),) * 2
+                      for d in child.named_children if d.type == "variable_declarator"]
+    return names
