@@ -10,7 +10,7 @@ from .dburl import parse_db_url
 from .facts import database_url_node, node_version
 from .handlers import (
     CALL_TYPES, FUNCTION_TYPES, HandlerGraph, callee_name, named_children,
-    source_from_block_scalar, unwrap, walk,
+    unwrap, walk,
 )
 from .nodes import (
     Intrinsic, Mapping, Node, Scalar, Sequence, intrinsic_name, is_dynamic, path_get, string_like,
@@ -215,24 +215,12 @@ def inline_code_scalar(function) -> Scalar | None:
     a `!Sub` around it."""
     if function.kind != "resource" or function.resource.type != "AWS::Lambda::Function":
         return None
-    code = path_get(function.node, "Code", "ZipFile")
-    if isinstance(code, Intrinsic) and code.function == "Fn::Sub":
-        code = code.value
-    elif intrinsic_name(code) == "Fn::Sub":
-        code = path_get(code, "Fn::Sub")
-    return code if isinstance(code, Scalar) and isinstance(code.value, str) else None
+    return function.service.inline_code(function)
 
 
 def inline_graph(service, function) -> HandlerGraph | None:
     """The one-file handler graph of a resource's inline code (positions in serverless.yml)."""
-    scalar = inline_code_scalar(function)
-    if scalar is None:
-        return None
-    if service.inline_code(function) is scalar:
-        return service.graph(function)
-    entry = source_from_block_scalar(service.sources, scalar)
-    export = (text(function.handler) or "index.handler").rsplit(".", 1)[-1]
-    return HandlerGraph(entry, export, service.sources, None, service.project_root)
+    return service.graph(function) if inline_code_scalar(function) is not None else None
 
 
 # -- does a custom-resource handler always respond? ------------------------------------------------

@@ -7,6 +7,7 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from .diagnostics import Diagnostic, Finding
 from .discovery import Target
@@ -84,9 +85,12 @@ class Engine:
         self._configs: dict[Path | None, object] = {}
         self._sources = None  # one SourceCache for the run: services may share handler modules
 
-    def run(self, targets: list[Target]) -> RunResult:
+    def run(self, targets: list[Target], progress: Callable[[int, Target], None] | None = None) -> RunResult:
+        """Lints `targets`; `progress(index, target)` is called before each one (the CLI's progress bar)."""
         result = RunResult()
-        for target in targets:
+        for index, target in enumerate(targets):
+            if progress is not None:
+                progress(index, target)
             config = self._config_for(target)
             if config.is_excluded(target.config_path):
                 continue

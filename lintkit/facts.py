@@ -85,6 +85,11 @@ def database_use(service, function) -> str | None:
     env_var = database_env_var(service)
     if env_var in function.environment:
         return f"its environment sets `{env_var}`"
+    if graph is not None:
+        from .migrations import migration_runs
+
+        if migration_runs(service, function):
+            return "it runs Prisma migrations"
     return None
 
 

@@ -7,7 +7,8 @@ from functools import cached_property
 from pathlib import Path
 
 from .diagnostics import Finding
-from .nodes import Mapping, Node, Scalar, Sequence, Span, Unknown, is_dynamic, path_get, text
+from .nodes import (Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown, intrinsic_name,
+                    is_dynamic, path_get, text)
 
 # Settings a function inherits from `provider:` when it does not set them itself.
 INHERITED_SETTINGS = ("vpc", "runtime", "timeout", "memorySize", "architecture")
@@ -320,8 +321,8 @@ class Service:
     def _inline_graph(self, function: Function):
         from .handlers import HandlerGraph, source_from_block_scalar
 
-        code = path_get(function.node, "Code", "ZipFile")
-        if not isinstance(code, Scalar) or not isinstance(code.value, str):
+        code = self.inline_code(function)
+        if code is None:
             return None
         handler = text(function.handler) or "index.handler"
         export = handler.rsplit(".", 1)[-1]
@@ -329,9 +330,14 @@ class Service:
         return HandlerGraph(entry, export, self.sources, self.tsconfig, self.project_root)
 
     def inline_code(self, function: Function) -> Scalar | None:
+        """The `Code.ZipFile` source of a raw Lambda resource, also under `!Sub`."""
         if function.kind != "resource":
             return None
         code = path_get(function.node, "Code", "ZipFile")
+        if intrinsic_name(code) == "Fn::Sub":
+            code = code.value if isinstance(code, Intrinsic) else code.get("Fn::Sub")
+            if isinstance(code, Sequence) and code.items:  # !Sub [template, {variables}]
+                code = code.items[0]
         return code if isinstance(code, Scalar) and isinstance(code.value, str) else None
 
 

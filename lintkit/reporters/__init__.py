@@ -1,4 +1,6 @@
-"""Output formats. `render` imports only the chosen reporter, so Rich loads only for `text`."""
+"""Output formats. `render` imports only the chosen reporter, so Rich loads only for `text`.
+
+Machine formats (everything but text and concise) never show progress and never import Rich."""
 from __future__ import annotations
 
 import importlib
@@ -12,7 +14,8 @@ from .. import __version__
 from ..diagnostics import Diagnostic
 from ..redact import redact
 
-FORMATS = ("text", "concise", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
+HUMAN_FORMATS = ("text", "concise")
 PROJECT_URL = "https://github.com/lintkit/lintkit#readme"
 
 
@@ -39,6 +42,8 @@ class ReportContext:
     color: bool | None = None  # None: decide from the stream and NO_COLOR / FORCE_COLOR
     services: int = 0
     redact: Callable[[str], str] = redact
+    checked: list[Path] = field(default_factory=list)  # the files checked (JUnit: a passing test each)
+    baselined: int = 0  # findings left out because the baseline has them
 
 
 def render(format: str, diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO) -> None:

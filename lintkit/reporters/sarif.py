@@ -1,22 +1,20 @@
 """SARIF 2.1.0 for GitHub code scanning and other SARIF viewers."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
 
 from ..diagnostics import Diagnostic
+from ..fingerprint import numbered
 from ..nodes import Span
 from . import PROJECT_URL, ReportContext, RuleInfo, relative_path, sorted_diagnostics
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-_SPACES = re.compile(r"\s+")
 
 
 def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO) -> None:
@@ -27,21 +25,17 @@ def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO)
             index[d.code] = len(rules)
             rules.append(RuleInfo(d.code, d.name, d.severity, ""))
 
-    sources: dict[Path, list[str] | None] = {}
-    seen: dict[str, int] = {}
+    pairs = sorted_diagnostics(diagnostics, report.cwd)
+    fingerprints = numbered(pairs, report.read_source, report.redact)
     results = []
-    for path, d in sorted_diagnostics(diagnostics, report.cwd):
-        if d.path not in sources:
-            sources[d.path] = report.read_source(d.path)
-        fingerprint = _fingerprint(d, path, sources[d.path], report)
-        seen[fingerprint] = seen.get(fingerprint, 0) + 1
+    for (_, d), (fingerprint, occurrence) in zip(pairs, fingerprints):
         result = {
             "ruleId": d.code,
             "ruleIndex": index[d.code],
             "level": _LEVELS.get(d.severity, "note"),
             "message": {"text": d.message},
             "locations": [_location(d.path, d, report)],
-            "partialFingerprints": {"lintkitFingerprint/v1": f"{fingerprint}:{seen[fingerprint]}"},
+            "partialFingerprints": {"lintkitFingerprint/v1": f"{fingerprint}:{occurrence}"},
         }
         if d.function:
             result["locations"][0]["logicalLocations"] = [{"name": d.function, "kind": "function"}]
@@ -107,14 +101,3 @@ def _location(path: Path, where: Diagnostic | Span, report: ReportContext) -> di
         "endColumn": where.end_column,
     }
     return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
-
-
-def _fingerprint(d: Diagnostic, path: str, lines: list[str] | None, report: ReportContext) -> str:
-    """Stable when lines move: the code, file, function and the (redacted, whitespace-normalised)
-    text of the diagnostic's first line, or the message when the source is not available."""
-    if lines is not None and 0 < d.line <= len(lines):
-        anchor = _SPACES.sub(" ", report.redact(lines[d.line - 1])).strip()
-    else:
-        anchor = d.message
-    text = "\0".join((d.code, path, d.function or "", anchor))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

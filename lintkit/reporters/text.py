@@ -126,11 +126,17 @@ def _summary(diagnostics: list[Diagnostic], paths: set[str], report: ReportConte
     if report.services:
         checked += f" in {_plural(report.services, 'service')}"
     total = counts(diagnostics)
+    baselined = f"{report.baselined} in the baseline" if report.baselined else ""
     if not diagnostics:
+        if baselined:
+            return Text(f"No new problems found ({baselined}); {checked}.", style="bold green")
         return Text(f"No problems found; {checked}.", style="bold green")
     parts = [_plural(total[s], s) for s in ("error", "warning", "info") if total[s]]
     worst = next(s for s in ("error", "warning", "info") if total[s])
     text = Text("Found ", style="bold")
-    text.append(_plural(len(diagnostics), "problem"), style=STYLES[worst])
-    text.append(f" ({', '.join(parts)}) in {_plural(len(paths), 'file')}; {checked}.", style="bold")
+    text.append(_plural(len(diagnostics), "new problem" if baselined else "problem"), style=STYLES[worst])
+    text.append(f" ({', '.join(parts)}) in {_plural(len(paths), 'file')}", style="bold")
+    if baselined:
+        text.append(f", {baselined}", style="bold")
+    text.append(f"; {checked}.", style="bold")
     return text
