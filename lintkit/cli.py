@@ -1,20 +1,25 @@
 """Command line: `lintkit check`, `lintkit rules`, `lintkit rule CODE`.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, configuration or internal error.
+With --baseline only the findings that are not in the baseline count.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 from . import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "concise", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
+HUMAN_FORMATS = ("text", "concise")  # the only ones that may show progress (and import Rich for it)
+STATISTICS_FORMATS = ("text", "concise", "json")
 FAIL_ON = ("error", "warning", "info", "never")
+PROGRESS_MIN_SERVICES = 6  # a progress bar from this many services on
 
 
 class UsageError(Exception):
@@ -64,6 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="disregard every inline `lintkit: ignore` comment")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour in text output (default: auto; NO_COLOR is honoured)")
+    check.add_argument("--output", "-o", metavar="FILE", default=None,
+                       help="write the report to FILE and print a one-line summary instead")
+    check.add_argument("--statistics", action="store_true",
+                       help="count findings per rule instead of listing them (text, concise or json)")
+    check.add_argument("--baseline", metavar="FILE", default=None,
+                       help="report only findings that are not in this baseline file")
+    check.add_argument("--write-baseline", metavar="FILE", default=None,
+                       help="record the current findings in FILE (a baseline) and report nothing")
 
     commands.add_parser("rules", help="list every rule")
     rule = commands.add_parser("rule", help="show a rule's documentation")
@@ -101,20 +114,76 @@ def run_check(args) -> int:
     from .discovery import DiscoveryError, discover
     from .engine import Engine, Options, report_internal_errors
 
+    _check_combinations(args)
+    baseline = _load_baseline(args.baseline) if args.baseline else None
     options = Options(
         as_of=args.as_of or date.today(), opt=dict(args.opt), select=args.select,
         ignore=args.ignore, fail_on=args.fail_on, no_ignores=args.no_ignores)
     try:
         targets = discover(args.paths)
         engine = Engine(options)
-        result = engine.run(targets)
+        with progress_bar(args.format, len(targets)) as progress:
+            result = engine.run(targets, progress)
     except (DiscoveryError, ConfigError) as error:
         raise UsageError(str(error))
-    render(args, result, engine)
+
+    if args.write_baseline:
+        report_internal_errors(result.internal_errors)
+        if result.internal_errors:
+            print(f"lintkit: baseline {args.write_baseline} not written: a rule failed", file=sys.stderr)
+            return EXIT_ERROR
+        return _write_baseline(args.write_baseline, result.diagnostics, engine)
+
+    diagnostics, baselined, gone = result.diagnostics, 0, 0
+    if baseline is not None:
+        from .redact import redact
+
+        comparison = baseline.compare(diagnostics, engine.lines, redact)
+        diagnostics, baselined, gone = comparison.new, comparison.baselined, comparison.gone
+    render(args, diagnostics, result, engine, baselined)
+    if args.output and args.output != "-":
+        print(summary_line(diagnostics, args.output, args.baseline, baselined, gone))
+    elif gone and args.format in HUMAN_FORMATS:
+        print(f"lintkit: {baseline_gone(gone, args.baseline)}", file=sys.stderr)
     report_internal_errors(result.internal_errors)
     if result.internal_errors:
         return EXIT_ERROR
-    return exit_code(result.diagnostics, result.fail_on)
+    return exit_code(diagnostics, result.fail_on)
+
+
+def _check_combinations(args) -> None:
+    if args.statistics and args.format not in STATISTICS_FORMATS:
+        raise UsageError(f"--statistics prints a table (--format text or concise) or a JSON array "
+                         f"(--format json), not {args.format}")
+    if args.write_baseline:
+        others = [option for option, given in (("--baseline", args.baseline), ("--output", args.output),
+                                               ("--statistics", args.statistics)) if given]
+        if others:
+            raise UsageError(f"--write-baseline records every current finding and reports nothing; "
+                             f"drop {' and '.join(others)}")
+
+
+def _load_baseline(path: str):
+    from .baseline import Baseline, BaselineError
+
+    try:
+        return Baseline.load(Path(path))
+    except BaselineError as error:
+        raise UsageError(str(error))
+
+
+def _write_baseline(path: str, diagnostics, engine) -> int:
+    from .baseline import write_baseline
+    from .redact import redact
+
+    try:
+        document = write_baseline(Path(path), diagnostics, engine.lines, redact)
+    except OSError as error:
+        raise UsageError(f"cannot write baseline {path}: {error.strerror or error}")
+    entries = len(document["findings"])
+    print(f"lintkit: baseline {path} written: {_plural(len(diagnostics), 'finding')} "
+          f"({_plural(entries, 'entry', 'entries')})")
+    return EXIT_OK
 
 
 def exit_code(diagnostics, fail_on: str) -> int:
@@ -127,16 +196,89 @@ def exit_code(diagnostics, fail_on: str) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def render(args, result, engine) -> None:
+def render(args, diagnostics, result, engine, baselined: int = 0) -> None:
+    """The report, on stdout or, with --output FILE, into FILE."""
+    import io
+
     from .redact import redact
     from .reporters import ReportContext, render as render_format
 
+    to_file = bool(args.output) and args.output != "-"
     color = {"always": True, "never": False}.get(args.color)
+    if to_file and color is None:
+        color = False  # a report file is never coloured unless asked with --color always
     context = ReportContext(
         cwd=Path.cwd(), files_checked=len(result.files), rules=rule_infos(),
         tool_version=__version__, read_source=engine.lines, color=color,
-        services=result.services, redact=redact)
-    render_format(args.format, result.diagnostics, context, sys.stdout)
+        services=result.services, redact=redact, checked=sorted(result.files), baselined=baselined)
+    stream = io.StringIO() if to_file else sys.stdout
+    if args.statistics:
+        from .reporters import statistics
+
+        statistics.render(args.format, diagnostics, stream)
+    else:
+        render_format(args.format, diagnostics, context, stream)
+    if to_file:
+        from .baseline import write_text_atomic
+
+        try:
+            write_text_atomic(Path(args.output), stream.getvalue())
+        except OSError as error:
+            raise UsageError(f"cannot write {args.output}: {error.strerror or error}")
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def summary_line(diagnostics, output: str, baseline: str | None = None, baselined: int = 0,
+                 gone: int = 0) -> str:
+    """The line printed (on stdout) when --output sends the report to a file:
+    `lintkit: 3 errors, 1 warning; report written to lintkit.sarif`."""
+    totals = {"error": 0, "warning": 0, "info": 0}
+    for d in diagnostics:
+        totals[d.severity] = totals.get(d.severity, 0) + 1
+    new = "new " if baseline else ""
+    found = ", ".join(_plural(totals[s], new + s) for s in ("error", "warning", "info") if totals[s])
+    notes = [f"{baselined} in the baseline"] if baselined else []
+    if gone:
+        notes.append(baseline_gone(gone, baseline))
+    note = f" ({'; '.join(notes)})" if notes else ""
+    return f"lintkit: {found or f'no {new}problems'}{note}; report written to {output}"
+
+
+def baseline_gone(gone: int, baseline: str | None) -> str:
+    them = "it" if gone == 1 else "them"
+    return (f"{_plural(gone, 'baseline entry', 'baseline entries')} no longer "
+            f"{'matches' if gone == 1 else 'match'}: drop {them} with --write-baseline {baseline}")
+
+
+@contextmanager
+def progress_bar(format: str, total: int, stream=None):
+    """A Rich progress bar on stderr while many services are linted; yields the engine's progress
+    callback, or None. Only for human formats on a terminal: Rich is imported only then."""
+    stream = sys.stderr if stream is None else stream
+    isatty = getattr(stream, "isatty", None)
+    if format not in HUMAN_FORMATS or total < PROGRESS_MIN_SERVICES or not (isatty and isatty()):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .reporters import display_path
+
+    console = Console(file=stream, highlight=False, markup=False, emoji=False)
+    columns = (TextColumn("Linting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.description}", markup=False))
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("", total=total)
+
+        def advance(index: int, target) -> None:
+            progress.update(task, completed=index,
+                            description=display_path(target.config_path.parent, Path.cwd()))
+
+        yield advance
+        progress.update(task, completed=total)
 
 
 def rule_infos():
