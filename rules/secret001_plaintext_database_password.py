@@ -31,11 +31,11 @@ OWASP, "Secrets Management Cheat Sheet".
 """
 import re
 
-from lintkit.diagnostics import Finding
 from lintkit.dotenv import is_template_env
 from lintkit.nodes import Span
 from lintkit.positions import scalar_sub_span
-from lintkit.secretscan import database_passwords, literal_span, source_strings, yaml_texts
+from lintkit.secretscan import (database_passwords, literal_span, secret_finding, source_strings,
+                                yaml_texts)
 
 CODE = "SECRET001"
 NAME = "plaintext-database-password"
@@ -48,20 +48,22 @@ URL_MARKER = re.compile("://")
 def check(service, context):
     for item in yaml_texts(service):
         for start, end, local in database_passwords(item.text, item.variables):
-            yield _finding(scalar_sub_span(item.scalar, start, end), local)
+            yield _finding(scalar_sub_span(item.scalar, start, end), local, item.text[start:end])
     yield from _schema_findings(service)
     yield from _dotenv_findings(service)
     yield from _source_findings(service)
 
 
-def _finding(where, local, function=None):
-    return Finding.at(where, _message(local), function=function, severity="info" if local else None)
+def _finding(where, local, password, function=None):
+    return secret_finding(where, _message(local), password, function=function,
+                          severity="info" if local else None)
 
 
 def _message(local):
     if local:
         return ("This database URL has a literal password for a local database; keep local "
-                "credentials out of deployed configuration (use a `.env` file that is not committed).")
+                "credentials out of deployed configuration (use a `.env` file that is not "
+                "committed).")
     return ("This database URL has its password in plain text: move the URL to SSM Parameter Store "
             "or Secrets Manager and reference it (`${ssm:/app/database-url}`), then rotate the "
             "password.")
@@ -77,7 +79,7 @@ def _schema_findings(service):
             if field is None or not isinstance(field.value, str):
                 continue
             for start, end, local in database_passwords(field.value):
-                yield _finding(field.string_span(start, end), local)
+                yield _finding(field.string_span(start, end), local, field.value[start:end])
 
 
 def _dotenv_findings(service):
@@ -86,7 +88,7 @@ def _dotenv_findings(service):
             continue
         for entry in env.entries:
             for start, end, local in database_passwords(entry.value):
-                yield _finding(_entry_span(entry, start, end), local)
+                yield _finding(_entry_span(entry, start, end), local, entry.value[start:end])
 
 
 def _entry_span(entry, start, end):
@@ -99,4 +101,4 @@ def _entry_span(entry, start, end):
 def _source_findings(service):
     for file, node, value, function in source_strings(service, URL_MARKER):
         for start, end, local in database_passwords(value):
-            yield _finding(literal_span(file, node, start, end), local, function)
+            yield _finding(literal_span(file, node, start, end), local, value[start:end], function)

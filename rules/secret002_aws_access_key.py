@@ -29,12 +29,11 @@ gitleaks, rule `aws-access-token`.
 """
 import re
 
-from lintkit.diagnostics import Finding
 from lintkit.nodes import Mapping, text, walk
 from lintkit.positions import scalar_sub_span
 from lintkit.secrets import AWS_SECRET_KEY_NAME, AWS_SECRET_KEY_VALUE
-from lintkit.secretscan import (access_keys, built_from_variables, literal_span, source_strings,
-                                yaml_texts)
+from lintkit.secretscan import (access_keys, built_from_variables, literal_span, secret_finding,
+                                source_strings, yaml_texts)
 from lintkit.sources import string_value
 
 CODE = "SECRET002"
@@ -54,14 +53,15 @@ SOURCE_MARKER = re.compile(r"A3T|AKIA|ASIA|ABIA|ACCA|[A-Za-z0-9/+]{40}")
 def check(service, context):
     for item in yaml_texts(service):
         for start, end in access_keys(item.text, item.variables):
-            yield Finding.at(scalar_sub_span(item.scalar, start, end), KEY_MESSAGE)
+            yield secret_finding(scalar_sub_span(item.scalar, start, end), KEY_MESSAGE,
+                                 item.text[start:end])
     yield from _yaml_secret_keys(service)
     for env in service.env_files:
         for entry in env.entries:
             if any(True for _ in access_keys(entry.value)):
-                yield Finding.at(entry.value_span, KEY_MESSAGE)
+                yield secret_finding(entry.value_span, KEY_MESSAGE, entry.value)
             elif is_secret_access_key(entry.key, entry.value):
-                yield Finding.at(entry.value_span, SECRET_MESSAGE)
+                yield secret_finding(entry.value_span, SECRET_MESSAGE, entry.value)
     yield from _schema_findings(service)
     yield from _source_findings(service)
 
@@ -76,7 +76,7 @@ def _yaml_secret_keys(service):
                 continue
             if is_secret_access_key(str(key.value), text(value)):
                 seen.add(value.span)
-                yield Finding.at(value, SECRET_MESSAGE)
+                yield secret_finding(value, SECRET_MESSAGE, text(value))
 
 
 def _schema_findings(service):
@@ -85,22 +85,25 @@ def _schema_findings(service):
         for field in block.fields.values():
             if isinstance(field.value, str):
                 for start, end in access_keys(field.value):
-                    yield Finding.at(field.string_span(start, end), KEY_MESSAGE)
+                    yield secret_finding(field.string_span(start, end), KEY_MESSAGE,
+                                         field.value[start:end])
 
 
 def _source_findings(service):
     for file, node, value, function in source_strings(service, SOURCE_MARKER):
         keys = list(access_keys(value))
         for start, end in keys:
-            yield Finding.at(literal_span(file, node, start, end), KEY_MESSAGE, function=function)
+            yield secret_finding(literal_span(file, node, start, end), KEY_MESSAGE,
+                                 value[start:end], function=function)
         name = _assigned_name(node) or ""
         named = CODE_SECRET_NAME.search(name) or AWS_SECRET_KEY_NAME.search(name)
         if not keys and named and _is_secret_key_value(value):
-            yield Finding.at(file.span(node), SECRET_MESSAGE, function=function)
+            yield secret_finding(file.span(node), SECRET_MESSAGE, value, function=function)
 
 
 def _assigned_name(node) -> str | None:
-    """The property or variable a literal is assigned to: `secretAccessKey: '...'`, `const x = '...'`."""
+    """The property or variable a literal is assigned to: `secretAccessKey: '...'`,
+    `const x = '...'`."""
     parent = node.parent
     if parent is None:
         return None
@@ -108,7 +111,9 @@ def _assigned_name(node) -> str | None:
     name = parent.child_by_field_name(target) if target else None
     if name is None or parent.child_by_field_name("value") != node:
         return None
-    return string_value(None, name) if name.type == "string" else name.text.decode("utf-8", "replace")
+    if name.type == "string":
+        return string_value(None, name)
+    return name.text.decode("utf-8", "replace")
 
 
 def is_secret_access_key(key: str, value: str | None) -> bool:

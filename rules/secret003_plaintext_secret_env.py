@@ -32,12 +32,11 @@ Use instead:
 References: AWS Lambda, "Securing environment variables"; Serverless Framework, "Variables: SSM
 Parameter Store and Secrets Manager".
 """
-from lintkit.diagnostics import Finding
 from lintkit.dotenv import is_template_env
 from lintkit.nodes import Scalar, is_dynamic
 from lintkit.secrets import is_reference_value, is_secret_key, looks_like_placeholder
 from lintkit.secretscan import (built_from_variables, dotenv_plugin_keys, environment_blocks,
-                                is_git_ignored, is_secret_literal)
+                                is_git_ignored, is_secret_literal, secret_finding)
 
 CODE = "SECRET003"
 NAME = "plaintext-secret-env"
@@ -56,10 +55,10 @@ def check(service, context):
                 continue
             seen.add(value.span)
             included = value.span.path != service.config_path
-            yield Finding.at(
+            yield secret_finding(
                 value, f"`{name}` holds a secret in plain text: store it in SSM Parameter Store or "
                 "Secrets Manager and reference it, or pass its ARN and fetch it at runtime.",
-                function=function, severity="warning" if included else None)
+                value.value, function=function, severity="warning" if included else None)
     yield from _dotenv_findings(service)
 
 
@@ -86,9 +85,9 @@ def _dotenv_findings(service):
             if entry.key in excluded or (included is not None and entry.key not in included):
                 continue
             if is_secret_key(entry.key) and is_secret_literal(entry.value):
-                yield Finding.at(
+                yield secret_finding(
                     entry.value_span, f"`{entry.key}` from {env.path.name} is copied into every "
                     "function's environment by serverless-dotenv-plugin, so its value is stored in "
                     "plain text in the Lambda configuration: keep it in SSM Parameter Store or "
                     "Secrets Manager and fetch it at runtime, or list it in "
-                    "`custom.dotenv.exclude`.", severity="warning")
+                    "`custom.dotenv.exclude`.", entry.value, severity="warning")
