@@ -136,9 +136,8 @@ def run_check(args) -> int:
 
     diagnostics, baselined, gone = result.diagnostics, 0, 0
     if baseline is not None:
-        from .redact import redact
 
-        comparison = baseline.compare(diagnostics, engine.lines, redact)
+        comparison = baseline.compare(diagnostics, engine.lines, engine.redactor)
         diagnostics, baselined, gone = comparison.new, comparison.baselined, comparison.gone
     render(args, diagnostics, result, engine, baselined)
     if args.output and args.output != "-":
@@ -174,10 +173,9 @@ def _load_baseline(path: str):
 
 def _write_baseline(path: str, diagnostics, engine) -> int:
     from .baseline import write_baseline
-    from .redact import redact
 
     try:
-        document = write_baseline(Path(path), diagnostics, engine.lines, redact)
+        document = write_baseline(Path(path), diagnostics, engine.lines, engine.redactor)
     except OSError as error:
         raise UsageError(f"cannot write baseline {path}: {error.strerror or error}")
     entries = len(document["findings"])
@@ -200,7 +198,6 @@ def render(args, diagnostics, result, engine, baselined: int = 0) -> None:
     """The report, on stdout or, with --output FILE, into FILE."""
     import io
 
-    from .redact import redact
     from .reporters import ReportContext, render as render_format
 
     to_file = bool(args.output) and args.output != "-"
@@ -210,7 +207,7 @@ def render(args, diagnostics, result, engine, baselined: int = 0) -> None:
     context = ReportContext(
         cwd=Path.cwd(), files_checked=len(result.files), rules=rule_infos(),
         tool_version=__version__, read_source=engine.lines, color=color,
-        services=result.services, redact=redact, checked=sorted(result.files), baselined=baselined)
+        services=result.services, redact=engine.redactor, checked=sorted(result.files), baselined=baselined)
     stream = io.StringIO() if to_file else sys.stdout
     if args.statistics:
         from .reporters import statistics

@@ -26,6 +26,7 @@ class Finding:
     severity: str | None = None
     code: str | None = None
     related: list[Span] = field(default_factory=list)
+    secret: str | None = None  # the secret value at `span`: masked wherever it appears in output
 
     @classmethod
     def at(cls, where: Node | Span, message: str, **kwargs) -> "Finding":

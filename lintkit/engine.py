@@ -12,7 +12,7 @@ from typing import Callable
 from .diagnostics import Diagnostic, Finding
 from .discovery import Target
 from .nodes import walk
-from .redact import redact
+from .redact import Redactor, redact
 from .registry import Rule, all_rules
 
 SUPPRESS_CODE = "SUPPRESS001"
@@ -84,6 +84,9 @@ class Engine:
         self.lines = SourceLines(options.overlays)
         self._configs: dict[Path | None, object] = {}
         self._sources = None  # one SourceCache for the run: services may share handler modules
+        # Pattern redaction cannot know every secret (a token under a neutral key): rules name the
+        # secret values they find, and this masks them in messages, code frames and fingerprints.
+        self.redactor = Redactor()
 
     def run(self, targets: list[Target], progress: Callable[[int, Target], None] | None = None) -> RunResult:
         """Lints `targets`; `progress(index, target)` is called before each one (the CLI's progress bar)."""
@@ -127,6 +130,8 @@ class Engine:
         for rule in selected:
             try:
                 for finding in rule.check(service, context):
+                    if finding.secret:
+                        self.redactor.add(finding.secret)
                     findings.append((self.rules.get(finding.code or rule.code, rule), finding))
             except Exception:  # a rule bug must not hide the other rules' findings
                 detail = traceback.format_exc(limit=-3)
@@ -151,7 +156,7 @@ class Engine:
             return None
         severity = config.severity_for(rule.code, rule.name, finding.severity or rule.severity)
         return Diagnostic(
-            code=rule.code, name=rule.name, severity=severity, message=redact(finding.message),
+            code=rule.code, name=rule.name, severity=severity, message=self.redactor(finding.message),
             path=span.path, line=span.line, column=span.column, end_line=span.end_line,
             end_column=span.end_column, function=finding.function, related=finding.related)
 

@@ -32,12 +32,8 @@ _SHELL_EXPANSION = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$")
 
 def secret_finding(where, message: str, secret: str | None, **kwargs) -> Finding:
     """A Finding that also names the secret value it points at, so that the engine can mask that
-    value in every output, code frames included (`Finding.secret`; set only when the core supports
-    it, see tests/test_secret_redaction.py)."""
-    finding = Finding.at(where, message, **kwargs)
-    if secret and hasattr(finding, "secret"):
-        finding.secret = secret
-    return finding
+    value in every output, code frames included."""
+    return Finding.at(where, message, secret=secret or None, **kwargs)
 
 
 # -- secret-looking values -------------------------------------------------------------------------

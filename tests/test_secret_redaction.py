@@ -117,10 +117,8 @@ def test_planted_secrets_never_appear_in_any_output(secret_list, key_list):
         assert not leaks, leaks
 
 
-# Redaction by pattern cannot know that `signing: x` holds a secret: the engine must mask the values
-# rules name in `Finding.secret` (see `lintkit.secretscan.secret_finding`). Remove this marker when
-# that core change lands.
-@pytest.mark.xfail(strict=True, reason="needs Finding.secret and an engine Redactor (core change)")
+# Redaction by pattern cannot know that `signing: x` holds a secret: the engine masks the values
+# rules name in `Finding.secret` (see `lintkit.secretscan.secret_finding`).
 @pytest.mark.parametrize("yaml", [
     "    SIGNING_SECRET: ${self:custom.signing}\ncustom:\n  signing: @@\n",
     "    AUTH: ${env:JWT_SECRET, '@@'}\n",
