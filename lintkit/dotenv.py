@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .nodes import Span
+from .overlay import buffer
 
 BOM = "\ufeff"
 TEMPLATE_SUFFIXES = frozenset({"example", "examples", "sample", "samples", "template", "tmpl", "tpl", "dist"})
@@ -99,7 +100,9 @@ def parse_dotenv(path: Path, text: str | None = None) -> EnvFile:
 def read_text(path: Path) -> tuple[str, str | None]:
     """(text, None), or ("", reason) for a file that is unreadable, binary or not UTF-8."""
     try:
-        data = path.read_bytes()
+        data = buffer(path)
+        if data is None:
+            data = path.read_bytes()
     except OSError as exc:
         return "", f"cannot read {path.name}: {exc.strerror or exc}"
     if b"\x00" in data:

@@ -12,6 +12,7 @@ from typing import Callable
 from .diagnostics import Diagnostic, Finding
 from .discovery import Target
 from .nodes import walk
+from .overlay import buffer, buffers
 from .redact import Redactor, redact
 from .registry import Rule, all_rules
 
@@ -27,8 +28,8 @@ class Options:
     ignore: list[str] | None = None
     fail_on: str | None = None
     no_ignores: bool = False
-    # Unsaved editor buffers: path -> text, read instead of the file on disk.
-    overlays: dict[Path, str] = field(default_factory=dict)
+    # Unsaved editor buffers: path -> content, read instead of the file on disk (lintkit.overlay).
+    overlays: dict[Path, bytes | str] = field(default_factory=dict)
 
 
 @dataclass
@@ -50,9 +51,8 @@ class RunResult:
 class SourceLines:
     """Lines of the files diagnostics point into, read once, for suppressions and code frames."""
 
-    def __init__(self, overlays: dict[Path, str] | None = None):
+    def __init__(self):
         self._cache: dict[Path, list[str] | None] = {}
-        self._overlays = overlays or {}
 
     def __call__(self, path: Path) -> list[str] | None:
         if path not in self._cache:
@@ -60,8 +60,9 @@ class SourceLines:
         return self._cache[path]
 
     def _read(self, path: Path) -> list[str] | None:
-        if path in self._overlays:
-            return self._overlays[path].splitlines()
+        unsaved = buffer(path)
+        if unsaved is not None:
+            return unsaved.decode("utf-8", errors="replace").splitlines()
         try:
             if not path.is_file() or path.stat().st_size > 5_000_000:
                 return None
@@ -81,7 +82,7 @@ class Engine:
     def __init__(self, options: Options):
         self.options = options
         self.rules = {rule.code: rule for rule in all_rules()}
-        self.lines = SourceLines(options.overlays)
+        self.lines = SourceLines()
         self._configs: dict[Path | None, object] = {}
         self._sources = None  # one SourceCache for the run: services may share handler modules
         # Pattern redaction cannot know every secret (a token under a neutral key): rules name the
@@ -90,6 +91,10 @@ class Engine:
 
     def run(self, targets: list[Target], progress: Callable[[int, Target], None] | None = None) -> RunResult:
         """Lints `targets`; `progress(index, target)` is called before each one (the CLI's progress bar)."""
+        with buffers(self.options.overlays):
+            return self._run(targets, progress)
+
+    def _run(self, targets: list[Target], progress) -> RunResult:
         result = RunResult()
         for index, target in enumerate(targets):
             if progress is not None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .nodes import Span
+from .overlay import buffer
 
 # Files above this size are not parsed (see SourceCache.reason); PARSE004 reports them.
 MAX_SOURCE_BYTES = 2_000_000
@@ -868,6 +869,9 @@ class SourceCache:
         return self.skipped.get(Path(path))
 
     def _load(self, path: Path) -> SourceFile | None:
+        unsaved = buffer(path)
+        if unsaved is not None:
+            return SourceFile.from_bytes(path, unsaved[:self.max_bytes], language_for(path))
         try:
             if not os.path.isfile(path):
                 return self._skip(path, "not a readable file")
@@ -893,8 +897,9 @@ class SourceCache:
         path = Path(path)
         if path not in self._lines:
             try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-                self._lines[path] = yaml_lines(text)
+                unsaved = buffer(path)
+                data = unsaved if unsaved is not None else path.read_bytes()
+                self._lines[path] = yaml_lines(data.decode("utf-8", errors="replace"))
             except (OSError, ValueError):
                 self._lines[path] = None
         return self._lines[path]

@@ -44,6 +44,7 @@ from yaml.events import (
 
 from .diagnostics import Finding
 from .nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span
+from .overlay import buffer
 
 MAX_BYTES = 5 * 1024 * 1024
 """Larger files are not parsed: no serverless.yml is anywhere near this size."""
@@ -137,6 +138,9 @@ def load_json_or_yaml(path: Path, data: bytes | None = None) -> LoadResult:
 def read_source(path: Path) -> tuple[bytes | None, Finding | None]:
     """The bytes of a regular file of at most MAX_BYTES, or a PARSE001 finding saying why not.
     Devices, FIFOs and directories are refused before opening, so reading never blocks."""
+    unsaved = buffer(path)
+    if unsaved is not None:
+        return (None, _too_large(path, len(unsaved))) if len(unsaved) > MAX_BYTES else (unsaved, None)
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
