@@ -34,7 +34,7 @@ from .yamlload import (BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG, LoadResu
 MAX_STRING = 1_000_000
 """Longest string a variable expansion may build."""
 MAX_NODES = 1_000_000
-"""Most nodes one resolved mapping or list may hold once shared references are counted out."""
+"""Most nodes a resolved mapping or list may hold, counting every shared reference in full."""
 MAX_STEPS = 100_000
 """Most variable evaluations per resolve() call (a real serverless.yml needs a few hundred)."""
 MAX_NESTING = 50
@@ -502,15 +502,15 @@ class _Resolver:
         """Whether evaluating one more variable would nest too deeply (reported once)."""
         if self.depth < MAX_NESTING:
             return False
-        self._report_once(site, "too-deep", f"`${{{inner}}}`: variables refer to other variables more "
-                          f"than {MAX_NESTING} levels deep; simplify the references")
+        self._report_once(site, "too-deep", f"`{_short('${' + inner + '}')}`: variables refer to other "
+                          f"variables more than {MAX_NESTING} levels deep; simplify the references")
         return True
 
     def _settle(self, raw, inner: str, variable: str, site: Scalar) -> Node:
         if isinstance(raw, _Missing):
             if raw.report:
-                self._report(site, "PARSE002", f"`{variable}` cannot be resolved: {raw.reason}; "
-                             f"{raw.fix} (`{variable[:-1]}, 'value'}}`)")
+                self._report(site, "PARSE002", f"`{_short(variable)}` cannot be resolved: {raw.reason}; "
+                             f"{raw.fix} (`{_short(variable[:-1])}, 'value'}}`)")
             return Unknown(variable, frozenset({raw.source}), site.span)
         if isinstance(raw, _Deferred):
             return Unknown(variable, raw.sources, site.span)
@@ -523,10 +523,10 @@ class _Resolver:
     def _report_cycle(self, site: Node, chain_start: int) -> None:
         steps = self.chain[chain_start:] or ["this value"]
         if len(steps) == 1:
-            message = (f"variable cycle: `{steps[0]}` refers to a value that contains this reference; "
-                       "replace it with a value")
+            message = (f"variable cycle: `{_short(steps[0])}` refers to a value that contains this "
+                       "reference; replace it with a value")
         else:
-            chain = " → ".join(f"`{variable}`" for variable in steps)
+            chain = " → ".join(f"`{_short(variable)}`" for variable in steps)
             message = f"variable cycle: {chain} leads back to itself; replace one of these references " \
                       "with a value"
         self._report(site, "PARSE003", message)
@@ -804,6 +804,11 @@ def _missing_reason(parent: Node, segments: list[str], index: int, where: str) -
         return f"`{path}` does not exist in {where}"
     parent_path = ".".join(segments[:index])
     return f"`{parent_path}` is a {_kind(parent)}, so it has no `{segments[index]}` ({where})"
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """Text for a message, cut in the middle when very long."""
+    return text if len(text) <= limit else f"{text[:limit // 2]}…{text[-limit // 2:]}"
 
 
 def _is_null(value) -> bool:
