@@ -469,8 +469,8 @@ class _Resolver:
             elif isinstance(value, Scalar):
                 piece = _js_string(value.value)
             else:
-                self._report(site, "PARSE002", f"`{variable}` is a {_kind(value)}, which cannot be part "
-                             "of a string; reference a single value instead")
+                self._report(site, "PARSE002", f"`{_short(variable)}` is a {_kind(value)}, which cannot "
+                             "be part of a string; reference a single value instead")
                 piece = variable
                 sources.add(source_name(inner))
             length += (start - position) + len(piece)
@@ -590,7 +590,8 @@ class _Resolver:
                 return _Deferred(expression.sources | {outer})
         match = _SOURCE.fullmatch(expression)
         if match is None or not is_variable(expression):
-            return _Missing("?", f"`{expression.strip()}` is not a valid variable source", report=True)
+            return _Missing("?", f"`{_short(expression.strip())}` is not a valid variable source",
+                            report=True)
         name = match.group("name").split(".")[0]
         params = (match.group("params") or "").strip()
         address = (match.group("address") or "").strip()
@@ -640,7 +641,7 @@ class _Resolver:
         word = params.strip().strip("'\"").strip()
         if word in ("true", "1", "false", "0"):
             return self._final(word in ("true", "1"), site)
-        return _Missing("strToBool", f"strToBool() accepts true, false, 1 or 0, not `{word}`",
+        return _Missing("strToBool", f"strToBool() accepts true, false, 1 or 0, not `{_short(word)}`",
                         report=True)
 
     def _file_source(self, params: str, address: str, site: Scalar):
@@ -663,7 +664,7 @@ class _Resolver:
             candidate = Path(os.path.normpath(base / target))
             real = os.path.realpath(candidate)
         except (ValueError, OSError) as error:
-            return _Missing("file", f"`{target}` is not a usable path ({error})", report=True)
+            return _Missing("file", f"`{_short(target)}` is not a usable path ({error})", report=True)
         if not _inside(real, self.root_real):
             return self._outside(site, target, real)
         if real not in self.files:
@@ -671,8 +672,8 @@ class _Resolver:
         return self.files[real]
 
     def _outside(self, site: Scalar, target: str, where: str) -> _Deferred:
-        self._report(site, "PARSE005", f"`{target}` is outside the project ({where}); lintkit does not "
-                     "read it. Keep included files inside the project, next to serverless.yml")
+        self._report(site, "PARSE005", f"`{_short(target)}` is outside the project ({where}); lintkit "
+                     "does not read it. Keep included files inside the project, next to serverless.yml")
         return _Deferred({"file"})
 
     def _load_include(self, candidate: Path, real: str, target: str):
@@ -681,11 +682,11 @@ class _Resolver:
         except OSError as error:
             reason = "does not exist" if isinstance(error, FileNotFoundError) else \
                 f"cannot be read ({error.strerror})"
-            return _Missing("file", f"`{target}` {reason}", report=True,
+            return _Missing("file", f"`{_short(target)}` {reason}", report=True,
                             fix="create the file or give a default")
         if not stat.S_ISREG(info.st_mode):
             kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            return _Missing("file", f"`{target}` is {kind}", report=True,
+            return _Missing("file", f"`{_short(target)}` is {kind}", report=True,
                             fix="point at a YAML or JSON file or give a default")
         if candidate.suffix.lower() in STRUCTURED_EXTENSIONS:
             return self._load_structured(candidate, target)
@@ -709,7 +710,7 @@ class _Resolver:
             return loaded.node
         if loaded.findings:
             return _Deferred({"file"})
-        return _Missing("file", f"`{target}` is empty", report=True)
+        return _Missing("file", f"`{_short(target)}` is empty", report=True)
 
     # -- walking addresses -------------------------------------------------------------------------
     def _navigate(self, start: Node, address: str, where: str, source: str):

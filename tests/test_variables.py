@@ -454,7 +454,8 @@ def test_repeated_references_are_not_cycles(tmp_path):
 # -- variableSyntax and Fn::Sub --------------------------------------------------------------------
 
 def test_custom_variable_syntax(tmp_path):
-    text = ("provider:\n  stage: dev\n  variableSyntax: \"\\\\${((?!AWS)[ ~:a-zA-Z0-9._@'\\\",\\\\-\\\\/\\\\(\\\\)]+?)}\"\n"
+    syntax = r"\\${((?!AWS)[ ~:a-zA-Z0-9._@'\",\\-\\/\\(\\)]+?)}"  # as written in a YAML "..." string
+    text = (f"provider:\n  stage: dev\n  variableSyntax: \"{syntax}\"\n"
             "custom:\n  v:\n    dev: 1\n  a: ${self:custom.v.${self:provider.stage}}\n  b: ${AWS::Region}\n"
             "  c: pre-${self:provider.stage}\n")
     result = run(tmp_path, text)
@@ -462,6 +463,13 @@ def test_custom_variable_syntax(tmp_path):
     custom = to_plain(result.document)["custom"]
     assert custom == {"v": {"dev": 1}, "a": 1, "b": "${AWS::Region}", "c": "pre-dev"}
     assert to_plain(result.document)["provider"]["variableSyntax"].startswith("\\${")
+
+
+def test_custom_syntax_replaces_the_default(tmp_path):
+    text = ("provider:\n  variableSyntax: '\\$\\{\\{([ ~:a-zA-Z0-9._,\\-\\(\\)]+?)\\}\\}'\n"
+            "custom:\n  x: 1\n  a: ${{self:custom.x}}\n  b: ${self:custom.x}\n  c: v${{opt:y, 2}}\n")
+    custom = to_plain(value(tmp_path, text, "custom"))
+    assert custom == {"x": 1, "a": 1, "b": "${self:custom.x}", "c": "v2"}
 
 
 def test_invalid_variable_syntax_falls_back(tmp_path):

@@ -81,7 +81,8 @@ def test_spans_are_one_based_with_exclusive_end():
 
 
 def test_crlf_and_bom_keep_positions():
-    for data in (b"a: 1\r\nb:\r\n  c: [1,\r\n    2]\r\n", b"\xef\xbb\xbfa: 1\r\nb:\r\n  c: [1,\r\n    2]\r\n"):
+    crlf = b"a: 1\r\nb:\r\n  c: [1,\r\n    2]\r\n"
+    for data in (crlf, b"\xef\xbb\xbf" + crlf):
         node = load(data).node
         two = node.get("b").get("c").items[1]
         assert two.value == 2
