@@ -160,9 +160,9 @@ class Service:
         loaded = load_yaml(self.config_path)
         self.load_findings.extend(loaded.findings)
         self.raw_document = loaded.node
-        if loaded.findings:
-            return
         if loaded.node is None:
+            if loaded.findings:
+                return
             self.load_findings.append(Finding(
                 Span.point(self.config_path), f"{self.config_path.name} is empty: a service needs at "
                 "least `service:` and `provider:`.", code="PARSE001"))
