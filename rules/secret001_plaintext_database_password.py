@@ -8,7 +8,8 @@ schema.prisma `url`/`directUrl`, `.env` files, and string literals of handler co
 `{{resolve:...}}`, `${env:...}`) or template-literal interpolations (`${process.env.DB_PASSWORD}`),
 documentation placeholders (`USER:PASSWORD`, `<password>`, `__PASSWORD__`,
 `johndoe:randompassword`, `user:pass` ... see `lintkit.dburl.PLACEHOLDER_CREDENTIALS`), and URLs
-inside a variable's fallback (`${env:DB_URL, 'postgres://...'}`: SECRET004 reports those). URLs to
+inside a variable's fallback (`${env:DB_URL, 'postgres://...'}`: SECRET004 reports those), and
+`.env` files that git ignores and no dotenv plugin deploys (a developer's own file). URLs to
 `localhost`, `127.0.0.1` or a docker-compose service name are reported as info: they are usually
 development credentials.
 
@@ -34,8 +35,8 @@ import re
 from lintkit.dotenv import is_template_env
 from lintkit.nodes import Span
 from lintkit.positions import scalar_sub_span
-from lintkit.secretscan import (database_passwords, literal_span, secret_finding, source_strings,
-                                yaml_texts)
+from lintkit.secretscan import (database_passwords, dotenv_plugin_keys, is_git_ignored, literal_span,
+                                secret_finding, source_strings, yaml_texts)
 
 CODE = "SECRET001"
 NAME = "plaintext-database-password"
@@ -83,9 +84,12 @@ def _schema_findings(service):
 
 
 def _dotenv_findings(service):
+    deployed = dotenv_plugin_keys(service) is not None
     for env in service.env_files:
         if is_template_env(env.path):
             continue
+        if not deployed and is_git_ignored(env.path, service.project_root):
+            continue  # a developer's own file: neither committed nor deployed
         for entry in env.entries:
             for start, end, local in database_passwords(entry.value):
                 yield _finding(_entry_span(entry, start, end), local, entry.value[start:end])
