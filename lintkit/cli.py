@@ -1,7 +1,11 @@
-"""Command line: `lintkit check`, `lintkit rules`, `lintkit rule CODE`.
+"""Command line: `lintkit check`, `lintkit rules`, `lintkit rule CODE`, `lintkit lsp`.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, configuration or internal error.
 With --baseline only the findings that are not in the baseline count.
+
+`check` reads its PATHs three ways: as folders and files to lint (the default), as the changed files
+whose services to lint whole (`--services-of`, the pre-commit hook), or, with `--stdin-filename
+PATH`, standard input is the unsaved content of PATH (editors).
 """
 from __future__ import annotations
 
@@ -37,11 +41,35 @@ def _as_of(value: str) -> date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {value!r}")
 
 
+def _milliseconds(value: str) -> int:
+    try:
+        milliseconds = int(value)
+    except ValueError:
+        milliseconds = -1
+    if milliseconds < 0:
+        raise argparse.ArgumentTypeError(f"expected milliseconds (0 or more), got {value!r}")
+    return milliseconds
+
+
 def _opt(value: str) -> tuple[str, str]:
     name, sep, setting = value.partition("=")
     if not sep or not name:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {value!r}")
     return name.strip(), setting
+
+
+def _add_lint_options(command: argparse.ArgumentParser) -> None:
+    """The options that decide what is reported, shared by `check` and `lsp`."""
+    command.add_argument("--select", type=_selectors, default=None,
+                         help="only these codes, code prefixes or names (comma-separated)")
+    command.add_argument("--ignore", type=_selectors, default=None,
+                         help="skip these codes, code prefixes or names (comma-separated)")
+    command.add_argument("--opt", type=_opt, action="append", default=[], metavar="NAME=VALUE",
+                         help="value for ${opt:NAME}, e.g. --opt stage=prod (repeatable)")
+    command.add_argument("--as-of", type=_as_of, default=None, metavar="YYYY-MM-DD",
+                         help="date for date-dependent rules (default: today)")
+    command.add_argument("--no-ignores", action="store_true",
+                         help="disregard every inline `lintkit: ignore` comment")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,21 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help="lint services, handler sources and Prisma files")
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+    check.add_argument("paths", nargs="*", default=[], metavar="PATH",
                        help="service folder, repository root, or a single file (default: .)")
     check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     check.add_argument("--fail-on", choices=FAIL_ON, default=None,
                        help="lowest severity that makes the exit code 1 (default: warning)")
-    check.add_argument("--select", type=_selectors, default=None,
-                       help="only these codes, code prefixes or names (comma-separated)")
-    check.add_argument("--ignore", type=_selectors, default=None,
-                       help="skip these codes, code prefixes or names (comma-separated)")
-    check.add_argument("--opt", type=_opt, action="append", default=[], metavar="NAME=VALUE",
-                       help="value for ${opt:NAME}, e.g. --opt stage=prod (repeatable)")
-    check.add_argument("--as-of", type=_as_of, default=None, metavar="YYYY-MM-DD",
-                       help="date for date-dependent rules (default: today)")
-    check.add_argument("--no-ignores", action="store_true",
-                       help="disregard every inline `lintkit: ignore` comment")
+    _add_lint_options(check)
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour in text output (default: auto; NO_COLOR is honoured)")
     check.add_argument("--output", "-o", metavar="FILE", default=None,
@@ -77,6 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
                        help="report only findings that are not in this baseline file")
     check.add_argument("--write-baseline", metavar="FILE", default=None,
                        help="record the current findings in FILE (a baseline) and report nothing")
+    check.add_argument("--services-of", action="store_true",
+                       help="the PATHs are changed files: lint, whole, the services they belong to "
+                            "and skip files outside any service (the pre-commit hook)")
+    check.add_argument("--stdin-filename", metavar="PATH", default=None,
+                       help="lint standard input as the unsaved content of PATH (the rest of its "
+                            "service is read from disk) and report that file only")
+
+    lsp = commands.add_parser("lsp", help="run the language server (LSP over stdio) for editors")
+    _add_lint_options(lsp)
+    lsp.add_argument("--debounce", type=_milliseconds, default=None, metavar="MS",
+                     help="wait this long after the last keystroke before linting (default: 300)")
+    lsp.add_argument("--stdio", action="store_true", help=argparse.SUPPRESS)  # what some clients add
 
     commands.add_parser("rules", help="list every rule")
     rule = commands.add_parser("rule", help="show a rule's documentation")
@@ -97,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
             return list_rules()
         if args.command == "rule":
             return show_rule(args.rule)
+        if args.command == "lsp":
+            return run_lsp(args)
         parser.print_help()
         return EXIT_ERROR
     except UsageError as error:
@@ -110,17 +143,29 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_check(args) -> int:
-    from .config import ConfigError
-    from .discovery import DiscoveryError, discover
-    from .engine import Engine, Options, report_internal_errors
+    from .overlay import buffers
 
     _check_combinations(args)
     baseline = _load_baseline(args.baseline) if args.baseline else None
+    overlays = {}
+    if args.stdin_filename is not None:
+        overlays = {Path(args.stdin_filename).resolve(): _read_stdin()}
+    # The unsaved buffer stays in place after the run too: code frames and baseline fingerprints
+    # read the lines diagnostics point at.
+    with buffers(overlays):
+        return _check(args, baseline, overlays)
+
+
+def _check(args, baseline, overlays) -> int:
+    from .config import ConfigError
+    from .discovery import DiscoveryError
+    from .engine import Engine, Options, report_internal_errors
+
     options = Options(
         as_of=args.as_of or date.today(), opt=dict(args.opt), select=args.select,
-        ignore=args.ignore, fail_on=args.fail_on, no_ignores=args.no_ignores)
+        ignore=args.ignore, fail_on=args.fail_on, no_ignores=args.no_ignores, overlays=overlays)
     try:
-        targets = discover(args.paths)
+        targets = _targets(args)
         engine = Engine(options)
         with progress_bar(args.format, len(targets)) as progress:
             result = engine.run(targets, progress)
@@ -150,7 +195,58 @@ def run_check(args) -> int:
     return exit_code(diagnostics, result.fail_on)
 
 
+def _targets(args):
+    """The services to lint, per how `check` reads its PATHs (see the module docstring)."""
+    from .discovery import discover, services_of
+
+    if args.stdin_filename is not None:
+        return _stdin_targets(args.stdin_filename)
+    if args.services_of:
+        return services_of(args.paths)
+    return discover(args.paths or ["."])
+
+
+def _stdin_targets(raw: str):
+    """The service of `--stdin-filename PATH`, reporting PATH only, even for a serverless.yml (an
+    editor shows findings in the buffer it sent). PATH outside every service: nothing to lint, as
+    for the pre-commit hook. A PATH that is not on disk yet can stand in only as a serverless.yml:
+    lintkit reaches every other file from the service on disk (handler paths, schema.prisma, .env)."""
+    from .discovery import CONFIG_NAMES, owning_service, service_target
+
+    path = Path(raw).resolve()
+    if path.is_dir():
+        raise UsageError(f"--stdin-filename {raw}: a folder, not a file")
+    if path.name in CONFIG_NAMES:
+        config = path
+    else:
+        config = owning_service(path)
+        if config is None:
+            return []
+        if not path.exists():
+            raise UsageError(f"--stdin-filename {raw}: not on disk yet; lintkit finds handler "
+                             f"sources, schema.prisma and .env files through the service's files on "
+                             f"disk, so save it once (an unsaved serverless.yml can be linted)")
+    target = service_target(config)
+    target.only_files.add(path)
+    return [target]
+
+
+def _read_stdin() -> bytes:
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is not None:
+        return stream.read()
+    return (sys.stdin.read() if sys.stdin is not None else "").encode("utf-8")
+
+
 def _check_combinations(args) -> None:
+    if args.stdin_filename is not None:
+        if args.paths not in ([], ["-"]):
+            raise UsageError(f"--stdin-filename lints standard input as {args.stdin_filename}; "
+                             f"drop the PATHs ({' '.join(args.paths)}) or give `-`")
+        others = [option for option, given in (("--services-of", args.services_of),
+                                               ("--write-baseline", args.write_baseline)) if given]
+        if others:
+            raise UsageError(f"--stdin-filename lints one unsaved buffer; drop {' and '.join(others)}")
     if args.statistics and args.format not in STATISTICS_FORMATS:
         raise UsageError(f"--statistics prints a table (--format text or concise) or a JSON array "
                          f"(--format json), not {args.format}")
@@ -160,6 +256,25 @@ def _check_combinations(args) -> None:
         if others:
             raise UsageError(f"--write-baseline records every current finding and reports nothing; "
                              f"drop {' and '.join(others)}")
+
+
+def run_lsp(args) -> int:
+    from importlib.util import find_spec
+
+    missing = [name for name in ("pygls", "lsprotocol") if _find(find_spec, name) is None]
+    if missing:  # pygls is the `lsp` extra, not a core dependency
+        raise UsageError(f"the language server needs pygls 2 (missing: {', '.join(missing)}): "
+                         f"pip install 'lintkit[lsp]'")
+    from .lsp import serve
+
+    return serve(args)
+
+
+def _find(find_spec, name: str):
+    try:
+        return find_spec(name)
+    except (ImportError, ValueError):  # a module set to None in sys.modules, a broken install
+        return None
 
 
 def _load_baseline(path: str):

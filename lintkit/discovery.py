@@ -1,4 +1,6 @@
-"""Turns the PATHs given on the command line into the services to lint."""
+"""Turns the PATHs given on the command line into the services to lint: `discover` (a folder, a
+repository root or one file), `services_of` (the services that changed files belong to, for the
+pre-commit hook) and `service_target` (one service by its serverless.yml, for editors)."""
 from __future__ import annotations
 
 import os
@@ -61,6 +63,48 @@ def owning_service(file: Path) -> Path | None:
         if (folder / ".git").exists():
             return None
     return None
+
+
+def service_target(config: Path) -> Target:
+    """The whole service whose serverless.yml is `config` (which need not exist on disk yet: an
+    unsaved buffer may stand in for it)."""
+    return _target({}, config, boundary=config.parent)
+
+
+def services_of(paths: list[str]) -> list[Target]:
+    """The services that own `paths` (the files a commit changes), each linted whole.
+
+    A file belongs to the nearest serverless.yml/.yaml above it, up to the repository root; it need
+    not exist (a deleted file still names its service). A folder stands for the services in and
+    below it, or else for the service it lies in. Paths that belong to no service, and services inside dependency or build folders
+    (node_modules, .serverless, ...), are skipped quietly: the result may be empty.
+    """
+    targets: dict[Path, Target] = {}
+    for raw in paths:
+        path = Path(raw).resolve()
+        if path.is_dir():
+            own = service_config(path)
+            configs = [own] if own else find_services(path)
+            if not configs:  # a folder inside a service, e.g. src/
+                inside = owning_service(path)
+                configs = [inside] if inside is not None else []
+        elif path.name in CONFIG_NAMES and path.is_file():
+            configs = [path]
+        else:
+            config = owning_service(path)
+            configs = [config] if config is not None else []
+        for config in configs:
+            if not _in_skipped_folder(config):
+                _target(targets, config, boundary=config.parent)
+    return list(targets.values())
+
+
+def _in_skipped_folder(config: Path) -> bool:
+    root = repository_root(config.parent)
+    if root is None:  # outside a repository nothing says where the project starts
+        return False
+    folders = config.parent.relative_to(root).parts
+    return any(part in SKIPPED_DIRS or part.startswith(".serverless") for part in folders)
 
 
 def discover(paths: list[str]) -> list[Target]:
