@@ -60,7 +60,7 @@ def custom_resources(service) -> list[CustomResource]:
     functions = functions_by_logical_id(service)
     found = []
     for resource in service.resources:
-        if not _is_custom_resource_type(resource.type) or resource.properties is None:
+        if not is_custom_resource_type(resource.type) or resource.properties is None:
             continue
         token = resource.properties.get("ServiceToken")
         logical_id = token_logical_id(token)
@@ -79,7 +79,7 @@ def custom_resource_functions(service) -> list[CustomResource]:
     return found
 
 
-def _is_custom_resource_type(kind: str | None) -> bool:
+def is_custom_resource_type(kind: str | None) -> bool:
     return bool(kind) and (kind.startswith("Custom::") or kind == CUSTOM_RESOURCE_TYPE)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import functools
 import json
 import os
 import re
@@ -26,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from .diagnostics import SEVERITY_RANK
+from .globs import glob_regex
 from .reporters import display_path, relative_path
 from .suppress import matches
 
@@ -118,37 +118,13 @@ class Config:
         return any(regex.fullmatch(part) for part in parts)
 
 
-@functools.lru_cache(maxsize=256)
 def _glob(pattern: str) -> tuple[re.Pattern, bool]:
     """A glob as a regex over `/`-separated relative paths, and whether it contains a `/`."""
     pattern = pattern.strip()
     while pattern.startswith("./"):
         pattern = pattern[2:]
     pattern = pattern.strip("/")
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif pattern[i] == "[" and (close := pattern.find("]", i + 2)) > 0:
-            body = pattern[i + 1 : close]
-            if body.startswith("!"):
-                body = "^" + body[1:]
-            out.append(f"[{body.replace(chr(92), chr(92) * 2)}]")
-            i = close + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out)), "/" in pattern
+    return glob_regex(pattern, "lintkit"), "/" in pattern
 
 
 def load_config(path: Path) -> Config:

@@ -1,4 +1,5 @@
-"""Which functions run which Prisma CLI commands: the detection the MIGRATE rules share.
+"""Which functions run which Prisma CLI commands: the detection the MIGRATE rules share (and
+CLIENT002, PACKAGE004, POOL005 with them).
 
 A Prisma command is an exec-style call (`lintkit.execcalls`) whose command line invokes the CLI in
 command position, however it is spelled: `prisma`, `npx prisma@5`, `yarn prisma`,
@@ -20,12 +21,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from .execcalls import DYNAMIC, ExecCommand, Piece, file_exec_commands, local_only
+from .globs import glob_matches  # noqa: F401  (re-exported: the package patterns' globs)
 from .handlers import is_module_scope
-from .nodes import Mapping, Node, Scalar, Sequence, is_dynamic, text
+from .nodes import is_dynamic, path_get
+from .packaging import (function_package, keeps_dev_dependencies, package_patterns, packaged,
+                        service_package)
 
 DESTRUCTIVE = {("migrate", "dev"), ("migrate", "reset"), ("db", "push")}
 CLI_FILE = "node_modules/prisma/build/index.js"
@@ -263,134 +266,23 @@ def _relative_parts(path: Path, root: Path | None):
 
 
 # -- packaging ------------------------------------------------------------------------------------
-@dataclass
-class PackagePattern:
-    pattern: str  # without its `!`
-    node: Node
-    include: bool
-    key: str  # the list it is written in: "exclude", "include" or "patterns"
-
-    def fix(self, folder: str) -> str:
-        """How to put `folder` back into the package."""
-        if self.key == "exclude":
-            return (f"remove it from the deprecated `package.exclude`, or add `{folder}/**` to "
-                    "`package.patterns`")
-        return f"remove the pattern or add `{folder}/**` after it"
-
-
 def package_excludes(service, function, path: str, dev_dependency: bool = False):
-    """(True, deciding pattern or None) when `path` (relative to the service folder) is left out
-    of the function's package; (False, None) when it is packaged or when that cannot be known.
+    """(True, the deciding `PatternEntry` or None) when `path` (relative to the service folder) is
+    left out of the function's package; (False, None) when it is packaged or when that cannot be
+    known: a prebuilt `artifact`, or patterns or `individually` known only at deploy time.
 
-    As Serverless does: `package.exclude` entries (negated), then `package.include` and
-    `package.patterns`, service level before function level, each match deciding again;
-    function-level settings only when packaging individually; devDependencies dropped last."""
-    if dev_dependency and not _keeps_dev_dependencies(service):
+    The patterns apply as Serverless applies them (`lintkit.packaging.package_patterns`);
+    devDependencies (`dev_dependency`: the file belongs to one) are dropped after them."""
+    if dev_dependency and not keeps_dev_dependencies(service):
         return True, None
-    patterns = package_patterns(service, function)
-    if patterns is None:
-        return False, None
-    excluded, deciding = False, None
-    for pattern in patterns:
-        if glob_matches(pattern.pattern, path):
-            excluded, deciding = not pattern.include, pattern
-    return excluded, deciding if excluded else None
-
-
-def package_patterns(service, function) -> list[PackagePattern] | None:
-    """The packaging patterns for a function in Serverless's order; None when the package is a
-    prebuilt artifact or a setting is known only at deploy time."""
-    service_package = _package(service.document)
-    own = _package(function.node) if function.kind == "function" else None
-    flags = [_flag(service_package, "individually"), _flag(own, "individually")]
-    if None in flags or any(block is not None and "artifact" in block
-                            for block in (service_package, own)):
-        return None  # a prebuilt artifact's content is unknown
-    individually = any(flags)
-    blocks = [service_package, own] if individually else [service_package]
-    ordered = []
-    for block in blocks:
-        ordered += _entries(block, "exclude", include=False)
-    for block in blocks:
-        ordered += [*_entries(block, "include", include=True),
-                    *_entries(block, "patterns", include=True)]
-    return None if any(entry is None for entry in ordered) else ordered
-
-
-def _entries(block: Mapping | None, key: str, include: bool) -> list[PackagePattern | None]:
-    """The patterns of one list; a None entry marks a value that cannot be read."""
-    entries = block.get(key) if block is not None else None
+    for block in (service_package(service), function_package(function)):
+        if path_get(block, "artifact") is not None or is_dynamic(path_get(block, "individually")):
+            return False, None  # a prebuilt artifact, or an `individually` set at deploy time
+    entries = package_patterns(service, function)
     if entries is None:
-        return []
-    if not isinstance(entries, Sequence):
-        return [None]
-    found = []
-    for entry in entries:
-        value = text(entry)
-        if value is None or is_dynamic(entry) or "${" in value:
-            found.append(None)
-            continue
-        negated = value.startswith("!")
-        pattern = value[1:] if negated else value
-        found.append(PackagePattern(pattern, entry, include != negated, key))
-    return found
-
-
-def _package(node) -> Mapping | None:
-    package = node.get("package") if isinstance(node, Mapping) else None
-    return package if isinstance(package, Mapping) else None
-
-
-def _flag(package: Mapping | None, key: str) -> bool | None:
-    """A boolean package setting: False when absent, None when it is a deploy-time value."""
-    node = package.get(key) if package is not None else None
-    if node is not None and is_dynamic(node):
-        return None
-    return isinstance(node, Scalar) and node.value is True
-
-
-def _keeps_dev_dependencies(service) -> bool:
-    package = _package(service.document)
-    flag = package.get("excludeDevDependencies") if package is not None else None
-    return isinstance(flag, Scalar) and flag.value is False
-
-
-def glob_matches(pattern: str, path: str) -> bool:
-    return _glob_regex(pattern).fullmatch(path) is not None
-
-
-@lru_cache(maxsize=512)
-def _glob_regex(pattern: str) -> re.Pattern:
-    """A micromatch-style glob (`**`, `*`, `?`, `{a,b}`, `[...]`, dotfiles matched) as a regex."""
-    while pattern.startswith("./"):
-        pattern = pattern[2:]
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif pattern[i] == "{" and (close := pattern.find("}", i)) > 0:
-            choices = pattern[i + 1:close].split(",")
-            out.append("(?:" + "|".join(_glob_regex(c).pattern for c in choices) + ")")
-            i = close + 1
-        elif pattern[i] == "[" and (close := pattern.find("]", i + 2)) > 0:
-            body = pattern[i + 1:close]
-            body = "^" + body[1:] if body.startswith("!") else body
-            out.append(f"[{body.replace(chr(92), chr(92) * 2)}]")
-            i = close + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
+        return False, None
+    included, deciding = packaged(entries, path)
+    return (False, None) if included else (True, deciding)
 
 
 def migrations_file(service) -> str | None:
@@ -404,13 +296,3 @@ def migrations_file(service) -> str | None:
     if parts is None:
         return None
     return str(PurePosixPath(*parts, "20240101000000_init", "migration.sql"))
-
-
-def has_layers(service, function) -> bool:
-    """The function has Lambda layers (which may carry the CLI): its own, or the provider's."""
-    if function.kind == "resource":
-        return function.node.get("Layers") is not None
-    own = function.node.get("layers")
-    provider = service.provider.get("layers") if service.provider is not None else None
-    return any(is_dynamic(node) or (isinstance(node, Sequence) and len(node) > 0)
-               for node in (own, provider))

@@ -8,13 +8,14 @@ or newer, or the build has no engine (Accelerate: `prisma generate --no-engine`,
 the Rust engine is assumed only on explicit evidence (a `binaryTargets` or `engineType` in the schema,
 or package patterns naming engine files): unknown means "not proven", never "≤ 6".
 
-Packaging (PACKAGE001/002/004/005) follows Serverless v3 (`lib/plugins/package/lib/package-service.js`):
-every file of the service folder starts included; `exclude` entries are applied first, inverted
-(`x` removes, `!x` puts back), then `include`, `package.patterns` (service level, then the function's
-when it is packaged individually), in order, each matching file taking the pattern's state: later
-patterns win. Patterns are micromatch globs with `dot: true`, matched against the path relative to
-the service folder. Projects built by a bundler plugin, shipped as an `artifact` or as a container
-image are not judged by patterns.
+Packaging (PACKAGE001/002/004/005, MIGRATE003) follows Serverless v3
+(`lib/plugins/package/lib/package-service.js`): every file of the service folder starts included;
+`exclude` entries are applied first, inverted (`x` removes, `!x` puts back), then `include`,
+`package.patterns` (service level, then the function's when it is packaged individually), in order,
+each matching file taking the pattern's state: later patterns win. Patterns are micromatch globs
+with `dot: true` (`lintkit.globs`), matched against the path relative to the service folder.
+Projects built by a bundler plugin, shipped as an `artifact` or as a container image are not judged
+by patterns.
 
 The version and target tables live in `lintkit/data/prisma.json`.
 """
@@ -28,7 +29,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .facts import database_env_var, node_version
+from .facts import database_env_var, database_url_node, node_version
+from .globs import glob_matches
 from .nodes import Mapping, Node, Scalar, Sequence, is_dynamic, path_get, text, walk
 from .prisma_schema import EnvRef
 
@@ -148,10 +150,8 @@ def _accelerate_build(service) -> bool:
     url = schema.url.value if schema is not None and schema.url is not None else None
     if isinstance(url, str) and NO_ENGINE_URL.match(url):
         return True
-    env_var = database_env_var(service)
     for function in service.functions:
-        entry = function.environment.get(env_var)
-        value = text(entry[1]) if entry else None
+        value = text(database_url_node(service, function))
         if value and NO_ENGINE_URL.match(value):
             return True
     return False
@@ -243,21 +243,42 @@ def _imports_folder(graph, folders: list[Path]) -> bool:
 # -- package patterns -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PatternEntry:
+    """One entry of `package.patterns`, `package.include` or `package.exclude`."""
+
     text: str  # as written
     node: Node
     origin: str  # "patterns", "include" or "exclude"
     removes: bool  # the effect once Serverless has applied it
 
     @property
-    def glob(self) -> str:
+    def pattern(self) -> str:
+        """The glob, without its `!`."""
         return self.text[1:] if self.text.startswith("!") else self.text
+
+    @property
+    def include(self) -> bool:
+        return not self.removes
+
+
+def package_block(node: Node | None) -> Mapping | None:
+    """The `package:` mapping of the service document or of a `functions:` entry."""
+    block = node.get("package") if isinstance(node, Mapping) else None
+    return block if isinstance(block, Mapping) else None
+
+
+def service_package(service) -> Mapping | None:
+    return package_block(service.document)
+
+
+def function_package(function) -> Mapping | None:
+    """The function's own `package:` (raw Lambda resources have none)."""
+    return package_block(function.node) if function.kind == "function" else None
 
 
 def package_blocks(service) -> list[Mapping]:
     """The service's `package:` and every function's, as mappings."""
-    blocks = [service_package(service)]
-    blocks += [function.node.get("package") for function in service.functions if function.kind == "function"]
-    return [block for block in blocks if isinstance(block, Mapping)]
+    blocks = [service_package(service), *(function_package(function) for function in service.functions)]
+    return [block for block in blocks if block is not None]
 
 
 def _entries(block: Node | None, key: str) -> list[PatternEntry] | None:
@@ -277,13 +298,14 @@ def _entries(block: Node | None, key: str) -> list[PatternEntry] | None:
 
 
 def packed_individually(service, function) -> bool:
-    own = function.node.get("package") if function.kind == "function" else None
-    return any(text(path_get(block, "individually")) == "true" for block in (service_package(service), own))
+    """`individually: true` at the service or the function level."""
+    blocks = (service_package(service), function_package(function))
+    return any(text(path_get(block, "individually")) == "true" for block in blocks)
 
 
-def service_package(service) -> Mapping | None:
-    block = service.document.get("package") if service.document is not None else None
-    return block if isinstance(block, Mapping) else None
+def keeps_dev_dependencies(service) -> bool:
+    """`package.excludeDevDependencies: false`: devDependencies stay in the package."""
+    return text(path_get(service_package(service), "excludeDevDependencies")) == "false"
 
 
 def package_patterns(service, function) -> list[PatternEntry] | None:
@@ -291,7 +313,7 @@ def package_patterns(service, function) -> list[PatternEntry] | None:
     deploy-time values."""
     blocks = [service_package(service)]
     if packed_individually(service, function):
-        blocks.append(function.node.get("package"))
+        blocks.append(function_package(function))
     excludes, includes = [], []
     for block in blocks:
         parts = [_entries(block, key) for key in ("exclude", "include", "patterns")]
@@ -311,8 +333,8 @@ def packaged(entries: list[PatternEntry], path: str) -> tuple[bool, PatternEntry
     """(in the package, the last pattern that decided it) for a path relative to the service."""
     included, decisive = True, None
     for entry in entries:
-        if glob_matches(entry.glob, path):
-            included, decisive = not entry.removes, entry
+        if glob_matches(entry.pattern, path):
+            included, decisive = entry.include, entry
     return included, decisive
 
 
@@ -320,7 +342,7 @@ def packs_with_patterns(service, function) -> bool:
     """Serverless itself zips this function from the service folder, so patterns decide its files."""
     if function.kind != "function" or function.image is not None or bundler(service) is not None:
         return False
-    own = function.node.get("package")
+    own = function_package(function)
     if any(path_get(own, key) is not None for key in ("artifact", "disable")):
         return False
     service_artifact = path_get(service_package(service), "artifact") is not None
@@ -328,109 +350,23 @@ def packs_with_patterns(service, function) -> bool:
 
 
 def has_layers(service, function) -> bool:
-    """Layers may ship the engine instead of the function's own package."""
+    """Lambda layers, which may ship what the function's own package lacks, are attached: a raw
+    resource's `Layers`; else the function's `layers`, or the provider's when it sets none."""
+    if function.kind == "resource":
+        return function.node.get("Layers") is not None
     layers = function.node.get("layers")
-    if layers is None and service.provider is not None:
+    if _unset(layers) and service.provider is not None:
         layers = service.provider.get("layers")
-    return layers is not None and not (isinstance(layers, Sequence) and not layers.items)
+    return not _unset(layers) and not (isinstance(layers, Sequence) and not layers.items)
+
+
+def _unset(node: Node | None) -> bool:
+    return node is None or (isinstance(node, Scalar) and node.value is None)
 
 
 def bundler(service) -> str | None:
     """The bundler plugin the service uses, if any."""
     return next((plugin for plugin in service.plugins if plugin in BUNDLERS), None)
-
-
-# -- globs ------------------------------------------------------------------------------------------
-def glob_matches(pattern: str, path: str) -> bool:
-    regex = glob_regex(pattern)
-    return regex is not None and regex.fullmatch(path) is not None
-
-
-@lru_cache(maxsize=1024)
-def glob_regex(pattern: str) -> re.Pattern | None:
-    """A micromatch-style glob (`*`, `**`, `?`, `[...]`, `{a,b}`, `dot: true`) as a regex; None for
-    extglobs, which are not supported."""
-    if re.search(r"[@!+*?]\(", pattern):
-        return None
-    while pattern.startswith("./"):
-        pattern = pattern[2:]
-    alternatives = _expand_braces(pattern)
-    return re.compile("|".join(f"(?:{_translate(alt)})" for alt in alternatives))
-
-
-def _expand_braces(pattern: str, limit: int = 64) -> list[str]:
-    start, end, options = _first_brace_group(pattern)
-    if start < 0:
-        return [pattern]
-    expanded = []
-    for option in options:
-        expanded += _expand_braces(pattern[:start] + option + pattern[end + 1:], limit)
-        if len(expanded) >= limit:
-            break
-    return expanded[:limit]
-
-
-def _first_brace_group(pattern: str) -> tuple[int, int, list[str]]:
-    """(start, end, options) of the first `{a,b}` group with a top-level comma; (-1, -1, [])."""
-    i = 0
-    while i < len(pattern):
-        if pattern[i] == "\\":
-            i += 2
-            continue
-        if pattern[i] == "{":
-            depth, parts, last = 0, [], i + 1
-            for j in range(i, len(pattern)):
-                ch = pattern[j]
-                depth += {"{": 1, "}": -1}.get(ch, 0)
-                if ch == "," and depth == 1:
-                    parts.append(pattern[last:j])
-                    last = j + 1
-                elif ch == "}" and depth == 0:
-                    if parts:
-                        return i, j, parts + [pattern[last:j]]
-                    break
-        i += 1
-    return -1, -1, []
-
-
-def _translate(pattern: str) -> str:
-    segments = pattern.split("/")
-    out, last = [], len(segments) - 1
-    for index, segment in enumerate(segments):
-        if segment == "**":
-            out.append(".*" if last == 0 else "(?:.*/)?" if index == 0 else
-                       "(?:/.*)?" if index == last else "(?:/.*)?/")
-            continue
-        after_globstar = index > 0 and segments[index - 1] == "**"  # its regex ends with "/"
-        out.append(("" if index == 0 or after_globstar else "/") + _translate_segment(segment))
-    return "".join(out)
-
-
-def _translate_segment(segment: str) -> str:
-    out, i = [], 0
-    while i < len(segment):
-        ch = segment[i]
-        if ch == "\\" and i + 1 < len(segment):
-            out.append(re.escape(segment[i + 1]))
-            i += 2
-            continue
-        if ch == "*":
-            while i + 1 < len(segment) and segment[i + 1] == "*":
-                i += 1
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "[" and "]" in segment[i + 2:]:
-            close = segment.index("]", i + 2)
-            body = segment[i + 1:close]
-            negate = body[:1] in ("!", "^")
-            body = body[1:] if negate else body
-            out.append("[" + ("^" if negate else "") + body.replace("\\", "\\\\") + "]")
-            i = close
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return "".join(out)
 
 
 # -- the engine in the package ----------------------------------------------------------------------
@@ -496,7 +432,7 @@ def _misdirected(entries, gap: EngineGap, directory: str) -> tuple[PatternEntry 
         if entry.removes:
             continue
         for path, why in decoys:
-            if glob_matches(entry.glob, path):
+            if glob_matches(entry.pattern, path):
                 found = (entry, why)
                 break
     return found

@@ -7,8 +7,8 @@
   graphs. Each `UrlSite` maps offsets inside its URL back to the file (`site.span_of(offsets)`).
 - Prisma facts: whether Prisma is used at all, and whether its Rust engine pool applies.
 - `pool_constructions(graph)`: `new Pool()` (pg), `new PrismaPg()`, mysql2 `createPool()`.
-- `migration_runs(service)`: `prisma migrate` / `prisma db push` run by handler code or a
-  package.json script.
+- `migration_runs(service)`: `prisma migrate` / `prisma db push` run by handler code (as
+  `lintkit.migrations` finds them) or a package.json script.
 - What supplies a function's database URL at deploy time or at run time (CONFIG005).
 """
 from __future__ import annotations
@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .dburl import DbUrl, find_db_urls, is_placeholder_credential, parse_db_url
-from .execcalls import exec_commands, local_assignment
-from .facts import database_env_var
+from .execcalls import local_assignment
+from .facts import database_env_var, database_url_node
+from .migrations import migration_runs as function_migrations
 from .nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown, intrinsic_name, text, walk
 from .positions import scalar_sub_span
 from .prisma_schema import EnvRef
@@ -289,9 +290,9 @@ def function_database_urls(service, function) -> list[UrlSite] | None:
     literal `url`, the `.env` value when a dotenv plugin or import loads it, and URL literals in its
     handler graph. None when the URL is a deploy-time value or cannot be found."""
     env_var = database_env_var(service)
-    entry = function.environment.get(env_var)
-    if entry is not None:
-        return _yaml_value_sites(entry[1], env_var, function.name) or None
+    value = database_url_node(service, function)
+    if value is not None:
+        return _yaml_value_sites(value, env_var, function.name) or None
     if function.environment_unknown:
         return None
     graph = service.graph(function)
@@ -486,7 +487,6 @@ def _property(source, obj, key: str):
 
 
 # -- migrations ----------------------------------------------------------------------------------
-MIGRATION_COMMAND = re.compile(r"prisma\S*(?:\s+\S+)*?\s+(?:migrate\s+\w+|db\s+push)\b")
 MIGRATION_SCRIPT = re.compile(r"\bprisma\s+migrate\s+deploy\b")
 
 
@@ -503,13 +503,10 @@ def migration_runs(service) -> list[MigrationRun]:
 
 
 def _exec_migrations(service):
-    seen = set()
     for function in service.functions:
-        graph = service.graph(function)
-        for command in exec_commands(graph) if graph is not None else []:
-            if MIGRATION_COMMAND.search(command.text) and (function.name, command.span) not in seen:
-                seen.add((function.name, command.span))
-                yield MigrationRun(command.span, f"the `{function.name}` function", function)
+        calls = dict.fromkeys(run.command.exec.span for run in function_migrations(service, function))
+        for span in calls:  # `prisma migrate deploy && prisma db push` is one call
+            yield MigrationRun(span, f"the `{function.name}` function", function)
 
 
 def _script_migrations(service):

@@ -19,7 +19,9 @@ from pathlib import Path
 
 from .dburl import find_db_urls, is_placeholder_credential, parse_db_url
 from .diagnostics import Finding
+from .globs import glob_matches, glob_regex
 from .nodes import Mapping, Scalar, Sequence, Span, Unknown, path_get, text, walk
+from .packaging import function_package, packed_individually, service_package
 from .secrets import (AWS_ACCESS_KEY, is_reference_value, is_secret_key, looks_like_access_key,
                       looks_like_placeholder)
 from .sources import iter_nodes, string_value
@@ -270,39 +272,6 @@ class _IgnoreRule:
     directory_only: bool
 
 
-def glob_regex(glob: str) -> str:
-    """A gitignore/micromatch glob as a regex body: `*` and `?` stay inside one folder, `**/`
-    spans folders, `[...]` is a class."""
-    out, i = [], 0
-    while i < len(glob):
-        at_boundary = i == 0 or glob[i - 1] == "/"
-        if glob.startswith("**/", i) and at_boundary:
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("**", i) and at_boundary and i + 2 == len(glob):
-            out.append(".*")
-            i += 2
-        elif glob[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif glob[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif glob[i] == "[" and "]" in glob[i + 2:]:
-            close = glob.index("]", i + 2)
-            body = glob[i + 1:close]
-            body = "^" + body[1:] if body[:1] in "!^" else body
-            out.append("[" + body.replace("\\", "\\\\") + "]")
-            i = close + 1
-        elif glob[i] == "\\" and i + 1 < len(glob):
-            out.append(re.escape(glob[i + 1]))
-            i += 2
-        else:
-            out.append(re.escape(glob[i]))
-            i += 1
-    return "".join(out)
-
-
 def _ignore_rule(line: str, base: Path) -> _IgnoreRule | None:
     line = re.sub(r"(?<!\\)[ \t]+$", "", line.rstrip("\r\n"))
     if not line or line.startswith("#"):
@@ -313,10 +282,9 @@ def _ignore_rule(line: str, base: Path) -> _IgnoreRule | None:
     line = line.rstrip("/")
     if not line:
         return None
-    anchored = "/" in line
-    prefix = "" if anchored else "(?:.*/)?"
-    return _IgnoreRule(base, re.compile(prefix + glob_regex(line.lstrip("/")) + r"\Z"), negated,
-                       directory_only)
+    anchored = "/" in line  # else the name matches at any depth
+    glob = line.lstrip("/") if anchored else "**/" + line
+    return _IgnoreRule(base, glob_regex(glob, "gitignore"), negated, directory_only)
 
 
 def _read_rules(file: Path, base: Path) -> list[_IgnoreRule]:
@@ -341,7 +309,7 @@ def _matches(rules: list[_IgnoreRule], path: Path, is_dir: bool) -> bool:
     for rule in rules:
         if (rule.directory_only and not is_dir) or not path.is_relative_to(rule.base):
             continue
-        if rule.pattern.match(path.relative_to(rule.base).as_posix()):
+        if rule.pattern.fullmatch(path.relative_to(rule.base).as_posix()):
             ignored = not rule.negated
     return ignored
 
@@ -372,7 +340,8 @@ def packaging_pattern(service, path: Path) -> Scalar | None:
         for node in patterns:
             pattern = text(node).strip()
             glob = pattern.lstrip("!").removeprefix("./")
-            if not re.fullmatch(glob_regex(glob), relative):
+            # Matched without micromatch's braces, unlike `lintkit.packaging` (a known gap).
+            if not glob_matches(glob, relative, "gitignore"):
                 continue
             if pattern.startswith("!"):
                 winner = None
@@ -386,14 +355,10 @@ def packaging_pattern(service, path: Path) -> Scalar | None:
 def _pattern_lists(service) -> list[list[Scalar]]:
     """The ordered patterns of each package Serverless builds: the service's, and one per
     function packaged individually (the service's patterns followed by the function's)."""
-    package = path_get(service.document, "package")
-    everyone = text(path_get(package, "individually")) == "true"
-    lists, shared = [], _pattern_nodes(package)
+    shared = _pattern_nodes(service_package(service))
     functions = [f for f in service.functions if f.kind == "function"]
-    for function in functions:
-        own = function.node.get("package")
-        if everyone or text(path_get(own, "individually")) == "true":
-            lists.append(shared + _pattern_nodes(own))
+    lists = [shared + _pattern_nodes(function_package(function)) for function in functions
+             if packed_individually(service, function)]
     if len(lists) < len(functions) or not functions:
         lists.append(shared)
     return lists

@@ -35,6 +35,8 @@ AWS Lambda, "Lambda execution environment" (reuse between invocations).
 from lintkit.clients import client_analysis, describe_chain
 from lintkit.diagnostics import Finding
 
+from ._common import once_per_place
+
 CODE = "CLIENT001"
 NAME = "client-per-invocation"
 SEVERITY = "error"
@@ -45,17 +47,16 @@ FIX = ("build the client once at module scope (or cache it in a module-level var
 
 
 def check(service, context):
-    reported = set()
+    return once_per_place(_findings(service))
+
+
+def _findings(service):
     for function in service.functions:
         clients = client_analysis(service, function)
         if clients is None:
             continue
         for built, chain in clients.per_invocation_constructions():
             where = chain[0].span if chain else built.span
-            key = (where.path, where.line, where.column)
-            if key in reported:
-                continue
-            reported.add(key)
             yield Finding.at(where, _message(service, clients.graph, built, chain),
                              function=function.name)
 

@@ -32,37 +32,37 @@ References: Prisma, "Databases connections: serverless environments" (do not exp
 """
 import re
 
+from lintkit.cfn import functions_by_logical_id, is_custom_resource_type
 from lintkit.clients import client_analysis, describe_chain
 from lintkit.diagnostics import Finding
-from lintkit.execcalls import exec_commands
+from lintkit.migrations import migration_runs
 from lintkit.nodes import Mapping, Scalar, Sequence, intrinsic_name, string_like, text
+
+from ._common import once_per_place
 
 CODE = "CLIENT002"
 NAME = "disconnect-in-handler"
 SEVERITY = "warning"
 SUMMARY = "The handler disconnects a client that is meant to be reused by warm invocations."
 
-CUSTOM_RESOURCE = "AWS::CloudFormation::CustomResource"
 MIGRATION_NAME = re.compile(r"migrat", re.IGNORECASE)
-MIGRATION_COMMAND = re.compile(r"\bmigrate\b|\bdb\s+push\b")
 FIX = ("remove it so the connection stays open for the next warm invocation (Lambda freezes the "
        "instance between invocations; the client is closed when the instance is recycled).")
 
 
 def check(service, context):
-    reported = set()
+    return once_per_place(_findings(service))
+
+
+def _findings(service):
     custom_resource_targets = _custom_resource_targets(service)
     for function in service.functions:
         clients = client_analysis(service, function)
         disconnects = list(clients.per_invocation_disconnects()) if clients is not None else []
-        if not disconnects or _runs_once(function, clients.graph, custom_resource_targets):
+        if not disconnects or _runs_once(service, function, custom_resource_targets):
             continue
         for disconnect in disconnects:
             where = disconnect.chain[0].span if disconnect.chain else disconnect.span
-            key = (where.path, where.line, where.column)
-            if key in reported:
-                continue
-            reported.add(key)
             yield Finding.at(where, _message(service, clients.graph, disconnect),
                              function=function.name)
 
@@ -74,7 +74,7 @@ def _message(service, graph, disconnect) -> str:
     return f"This call closes the shared database client on every invocation ({path}): {FIX}"
 
 
-def _runs_once(function, graph, custom_resource_targets) -> bool:
+def _runs_once(service, function, custom_resource_targets) -> bool:
     """Migration, custom-resource and scheduled functions may close their client at the end."""
     if MIGRATION_NAME.search(function.name) or MIGRATION_NAME.search(text(function.handler) or ""):
         return True
@@ -83,36 +83,22 @@ def _runs_once(function, graph, custom_resource_targets) -> bool:
     events = function.event_types() if function.kind == "function" else set()
     if events == {"schedule"}:
         return True
-    return any(MIGRATION_COMMAND.search(command.text) for command in exec_commands(graph))
+    return bool(migration_runs(service, function))
 
 
 def _custom_resource_targets(service) -> set[str]:
     """Names of the functions some custom resource's `ServiceToken` points at."""
     tokens = [resource.properties.get("ServiceToken") for resource in service.resources
-              if resource.properties is not None and resource.type
-              and (resource.type.startswith("Custom::") or resource.type == CUSTOM_RESOURCE)]
-    targets = set()
-    for function in service.functions:
-        logical_ids = {_logical_id(function)}
-        if any(_points_at(token, logical_ids, function.name) for token in tokens):
-            targets.add(function.name)
-    return targets
+              if resource.properties is not None and is_custom_resource_type(resource.type)]
+    return {function.name for logical_id, function in functions_by_logical_id(service).items()
+            if any(_points_at(token, logical_id, function.name) for token in tokens)}
 
 
-def _logical_id(function) -> str:
-    """Serverless names a function's resource `<Name>LambdaFunction` (`-` → Dash, `_` →
-    Underscore); a raw resource keeps its own logical id."""
-    if function.kind == "resource":
-        return function.name
-    name = function.name.replace("-", "Dash").replace("_", "Underscore")
-    return name[:1].upper() + name[1:] + "LambdaFunction"
-
-
-def _points_at(token, logical_ids: set[str], name: str) -> bool:
+def _points_at(token, logical_id: str, name: str) -> bool:
     if intrinsic_name(token) == "Fn::GetAtt":
         target = token.value if not isinstance(token, Mapping) else token.pairs[0][1]
         if isinstance(target, Sequence) and target.items:
             target = target.items[0]
-        return isinstance(target, Scalar) and str(target.value).split(".")[0] in logical_ids
+        return isinstance(target, Scalar) and str(target.value).split(".")[0] == logical_id
     value = string_like(token) or ""
     return value.endswith((f"-{name}", f":{name}"))

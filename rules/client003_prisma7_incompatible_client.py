@@ -33,6 +33,8 @@ from lintkit.facts import database_env_var, newest_runtimes, node_version
 from lintkit.nodes import is_dynamic, text
 from lintkit.sources import named_children, unwrap
 
+from ._common import once_per_place
+
 CODE = "CLIENT003"
 NAME = "prisma7-incompatible-client"
 SEVERITY = "error"
@@ -59,18 +61,16 @@ def check(service, context):
                          "datasource block: move it to `prisma.config.ts` (`datasource: { url: "
                          "env('DATABASE_URL') }`) and give the URL to the driver adapter at "
                          "runtime.")
-    reported = set()
+    yield from once_per_place(_code_findings(service, context))
+
+
+def _code_findings(service, context):
     for function in service.functions:
         clients = client_analysis(service, function)
         if clients is None:
             continue
-        findings = [*_client_options(service, clients, function.name),
-                    *_old_runtime(function, clients, context.as_of)]
-        for finding in findings:
-            key = (finding.span.path, finding.span.line, finding.span.column)
-            if key not in reported:
-                reported.add(key)
-                yield finding
+        yield from _client_options(service, clients, function.name)
+        yield from _old_runtime(function, clients, context.as_of)
 
 
 def _client_options(service, clients, function: str):

@@ -29,6 +29,8 @@ Prisma, "Deploy to AWS Lambda".
 from lintkit.clients import client_analysis, location
 from lintkit.diagnostics import Finding
 
+from ._common import once_per_place
+
 CODE = "CLIENT004"
 NAME = "multiple-clients-in-graph"
 SEVERITY = "warning"
@@ -36,19 +38,17 @@ SUMMARY = "A handler graph builds more than one database client, each with its o
 
 
 def check(service, context):
-    reported = set()
+    return once_per_place(_findings(service))
+
+
+def _findings(service):
     for function in service.functions:
         clients = client_analysis(service, function)
         if clients is None:
             continue
         built = sorted(clients.module_scope_clients(), key=_shared_first)
         for extra in built[1:]:
-            span = extra.span
-            key = (span.path, span.line, span.column)
-            if key in reported:
-                continue
-            reported.add(key)
-            yield Finding.at(span, _message(service, function, built[0], extra),
+            yield Finding.at(extra.span, _message(service, function, built[0], extra),
                              function=function.name)
 
 

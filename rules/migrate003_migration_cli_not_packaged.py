@@ -31,8 +31,9 @@ References: Serverless Framework, "Packaging" (patterns, devDependencies); Prism
 Lambda" and "Deploying database changes with Prisma Migrate".
 """
 from lintkit.diagnostics import Finding
-from lintkit.migrations import CLI_FILE, cli_runs, has_layers, migrations_file, package_excludes
+from lintkit.migrations import CLI_FILE, cli_runs, migrations_file, package_excludes
 from lintkit.nodes import Span, path_get
+from lintkit.packaging import has_layers
 
 CODE = "MIGRATE003"
 NAME = "migration-cli-not-packaged"
@@ -84,7 +85,7 @@ def _cli_missing(service, function):
     if pattern is not None:
         yield pattern.node, (f"`{pattern.node.value}` leaves the Prisma CLI "
                              "(`node_modules/prisma`) out of the package of {names}, where it "
-                             f"runs: {pattern.fix('node_modules/prisma')}.")
+                             f"runs: {_fix(pattern, 'node_modules/prisma')}.")
     else:
         yield package.dev_dependencies["prisma"][1], (
             "`prisma` is only a devDependency and Serverless leaves devDependencies out of the "
@@ -97,7 +98,15 @@ def _migrations_missing(service, function):
     if excluded and pattern is not None:
         folder = path.rsplit("/", 2)[0]
         yield pattern.node, (f"`{pattern.node.value}` leaves `{folder}` out of the package of "
-                             f"{{names}}, where `prisma migrate` runs: {pattern.fix(folder)}.")
+                             f"{{names}}, where `prisma migrate` runs: {_fix(pattern, folder)}.")
+
+
+def _fix(pattern, folder: str) -> str:
+    """How to put `folder` back into the package."""
+    if pattern.origin == "exclude":
+        return (f"remove it from the deprecated `package.exclude`, or add `{folder}/**` to "
+                "`package.patterns`")
+    return f"remove the pattern or add `{folder}/**` after it"
 
 
 def _names(names) -> str:

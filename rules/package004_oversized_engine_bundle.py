@@ -33,13 +33,15 @@ References: Prisma, "Deploy to AWS Lambda" (package size, patterns); AWS Lambda,
 (deployment package size); Serverless Framework, "Packaging".
 """
 from lintkit.diagnostics import Finding
-from lintkit.execcalls import exec_commands
-from lintkit.nodes import Mapping, text
+from lintkit.migrations import cli_runs
+from lintkit.nodes import path_get
 from lintkit.packaging import (
     NATIVE_STAND_IN,
     binary_target_list,
     engine_dir,
     engine_file,
+    function_package,
+    keeps_dev_dependencies,
     lambda_engine_targets,
     package_patterns,
     packaged,
@@ -80,12 +82,11 @@ def check(service, context):
 def _package_units(service) -> dict:
     """Functions grouped by the patterns list that shapes their package (None: no list)."""
     units: dict = {}
-    service_patterns = service_package(service).get("patterns") if service_package(service) else None
+    service_patterns = path_get(service_package(service), "patterns")
     for function in service.functions:
         if not packs_with_patterns(service, function):
             continue
-        own = function.node.get("package")
-        own_patterns = own.get("patterns") if isinstance(own, Mapping) else None
+        own_patterns = path_get(function_package(function), "patterns")
         anchor = own_patterns if own_patterns is not None and packed_individually(service, function) \
             else service_patterns
         units.setdefault(anchor, []).append(function)
@@ -116,7 +117,7 @@ def _file_target(target: str) -> str:
 
 
 def _cli_engines(service, entries, engine) -> str | None:
-    if not _cli_shipped(service) or _runs_prisma_cli(service):
+    if not _cli_shipped(service) or any(cli_runs(service, function) for function in service.functions):
         return None
     if not packaged(entries, f"{CLI_ENGINES}/{engine_file(engine, NATIVE_STAND_IN)}")[0]:
         return None
@@ -128,17 +129,8 @@ def _cli_shipped(service) -> bool:
     package = service.package_json
     if package is None:
         return False
-    keeps_dev = text(service_package(service).get("excludeDevDependencies")) == "false" \
-        if service_package(service) else False
-    return package.in_dependencies("prisma") or (keeps_dev and package.in_dev_dependencies("prisma"))
-
-
-def _runs_prisma_cli(service) -> bool:
-    for function in service.functions:
-        graph = service.graph(function)
-        if graph is not None and any("prisma" in command.text for command in exec_commands(graph)):
-            return True
-    return False
+    return package.in_dependencies("prisma") or (keeps_dev_dependencies(service)
+                                                  and package.in_dev_dependencies("prisma"))
 
 
 def _fallback_node(service, extra_engines: str | None):

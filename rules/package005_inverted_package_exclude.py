@@ -30,9 +30,10 @@ References: Serverless Framework, "Packaging" (patterns; include/exclude depreca
 serverless/serverless#8581); Serverless Framework v4 upgrade notes.
 """
 from lintkit.diagnostics import Finding
+from lintkit.globs import glob_matches
 from lintkit.nodes import Mapping, Scalar, Sequence
 from lintkit.packagejson import major_of_range
-from lintkit.packaging import glob_matches
+from lintkit.packaging import function_package, service_package
 
 CODE = "PACKAGE005"
 NAME = "inverted-package-exclude"
@@ -42,11 +43,10 @@ SUMMARY = "Deprecated package.exclude/include, or a `!` entry inside `exclude` t
 
 def check(service, context):
     major = major_of_range(service.framework_version)
-    service_block = _package(service.document)
+    service_block = service_package(service)
     service_excludes = _strings(service_block.get("exclude")) if service_block is not None else []
     blocks = [(service_block, [])]
-    blocks += [(_package(function.node), service_excludes) for function in service.functions
-               if function.kind == "function"]
+    blocks += [(function_package(function), service_excludes) for function in service.functions]
     for block, inherited in blocks:
         if block is not None:
             yield from _check_block(block, inherited, major)
@@ -89,11 +89,6 @@ def _inverted_entries(entries, inherited: list[str]) -> list[Scalar]:
         elif not any(glob_matches(earlier, value[1:]) for earlier in plain):
             found.append(entry)
     return found
-
-
-def _package(node) -> Mapping | None:
-    block = node.get("package") if isinstance(node, Mapping) else None
-    return block if isinstance(block, Mapping) else None
 
 
 def _strings(node) -> list[str]:
