@@ -340,8 +340,7 @@ def packaging_pattern(service, path: Path) -> Scalar | None:
         for node in patterns:
             pattern = text(node).strip()
             glob = pattern.lstrip("!").removeprefix("./")
-            # Matched without micromatch's braces, unlike `lintkit.packaging` (a known gap).
-            if not glob_matches(glob, relative, "gitignore"):
+            if not glob_matches(glob, relative, "micromatch"):  # Serverless's own matcher
                 continue
             if pattern.startswith("!"):
                 winner = None
