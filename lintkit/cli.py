@@ -51,6 +51,19 @@ def _milliseconds(value: str) -> int:
     return milliseconds
 
 
+def _jobs(value: str) -> int | None:
+    if value == "auto":
+        return None
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes (1 or more) or auto, "
+                                         f"got {value!r}")
+    return jobs
+
+
 def _opt(value: str) -> tuple[str, str]:
     name, sep, setting = value.partition("=")
     if not sep or not name:
@@ -102,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--stdin-filename", metavar="PATH", default=None,
                        help="lint standard input as the unsaved content of PATH (the rest of its "
                             "service is read from disk) and report that file only")
+    check.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                       help="processes that lint services (default: auto, one per idle CPU from "
+                            "32 services on; the report is the same)")
 
     lsp = commands.add_parser("lsp", help="run the language server (LSP over stdio) for editors")
     _add_lint_options(lsp)
@@ -116,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:  # the `lintkit` process itself, not a caller's: see _skip_exit_collection
+        _skip_exit_collection()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -142,6 +160,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
 
 
+def _skip_exit_collection() -> None:
+    """At exit Python searches every object left for cycles: about a tenth of a small run's time.
+    The process ends anyway, so freeze them then and skip it (the report is flushed all the same,
+    and lintkit keeps nothing that needs finalising)."""
+    import atexit
+    import gc
+
+    atexit.register(gc.freeze)
+
+
 def run_check(args) -> int:
     from .overlay import buffers
 
@@ -163,7 +191,8 @@ def _check(args, baseline, overlays) -> int:
 
     options = Options(
         as_of=args.as_of or date.today(), opt=dict(args.opt), select=args.select,
-        ignore=args.ignore, fail_on=args.fail_on, no_ignores=args.no_ignores, overlays=overlays)
+        ignore=args.ignore, fail_on=args.fail_on, no_ignores=args.no_ignores, overlays=overlays,
+        jobs=args.jobs)
     try:
         targets = _targets(args)
         engine = Engine(options)

@@ -1,7 +1,15 @@
 """Runs the rules on each service and turns their findings into diagnostics: positions, configured
-severity, selection, inline suppressions and redaction all happen here, never in a rule."""
+severity, selection, inline suppressions and redaction all happen here, never in a rule.
+
+Many services are linted by worker processes (`Options.jobs`): each worker lints whole services and
+sends back their diagnostics, with messages not yet redacted, and the secret values the rules named.
+The parent takes them in the order of the targets, registers the secrets and redacts the messages
+then, exactly as one process does after each service, so the report is the same whatever the number
+of processes.
+"""
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -11,13 +19,17 @@ from typing import Callable
 
 from .diagnostics import Diagnostic, Finding
 from .discovery import Target
-from .nodes import walk
+from .nodes import Mapping, walk
 from .overlay import buffer, buffers
 from .redact import Redactor, redact
 from .registry import Rule, all_rules
 
 SUPPRESS_CODE = "SUPPRESS001"
 HASH_COMMENT_SUFFIXES = (".yml", ".yaml", ".toml")
+# With `jobs=None` (automatic), worker processes lint from this many services on: below it, starting
+# them (importing multiprocessing, forking) costs about what they save. Only where processes can fork
+# (the workers then share the modules the parent imported); elsewhere automatic means one process.
+PARALLEL_MIN_SERVICES = 32
 
 
 @dataclass
@@ -30,6 +42,9 @@ class Options:
     no_ignores: bool = False
     # Unsaved editor buffers: path -> content, read instead of the file on disk (lintkit.overlay).
     overlays: dict[Path, bytes | str] = field(default_factory=dict)
+    # Processes that lint services: 1 lints in this process; None decides from the number of
+    # services and CPUs (see `worker_count`).
+    jobs: int | None = 1
 
 
 @dataclass
@@ -46,6 +61,17 @@ class RunResult:
     services: int = 0
     internal_errors: list[str] = field(default_factory=list)
     fail_on: str = "warning"
+
+
+@dataclass
+class ServiceOutcome:
+    """One service linted: its diagnostics (messages not yet redacted), the files read, the rules'
+    internal errors and the secret values the rules named, in the order they named them."""
+
+    diagnostics: list[Diagnostic]
+    files: set[Path]
+    internal_errors: list[str]
+    secrets: list[str]
 
 
 class SourceLines:
@@ -84,6 +110,7 @@ class Engine:
         self.rules = {rule.code: rule for rule in all_rules()}
         self.lines = SourceLines()
         self._configs: dict[Path | None, object] = {}
+        self._selections: dict[int, list[Rule]] = {}
         self._sources = None  # one SourceCache for the run: services may share handler modules
         # Pattern redaction cannot know every secret (a token under a neutral key): rules name the
         # secret values they find, and this masks them in messages, code frames and fingerprints.
@@ -96,17 +123,83 @@ class Engine:
 
     def _run(self, targets: list[Target], progress) -> RunResult:
         result = RunResult()
+        jobs = worker_count(self.options.jobs, len(targets))
+        if jobs > 1:
+            self._run_workers(targets, progress, jobs, result)
+        else:
+            for index, target in enumerate(targets):
+                if progress is not None:
+                    progress(index, target)
+                config = self._config_for(target)
+                if config.is_excluded(target.config_path):
+                    continue
+                result.fail_on = config.fail_on or result.fail_on
+                result.services += 1
+                self._merge(self._lint_service(target, config), result)
+        result.diagnostics.sort(key=lambda d: d.sort_key)
+        return result
+
+    def _run_workers(self, targets: list[Target], progress, jobs: int, result: RunResult) -> None:
+        """Lints the services in `jobs` worker processes and merges their outcomes in target order.
+        Configuration is read here first, so a configuration error stops the run as with one
+        process. The first service is linted here: what rules import on first use (jsonschema for
+        CONFIG001, the tree-sitter grammars) is then imported once, before the workers fork. Should
+        a worker die (the pool breaks), the services left are linted here too."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        todo: list[tuple[int, Target]] = []
         for index, target in enumerate(targets):
-            if progress is not None:
-                progress(index, target)
             config = self._config_for(target)
             if config.is_excluded(target.config_path):
                 continue
             result.fail_on = config.fail_on or result.fail_on
             result.services += 1
-            self._lint_service(target, config, result)
-        result.diagnostics.sort(key=lambda d: d.sort_key)
-        return result
+            todo.append((index, target))
+        if todo:
+            self._lint_here(*todo.pop(0), progress, result)
+        if not todo:
+            return
+        chunksize = max(1, min(8, len(todo) // (jobs * 4)))
+        context = multiprocessing.get_context("fork" if _can_fork() else None)  # None: the default
+        done = 0
+        try:
+            with ProcessPoolExecutor(min(jobs, len(todo)), mp_context=context,
+                                     initializer=_start_worker, initargs=(self.options,)) as pool:
+                outcomes = pool.map(_lint_in_worker, [target for _, target in todo], chunksize=chunksize)
+                for (index, target), outcome in zip(todo, outcomes):
+                    if progress is not None:
+                        progress(index, target)
+                    self._merge(outcome, result)
+                    done += 1
+        except BrokenProcessPool:
+            for index, target in todo[done:]:
+                self._lint_here(index, target, progress, result)
+
+    def _lint_here(self, index: int, target: Target, progress, result: RunResult) -> None:
+        if progress is not None:
+            progress(index, target)
+        self._merge(self._lint_service(target, self._config_for(target)), result)
+
+    def _merge(self, outcome: ServiceOutcome, result: RunResult) -> None:
+        """Adds one service's outcome to the run: its secrets join the redactor, then its messages
+        are redacted (with every secret found so far, as the services come in target order)."""
+        for secret in outcome.secrets:
+            self.redactor.add(secret)
+        for diagnostic in outcome.diagnostics:
+            diagnostic.message = self.redactor(diagnostic.message)
+        result.diagnostics.extend(outcome.diagnostics)
+        result.files |= outcome.files
+        result.internal_errors.extend(outcome.internal_errors)
+
+    def _selected(self, config) -> list[Rule]:
+        """The rules a configuration selects (worked out once per configuration)."""
+        key = id(config)  # configurations live in self._configs for the whole run
+        if key not in self._selections:
+            self._selections[key] = [rule for rule in self.rules.values()
+                                     if config.is_selected(rule.code, rule.name)]
+        return self._selections[key]
 
     def _config_for(self, target: Target):
         from .config import Config, find_config, load_config
@@ -118,7 +211,7 @@ class Engine:
                 select=self.options.select, ignore=self.options.ignore, fail_on=self.options.fail_on)
         return self._configs[path]
 
-    def _lint_service(self, target: Target, config, result: RunResult) -> None:
+    def _lint_service(self, target: Target, config) -> ServiceOutcome:
         from .service import Service
 
         opt = {**(config.opt or {}), **self.options.opt}
@@ -128,19 +221,21 @@ class Engine:
             self._sources = SourceCache()
         service = Service(target.config_path, target.project_root, opt, sources=self._sources)
         context = Context(as_of=self.options.as_of)
-        selected = [rule for rule in self.rules.values() if config.is_selected(rule.code, rule.name)]
+        selected = self._selected(config)
         if not service.is_aws:
             selected = [rule for rule in selected if rule.code.startswith("PARSE")]
         findings: list[tuple[Rule, Finding]] = []
-        for rule in selected:
+        secrets: list[str] = []
+        errors: list[str] = []
+        for rule in _rules_to_run(selected, service, target):
             try:
                 for finding in rule.check(service, context):
                     if finding.secret:
-                        self.redactor.add(finding.secret)
+                        secrets.append(finding.secret)
                     findings.append((self.rules.get(finding.code or rule.code, rule), finding))
             except Exception:  # a rule bug must not hide the other rules' findings
                 detail = traceback.format_exc(limit=-3)
-                result.internal_errors.append(
+                errors.append(
                     f"internal error in {rule.code} on {target.config_path}:\n{redact(detail)}")
         diagnostics = [self._diagnostic(rule, finding, config) for rule, finding in findings]
         diagnostics = [d for d in diagnostics if d is not None]
@@ -150,8 +245,7 @@ class Engine:
         if target.only_files:
             diagnostics = [d for d in diagnostics if d.path in target.only_files]
             files = files & target.only_files
-        result.files |= files
-        result.diagnostics.extend(diagnostics)
+        return ServiceOutcome(diagnostics, files, errors, secrets)
 
     def _diagnostic(self, rule: Rule, finding: Finding, config) -> Diagnostic | None:
         span = finding.span
@@ -160,8 +254,10 @@ class Engine:
         if config.is_ignored_for_file(rule.code, rule.name, span.path):
             return None
         severity = config.severity_for(rule.code, rule.name, finding.severity or rule.severity)
+        # The message is redacted when the service's outcome is merged (`_merge`), once its secrets
+        # are known to the redactor.
         return Diagnostic(
-            code=rule.code, name=rule.name, severity=severity, message=self.redactor(finding.message),
+            code=rule.code, name=rule.name, severity=severity, message=finding.message,
             path=span.path, line=span.line, column=span.column, end_line=span.end_line,
             end_column=span.end_column, function=finding.function, related=finding.related)
 
@@ -188,6 +284,79 @@ class Engine:
             if diagnostic is not None:
                 kept.append(diagnostic)
         return kept
+
+
+def _rules_to_run(selected: list[Rule], service, target: Target) -> list[Rule]:
+    """The selected rules less those that cannot report in the files the run reports: a rule whose
+    findings all sit on the resolved configuration (`SCOPE = "configuration"`) when the report is
+    narrowed to files the configuration has no node from (an editor checking a handler). They still
+    count as run for SUPPRESS001: a suppression naming them in such a file suppresses nothing."""
+    if not target.only_files or not any(rule.scope == "configuration" for rule in selected):
+        return selected
+    if target.only_files & configuration_files(service):
+        return selected
+    return [rule for rule in selected if rule.scope != "configuration"]
+
+
+def configuration_files(service) -> set[Path]:
+    """serverless.yml and every file a value or key of its resolved document comes from."""
+    files = {service.config_path}
+    for _, node in walk(service.document):
+        files.add(node.span.path)
+        if isinstance(node, Mapping):
+            files.update(key.span.path for key, _ in node.pairs)
+    return files
+
+
+def worker_count(jobs: int | None, services: int) -> int:
+    """How many processes lint `services` services: `jobs` (never more than the services), or with
+    None one per idle CPU from PARALLEL_MIN_SERVICES services on, where processes can fork."""
+    if jobs is None:
+        if services < PARALLEL_MIN_SERVICES or not _can_fork():
+            return 1
+        jobs = idle_cpus()
+    return max(1, min(jobs, services))
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def idle_cpus() -> int:
+    """The CPUs this process may use less those other processes keep busy right now (the runnable
+    tasks in /proc/loadavg, this one excepted): a worker on a busy CPU only adds its start-up cost.
+    At least 1; all available CPUs where the count cannot be read."""
+    cpus = available_cpus()
+    try:
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            runnable = int(handle.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return cpus
+    return max(1, cpus - max(0, runnable - 1))
+
+
+def _can_fork() -> bool:
+    """Linux forks, and fork is what makes workers cheap (macOS and Windows would start each worker
+    afresh, importing everything again: there one process is the automatic choice)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
+_worker_engine: Engine | None = None
+
+
+def _start_worker(options: Options) -> None:
+    """A worker process's engine; the unsaved buffers stay installed for the worker's life."""
+    global _worker_engine
+    _worker_engine = Engine(options)
+    buffers(options.overlays).__enter__()
+
+
+def _lint_in_worker(target: Target) -> ServiceOutcome:
+    engine = _worker_engine
+    return engine._lint_service(target, engine._config_for(target))
 
 
 def _names_a_rule_that_ran(selectors: list[str], ran: list[tuple[str, str]]) -> bool:

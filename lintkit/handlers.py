@@ -11,8 +11,10 @@ are library code, not the service's.
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,13 +59,16 @@ def split_handler(handler: str) -> tuple[str, str]:
 
 def handler_candidates(service_root: Path, handler: str) -> list[Path]:
     """The files a handler string may name, in the order they are tried."""
+    return [Path(candidate) for candidate in _handler_candidates(service_root, handler)]
+
+
+def _handler_candidates(service_root: Path, handler: str) -> list[str]:
     module, _ = split_handler(handler)
     if not module:
         return []
     if module.startswith("./"):
         module = module[2:]
-    base = _normalize(Path(service_root) / module)
-    return _probe_list(base)
+    return _probe_texts(_normalize(Path(service_root) / module))
 
 
 def resolve_handler_path(service_root: Path, handler: str,
@@ -74,8 +79,9 @@ def resolve_handler_path(service_root: Path, handler: str,
     if not export:
         return None, export
     boundary = project_root if project_root is not None else service_root
-    for candidate in handler_candidates(service_root, handler):
-        if candidate.is_file():
+    for candidate in _handler_candidates(service_root, handler):
+        if _is_file(candidate):
+            candidate = Path(candidate)
             return (candidate if _inside(candidate, boundary) else None), export
     return None, export
 
@@ -84,18 +90,48 @@ def _normalize(path: Path) -> Path:
     return Path(os.path.normpath(path))
 
 
-def _probe_list(base: Path) -> list[Path]:
+def _probe_texts(base: Path) -> list[str]:
+    """The candidate files for a module path, as strings (probing makes many: no Path for each)."""
     text = str(base)
     candidates = []
     suffix = base.suffix
     if suffix in _TS_FOR_JS:
         stem = text[: -len(suffix)]
-        candidates += [Path(stem + alternative) for alternative in _TS_FOR_JS[suffix]]
+        candidates += [stem + alternative for alternative in _TS_FOR_JS[suffix]]
     if suffix in SOURCE_EXTENSIONS:
-        candidates.append(base)
-    candidates += [Path(text + ext) for ext in SOURCE_EXTENSIONS]
-    candidates += [base / f"index{ext}" for ext in SOURCE_EXTENSIONS]
+        candidates.append(text)
+    candidates += [text + ext for ext in SOURCE_EXTENSIONS]
+    candidates += [os.path.join(text, f"index{ext}") for ext in SOURCE_EXTENSIONS]
     return candidates
+
+
+# What pathlib treats as "no such file" rather than an error (its _ignore_error, Python 3.10-3.12).
+_MISSING_ERRNOS = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+_MISSING_WINERRORS = frozenset({21, 123, 1921})
+
+
+def _is_file(path: str) -> bool:
+    """`Path(path).is_file()` on a string, without building a Path: a missing file is False, other
+    errors (permission denied) propagate, as from pathlib."""
+    mode = _mode(path)
+    return mode is not None and stat.S_ISREG(mode)
+
+
+def path_exists(path: str) -> bool:
+    """`Path(path).exists()` on a string, without building a Path (errors as `_is_file`)."""
+    return _mode(path) is not None
+
+
+def _mode(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mode
+    except OSError as error:
+        missing = error.errno in _MISSING_ERRNOS or getattr(error, "winerror", None) in _MISSING_WINERRORS
+        if not missing:
+            raise
+        return None
+    except ValueError:
+        return None
 
 
 def _inside(path: Path, root: Path | None) -> bool:
@@ -123,10 +159,10 @@ def resolve_module(from_path: Path, specifier: str, tsconfig: TsConfig | None = 
     else:
         return None
     for base in bases:
-        for candidate in _probe_list(base):
-            if candidate.is_file():
+        for candidate in _probe_texts(base):
+            if _is_file(candidate):
                 if _inside(candidate, project_root):
-                    return candidate
+                    return Path(candidate)
                 break
     return None
 

@@ -9,6 +9,8 @@ from types import ModuleType
 
 from .diagnostics import SEVERITIES
 
+SCOPES = ("service", "configuration")
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -18,6 +20,10 @@ class Rule:
     summary: str
     doc: str
     module: ModuleType
+    # "service" (default): findings anywhere in the service; "configuration": only on nodes of the
+    # resolved serverless.yml document, which lets the engine skip the rule when it reports on
+    # other files only (see engine._rules_to_run).
+    scope: str = "service"
 
     def check(self, service, context):
         return self.module.check(service, context)
@@ -27,7 +33,10 @@ def _rule_from(module: ModuleType) -> Rule:
     code, name, severity = module.CODE, module.NAME, module.SEVERITY
     if severity not in SEVERITIES:
         raise ValueError(f"{module.__name__}: SEVERITY must be one of {SEVERITIES}")
-    return Rule(code, name, severity, module.SUMMARY, (module.__doc__ or "").strip(), module)
+    scope = getattr(module, "SCOPE", "service")
+    if scope not in SCOPES:
+        raise ValueError(f"{module.__name__}: SCOPE must be one of {SCOPES}")
+    return Rule(code, name, severity, module.SUMMARY, (module.__doc__ or "").strip(), module, scope)
 
 
 @lru_cache(maxsize=1)

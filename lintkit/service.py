@@ -151,6 +151,7 @@ class Service:
         self.document: Mapping | None = None
         self._sources = sources
         self._graphs: dict[int, object] = {}
+        self._handler_paths: dict[str, tuple[Path | None, str]] = {}
         self._load()
 
     # -- serverless.yml ----------------------------------------------------------------------
@@ -294,9 +295,11 @@ class Service:
         handler = text(function.handler)
         if function.kind != "function" or not handler or "${" in handler:
             return None, None
-        from .handlers import resolve_handler_path
+        if handler not in self._handler_paths:  # probing is a dozen stats: once per handler string
+            from .handlers import resolve_handler_path
 
-        return resolve_handler_path(self.root, handler, self.project_root)
+            self._handler_paths[handler] = resolve_handler_path(self.root, handler, self.project_root)
+        return self._handler_paths[handler]
 
     def graph(self, function: Function):
         """The handler graph of a function (cached), or None when its code cannot be found."""

@@ -17,3 +17,14 @@ def once_per_place(findings):
         if key not in seen:
             seen.add(key)
             yield finding
+
+
+def shared(service, compute):
+    """`list(compute(service))`, worked out once per service for every rule that asks: rules that
+    scan the same strings (SECRET001 and SECRET002 the configuration's texts) walk them once."""
+    cache = getattr(service, "_lintkit_shared", None)
+    if cache is None:
+        cache = service._lintkit_shared = {}
+    if compute not in cache:
+        cache[compute] = list(compute(service))
+    return cache[compute]

@@ -52,6 +52,7 @@ CODE = "CONFIG001"
 NAME = "schema-violation"
 SEVERITY = "error"
 SUMMARY = "A serverless.yml setting with a wrong type, range or value, or a key Serverless ignores."
+SCOPE = "configuration"  # findings sit on the resolved serverless.yml only
 
 
 def check(service, context):

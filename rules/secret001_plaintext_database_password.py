@@ -38,6 +38,8 @@ from lintkit.positions import scalar_sub_span
 from lintkit.secretscan import (database_passwords, dotenv_plugin_keys, is_git_ignored, literal_span,
                                 secret_finding, source_strings, yaml_texts)
 
+from ._common import shared
+
 CODE = "SECRET001"
 NAME = "plaintext-database-password"
 SEVERITY = "error"
@@ -47,7 +49,7 @@ URL_MARKER = re.compile("://")
 
 
 def check(service, context):
-    for item in yaml_texts(service):
+    for item in shared(service, yaml_texts):
         for start, end, local in database_passwords(item.text, item.variables):
             yield _finding(scalar_sub_span(item.scalar, start, end), local, item.text[start:end])
     yield from _schema_findings(service)

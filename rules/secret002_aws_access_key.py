@@ -36,6 +36,8 @@ from lintkit.secretscan import (access_keys, built_from_variables, literal_span,
                                 source_strings, yaml_texts)
 from lintkit.sources import string_value
 
+from ._common import shared
+
 CODE = "SECRET002"
 NAME = "aws-access-key"
 SEVERITY = "error"
@@ -51,7 +53,7 @@ SOURCE_MARKER = re.compile(r"A3T|AKIA|ASIA|ABIA|ACCA|[A-Za-z0-9/+]{40}")
 
 
 def check(service, context):
-    for item in yaml_texts(service):
+    for item in shared(service, yaml_texts):
         for start, end in access_keys(item.text, item.variables):
             yield secret_finding(scalar_sub_span(item.scalar, start, end), KEY_MESSAGE,
                                  item.text[start:end])
@@ -72,11 +74,13 @@ def _yaml_secret_keys(service):
         if not isinstance(node, Mapping):
             continue
         for key, value in node.pairs:
+            # the cheap name and value test first: few pairs pass it
+            if not is_secret_access_key(str(key.value), text(value)):
+                continue
             if value.span in seen or built_from_variables(service, value):
                 continue
-            if is_secret_access_key(str(key.value), text(value)):
-                seen.add(value.span)
-                yield secret_finding(value, SECRET_MESSAGE, text(value))
+            seen.add(value.span)
+            yield secret_finding(value, SECRET_MESSAGE, text(value))
 
 
 def _schema_findings(service):

@@ -34,6 +34,8 @@ from lintkit.secrets import is_secret_key
 from lintkit.secretscan import (access_keys, address_name, database_passwords, fallbacks,
                                 is_secret_literal, raw_scalars, secret_finding)
 
+from ._common import shared
+
 CODE = "SECRET004"
 NAME = "secret-in-variable-fallback"
 SEVERITY = "error"
@@ -41,7 +43,7 @@ SUMMARY = "A Serverless variable whose fallback is a literal secret."
 
 
 def check(service, context):
-    for key, scalar in raw_scalars(service):
+    for key, scalar in shared(service, raw_scalars):
         if "${" not in scalar.value:
             continue
         for fallback in fallbacks(scalar.value):

@@ -33,6 +33,8 @@ from lintkit.positions import scalar_sub_span
 from lintkit.secretscan import raw_scalars
 from lintkit.variables import find_variables, source_name, split_alternatives
 
+from ._common import shared
+
 CODE = "SECRET006"
 NAME = "removed-ssm-decrypt-suffix"
 SEVERITY = "error"
@@ -44,7 +46,7 @@ _COMPARATOR = re.compile(r"(\^|~>?|>=|<=|>|<|=)?v?(\d+)((?:\.\d+|\.[xX*])*)")
 
 def check(service, context):
     severity = _severity(service)
-    for _, scalar in raw_scalars(service):
+    for _, scalar in shared(service, raw_scalars):
         if "~" not in scalar.value:
             continue
         for start, end, suffix in _suffixes(scalar.value):

@@ -9,6 +9,10 @@
 
 Plain text when the stream is not a terminal or NO_COLOR is set; FORCE_COLOR (or color=True) forces
 colour. Only ASCII is drawn, so any terminal encoding can show it.
+
+The report is built as lines of (text, style) pieces. With colour, Rich prints them; without, they are
+written as Rich would write them uncoloured (tabs expanded to 8-cell stops), without importing Rich's
+console: that is most of the time of a plain report on many findings.
 """
 from __future__ import annotations
 
@@ -16,41 +20,94 @@ import os
 from itertools import groupby
 from typing import TextIO
 
-from rich.cells import cell_len
-from rich.console import Console
-from rich.text import Text
-
 from ..diagnostics import Diagnostic
 from . import ReportContext, counts, display_path, one_line, sanitize, sorted_diagnostics
 
 TAB_SIZE = 4
+RICH_TAB_SIZE = 8  # Rich expands the tabs left in messages and paths to 8-cell stops
+RICH_STRIPPED = dict.fromkeys((7, 8, 11, 12, 13))  # control codes Rich's Text leaves out
 MAX_FRAME_WIDTH = 160  # longer lines (minified bundles) are cut around the span
 FRAME_CONTEXT = 40
 STYLES = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 GUTTER = "bold blue"
 
+Piece = tuple[str, str]  # (text, Rich style; "" for none)
+Line = list[Piece]
+
 
 def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO) -> None:
     color = use_color(report.color, stream)
+    lines = report_lines(diagnostics, report)
+    if color:
+        _print_rich(lines, stream)
+    else:
+        stream.write("".join(plain_line(line) for line in lines))
+
+
+def report_lines(diagnostics: list[Diagnostic], report: ReportContext) -> list[Line]:
+    out: list[Line] = []
+    pairs = sorted_diagnostics(diagnostics, report.cwd)
+    for path, group in groupby(pairs, key=lambda pair: pair[0]):
+        group = [d for _, d in group]
+        out.append([(sanitize(path), "bold underline")])
+        lines = report.read_source(group[0].path)
+        width = len(str(max(d.line for d in group)))
+        for d in group:
+            out.extend(_finding(d, path, lines, width, report))
+    out.append(_summary(diagnostics, {path for path, _ in pairs}, report))
+    return out
+
+
+def _print_rich(lines: list[Line], stream: TextIO) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
     console = Console(
         file=stream,
-        force_terminal=color,
-        no_color=not color,
-        color_system="standard" if color else None,
+        force_terminal=True,
+        no_color=False,
+        color_system="standard",
         highlight=False,
         markup=False,
         emoji=False,
         soft_wrap=True,
     )
-    pairs = sorted_diagnostics(diagnostics, report.cwd)
-    for path, group in groupby(pairs, key=lambda pair: pair[0]):
-        group = [d for _, d in group]
-        console.print(Text(sanitize(path), style="bold underline"))
-        lines = report.read_source(group[0].path)
-        width = len(str(max(d.line for d in group)))
-        for d in group:
-            _finding(console, d, path, lines, width, report)
-    console.print(_summary(diagnostics, {path for path, _ in pairs}, report))
+    for line in lines:
+        console.print(Text.assemble(*line))
+
+
+def plain_line(line: Line) -> str:
+    """A line as Rich prints it without colour: the control codes Rich drops dropped, never cut, tabs
+    expanded (line by line, should a piece hold a line break)."""
+    text = "".join(piece for piece, _ in line)
+    if not text.isprintable():
+        text = text.translate(RICH_STRIPPED)
+        if "\t" in text:
+            text = "\n".join(_expand_tabs(part) for part in text.split("\n"))
+    return text + "\n"
+
+
+def _expand_tabs(text: str) -> str:
+    """Rich's `Text.expand_tabs`: each tab becomes a space, then spaces up to the next 8-cell stop."""
+    *chunks, last = text.split("\t")
+    parts, cells = [], 0
+    for chunk in chunks:
+        chunk += " "
+        cells += cell_len(chunk)
+        pad = -cells % RICH_TAB_SIZE
+        parts.append(chunk + " " * pad)
+        cells += pad
+    parts.append(last)
+    return "".join(parts)
+
+
+def cell_len(text: str) -> int:
+    """Terminal cells of `text` (Rich's measure; printable ASCII is one cell a character)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    from rich.cells import cell_len as rich_cell_len
+
+    return rich_cell_len(text)
 
 
 def use_color(color: bool | None, stream: TextIO) -> bool:
@@ -64,27 +121,27 @@ def use_color(color: bool | None, stream: TextIO) -> bool:
     return bool(isatty and isatty())
 
 
-def _finding(console: Console, d: Diagnostic, path: str, lines, width: int, report) -> None:
+def _finding(d: Diagnostic, path: str, lines, width: int, report) -> list[Line]:
     style = STYLES.get(d.severity, "bold")
-    console.print(Text.assemble(
-        (d.severity, style), (f" {d.code}", "bold"), (f" [{d.name}]", "dim"), f": {one_line(d.message)}"
-    ))
-    where = Text.assemble((" " * width + " --> ", GUTTER), sanitize(f"{path}:{d.line}:{d.column}"))
+    out: list[Line] = [[(d.severity, style), (f" {d.code}", "bold"), (f" [{d.name}]", "dim"),
+                        (f": {one_line(d.message)}", "")]]
+    where: Line = [(" " * width + " --> ", GUTTER), (sanitize(f"{path}:{d.line}:{d.column}"), "")]
     if d.function:
-        where.append(f" (function {sanitize(d.function)})", style="dim")
-    console.print(where)
+        where.append((f" (function {sanitize(d.function)})", "dim"))
+    out.append(where)
 
     frame = code_frame(d, lines, report.redact)
     if frame is not None:
         source, start, end = frame
         blank = " " * width + " |"
-        console.print(Text(blank, style=GUTTER))
-        console.print(Text.assemble((f"{d.line:>{width}} | ", GUTTER), source))
-        console.print(Text.assemble((blank, GUTTER), " " * (start + 1), ("^" + "~" * (end - start - 1), style)))
+        out.append([(blank, GUTTER)])
+        out.append([(f"{d.line:>{width}} | ", GUTTER), (source, "")])
+        out.append([(blank, GUTTER), (" " * (start + 1), ""), ("^" + "~" * (end - start - 1), style)])
     for span in d.related:
         related = f"related: {display_path(span.path, report.cwd)}:{span.line}:{span.column}"
-        console.print(Text.assemble((" " * width + " = ", GUTTER), sanitize(related)))
-    console.print()
+        out.append([(" " * width + " = ", GUTTER), (sanitize(related), "")])
+    out.append([])
+    return out
 
 
 def code_frame(d: Diagnostic, lines: list[str] | None, redact) -> tuple[str, int, int] | None:
@@ -121,7 +178,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _summary(diagnostics: list[Diagnostic], paths: set[str], report: ReportContext) -> Text:
+def _summary(diagnostics: list[Diagnostic], paths: set[str], report: ReportContext) -> Line:
     checked = _plural(report.files_checked, "file") + " checked"
     if report.services:
         checked += f" in {_plural(report.services, 'service')}"
@@ -129,14 +186,14 @@ def _summary(diagnostics: list[Diagnostic], paths: set[str], report: ReportConte
     baselined = f"{report.baselined} in the baseline" if report.baselined else ""
     if not diagnostics:
         if baselined:
-            return Text(f"No new problems found ({baselined}); {checked}.", style="bold green")
-        return Text(f"No problems found; {checked}.", style="bold green")
+            return [(f"No new problems found ({baselined}); {checked}.", "bold green")]
+        return [(f"No problems found; {checked}.", "bold green")]
     parts = [_plural(total[s], s) for s in ("error", "warning", "info") if total[s]]
     worst = next(s for s in ("error", "warning", "info") if total[s])
-    text = Text("Found ", style="bold")
-    text.append(_plural(len(diagnostics), "new problem" if baselined else "problem"), style=STYLES[worst])
-    text.append(f" ({', '.join(parts)}) in {_plural(len(paths), 'file')}", style="bold")
+    line: Line = [("Found ", "bold")]
+    line.append((_plural(len(diagnostics), "new problem" if baselined else "problem"), STYLES[worst]))
+    line.append((f" ({', '.join(parts)}) in {_plural(len(paths), 'file')}", "bold"))
     if baselined:
-        text.append(f", {baselined}", style="bold")
-    text.append(f"; {checked}.", style="bold")
-    return text
+        line.append((f", {baselined}", "bold"))
+    line.append((f"; {checked}.", "bold"))
+    return line
