@@ -55,11 +55,12 @@ def _fingerprints(diagnostics: list[Diagnostic], root: Path, read_source: Callab
     from .reporters import sorted_diagnostics
 
     sources: dict[Path, list[str] | None] = {}
+    anchors: dict = {}
     result = []
     for path, d in sorted_diagnostics(diagnostics, root):
         if d.path not in sources:
             sources[d.path] = read_source(d.path)
-        result.append((path, fingerprint(d, path, sources[d.path], redact), d))
+        result.append((path, fingerprint(d, path, sources[d.path], redact, anchors), d))
     return result
 
 
@@ -162,11 +163,11 @@ def dump(document: dict) -> str:
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Writes UTF-8 text to `path` through a temporary file in the same folder, creating the folder;
-    raises OSError."""
+    raises OSError. File names that are not UTF-8 (surrogates in `text`) are written as their bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(temporary, "w", encoding="utf-8", newline="\n") as stream:
+        with open(temporary, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as stream:
             stream.write(text)
         os.replace(temporary, path)
     except BaseException:

@@ -353,6 +353,10 @@ def render(args, diagnostics, result, engine, baselined: int = 0) -> None:
         tool_version=__version__, read_source=engine.lines, color=color,
         services=result.services, redact=engine.redactor, checked=sorted(result.files), baselined=baselined)
     stream = io.StringIO() if to_file else sys.stdout
+    if not to_file and hasattr(stream, "reconfigure"):
+        # A file name that is not UTF-8 reaches reports as surrogates: print its bytes, as ls does,
+        # rather than fail with UnicodeEncodeError after the whole run.
+        stream.reconfigure(errors="surrogateescape")
     if args.statistics:
         from .reporters import statistics
 

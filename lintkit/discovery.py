@@ -44,14 +44,15 @@ def repository_root(start: Path) -> Path | None:
 
 def find_services(root: Path) -> list[Path]:
     """Every serverless.yml below `root`, skipping dependency and build folders and symlinked
-    folders (which could loop)."""
+    folders (which could loop). A folder named serverless.yml where no such file is counts too, so
+    that linting it says (PARSE001) that it is not a file instead of skipping it silently."""
     found = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".serverless"))
-        for name in CONFIG_NAMES:
-            if name in files:
-                found.append(Path(folder) / name)
-                break
+        name = next((name for name in CONFIG_NAMES if name in files), None) \
+            or next((name for name in CONFIG_NAMES if name in dirs), None)
+        if name is not None:
+            found.append(Path(folder) / name)
     return found
 
 
@@ -118,6 +119,8 @@ def discover(paths: list[str]) -> list[Target]:
         if path.is_dir():
             own = service_config(path)
             configs = [own] if own else find_services(path)
+            if not configs and path.name in CONFIG_NAMES:
+                configs = [path]  # a folder named serverless.yml: PARSE001 says it is not a file
             if not configs:
                 raise DiscoveryError(f"{raw}: no serverless.yml or serverless.yaml found here or below")
             for config in configs:

@@ -310,21 +310,17 @@ class _Scopes:
         return self.values[index] if index >= 0 else None
 
 
-# `const|let|var NAME = value` statements (also exported) directly in a block or the module.
-_DECLARATIONS_QUERY = """
-[(statement_block [(lexical_declaration) (variable_declaration)] @statement)
- (program [(lexical_declaration) (variable_declaration)] @statement)] @scope
-[(statement_block (export_statement declaration: [(lexical_declaration) (variable_declaration)])
-   @statement)
- (program (export_statement declaration: [(lexical_declaration) (variable_declaration)])
-   @statement)] @scope
-"""
+# Blocks and the module: the scopes whose `const|let|var` statements local_assignment sees. (A
+# query that also matched the statements inside each block would keep a state open for every
+# enclosing block: quadratic in the nesting depth, as is `node.parent`.)
+_SCOPES_QUERY = "[(statement_block) (program)] @scope"
 _QUERIES: dict[str, object] = {}
 
 
 def _declarations_by_name(source: SourceFile) -> dict[str, _Scopes]:
-    """Name → the scopes that declare it, built once per file by a tree-sitter query (in C: no
-    Python walk over every node)."""
+    """Name → the scopes that declare it, built once per file: the scopes come from a tree-sitter
+    query (in C), then only their own statements are read, so the work is linear in the size of
+    the file whatever its nesting depth."""
     cached = getattr(source, "_lintkit_declarations", None)
     if cached is not None:
         return cached
@@ -333,28 +329,31 @@ def _declarations_by_name(source: SourceFile) -> dict[str, _Scopes]:
     from .sources import _language
 
     if source.language not in _QUERIES:
-        _QUERIES[source.language] = Query(_language(source.language), _DECLARATIONS_QUERY)
+        _QUERIES[source.language] = Query(_language(source.language), _SCOPES_QUERY)
     firsts: dict[str, dict[tuple[int, int], tuple[int, object]]] = {}
-    for _, captures in QueryCursor(_QUERIES[source.language]).matches(source.root):
-        scope, statement = captures["scope"][0], captures["statement"][0]
-        seen = set()
-        for name, value in _statement_values(source, statement):
-            if name not in seen:  # the first declarator of a name decides, as before
-                seen.add(name)
-                if value is None:
-                    continue
-                scopes = firsts.setdefault(name, {})
-                key = (scope.start_byte, scope.end_byte)
-                if key not in scopes or statement.start_byte < scopes[key][0]:
-                    scopes[key] = (statement.start_byte, value)
+    for scope in QueryCursor(_QUERIES[source.language]).captures(source.root).get("scope", []):
+        key = (scope.start_byte, scope.end_byte)
+        for statement in scope.named_children:
+            seen = set()
+            for name, value in _statement_values(source, statement):
+                if name not in seen:  # the first declarator of a name decides, as before
+                    seen.add(name)
+                    if value is None:
+                        continue
+                    scopes = firsts.setdefault(name, {})
+                    if key not in scopes or statement.start_byte < scopes[key][0]:
+                        scopes[key] = (statement.start_byte, value)
     index = {name: _Scopes.of(scopes) for name, scopes in firsts.items()}
     source._lintkit_declarations = index
     return index
 
 
 def _statement_values(source: SourceFile, statement):
+    """(name, value or None) for each `NAME = value` a declaration statement declares."""
     if statement.type == "export_statement":
         statement = statement.child_by_field_name("declaration") or statement
+    if statement.type not in ("lexical_declaration", "variable_declaration"):
+        return
     for declarator in named_children(statement):
         if declarator.type != "variable_declarator":
             continue

@@ -44,13 +44,23 @@ Redact = Callable[[str], str]
 ReadSource = Callable[[Path], "list[str] | None"]
 
 
-def fingerprint(d: Diagnostic, path: str, lines: list[str] | None, redact: Redact = default_redact) -> str:
-    """The fingerprint of `d`, whose file is shown as `path` (relative to the base folder)."""
+def fingerprint(d: Diagnostic, path: str, lines: list[str] | None, redact: Redact = default_redact,
+                anchors: dict | None = None) -> str:
+    """The fingerprint of `d`, whose file is shown as `path` (relative to the base folder).
+    `anchors` caches the line-derived parts across calls (pass one dict per `lines`/`redact`): a
+    minified line of megabytes with thousands of findings is then redacted once, not per finding."""
     key_path = ""
     if lines is not None and 0 < d.line <= len(lines):
-        anchor = _SPACES.sub(" ", redact(_SUPPRESSION.sub("", lines[d.line - 1]))).strip()
-        if d.path.name.endswith(YAML_SUFFIXES):
-            key_path = yaml_key_path(lines, d.line)
+        key = (d.path, d.line)
+        cached = anchors.get(key) if anchors is not None else None
+        if cached is None:
+            anchor = _SPACES.sub(" ", redact(_SUPPRESSION.sub("", lines[d.line - 1]))).strip()
+            if d.path.name.endswith(YAML_SUFFIXES):
+                key_path = yaml_key_path(lines, d.line)
+            cached = (anchor, key_path)
+            if anchors is not None:
+                anchors[key] = cached
+        anchor, key_path = cached
     else:
         anchor = _LINE_REFERENCE.sub(r"\1 N", redact(d.message))
     parts = [d.code, path, d.function or "", anchor]
@@ -64,12 +74,13 @@ def numbered(pairs: Iterable[tuple[str, Diagnostic]], read_source: ReadSource,
     """(fingerprint, occurrence) for (shown path, diagnostic) pairs in position order; occurrence
     counts from 1 among equal fingerprints."""
     sources: dict[Path, list[str] | None] = {}
+    anchors: dict = {}
     seen: dict[str, int] = {}
     result = []
     for path, d in pairs:
         if d.path not in sources:
             sources[d.path] = read_source(d.path)
-        value = fingerprint(d, path, sources[d.path], redact)
+        value = fingerprint(d, path, sources[d.path], redact, anchors)
         seen[value] = seen.get(value, 0) + 1
         result.append((value, seen[value]))
     return result

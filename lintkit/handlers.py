@@ -580,10 +580,12 @@ class HandlerGraph:
             return None
         return target[0], target[1]
 
-    def resolve_export(self, file: SourceFile, name: str, depth: int = 0):
+    def resolve_export(self, file: SourceFile, name: str, depth: int = 0, seen: set | None = None):
         """(file, definition node) for export `name` of `file`, following re-exports, `export *`,
         aliases of imported bindings and CommonJS `module.exports`. A module namespace is returned
-        as its `program` node. Exports that come from packages give their local export node."""
+        as its `program` node. Exports that come from packages give their local export node.
+        `seen` holds the (file, name) pairs this lookup has searched already: `export *` cycles
+        (`a` re-exports `b` and itself, `b` re-exports `a`) would branch exponentially."""
         if depth > MAX_RESOLVE_DEPTH:
             return None
         if name in file.reexports:
@@ -593,10 +595,10 @@ class HandlerGraph:
                 return file, file.exports[name]
             if imported == "*":
                 return target, target.root
-            return self.resolve_export(target, imported, depth + 1)
+            return self.resolve_export(target, imported, depth + 1, seen)
         node = file.definition(name)
         if node is None:
-            return self._implicit_export(file, name, depth)
+            return self._implicit_export(file, name, depth, seen)
         if node.type == "export_specifier":
             local = file.export_local(name)
             imp = file.bindings.get(local) if local else None
@@ -606,7 +608,7 @@ class HandlerGraph:
         found = self._value(file, node, None, depth + 1)
         return (found[0], found[1]) if found is not None else (file, node)
 
-    def _implicit_export(self, file: SourceFile, name: str, depth: int):
+    def _implicit_export(self, file: SourceFile, name: str, depth: int, seen: set | None = None):
         if name == "default" and "module.exports" in file.exports:  # CommonJS default interop
             found = self._value(file, file.exports["module.exports"], None, depth + 1)
             return (found[0], found[1]) if found is not None else None
@@ -618,9 +620,13 @@ class HandlerGraph:
             if found is not None:
                 return found[0], found[1]
         if name != "default":
+            seen = set() if seen is None else seen
+            seen.add((id(file), name))
             for imp in file.star_reexports:
                 target = self.module_file(file, imp)
-                found = self.resolve_export(target, name, depth + 1) if target else None
+                if target is None or (id(target), name) in seen:
+                    continue
+                found = self.resolve_export(target, name, depth + 1, seen)
                 if found is not None:
                     return found
         return None

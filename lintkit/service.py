@@ -330,6 +330,8 @@ class Service:
         handler = text(function.handler) or "index.handler"
         export = handler.rsplit(".", 1)[-1]
         entry = source_from_block_scalar(self.sources, code)
+        if self.sources.too_deep(entry):
+            return None  # PARSE004 says it is not analysed
         return HandlerGraph(entry, export, self.sources, self.tsconfig, self.project_root)
 
     def inline_code(self, function: Function) -> Scalar | None:

@@ -23,6 +23,10 @@ from .overlay import buffer
 
 # Files above this size are not parsed (see SourceCache.reason); PARSE004 reports them.
 MAX_SOURCE_BYTES = 2_000_000
+# Files whose syntax tree is deeper than this are not analysed either (PARSE004 reports them): much
+# of the analysis looks at a node's ancestors, which is quadratic in the depth. 1,000 levels are
+# ~150 nested callbacks; real handlers stay below 50.
+MAX_SOURCE_DEPTH = 1_000
 
 SOURCE_EXTENSIONS = (".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs", ".jsx")
 _LANGUAGE_BY_EXTENSION = {
@@ -137,6 +141,25 @@ def iter_nodes(root, types: Iterable[str]) -> Iterator:
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent():
                 return
+
+
+def tree_depth(root, limit: int | None = None) -> int:
+    """How many levels below `root` its deepest node is (a leaf: 0). Counting stops, and the depth
+    so far is returned, as soon as it passes `limit`."""
+    cursor = root.walk()
+    depth = deepest = 0
+    while True:
+        if cursor.goto_first_child():
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if limit is not None and deepest > limit:
+                    return deepest
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return deepest
+            depth -= 1
 
 
 def parents(node) -> list:
@@ -846,10 +869,11 @@ def yaml_lines(text: str) -> list[str]:
 # -- the cache ------------------------------------------------------------------------------------
 class SourceCache:
     """Parses each file at most once per run. Files that cannot be parsed give None, and
-    `reason(path)` says why (too large, unreadable, binary, not a file)."""
+    `reason(path)` says why (too large, unreadable, binary, not a file, nested too deep)."""
 
-    def __init__(self, max_bytes: int = MAX_SOURCE_BYTES):
+    def __init__(self, max_bytes: int = MAX_SOURCE_BYTES, max_depth: int = MAX_SOURCE_DEPTH):
         self.max_bytes = max_bytes
+        self.max_depth = max_depth
         self._files: dict[str, SourceFile | None] = {}
         self._inline: dict[tuple, SourceFile] = {}
         self.skipped: dict[Path, str] = {}
@@ -871,7 +895,8 @@ class SourceCache:
     def _load(self, path: Path) -> SourceFile | None:
         unsaved = buffer(path)
         if unsaved is not None:
-            return SourceFile.from_bytes(path, unsaved[:self.max_bytes], language_for(path))
+            return self._shallow(SourceFile.from_bytes(path, unsaved[:self.max_bytes],
+                                                       language_for(path)))
         try:
             if not os.path.isfile(path):
                 return self._skip(path, "not a readable file")
@@ -885,7 +910,24 @@ class SourceCache:
             return self._skip(path, f"cannot be read ({error.__class__.__name__})")
         if b"\0" in text[:8192]:
             return self._skip(path, "binary file, not analysed")
-        return SourceFile.from_bytes(path, text, language_for(path))
+        return self._shallow(SourceFile.from_bytes(path, text, language_for(path)))
+
+    def _shallow(self, source: SourceFile) -> SourceFile | None:
+        """`source`, or None (skipped) when its syntax tree is nested deeper than max_depth."""
+        if self.too_deep(source):
+            return self._skip(source.path, self.too_deep_reason)
+        return source
+
+    def too_deep(self, source: SourceFile) -> bool:
+        """Whether a file's syntax tree is nested deeper than max_depth (not to be analysed)."""
+        deep = getattr(source, "_lintkit_too_deep", None)
+        if deep is None:
+            deep = source._lintkit_too_deep = tree_depth(source.root, self.max_depth) > self.max_depth
+        return deep
+
+    @property
+    def too_deep_reason(self) -> str:
+        return f"nested more than {self.max_depth:,} levels deep, not analysed"
 
     def _skip(self, path: Path, reason: str) -> None:
         self.skipped[path] = reason
@@ -907,7 +949,8 @@ class SourceCache:
     def parse_text(self, text: str, path: Path, language: str = "javascript", line_base: int = 0,
                    column_base: int = 0) -> SourceFile:
         """Code that lives inside another file (inline `Code.ZipFile`): spans point into `path`,
-        shifted by `line_base` lines and `column_base` columns."""
+        shifted by `line_base` lines and `column_base` columns. Always parsed: callers check
+        `too_deep` before analysing it."""
         key = (str(path), line_base, column_base, language, text)
         if key not in self._inline:
             self._inline[key] = SourceFile.from_bytes(Path(path), text.encode("utf-8"), language,

@@ -20,6 +20,7 @@ once. Work is bounded by MAX_STEPS, MAX_NESTING, MAX_STRING and MAX_NODES; probl
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -680,6 +681,9 @@ class _Resolver:
         try:
             info = os.stat(real)
         except OSError as error:
+            if error.errno == errno.ELOOP:
+                return _Missing("file", f"`{_short(target)}` is a symbolic link loop", report=True,
+                                fix="fix the link or give a default")
             reason = "does not exist" if isinstance(error, FileNotFoundError) else \
                 f"cannot be read ({error.strerror})"
             return _Missing("file", f"`{_short(target)}` {reason}", report=True,

@@ -46,6 +46,8 @@ def check(service, context):
         if inline_code_scalar(function) is None or nodejs_major(function) is None:
             continue
         graph = inline_graph(service, function)
+        if graph is None:  # not analysed (nested too deep): PARSE004 says so
+            continue
         source = graph.entry
         for statement in named_children(source.root):
             if statement.type == "import_statement":

@@ -46,7 +46,10 @@ def check(service, context):
             continue
         if inline_code_scalar(function) is None:
             continue
-        source = inline_graph(service, function).entry
+        graph = inline_graph(service, function)
+        if graph is None:  # not analysed (nested too deep): PARSE004 says so
+            continue
+        source = graph.entry
         for imp in source.imports:
             if module_matches(imp.module, "aws-sdk") and not imp.type_only:
                 yield Finding.at(

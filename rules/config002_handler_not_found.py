@@ -26,8 +26,11 @@ Use instead:
 References: Serverless Framework, "Functions"; AWS Lambda, "Define Lambda function handler in
 Node.js" and "Troubleshoot invocation issues".
 """
+import os
+
 from lintkit.diagnostics import Finding
 from lintkit.facts import node_version
+from lintkit.handlers import handler_candidates, path_exists
 from lintkit.nodes import is_dynamic, text
 
 CODE = "CONFIG002"
@@ -52,7 +55,13 @@ def check(service, context):
             continue
         path, export = service.handler_path(function)
         if path is None:
-            if not _other_language_file(service.root / module):
+            outside = _outside_project(service, value)
+            if outside is not None:
+                yield Finding.at(handler, f"handler `{value}` names `{outside}`, outside the project "
+                                 "(the repository that holds the service): lintkit does not read it "
+                                 "and a deployment from this repository cannot rely on it; move the "
+                                 "code into the project.", function=function.name)
+            elif not _other_language_file(service.root / module):
                 yield Finding.at(handler, f"no source file for handler `{value}`: expected "
                                  f"`{module}` with a .ts or .js extension (or `{module}/index.ts`); fix "
                                  "the path or add the file.", function=function.name)
@@ -75,4 +84,18 @@ def _is_node(function) -> bool:
 
 
 def _other_language_file(module_path) -> bool:
-    return any(module_path.with_name(module_path.name + suffix).exists() for suffix in OTHER_LANGUAGE_SUFFIXES)
+    base = str(module_path.with_name(module_path.name))  # a ValueError for an empty name, as before
+    return any(path_exists(base + suffix) for suffix in OTHER_LANGUAGE_SUFFIXES)
+
+
+def _outside_project(service, handler: str) -> str | None:
+    """The file a handler names when it exists but lies outside the project (`../../x.handler`,
+    a symlink out), as the handler spells it; None otherwise."""
+    root = os.path.realpath(service.project_root)
+    for candidate in handler_candidates(service.root, handler):
+        if candidate.is_file():
+            real = os.path.realpath(candidate)
+            if os.path.commonpath([real, root]) == root:
+                return None
+            return os.path.relpath(candidate, service.root)
+    return None

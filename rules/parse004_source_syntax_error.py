@@ -2,7 +2,9 @@
 
 What: a file of a handler graph (the handler a function names, and the local modules it imports, or
 inline `Code.ZipFile` code) does not parse as TypeScript/JavaScript: tree-sitter finds ERROR or
-MISSING nodes. lintkit still analyses the parts that parse.
+MISSING nodes. lintkit still analyses the parts that parse. A handler or imported module that lintkit
+does not analyse at all is reported too, at its first line, with the reason: larger than 2 MB (a
+bundle rather than a source file), binary, unreadable, or nested more than 1,000 syntax levels deep.
 
 Why: the code will not compile or load (`Runtime.UserCodeSyntaxError`), and findings lintkit would make
 in the broken region may be missing.
@@ -20,6 +22,7 @@ Use instead:
 References: AWS Lambda, "Troubleshoot invocation issues" (Runtime.UserCodeSyntaxError).
 """
 from lintkit.diagnostics import Finding
+from lintkit.handlers import source_from_block_scalar
 from lintkit.nodes import Span
 
 CODE = "PARSE004"
@@ -31,6 +34,11 @@ SUMMARY = "A handler source file has syntax errors; its analysis is partial."
 def check(service, context):
     seen = set()
     for function in service.functions:
+        for span, name, reason in _not_analysed(service, function):
+            if span not in seen:
+                seen.add(span)
+                yield Finding.at(span, f"{name}: {reason}; lintkit skips the checks of its code "
+                                 "(and of the modules it imports).")
         graph = service.graph(function)
         if graph is None:
             continue
@@ -42,3 +50,20 @@ def check(service, context):
             span = source.first_error_span() or Span.point(source.path)
             yield Finding.at(span, f"{source.path.name} has a syntax error here; lintkit's analysis of "
                              "this file is partial until it parses.")
+
+
+def _not_analysed(service, function):
+    """(where, name, reason) for the handler file, the imported modules and the inline code that
+    were not analysed."""
+    code = service.inline_code(function)
+    if code is not None:
+        if service.graph(function) is None and \
+                service.sources.too_deep(source_from_block_scalar(service.sources, code)):
+            yield code.span, "inline code", service.sources.too_deep_reason
+        return
+    path, _ = service.handler_path(function)
+    if path is not None and service.sources.parse(path) is None:
+        yield Span.point(path), path.name, service.sources.reason(path) or "not analysed"
+    graph = service.graph(function)
+    for path, reason in graph.unparsed if graph is not None else ():
+        yield Span.point(path), path.name, reason

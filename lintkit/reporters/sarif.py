@@ -93,7 +93,8 @@ def _location(path: Path, where: Diagnostic | Span, report: ReportContext) -> di
     if relative is None:
         artifact = {"uri": Path(os.path.abspath(path)).as_uri()}
     else:
-        artifact = {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+        # A file name that is not UTF-8 (kept as surrogates) is quoted as its original bytes.
+        artifact = {"uri": quote(relative, safe="/", errors="surrogateescape"), "uriBaseId": SRCROOT}
     region = {
         "startLine": where.line,
         "startColumn": where.column,

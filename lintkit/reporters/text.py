@@ -28,6 +28,7 @@ RICH_TAB_SIZE = 8  # Rich expands the tabs left in messages and paths to 8-cell 
 RICH_STRIPPED = dict.fromkeys((7, 8, 11, 12, 13))  # control codes Rich's Text leaves out
 MAX_FRAME_WIDTH = 160  # longer lines (minified bundles) are cut around the span
 FRAME_CONTEXT = 40
+REDACT_MARGIN = 2_000  # characters redacted on either side of a long line's shown part
 STYLES = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 GUTTER = "bold blue"
 
@@ -153,6 +154,14 @@ def code_frame(d: Diagnostic, lines: list[str] | None, redact) -> tuple[str, int
     start = min(max(d.column - 1, 0), len(original))
     end = d.end_column - 1 if d.end_line == d.line else len(original)
     end = min(max(end, start), len(original))
+    cut_left = cut_right = False
+    if len(original) > MAX_FRAME_WIDTH + 2 * REDACT_MARGIN:
+        # A minified line can be megabytes long, with thousands of findings on it: redact only a
+        # window around the span (no secret is as long as the margin), not the whole line each time.
+        left = max(0, start - REDACT_MARGIN)
+        right = min(len(original), start + MAX_FRAME_WIDTH + REDACT_MARGIN)
+        cut_left, cut_right = left > 0, right < len(original)
+        original, start, end = original[left:right], start - left, min(end, right) - left
 
     shown = redact(original)
     if shown != original:
@@ -167,8 +176,10 @@ def code_frame(d: Diagnostic, lines: list[str] | None, redact) -> tuple[str, int
     if len(text) > MAX_FRAME_WIDTH:
         left = max(0, min(start - FRAME_CONTEXT, len(text) - MAX_FRAME_WIDTH))
         right = left + MAX_FRAME_WIDTH
-        shift = (3 if left else 0) - left
-        text = ("..." if left else "") + text[left:right] + ("..." if right < len(text) else "")
+        dots = bool(left) or cut_left
+        shift = (3 if dots else 0) - left
+        text = ("..." if dots else "") + text[left:right] + \
+            ("..." if right < len(text) or cut_right else "")
         start, end = start + shift, min(end + shift, len(text))
     start_cell = cell_len(text[:start])
     return text, start_cell, max(cell_len(text[:end]), start_cell + 1)

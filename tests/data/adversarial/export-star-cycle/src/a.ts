@@ -1,0 +1,5 @@
+export * from './a'
+export * from './b'
+export * from './c'
+export * from './d'
+export const from_a = 1
