@@ -198,6 +198,8 @@ def database_host(service, function) -> str:
         return "unknown"
     if url.family == "prisma":
         return "external"
+    if url.family == "sqlite":
+        return "local"  # a file inside the package: no network at all (RUNTIME007's business)
     if not url.host or "${" in url.host or "{{" in url.host:
         return "unknown"
     if url.is_rds:
