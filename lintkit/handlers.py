@@ -47,6 +47,12 @@ _SHADOWED = object()  # a local name that hides a module-level one with somethin
 _UNSET = object()
 
 
+def _unfollowed(node) -> bool:
+    """A name or member that value resolution gave back because it could not follow it further."""
+    node = unwrap(node)
+    return node is not None and (node.type in _NAME_TYPES or node.type == "member_expression")
+
+
 # -- handler paths --------------------------------------------------------------------------------
 def split_handler(handler: str) -> tuple[str, str]:
     """`src/a.b.handler` → ("src/a.b", "handler"): Serverless splits on the last dot."""
@@ -715,7 +721,13 @@ class HandlerGraph:
         imp = file.bindings.get(name)
         if imp is not None:
             found = self._imported(file, imp, imp.bindings[name], depth + 1)
-            return (found[0], found[1], None) if found is not None else None
+            if found is None or _unfollowed(found[1]):
+                # resolve_export already followed it as far as it goes: following the name or
+                # member it stopped at again would fail again, and cycles of such aliases
+                # between modules (`export const x = y` with `y` imported back) would branch
+                # exponentially.
+                return None
+            return found[0], found[1], None
         definition = file.top_level_definitions.get(name)
         if definition is not None:
             return file, definition, None

@@ -15,7 +15,7 @@ lintkit never reads the machine's environment: `${env:X}` uses its default or is
 Resolution is lazy and memoized per node: `${self:a.b}` walks the original tree, following variables
 it meets on the way (`custom: ${file(x.yml)}`) without resolving whole subtrees, which keeps cycle
 detection exact. Every variable is evaluated once per `resolve()` call; each included file is loaded
-once. Work is bounded by MAX_STEPS, MAX_NESTING, MAX_STRING and MAX_NODES; problems become findings
+once. Work is bounded by MAX_STEPS, MAX_NESTING, MAX_STRING, MAX_BUILT and MAX_NODES; problems become findings
 (PARSE001/002/003/005), never exceptions.
 """
 from __future__ import annotations
@@ -34,6 +34,10 @@ from .yamlload import (BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG, LoadResu
 
 MAX_STRING = 1_000_000
 """Longest string a variable expansion may build."""
+MAX_BUILT = 10_000_000
+"""Most characters all the strings of one resolve() call may add up to: strings that each grow a
+little (`k2: ${self:k1} more`, `k3: ${self:k2} more`, ... 60,000 keys) stay under MAX_STRING one by
+one, but not in all (tens of gigabytes)."""
 MAX_NODES = 1_000_000
 """Most nodes a resolved mapping or list may hold, counting every shared reference in full."""
 MAX_STEPS = 100_000
@@ -294,6 +298,7 @@ class _Resolver:
         self.chain: list[str] = []  # variable texts being evaluated, outermost first
         self.files: dict[str, object] = {os.path.realpath(config_path): root}
         self.steps = 0
+        self.built = 0  # characters of the strings built so far (bounded by MAX_BUILT)
         self.depth = 0  # variables being evaluated inside one another (bounds the recursion)
         self.reported: set[str] = set()
         self.literal_ids: set[int] = set()
@@ -478,11 +483,15 @@ class _Resolver:
             if length > MAX_STRING:
                 self._too_large(site, f"the string would exceed {MAX_STRING:,} characters")
                 return Unknown(text, frozenset(sources | {source_name(inner)}), site.span)
+            if self.built + length > MAX_BUILT:
+                self._too_large(site, f"the strings built would exceed {MAX_BUILT:,} characters in all")
+                return Unknown(text, frozenset(sources | {source_name(inner)}), site.span)
             pieces.append(text[position:start])
             pieces.append(piece)
             position = end
         pieces.append(text[position:])
         joined = "".join(pieces)
+        self.built += len(joined)
         return Unknown(joined, frozenset(sources), site.span) if sources else joined
 
     # -- one variable ------------------------------------------------------------------------------

@@ -272,6 +272,8 @@ CASES = {
     # exponentially through the cycles.
     "export-star-cycle": Case("export-star-cycle", {
         ("adv/serverless.yml", 8, 14, "CONFIG002"): "src/api.ts has no export named `handler`"}),
+    # `a` is `b` imported from b.ts, which is `a` imported back: a cycle of aliases across modules.
+    "import-alias-cycle": Case("import-alias-cycle", {}),
     "handler-escapes-the-project": Case("handler-escapes", {
         ("adv/serverless.yml", 8, 14, "CONFIG002"): "`../../outside/api.ts`, outside the project"},
         _outside_handler),

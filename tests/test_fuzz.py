@@ -26,7 +26,7 @@ from lintkit.handlers import HandlerGraph
 from lintkit.nodes import Mapping, Node, Scalar, Span, Unknown, walk
 from lintkit.reporters import FORMATS, ReportContext, RuleInfo, render
 from lintkit.reporters import statistics
-from lintkit.sources import CALL_TYPES, SourceCache, SourceFile, iter_nodes
+from lintkit.sources import CALL_TYPES, SourceCache, iter_nodes
 from lintkit.variables import resolve
 from lintkit.yamlload import LoadResult, load_json_or_yaml, load_yaml
 
