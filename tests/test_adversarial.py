@@ -32,13 +32,17 @@ MAX_RSS_MB = 500
 HANDLER = "export const handler = async () => ({ statusCode: 200 })\n"
 NORMAL_FINDING = ("normal/serverless.yml", 4, 12, "RUNTIME001")
 
-# Runs `argv[2:]`, kills it after argv[1] seconds, and prints one JSON line: exit code (None when
-# killed), seconds, peak RSS of the child in MB (Linux reports KiB), stdout and stderr.
+# Runs `argv[2:]` with at most 4 GB of address space, kills it after argv[1] seconds, and prints one
+# JSON line: exit code (None when killed), seconds, peak RSS of the child in MB (Linux reports KiB),
+# stdout and stderr.
 _MEASURE = """
 import json, resource, subprocess, sys, time
+def limit():  # a regression must fail the test with MemoryError, not swap the machine
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
 started = time.perf_counter()
 try:
-    done = subprocess.run(sys.argv[2:], capture_output=True, timeout=float(sys.argv[1]))
+    done = subprocess.run(sys.argv[2:], capture_output=True, timeout=float(sys.argv[1]),
+                          preexec_fn=limit)
     code, out, err = done.returncode, done.stdout, done.stderr
 except subprocess.TimeoutExpired as timeout:
     code, out, err = None, timeout.stdout or b"", timeout.stderr or b""
@@ -211,6 +215,29 @@ def _outside_handler(root: Path, adv: Path) -> None:
     (root.parent / "outside" / "api.ts").write_text(HANDLER)
 
 
+GROWTH = " and sixty more characters of text on every key, to make it grow"
+
+
+def _growing_variables(root: Path, adv: Path) -> None:
+    """20,000 keys, each the one before plus 66 characters: no string reaches the 1,000,000
+    character bound for a long time, but all of them together would be 13 GB."""
+    (adv / "serverless.yml").write_text(good_config() + "custom:\n  g0: start\n" + "".join(
+        f"  g{i}: ${{self:custom.g{i - 1}}}{GROWTH}\n" for i in range(1, 20_000)))
+
+
+def _growing_place() -> tuple[int, int]:
+    """Line and column of the key at which the strings built add up to more than MAX_BUILT."""
+    from lintkit.variables import MAX_BUILT
+
+    built, length = 0, len("start")
+    for i in range(1, 20_000):
+        if built + length > MAX_BUILT:  # the referenced value is checked before it is joined
+            return 10 + i, len(f"  g{i}: ") + 1  # custom: is line 9, g0 line 10
+        length += len(GROWTH)
+        built += length
+    raise AssertionError("never reached")
+
+
 def _doubling_line() -> int:
     """The line of the first doubled string longer than the resolver's 1,000,000 characters."""
     lines = (DATA / "doubling-variables" / "serverless.yml").read_text().splitlines()
@@ -260,6 +287,9 @@ CASES = {
         _include_link_out),
     "doubling-variables": Case("doubling-variables", {
         ("adv/serverless.yml", _doubling_line(), 8, "PARSE002"): "variable expansion too large"}),
+    "growing-variables": Case(None, {
+        ("adv/serverless.yml", *_growing_place(), "PARSE002"): "characters in all"},
+        _growing_variables),
     "minified-handler-5mb": Case(None, {
         ("adv/src/bundle.js", 1, 1, "PARSE004"): "bundle.js: file too large (5."}, _minified_handler),
     "nested-callbacks-10000": Case(None, {
