@@ -46,3 +46,21 @@ def run_lintkit(monkeypatch, capsys):
         return code, out, err
 
     return run
+
+
+SEED_AS_OF = "2026-11-27"
+
+
+@pytest.fixture
+def lint_seed(shared, run_lintkit):
+    """Lint the seed project (../shared/seed/project) as of SEED_AS_OF, optionally with
+    `--select`; returns the concise output's lines. The seed has findings, so exit 1 is asserted."""
+    def lint(select: str | None = None) -> list[str]:
+        args = ["check", ".", "--format", "concise", "--as-of", SEED_AS_OF]
+        if select:
+            args += ["--select", select]
+        code, out, err = run_lintkit(*args, cwd=shared / "seed" / "project")
+        assert code == 1, err
+        return out.splitlines()
+
+    return lint

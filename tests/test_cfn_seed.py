@@ -2,16 +2,11 @@
 `Code.ZipFile` block, a Handler that is not `index.<export>`, and no `Role`."""
 import pytest
 
-AS_OF = "2026-11-27"
 
 
 @pytest.fixture
-def seed_lines(shared, run_lintkit):
-    project = shared / "seed" / "project"
-    code, out, err = run_lintkit("check", ".", "--format", "concise", "--as-of", AS_OF,
-                                 "--select", "CFN001,CFN002", cwd=project)
-    assert code == 1, err
-    return out.splitlines()
+def seed_lines(lint_seed):
+    return lint_seed("CFN001,CFN002")
 
 
 def located(lines, code):

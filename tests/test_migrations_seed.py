@@ -2,16 +2,11 @@
 runs `npx prisma migrate deploy` from inline `Code.ZipFile` code."""
 import pytest
 
-AS_OF = "2026-11-27"
 
 
 @pytest.fixture
-def seed_migrate_report(shared, run_lintkit):
-    project = shared / "seed" / "project"
-    code, out, err = run_lintkit("check", ".", "--format", "concise", "--as-of", AS_OF,
-                                 "--select", "MIGRATE", cwd=project)
-    assert code == 1, err
-    return out.splitlines()
+def seed_migrate_report(lint_seed):
+    return lint_seed("MIGRATE")
 
 
 @pytest.mark.parametrize("location, code", [

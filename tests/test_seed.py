@@ -1,15 +1,11 @@
 """The seed project (../shared/seed/project): the guide lintkit was born from, with its real mistakes."""
 import pytest
 
-AS_OF = "2026-11-27"
 
 
 @pytest.fixture
-def seed_report(shared, run_lintkit):
-    project = shared / "seed" / "project"
-    code, out, err = run_lintkit("check", ".", "--format", "concise", "--as-of", AS_OF, cwd=project)
-    assert code == 1, err
-    return out.splitlines()
+def seed_report(lint_seed):
+    return lint_seed()
 
 
 def reported(lines, location, code):
