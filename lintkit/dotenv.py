@@ -25,6 +25,25 @@ _KEY_LINE = re.compile(r"[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.\-]*)[ \t]
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
+def skip_blank(text: str, pos: int, newlines: bool = True) -> int:
+    """The position after whitespace and `//` or `/* */` comments from `pos` (a `//` comment stops
+    before its line break); with `newlines=False` a line break ends the blank. Shared by the
+    package.json and schema.prisma parsers."""
+    while pos < len(text):
+        ch = text[pos]
+        if ch in " \t\r\f\v\ufeff" or (newlines and ch == "\n"):
+            pos += 1
+        elif text.startswith("//", pos):
+            end = text.find("\n", pos)
+            pos = len(text) if end < 0 else end
+        elif text.startswith("/*", pos):
+            end = text.find("*/", pos + 2)
+            pos = len(text) if end < 0 else end + 2
+        else:
+            break
+    return pos
+
+
 class LineIndex:
     """Maps character offsets of a text to 1-based (line, column) and to `Span`s.
 

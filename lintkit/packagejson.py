@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .dotenv import BOM, LineIndex, read_text
+from .dotenv import BOM, LineIndex, read_text, skip_blank
 from .nodes import Mapping, Node, Scalar, Sequence, Span
 
 MAX_DEPTH = 256
@@ -59,19 +59,7 @@ class _JsonParser:
         return self.index.span(start, end)
 
     def skip_space(self) -> None:
-        text = self.text
-        while self.pos < len(text):
-            ch = text[self.pos]
-            if ch in " \t\r\n\ufeff":
-                self.pos += 1
-            elif text.startswith("//", self.pos):
-                end = text.find("\n", self.pos)
-                self.pos = len(text) if end < 0 else end
-            elif text.startswith("/*", self.pos):
-                end = text.find("*/", self.pos + 2)
-                self.pos = len(text) if end < 0 else end + 2
-            else:
-                return
+        self.pos = skip_blank(self.text, self.pos)
 
     def parse(self) -> None:
         expect = "value"

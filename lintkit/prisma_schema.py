@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
-from .dotenv import BOM, LineIndex, read_text
+from .dotenv import BOM, LineIndex, read_text, skip_blank
 from .nodes import Span
 
 CLIENT_PROVIDERS = ("prisma-client-js", "prisma-client")
@@ -251,19 +251,7 @@ class _Parser:
 
     def skip_space(self, newlines: bool = True) -> None:
         """Skip whitespace and comments (a `//` comment stops before its line break)."""
-        text = self.text
-        while self.pos < len(text):
-            ch = text[self.pos]
-            if ch in " \t\r\f\v\ufeff" or (newlines and ch == "\n"):
-                self.pos += 1
-            elif text.startswith("//", self.pos):
-                end = text.find("\n", self.pos)
-                self.pos = len(text) if end < 0 else end
-            elif text.startswith("/*", self.pos):
-                end = text.find("*/", self.pos + 2)
-                self.pos = len(text) if end < 0 else end + 2
-            else:
-                return
+        self.pos = skip_blank(self.text, self.pos, newlines)
 
     def identifier(self) -> str:
         start = self.pos
