@@ -25,6 +25,7 @@ before that.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 from dataclasses import dataclass
@@ -32,10 +33,12 @@ from pathlib import Path
 from typing import Callable
 
 from .diagnostics import Diagnostic
+from .files import Refused, read_bytes, user_root, write_text
 from .fingerprint import fingerprint
 from .redact import redact as default_redact
 
 VERSION = 1
+MAX_BYTES = 50 << 20  # a baseline of a million findings
 
 
 class BaselineError(Exception):
@@ -76,10 +79,15 @@ class Baseline:
     @classmethod
     def load(cls, path: Path) -> "Baseline":
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            text = read_bytes(path, MAX_BYTES, root=user_root(path)).decode("utf-8")
         except FileNotFoundError:
             raise BaselineError(f"baseline {path} does not exist; create it with "
                                 f"`lintkit check --write-baseline {path}`")
+        except Refused as refusal:
+            if refusal.errno == errno.ENOENT:
+                raise BaselineError(f"baseline {path} does not exist; create it with "
+                                    f"`lintkit check --write-baseline {path}`")
+            raise BaselineError(f"cannot read baseline {path}: {refusal.reason}")
         except (OSError, UnicodeDecodeError) as error:
             raise BaselineError(f"cannot read baseline {path}: {getattr(error, 'strerror', None) or error}")
         try:
@@ -147,7 +155,7 @@ def write_baseline(path: Path, diagnostics: list[Diagnostic], read_source: Calla
     """Writes the baseline for `diagnostics` to `path` (atomically); returns the document."""
     root = Path(os.path.abspath(path)).parent
     document = baseline_document(diagnostics, root, read_source, redact)
-    write_text_atomic(Path(path), dump(document))
+    write_text(Path(path), dump(document))
     return document
 
 
@@ -159,20 +167,3 @@ def dump(document: dict) -> str:
     text = json.dumps(head, indent=2)[:-2]  # drop the closing "\n}"
     findings = f'[\n    {body}\n  ]' if lines else "[]"
     return f'{text},\n  "findings": {findings}\n}}\n'
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Writes UTF-8 text to `path` through a temporary file in the same folder, creating the folder;
-    raises OSError. File names that are not UTF-8 (surrogates in `text`) are written as their bytes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
+from .budget import DEFAULT_SERVICE_TIMEOUT
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
@@ -62,6 +63,16 @@ def _jobs(value: str) -> int | None:
         raise argparse.ArgumentTypeError(f"expected a number of processes (1 or more) or auto, "
                                          f"got {value!r}")
     return jobs
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected seconds (0 for no budget), got {value!r}")
+    return seconds
 
 
 def _opt(value: str) -> tuple[str, str]:
@@ -118,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                        help="processes that lint services (default: auto, one per idle CPU from "
                             "32 services on; the report is the same)")
+    check.add_argument("--service-timeout", type=_seconds, default=DEFAULT_SERVICE_TIMEOUT,
+                       metavar="SECONDS",
+                       help="time budget of one service: past it LINT001 reports it and the run "
+                            f"goes on (default: {DEFAULT_SERVICE_TIMEOUT:g}; 0: none)")
 
     lsp = commands.add_parser("lsp", help="run the language server (LSP over stdio) for editors")
     _add_lint_options(lsp)
@@ -192,7 +207,7 @@ def _check(args, baseline, overlays) -> int:
     options = Options(
         as_of=args.as_of or date.today(), opt=dict(args.opt), select=args.select,
         ignore=args.ignore, fail_on=args.fail_on, no_ignores=args.no_ignores, overlays=overlays,
-        jobs=args.jobs)
+        jobs=args.jobs, service_timeout=args.service_timeout)
     try:
         targets = _targets(args)
         engine = Engine(options)
@@ -221,7 +236,7 @@ def _check(args, baseline, overlays) -> int:
     report_internal_errors(result.internal_errors)
     if result.internal_errors:
         return EXIT_ERROR
-    return exit_code(diagnostics, result.fail_on)
+    return exit_code(diagnostics)
 
 
 def _targets(args):
@@ -328,14 +343,9 @@ def _write_baseline(path: str, diagnostics, engine) -> int:
     return EXIT_OK
 
 
-def exit_code(diagnostics, fail_on: str) -> int:
-    from .diagnostics import SEVERITY_RANK
-
-    if fail_on == "never":
-        return EXIT_OK
-    threshold = SEVERITY_RANK[fail_on]
-    failing = any(SEVERITY_RANK[d.severity] >= threshold for d in diagnostics)
-    return EXIT_FINDINGS if failing else EXIT_OK
+def exit_code(diagnostics) -> int:
+    """1 when a finding is at or above its own service's fail-on (the worst over services)."""
+    return EXIT_FINDINGS if any(d.fails for d in diagnostics) else EXIT_OK
 
 
 def render(args, diagnostics, result, engine, baselined: int = 0) -> None:
@@ -364,10 +374,10 @@ def render(args, diagnostics, result, engine, baselined: int = 0) -> None:
     else:
         render_format(args.format, diagnostics, context, stream)
     if to_file:
-        from .baseline import write_text_atomic
+        from .files import write_text
 
         try:
-            write_text_atomic(Path(args.output), stream.getvalue())
+            write_text(Path(args.output), stream.getvalue())
         except OSError as error:
             raise UsageError(f"cannot write {args.output}: {error.strerror or error}")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import json
 import os
 import re
@@ -22,10 +23,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from .diagnostics import SEVERITY_RANK
 from .globs import glob_regex
+from .nodes import Mapping, Node, path_get, to_plain, walk
 from .reporters import display_path, relative_path
 from .suppress import matches
 
@@ -33,10 +33,19 @@ CONFIG_NAMES = (".lintkit.yml", ".lintkit.yaml")
 FAIL_ON = ("error", "warning", "info", "never")
 DEFAULT_FAIL_ON = "warning"
 SCHEMA_NAME = "lintkit-config.schema.json"
+MAX_NODES = 100_000
 
 
 class ConfigError(Exception):
-    """An unreadable, unparsable or invalid config file. The message names the file and the line."""
+    """An unreadable, unparsable or invalid config file: `problems` are (line, column, message),
+    line 0 where a problem has no place. The message names the file and the line."""
+
+    def __init__(self, path: Path, problems: list[tuple[int, int, str]]):
+        self.path = Path(path)
+        self.problems = problems
+        shown = display_path(path, Path.cwd())
+        super().__init__("\n".join(f"{shown}:{line}:{column}: {message}" if line else
+                                    f"{shown}: {message}" for line, column, message in problems))
 
 
 def find_config(start: Path, stop_at: Path | None = None) -> Path | None:
@@ -128,15 +137,22 @@ def _glob(pattern: str) -> tuple[re.Pattern, bool]:
 
 
 def load_config(path: Path) -> Config:
-    shown = display_path(path, Path.cwd())
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{shown}: cannot read the config file: {error}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ConfigError(_yaml_error(shown, error)) from None
+    """The configuration in `path`; raises ConfigError. The file is read and parsed with the same
+    bounds as serverless.yml (size, nesting, aliases: lintkit.files and lintkit.yamlload)."""
+    from .yamlload import load_yaml
+
+    loaded = load_yaml(path)
+    if loaded.findings:
+        finding = loaded.findings[0]
+        message = finding.message
+        if loaded.text is not None and not message.startswith("cannot read"):
+            message = f"invalid YAML: {message}"
+        raise ConfigError(path, [(finding.span.line, finding.span.column, message)])
+    if loaded.node is not None and \
+            sum(1 for _ in itertools.islice(walk(loaded.node), MAX_NODES + 1)) > MAX_NODES:
+        raise ConfigError(path, [(1, 1, f"more than {MAX_NODES:,} values (after aliases are "
+                                        "expanded); a configuration is a few dozen lines")])
+    data = to_plain(loaded.node)
     if data is None:
         data = {}
 
@@ -144,12 +160,9 @@ def load_config(path: Path) -> Config:
 
     schema = json.loads(resources.files("lintkit.schemas").joinpath(SCHEMA_NAME).read_text("utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(_schema_error(text, error) for error in validator.iter_errors(data))
+    errors = sorted(_schema_error(loaded.node, error) for error in validator.iter_errors(data))
     if errors:
-        raise ConfigError("\n".join(
-            f"{shown}:{line}:{column}: {message}" if line else f"{shown}: {message}"
-            for line, column, message in errors
-        ))
+        raise ConfigError(path, errors)
 
     folder = Path(os.path.abspath(path)).parent
     return Config(
@@ -171,15 +184,7 @@ def _opt_text(value) -> str:
     return str(value)
 
 
-def _yaml_error(shown: str, error: yaml.YAMLError) -> str:
-    mark = getattr(error, "problem_mark", None)
-    where = f"{shown}:{mark.line + 1}:{mark.column + 1}" if mark is not None else shown
-    problem = getattr(error, "problem", None) or str(error)
-    context = getattr(error, "context", None)
-    return f"{where}: invalid YAML: {problem}" + (f" ({context})" if context else "")
-
-
-def _schema_error(text: str, error) -> tuple[int, int, str]:
+def _schema_error(document: Node | None, error) -> tuple[int, int, str]:
     """(line, column, message) of a schema violation; line 0 when it cannot be located."""
     keys = list(error.absolute_path)
     location = _key_path(keys)
@@ -199,7 +204,7 @@ def _schema_error(text: str, error) -> tuple[int, int, str]:
     else:
         key = None
         message = error.message
-    line, column = _locate(text, keys, key) or (0, 0)
+    line, column = _locate(document, keys, key) or (0, 0)
     return line, column, f"{location}: {message}" if location else message
 
 
@@ -210,21 +215,11 @@ def _key_path(keys: list) -> str:
     return text
 
 
-def _locate(text: str, keys: list, key=None) -> tuple[int, int] | None:
+def _locate(document: Node | None, keys: list, key=None) -> tuple[int, int] | None:
     """1-based line and column of the node at `keys`, or of its mapping key `key`."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    node = path_get(document, *keys)
+    if node is None:
         return None
-    for part in keys:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in reversed(node.value) if k.value == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            node = None
-        if node is None:
-            return None
-    if key is not None and isinstance(node, yaml.MappingNode):
-        node = next((k for k, _ in node.value if k.value == str(key)), node)
-    return node.start_mark.line + 1, node.start_mark.column + 1
+    if key is not None and isinstance(node, Mapping):
+        node = next((k for k, _ in node.pairs if k.value == key or str(k.value) == str(key)), node)
+    return node.span.line, node.span.column

@@ -47,6 +47,12 @@ class Diagnostic:
     end_column: int
     function: str | None = None
     related: list[Span] = field(default_factory=list)
+    # The lowest severity that fails the run for this finding: its service's `fail-on`.
+    fail_on: str = "warning"
+
+    @property
+    def fails(self) -> bool:
+        return self.fail_on != "never" and SEVERITY_RANK[self.severity] >= SEVERITY_RANK[self.fail_on]
 
     @property
     def sort_key(self):

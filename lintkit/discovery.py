@@ -3,9 +3,10 @@ repository root or one file), `services_of` (the services that changed files bel
 pre-commit hook) and `service_target` (one service by its serverless.yml, for editors)."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .files import walk
 
 CONFIG_NAMES = ("serverless.yml", "serverless.yaml")
 SKIPPED_DIRS = frozenset({
@@ -47,13 +48,16 @@ def find_services(root: Path) -> list[Path]:
     folders (which could loop). A folder named serverless.yml where no such file is counts too, so
     that linting it says (PARSE001) that it is not a file instead of skipping it silently."""
     found = []
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".serverless"))
+    for folder, dirs, files in walk(root, skip=_is_skipped_dir):
         name = next((name for name in CONFIG_NAMES if name in files), None) \
             or next((name for name in CONFIG_NAMES if name in dirs), None)
         if name is not None:
             found.append(Path(folder) / name)
     return found
+
+
+def _is_skipped_dir(name: str) -> bool:
+    return name in SKIPPED_DIRS or name.startswith(".serverless")
 
 
 def owning_service(file: Path) -> Path | None:
@@ -105,7 +109,7 @@ def _in_skipped_folder(config: Path) -> bool:
     if root is None:  # outside a repository nothing says where the project starts
         return False
     folders = config.parent.relative_to(root).parts
-    return any(part in SKIPPED_DIRS or part.startswith(".serverless") for part in folders)
+    return any(_is_skipped_dir(part) for part in folders)
 
 
 def discover(paths: list[str]) -> list[Target]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .nodes import Span
-from .overlay import buffer
+from .files import is_present, list_folder, read_bytes, refusal_reason
 
 BOM = "\ufeff"
 TEMPLATE_SUFFIXES = frozenset({"example", "examples", "sample", "samples", "template", "tmpl", "tpl", "dist"})
@@ -117,13 +117,12 @@ def parse_dotenv(path: Path, text: str | None = None) -> EnvFile:
 
 
 def read_text(path: Path) -> tuple[str, str | None]:
-    """(text, None), or ("", reason) for a file that is unreadable, binary or not UTF-8."""
+    """(text, None), or ("", reason) for a file that is unreadable, refused (lintkit.files),
+    binary or not UTF-8."""
     try:
-        data = buffer(path)
-        if data is None:
-            data = path.read_bytes()
-    except OSError as exc:
-        return "", f"cannot read {path.name}: {exc.strerror or exc}"
+        data = read_bytes(path)
+    except OSError as error:
+        return "", f"cannot read {path.name}: {refusal_reason(error)}"
     if b"\x00" in data:
         return "", f"{path.name} is a binary file"
     try:
@@ -198,18 +197,8 @@ def _unescape(raw: str) -> str:
 def find_env_files(service_root: Path) -> list[Path]:
     """`.env` and `.env.*` files directly in the service folder, `.env` first, then by name.
     Templates (`.env.example`, ...) are included; tell them apart with `is_template_env`."""
-    try:
-        children = list(Path(service_root).iterdir())
-    except OSError:
-        return []
-    found = []
-    for child in children:
-        if child.name == ".env" or child.name.startswith(".env."):
-            try:
-                if child.is_file():
-                    found.append(child)
-            except OSError:
-                continue
+    found = [child for child in list_folder(service_root)
+             if (child.name == ".env" or child.name.startswith(".env.")) and is_present(child)]
     return sorted(found, key=lambda p: (p.name != ".env", p.name))
 
 

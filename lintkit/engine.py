@@ -17,14 +17,19 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from .budget import DEFAULT_SERVICE_TIMEOUT, OutOfTime, time_budget
+from .config import DEFAULT_FAIL_ON
 from .diagnostics import Diagnostic, Finding
 from .discovery import Target
-from .nodes import Mapping, walk
-from .overlay import buffer, buffers
+from .nodes import Mapping, Span, walk
+from .files import confined_to, is_inside, read_bytes
+from .overlay import buffers
 from .redact import Redactor, redact
 from .registry import Rule, all_rules
 
 SUPPRESS_CODE = "SUPPRESS001"
+REFUSED_CODE = "PARSE006"
+TIMEOUT_CODE = "LINT001"
 HASH_COMMENT_SUFFIXES = (".yml", ".yaml", ".toml")
 # With `jobs=None` (automatic), worker processes lint from this many services on: below it, starting
 # them (importing multiprocessing, forking) costs about what they save. Only where processes can fork
@@ -45,6 +50,8 @@ class Options:
     # Processes that lint services: 1 lints in this process; None decides from the number of
     # services and CPUs (see `worker_count`).
     jobs: int | None = 1
+    # Seconds one service may take before LINT001 reports it and the run goes on; 0: no budget.
+    service_timeout: float = DEFAULT_SERVICE_TIMEOUT
 
 
 @dataclass
@@ -75,10 +82,15 @@ class ServiceOutcome:
 
 
 class SourceLines:
-    """Lines of the files diagnostics point into, read once, for suppressions and code frames."""
+    """Lines of the files diagnostics point into, read once, for suppressions and code frames:
+    only files inside the projects of the run (`add_root`), through lintkit.files."""
 
     def __init__(self):
         self._cache: dict[Path, list[str] | None] = {}
+        self._roots: set[str] = set()
+
+    def add_root(self, root: Path) -> None:
+        self._roots.add(os.path.realpath(root))
 
     def __call__(self, path: Path) -> list[str] | None:
         if path not in self._cache:
@@ -86,15 +98,14 @@ class SourceLines:
         return self._cache[path]
 
     def _read(self, path: Path) -> list[str] | None:
-        unsaved = buffer(path)
-        if unsaved is not None:
-            return unsaved.decode("utf-8", errors="replace").splitlines()
-        try:
-            if not path.is_file() or path.stat().st_size > 5_000_000:
-                return None
-            return path.read_bytes().decode("utf-8", errors="replace").splitlines()
-        except OSError:
-            return None
+        absolute = os.path.abspath(path)
+        for root in self._roots:
+            if is_inside(absolute, root) or is_inside(os.path.realpath(absolute), root):
+                try:
+                    return read_bytes(path, root=root).decode("utf-8", errors="replace").splitlines()
+                except OSError:
+                    return None
+        return None
 
 
 def comment_prefixes(path: Path) -> tuple[str, ...]:
@@ -110,6 +121,7 @@ class Engine:
         self.rules = {rule.code: rule for rule in all_rules()}
         self.lines = SourceLines()
         self._configs: dict[Path | None, object] = {}
+        self._config_errors: dict[Path, Exception] = {}  # broken .lintkit.yml files, to report
         self._selections: dict[int, list[Rule]] = {}
         self._sources = None  # one SourceCache for the run: services may share handler modules
         # Pattern redaction cannot know every secret (a token under a neutral key): rules name the
@@ -133,15 +145,15 @@ class Engine:
                 config = self._config_for(target)
                 if config.is_excluded(target.config_path):
                     continue
-                result.fail_on = config.fail_on or result.fail_on
                 result.services += 1
                 self._merge(self._lint_service(target, config), result)
+        result.diagnostics.extend(self._config_diagnostics(targets))
         result.diagnostics.sort(key=lambda d: d.sort_key)
         return result
 
     def _run_workers(self, targets: list[Target], progress, jobs: int, result: RunResult) -> None:
         """Lints the services in `jobs` worker processes and merges their outcomes in target order.
-        Configuration is read here first, so a configuration error stops the run as with one
+        Configuration is read here first, so that a broken one is reported once, as with one
         process. The first service is linted here: what rules import on first use (jsonschema for
         CONFIG001, the tree-sitter grammars) is then imported once, before the workers fork. Should
         a worker die (the pool breaks), the services left are linted here too."""
@@ -154,7 +166,6 @@ class Engine:
             config = self._config_for(target)
             if config.is_excluded(target.config_path):
                 continue
-            result.fail_on = config.fail_on or result.fail_on
             result.services += 1
             todo.append((index, target))
         if todo:
@@ -202,16 +213,74 @@ class Engine:
         return self._selections[key]
 
     def _config_for(self, target: Target):
-        from .config import Config, find_config, load_config
+        """The configuration of a service: its .lintkit.yml (found from its folder up to the
+        project root) with the command line's options on top. A broken one counts as absent for
+        the service's rules and is reported itself (PARSE001, `_config_diagnostics`)."""
+        from .config import Config, ConfigError, find_config, load_config
 
-        path = find_config(target.config_path.parent, stop_at=target.project_root)
-        if path not in self._configs:
-            config = load_config(path) if path else Config()
-            self._configs[path] = config.with_overrides(
-                select=self.options.select, ignore=self.options.ignore, fail_on=self.options.fail_on)
+        self.lines.add_root(target.project_root)
+        with confined_to(target.project_root):
+            path = find_config(target.config_path.parent, stop_at=target.project_root)
+            if path not in self._configs:
+                try:
+                    config = load_config(path) if path else Config()
+                except ConfigError as error:
+                    config = Config()
+                    self._config_errors[path] = error
+                self._configs[path] = config.with_overrides(
+                    select=self.options.select, ignore=self.options.ignore,
+                    fail_on=self.options.fail_on)
         return self._configs[path]
 
+    def _config_diagnostics(self, targets: list[Target]) -> list[Diagnostic]:
+        """PARSE001 for each broken configuration file, once, whatever is selected (the selection
+        may be what is broken), unless the run reports other files only (an editor buffer)."""
+        shown = [target for target in targets if not target.only_files]
+        wanted = {path for target in targets for path in target.only_files}
+        rule = self.rules.get("PARSE001")
+        diagnostics = []
+        for path, error in self._config_errors.items():
+            if rule is None or not (shown or Path(path) in wanted):
+                continue
+            for line, column, message in error.problems:
+                diagnostics.append(Diagnostic(
+                    code=rule.code, name=rule.name, severity=rule.severity,
+                    message=self.redactor(f"{message}; the service is linted with the default "
+                                          "configuration until this is fixed"),
+                    path=Path(path), line=max(line, 1), column=max(column, 1),
+                    end_line=max(line, 1), end_column=max(column, 1) + 1,
+                    fail_on=self.options.fail_on or DEFAULT_FAIL_ON))
+        self._config_errors.clear()
+        return diagnostics
+
     def _lint_service(self, target: Target, config) -> ServiceOutcome:
+        """Lints one service, its reads confined to its project and its time to the budget."""
+        self.lines.add_root(target.project_root)
+        findings: list[tuple[Rule, Finding]] = []
+        secrets: list[str] = []
+        errors: list[str] = []
+        service = None
+        with confined_to(target.project_root) as confinement:
+            try:
+                with time_budget(self.options.service_timeout):
+                    service = self._run_rules(target, config, findings, secrets, errors)
+            except OutOfTime:
+                findings.append((self.rules[TIMEOUT_CODE], Finding(
+                    Span.point(target.config_path), f"linting this service took longer than "
+                    f"{self.options.service_timeout:g} seconds, its time budget, so its findings are "
+                    "incomplete; split the service or raise --service-timeout")))
+            findings.extend(self._refusals(confinement, findings))
+        diagnostics = [self._diagnostic(rule, finding, config) for rule, finding in findings]
+        diagnostics = [d for d in diagnostics if d is not None]
+        files = touched_files(service) if service is not None else {target.config_path}
+        if not self.options.no_ignores:
+            diagnostics = self._apply_suppressions(diagnostics, files, config, self._selected(config))
+        if target.only_files:
+            diagnostics = [d for d in diagnostics if d.path in target.only_files]
+            files = files & target.only_files
+        return ServiceOutcome(diagnostics, files, errors, secrets)
+
+    def _run_rules(self, target: Target, config, findings, secrets, errors):
         from .service import Service
 
         opt = {**(config.opt or {}), **self.options.opt}
@@ -224,9 +293,6 @@ class Engine:
         selected = self._selected(config)
         if not service.is_aws:
             selected = [rule for rule in selected if rule.code.startswith("PARSE")]
-        findings: list[tuple[Rule, Finding]] = []
-        secrets: list[str] = []
-        errors: list[str] = []
         for rule in _rules_to_run(selected, service, target):
             try:
                 for finding in rule.check(service, context):
@@ -237,19 +303,24 @@ class Engine:
                 detail = traceback.format_exc(limit=-3)
                 errors.append(
                     f"internal error in {rule.code} on {target.config_path}:\n{redact(detail)}")
-        diagnostics = [self._diagnostic(rule, finding, config) for rule, finding in findings]
-        diagnostics = [d for d in diagnostics if d is not None]
-        files = touched_files(service)
-        if not self.options.no_ignores:
-            diagnostics = self._apply_suppressions(diagnostics, files, config, selected)
-        if target.only_files:
-            diagnostics = [d for d in diagnostics if d.path in target.only_files]
-            files = files & target.only_files
-        return ServiceOutcome(diagnostics, files, errors, secrets)
+        return service
+
+    def _refusals(self, confinement, findings) -> list[tuple[Rule, Finding]]:
+        """PARSE006 for the files refused while linting (lintkit.files) that no PARSE finding
+        reports already."""
+        rule = self.rules.get(REFUSED_CODE)
+        reported = {finding.span.path for rule_, finding in findings if rule_.code.startswith("PARSE")}
+        refused = []
+        for path, (reason, where) in confinement.refused.items():
+            if rule is None or path in reported:
+                continue
+            span = where.span if hasattr(where, "span") else where or Span.point(path)
+            refused.append((rule, Finding(span, f"{path.name or path} is not read: {reason}")))
+        return refused
 
     def _diagnostic(self, rule: Rule, finding: Finding, config) -> Diagnostic | None:
         span = finding.span
-        if not config.is_selected(rule.code, rule.name):
+        if not config.is_selected(rule.code, rule.name) and not _always_reported(rule, config):
             return None
         if config.is_ignored_for_file(rule.code, rule.name, span.path):
             return None
@@ -259,7 +330,8 @@ class Engine:
         return Diagnostic(
             code=rule.code, name=rule.name, severity=severity, message=finding.message,
             path=span.path, line=span.line, column=span.column, end_line=span.end_line,
-            end_column=span.end_column, function=finding.function, related=finding.related)
+            end_column=span.end_column, function=finding.function, related=finding.related,
+            fail_on=config.fail_on or DEFAULT_FAIL_ON)
 
     def _apply_suppressions(self, diagnostics, files, config, selected) -> list[Diagnostic]:
         from .suppress import apply_suppressions, parse_suppressions, unused_finding
@@ -284,6 +356,14 @@ class Engine:
             if diagnostic is not None:
                 kept.append(diagnostic)
         return kept
+
+
+def _always_reported(rule: Rule, config) -> bool:
+    """A run that ran out of time says so whatever `select` asks for (unless LINT001 is ignored
+    by name): its findings are incomplete."""
+    from .suppress import matches
+
+    return rule.code == TIMEOUT_CODE and not any(matches(s, rule.code, rule.name) for s in config.ignore)
 
 
 def _rules_to_run(selected: list[Rule], service, target: Target) -> list[Rule]:

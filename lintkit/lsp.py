@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sys
 import traceback
@@ -36,6 +37,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from . import __version__
 from .discovery import CONFIG_NAMES, owning_service, service_target
+from .files import read_bytes
 
 DEFAULT_DEBOUNCE_MS = 300
 DEFAULT_RULE_URL = "lintkit-rule:{code}"
@@ -172,7 +174,7 @@ def lint_service(config: Path, texts: dict[Path, str], settings: Settings, encod
                  uris: dict[Path, str] | None = None) -> Outcome:
     """Lints the service of `config` with `texts` (path -> unsaved text) standing in for files, and
     converts its findings for the client. Never raises: failures are in `errors`, with ok False."""
-    from .config import ConfigError
+    from .config import CONFIG_NAMES as LINTKIT_CONFIG_NAMES, ConfigError
     from .engine import Engine, Options
     from .overlay import buffers
 
@@ -183,10 +185,13 @@ def lint_service(config: Path, texts: dict[Path, str], settings: Settings, encod
     try:
         engine = Engine(options)
         with buffers(options.overlays):  # positions are measured on the text that was linted
-            result = engine.run([service_target(config)])
+            target = service_target(config)
+            result = engine.run([target])
             outcome = Outcome(files=set(result.files), errors=list(result.internal_errors))
-            lines = _LineReader(texts)
+            lines = _LineReader(texts, target.project_root)
             for d in result.diagnostics:
+                if d.path.name in LINTKIT_CONFIG_NAMES:  # shown on the config only when it is open
+                    outcome.errors.append(f"{d.path}:{d.line}:{d.column}: {d.message}")
                 outcome.files.add(d.path)
                 outcome.diagnostics.setdefault(d.path, []).append(
                     to_lsp(d, lines, encoding, settings.rule_url, engine.redactor, uris))
@@ -198,10 +203,12 @@ def lint_service(config: Path, texts: dict[Path, str], settings: Settings, encod
 
 
 class _LineReader:
-    """Lines of the files diagnostics point into: the unsaved text when there is one, else disk."""
+    """Lines of the files diagnostics point into: the unsaved text when there is one, else disk
+    (inside the project only)."""
 
-    def __init__(self, texts: dict[Path, str]):
+    def __init__(self, texts: dict[Path, str], project_root: Path):
         self._texts = texts
+        self._root = os.path.realpath(project_root)
         self._cache: dict[Path, list[str] | None] = {}
 
     def __call__(self, path: Path) -> list[str] | None:
@@ -209,7 +216,7 @@ class _LineReader:
             text = self._texts.get(path)
             if text is None:
                 try:
-                    text = Path(path).read_bytes().decode("utf-8", errors="replace")
+                    text = read_bytes(path, root=self._root).decode("utf-8", errors="replace")
                 except OSError:
                     text = None
             self._cache[path] = None if text is None else split_lines(text)

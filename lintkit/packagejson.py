@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dotenv import BOM, LineIndex, read_text, skip_blank
+from .files import is_present
 from .nodes import Mapping, Node, Scalar, Sequence, Span
 
 MAX_DEPTH = 256
@@ -288,11 +289,8 @@ def find_package_json(service_root: Path, project_root: Path | None = None) -> P
         stop = folder
     while True:
         candidate = folder / "package.json"
-        try:
-            if candidate.is_file():
-                return candidate
-        except OSError:
-            pass
+        if is_present(candidate):
+            return candidate
         if folder == stop or folder.parent == folder:
             return None
         folder = folder.parent

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Union
 
 from .dotenv import BOM, LineIndex, read_text, skip_blank
+from .files import Refused, admit, is_dir, is_file, record, walk
 from .nodes import Span
 
 CLIENT_PROVIDERS = ("prisma-client-js", "prisma-client")
@@ -157,53 +158,47 @@ def find_prisma_schema(service_root: Path, package_json=None) -> Path | None:
     if configured is not None and _exists(configured):
         return configured
     for candidate in (service_root / "prisma" / "schema.prisma", service_root / "schema.prisma"):
-        if _is_file(candidate):
+        if is_file(candidate):
             return candidate
     folder = service_root / "prisma" / "schema"
-    if _is_dir(folder) and _prisma_files(folder):
+    if is_dir(folder) and _prisma_files(folder):
         return folder
     return None
 
 
 def _configured_schema(package_json) -> Path | None:
+    """package.json's `prisma.schema` path; one that leads out of the project is refused (and
+    reported at the setting) rather than read."""
     config = getattr(package_json, "prisma_config", None) or {}
     entry = config.get("schema")
     value = entry[0] if isinstance(entry, tuple) else entry
     if not isinstance(value, str) or not value.strip():
         return None
-    return Path(package_json.path).parent / value.strip()
+    path = Path(package_json.path).parent / value.strip()
+    try:
+        admit(path)
+    except Refused as refusal:
+        record(refusal, where=entry[1] if isinstance(entry, tuple) else None)
+        return None
+    return path
 
 
 def _exists(path: Path) -> bool:
-    return _is_file(path) or (_is_dir(path) and bool(_prisma_files(path)))
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:
-        return False
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
+    return is_file(path) or (is_dir(path) and bool(_prisma_files(path)))
 
 
 def _prisma_files(folder: Path) -> list[Path]:
-    try:
-        return sorted(p for p in folder.rglob("*.prisma") if "node_modules" not in p.parts and p.is_file())
-    except OSError:
-        return []
+    """The `*.prisma` files of a multi-file schema folder (node_modules left out)."""
+    return [Path(parent) / name
+            for parent, _, names in walk(folder, skip=lambda name: name == "node_modules")
+            for name in names if name.endswith(".prisma") and is_file(Path(parent) / name)]
 
 
 def load_prisma_schema(service_root: Path, package_json=None) -> PrismaSchema | None:
     path = find_prisma_schema(service_root, package_json)
     if path is None:
         return None
-    return parse_prisma_folder(path) if _is_dir(path) else parse_prisma_schema(path)
+    return parse_prisma_folder(path) if is_dir(path) else parse_prisma_schema(path)
 
 
 # -- parsing ---------------------------------------------------------------------------------------

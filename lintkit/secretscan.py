@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .dburl import find_db_urls, is_placeholder_credential, parse_db_url
 from .diagnostics import Finding
+from .files import read_bytes
 from .globs import glob_matches, glob_regex
 from .nodes import Mapping, Scalar, Sequence, Span, Unknown, path_get, text, walk
 from .packaging import function_package, packed_individually, service_package
@@ -264,6 +265,9 @@ def literal_span(file, node, start: int, end: int) -> Span:
 
 
 # -- .gitignore ------------------------------------------------------------------------------------
+MAX_IGNORE_BYTES = 1 << 20  # a .gitignore is a few kilobytes
+
+
 @dataclass(frozen=True)
 class _IgnoreRule:
     base: Path
@@ -289,7 +293,7 @@ def _ignore_rule(line: str, base: Path) -> _IgnoreRule | None:
 
 def _read_rules(file: Path, base: Path) -> list[_IgnoreRule]:
     try:
-        lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = read_bytes(file, MAX_IGNORE_BYTES).decode("utf-8", errors="replace").splitlines()
     except OSError:
         return []
     return [rule for rule in (_ignore_rule(line, base) for line in lines) if rule is not None]

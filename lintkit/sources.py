@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .nodes import Span
+from .files import Refused, read_bytes
 from .overlay import buffer
 
 # Files above this size are not parsed (see SourceCache.reason); PARSE004 reports them.
@@ -893,19 +894,13 @@ class SourceCache:
         return self.skipped.get(Path(path))
 
     def _load(self, path: Path) -> SourceFile | None:
-        unsaved = buffer(path)
-        if unsaved is not None:
-            return self._shallow(SourceFile.from_bytes(path, unsaved[:self.max_bytes],
-                                                       language_for(path)))
         try:
-            if not os.path.isfile(path):
-                return self._skip(path, "not a readable file")
-            size = os.path.getsize(path)
-            if size > self.max_bytes:
-                return self._skip(path, f"file too large ({size / 1_000_000:.1f} MB, limit "
-                                        f"{self.max_bytes / 1_000_000:.1f} MB), not analysed")
-            with open(path, "rb") as handle:
-                text = handle.read(self.max_bytes + 1)
+            if buffer(path) is None and os.path.getsize(path) > self.max_bytes:
+                return self._skip(path, f"file too large ({os.path.getsize(path) / 1_000_000:.1f} "
+                                        f"MB, limit {self.max_bytes / 1_000_000:.1f} MB), not analysed")
+            text = read_bytes(path, self.max_bytes)
+        except Refused as refusal:
+            return self._skip(path, refusal.reason)
         except (OSError, ValueError) as error:
             return self._skip(path, f"cannot be read ({error.__class__.__name__})")
         if b"\0" in text[:8192]:
@@ -939,8 +934,7 @@ class SourceCache:
         path = Path(path)
         if path not in self._lines:
             try:
-                unsaved = buffer(path)
-                data = unsaved if unsaved is not None else path.read_bytes()
+                data = read_bytes(path)
                 self._lines[path] = yaml_lines(data.decode("utf-8", errors="replace"))
             except (OSError, ValueError):
                 self._lines[path] = None

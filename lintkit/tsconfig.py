@@ -11,7 +11,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import is_file, is_present, read_bytes
+
 CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
+MAX_BYTES = 1 << 20  # a tsconfig is a few kilobytes
 MAX_EXTENDS = 16
 
 
@@ -128,8 +131,8 @@ def _strip_leading_comments(text: str, i: int) -> int:
 
 def _read(path: Path) -> dict | None:
     try:
-        data = parse_jsonc(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, ValueError):
+        data = parse_jsonc(read_bytes(path, MAX_BYTES).decode("utf-8", errors="replace"))
+    except OSError:
         return None
     return data if isinstance(data, dict) else None
 
@@ -142,7 +145,7 @@ def _extends_targets(data: dict, folder: Path) -> list[Path]:
         if not isinstance(item, str) or not item.startswith((".", "/")):
             continue  # a package (`@tsconfig/node20`): node_modules is never read
         target = _normalize(folder / item)
-        if not target.is_file() and target.suffix != ".json":
+        if not is_file(target) and target.suffix != ".json":
             target = target.with_name(target.name + ".json")
         targets.append(target)
     return targets
@@ -202,7 +205,7 @@ def load_tsconfig(service_root: Path, project_root: Path | None = None) -> TsCon
     for _ in range(64):
         for name in CONFIG_NAMES:
             candidate = folder / name
-            if candidate.is_file():
+            if is_present(candidate):
                 return read_tsconfig(candidate)
         if stop is None or Path(os.path.realpath(folder)) == stop or folder.parent == folder:
             return None

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Finding
+from .files import is_inside, is_system_path
 from .nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown
 from .yamlload import (BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG, LoadResult,
                        load_json_or_yaml, read_source)
@@ -675,7 +676,7 @@ class _Resolver:
             real = os.path.realpath(candidate)
         except (ValueError, OSError) as error:
             return _Missing("file", f"`{_short(target)}` is not a usable path ({error})", report=True)
-        if not _inside(real, self.root_real):
+        if not is_inside(real, self.root_real) or is_system_path(real):
             return self._outside(site, target, real)
         if real not in self.files:
             self.files[real] = self._load_include(candidate, real, target)
@@ -827,13 +828,6 @@ def _short(text: str, limit: int = 200) -> str:
 
 def _is_null(value) -> bool:
     return isinstance(value, Scalar) and value.value is None
-
-
-def _inside(real: str, root_real: str) -> bool:
-    try:
-        return os.path.commonpath([real, root_real]) == root_real
-    except ValueError:
-        return False
 
 
 def _kind(node: Node) -> str:

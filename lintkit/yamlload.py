@@ -21,12 +21,9 @@ Decisions:
 from __future__ import annotations
 
 import codecs
-import errno
 import functools
 import json
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +41,7 @@ from yaml.events import (
 
 from .diagnostics import Finding
 from .nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span
-from .overlay import buffer
+from .files import read_bytes, refusal_reason
 
 MAX_BYTES = 5 * 1024 * 1024
 """Larger files are not parsed: no serverless.yml is anywhere near this size."""
@@ -136,39 +133,12 @@ def load_json_or_yaml(path: Path, data: bytes | None = None) -> LoadResult:
 # -- reading and decoding --------------------------------------------------------------------------
 
 def read_source(path: Path) -> tuple[bytes | None, Finding | None]:
-    """The bytes of a regular file of at most MAX_BYTES, or a PARSE001 finding saying why not.
-    Devices, FIFOs and directories are refused before opening, so reading never blocks."""
-    unsaved = buffer(path)
-    if unsaved is not None:
-        return (None, _too_large(path, len(unsaved))) if len(unsaved) > MAX_BYTES else (unsaved, None)
+    """The bytes of a regular file of at most MAX_BYTES inside the project, or a PARSE001 finding
+    saying why not (lintkit.files refuses devices, FIFOs, folders and links out of the project)."""
     try:
-        info = os.stat(path)
-        if stat.S_ISDIR(info.st_mode):
-            return None, _finding(path, 1, 1, f"cannot read {path.name}: it is a directory, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            return None, _finding(path, 1, 1, f"cannot read {path.name}: it is not a regular file "
-                                  "(a device, FIFO or socket); point at a YAML file instead")
-        if info.st_size > MAX_BYTES:
-            return None, _too_large(path, info.st_size)
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        return read_bytes(path, MAX_BYTES), None
     except OSError as error:
-        return None, _finding(path, 1, 1, f"cannot read {path.name}: {_os_problem(error)}")
-    if len(data) > MAX_BYTES:
-        return None, _too_large(path, len(data))
-    return data, None
-
-
-def _os_problem(error: OSError) -> str:
-    if error.errno == errno.ELOOP:
-        return "symbolic link loop; fix the link"
-    if error.errno == errno.ENOENT:
-        return "the file does not exist (or is a broken symbolic link)"
-    if error.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied; make the file readable"
-    if error.errno == errno.EISDIR:
-        return "it is a directory, not a file"
-    return (error.strerror or str(error)) + "; check the path"
+        return None, _finding(path, 1, 1, f"cannot read {path.name}: {refusal_reason(error)}")
 
 
 def _too_large(path: Path, size: int) -> Finding:

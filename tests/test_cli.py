@@ -138,11 +138,13 @@ def test_config_file_selects_and_overrides_severity(tmp_path, run_lintkit):
     assert [d["severity"] for d in report["diagnostics"]] == ["info"]
 
 
-def test_invalid_config_is_a_usage_error(tmp_path, run_lintkit):
-    make_service(tmp_path)
-    (tmp_path / ".lintkit.yml").write_text("fail-on: sometimes\n")
+def test_invalid_config_is_a_finding_and_the_service_is_still_linted(tmp_path, run_lintkit):
+    make_service(tmp_path, DEPRECATED_SERVICE)
+    (tmp_path / ".lintkit.yml").write_text("ignore: [RUNTIME001]\nfail-on: sometimes\n")
     code, out, err = concise(run_lintkit, ".", cwd=tmp_path)
-    assert code == 2 and "fail-on" in err and out == ""
+    assert code == 1 and err == ""
+    assert out.splitlines()[0].startswith(".lintkit.yml:2:10: PARSE001 [yaml-syntax-error] fail-on: ")
+    assert "serverless.yml:4:12: RUNTIME001" in out  # linted with the default configuration
 
 
 def test_missing_path_and_folder_without_services_are_usage_errors(tmp_path, run_lintkit):

@@ -277,11 +277,13 @@ def test_related_locations_utf8_positions_and_initialization_options(tmp_path):
 
         # unknown options are logged, not fatal
         assert any("initializationOptions.colour" in log for log in client.logs)
-        # a lint that cannot run (an invalid .lintkit.yml) is logged, and the server carries on
-        (emoji / ".lintkit.yml").write_text("fail-on: sometimes\n")
+        # an invalid .lintkit.yml is logged (a PARSE001 of its own when it is open), and the
+        # service is linted with the default configuration
+        (emoji / ".lintkit.yml").write_text("fail-on: sometimes\nselect: [CONFIG004]\n")
         client.text_document_did_save(types.DidSaveTextDocumentParams(
             text_document=types.TextDocumentIdentifier(uri=emoji_uri)))
-        await until(lambda: any("fail-on" in log for log in client.logs))
+        await until(lambda: any(".lintkit.yml:1:10: fail-on" in log for log in client.logs))
+        assert [d.code for d in await client.published(emoji_uri)] == ["RUNTIME001"]
         (emoji / ".lintkit.yml").unlink()
         client.text_document_did_save(types.DidSaveTextDocumentParams(
             text_document=types.TextDocumentIdentifier(uri=emoji_uri)))

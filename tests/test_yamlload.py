@@ -352,7 +352,7 @@ def test_permission_denied(tmp_path):
 
 def test_device_is_not_read():
     data, problem = read_source(Path("/dev/zero"))
-    assert data is None and "not a regular file" in problem.message
+    assert data is None and "system folder" in problem.message
 
 
 # -- JSON includes ---------------------------------------------------------------------------------
