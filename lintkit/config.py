@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 from .diagnostics import SEVERITY_RANK
+from .files import is_present
 from .globs import glob_regex
 from .nodes import Mapping, Node, path_get, to_plain, walk
 from .reporters import display_path, relative_path
@@ -56,7 +57,7 @@ def find_config(start: Path, stop_at: Path | None = None) -> Path | None:
     while True:
         for name in CONFIG_NAMES:
             candidate = folder / name
-            if candidate.is_file():
+            if is_present(candidate):  # one lintkit refuses to read is reported, not skipped
                 return candidate
         if folder == stop or (folder / ".git").exists() or folder.parent == folder:
             return None

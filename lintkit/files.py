@@ -236,7 +236,7 @@ def write_text(path, text: str, root: str | None = None) -> None:
     if not is_inside(real, root) or is_system_path(real):
         raise Refused(path, f"{'it' if existing == path else 'its folder'} is a symbolic link "
                       "that leads outside the project; lintkit does not write there")
-    if os.path.lexists(path) and not stat.S_ISREG(os.stat(real).st_mode):
+    if existing == path and os.path.exists(real) and not stat.S_ISREG(os.stat(real).st_mode):
         raise Refused(path, "it is not a regular file")
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
+from .files import is_inside
 from .nodes import Scalar
 from .sources import (  # noqa: F401  (re-exported helpers for rules)
     CALL_TYPES, CLASS_TYPES, FIELD_TYPES, FUNCTION_TYPES, SOURCE_EXTENSIONS, WRAPPER_TYPES, Import,
@@ -143,8 +144,7 @@ def _mode(path: str) -> int | None:
 def _inside(path: Path, root: Path | None) -> bool:
     if root is None:
         return True
-    real, boundary = os.path.realpath(path), os.path.realpath(root)
-    return real == boundary or real.startswith(boundary.rstrip(os.sep) + os.sep)
+    return is_inside(os.path.realpath(path), os.path.realpath(root))
 
 
 def is_generated_client(path: Path | str) -> bool:

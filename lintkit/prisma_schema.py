@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Union
 
 from .dotenv import BOM, LineIndex, read_text, skip_blank
-from .files import Refused, admit, is_dir, is_file, record, walk
+from .files import Refused, admit, is_dir, is_file, is_present, record, walk
 from .nodes import Span
 
 CLIENT_PROVIDERS = ("prisma-client-js", "prisma-client")
@@ -158,7 +158,7 @@ def find_prisma_schema(service_root: Path, package_json=None) -> Path | None:
     if configured is not None and _exists(configured):
         return configured
     for candidate in (service_root / "prisma" / "schema.prisma", service_root / "schema.prisma"):
-        if is_file(candidate):
+        if is_present(candidate):
             return candidate
     folder = service_root / "prisma" / "schema"
     if is_dir(folder) and _prisma_files(folder):

@@ -30,6 +30,7 @@ import os
 
 from lintkit.diagnostics import Finding
 from lintkit.facts import node_version
+from lintkit.files import is_inside
 from lintkit.handlers import handler_candidates, path_exists
 from lintkit.nodes import is_dynamic, text
 
@@ -94,8 +95,7 @@ def _outside_project(service, handler: str) -> str | None:
     root = os.path.realpath(service.project_root)
     for candidate in handler_candidates(service.root, handler):
         if candidate.is_file():
-            real = os.path.realpath(candidate)
-            if os.path.commonpath([real, root]) == root:
+            if is_inside(os.path.realpath(candidate), root):
                 return None
             return os.path.relpath(candidate, service.root)
     return None

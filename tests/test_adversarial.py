@@ -498,3 +498,269 @@ def test_local_constant_lookup_is_linear_in_the_nesting_depth():
             found[name] = found.get(name, 0) + (value is not None)
     assert time.perf_counter() - started < MAX_SECONDS
     assert found == {"cb": 0, "x": depth, "run": depth, "promisify": 0}
+
+
+# -- issue 9: files outside the project, special files, huge files, writes -------------------------
+# A pull request commits symbolic links to files outside the repository (here `secret.txt` beside
+# it, standing for /etc/shadow), to /proc and /dev, FIFOs and huge sparse files, under every name
+# lintkit reads. None of it may be read, printed or waited on: each is reported where it is, and
+# the rest of the project is still linted.
+MARKER = "Q7ZX-not-for-your-eyes"
+SECRET_TEXT = f"root:$6${MARKER}:19000:0:99999:7:::\n{MARKER}: [x\n"
+
+
+def _link(name: str, target: str | None = None):
+    """adv/NAME -> secret.txt outside the repository (or TARGET), made before adv/ is linted."""
+    def make(root: Path, adv: Path) -> None:
+        (root.parent / "secret.txt").write_text(SECRET_TEXT)
+        (adv / name).parent.mkdir(parents=True, exist_ok=True)
+        if not (adv / "serverless.yml").exists() and name != "serverless.yml":
+            (adv / "serverless.yml").write_text(good_config())
+        if (adv / name).exists() or (adv / name).is_symlink():
+            (adv / name).unlink()
+        os.symlink(target or root.parent / "secret.txt", adv / name)
+    return make
+
+
+def _fifo(name: str):
+    def make(root: Path, adv: Path) -> None:
+        (adv / "serverless.yml").write_text(good_config())
+        if (adv / name).exists():
+            (adv / name).unlink()
+        os.mkfifo(adv / name)
+    return make
+
+
+def _sparse(name: str, megabytes: int = 700):
+    """A file of `megabytes` MB that takes no disk (a hole): reading it whole would take the memory."""
+    def make(root: Path, adv: Path) -> None:
+        (adv / "serverless.yml").write_text(good_config())
+        with open(adv / name, "wb") as handle:
+            handle.truncate(megabytes << 20)
+    return make
+
+
+def _then(*makers):
+    def make(root: Path, adv: Path) -> None:
+        for maker in makers:
+            maker(root, adv)
+    return make
+
+
+def _tsconfig_extends(target_maker):
+    def make(root: Path, adv: Path) -> None:
+        target_maker(root, adv)
+        (adv / "tsconfig.json").write_text('{"extends": "./base.json"}\n')
+    return make
+
+
+def _schema_path(value: str):
+    def make(root: Path, adv: Path) -> None:
+        (adv / "serverless.yml").write_text(good_config())
+        (adv / "package.json").write_text(json.dumps({"name": "adv", "prisma": {"schema": value}}))
+    return make
+
+
+OUT = "is a symbolic link to a file outside the project"
+SYSTEM = "leads into a system folder"
+SPECIAL = "not a regular file"
+LARGE = "larger than the 5 MB lintkit reads"
+FILE_CASES = {
+    "serverless-yml-links-out": Case(None, {("adv/serverless.yml", 1, 1, "PARSE001"): OUT},
+                                     _link("serverless.yml")),
+    "serverless-yml-to-proc-environ": Case(None, {("adv/serverless.yml", 1, 1, "PARSE001"): SYSTEM},
+                                           _link("serverless.yml", "/proc/self/environ")),
+    "serverless-yml-fifo": Case(None, {("adv/serverless.yml", 1, 1, "PARSE001"): SPECIAL},
+                                _then(_fifo("x"), lambda root, adv: os.replace(adv / "x", adv / "serverless.yml"))),
+    "handler-links-out": Case(None, {("adv/serverless.yml", 8, 14, "CONFIG002"): "outside the project"},
+                              _link("src/api.ts")),
+    "handler-fifo": Case(None, {("adv/serverless.yml", 8, 14, "CONFIG002"): "no source file"},
+                         _fifo("src/api.ts")),
+    "package-json-links-out": Case(None, {("adv/package.json", 1, 1, "PARSE006"): OUT},
+                                   _link("package.json")),
+    "package-json-700mb": Case(None, {("adv/package.json", 1, 1, "PARSE006"): LARGE},
+                               _sparse("package.json")),
+    "prisma-schema-path-is-root": Case(None, {("adv/package.json", 1, 38, "PARSE006"): "outside the project"},
+                                       _schema_path("/")),
+    "prisma-schema-links-out": Case(None, {("adv/prisma/schema.prisma", 1, 1, "PARSE006"): OUT},
+                                    _link("prisma/schema.prisma")),
+    "env-to-proc-environ": Case(None, {("adv/.env", 1, 1, "PARSE006"): SYSTEM},
+                                _link(".env", "/proc/self/environ")),
+    "env-fifo": Case(None, {("adv/.env", 1, 1, "PARSE006"): SPECIAL}, _fifo(".env")),
+    "env-700mb": Case(None, {("adv/.env", 1, 1, "PARSE006"): LARGE}, _sparse(".env")),
+    "tsconfig-links-out": Case(None, {("adv/tsconfig.json", 1, 1, "PARSE006"): OUT}, _link("tsconfig.json")),
+    "tsconfig-extends-dev-zero": Case(None, {("adv/base.json", 1, 1, "PARSE006"): SYSTEM},
+                                      _tsconfig_extends(_link("base.json", "/dev/zero"))),
+    "tsconfig-extends-fifo": Case(None, {("adv/base.json", 1, 1, "PARSE006"): SPECIAL},
+                                  _tsconfig_extends(_fifo("base.json"))),
+    "lintkit-yml-links-out": Case(None, {("adv/.lintkit.yml", 1, 1, "PARSE001"): OUT},
+                                  _link(".lintkit.yml")),
+    "lintkit-yml-dev-zero": Case(None, {("adv/.lintkit.yml", 1, 1, "PARSE001"): SYSTEM},
+                                 _link(".lintkit.yml", "/dev/zero")),
+    "lintkit-yml-700mb": Case(None, {("adv/.lintkit.yml", 1, 1, "PARSE001"): LARGE},
+                              _sparse(".lintkit.yml")),
+    "lintkit-yml-alias-bomb": Case(None, {("adv/.lintkit.yml", 16, 10, "PARSE001"): "possible alias bomb"},
+                                   _then(lambda root, adv: (adv / "serverless.yml").write_text(good_config()),
+                                         lambda root, adv: shutil.copy(DATA / "alias-bomb" / "serverless.yml",
+                                                                       adv / ".lintkit.yml"))),
+}
+
+
+def _gitignore_case(make_ignore):
+    """A .env with a plaintext database password beside a .gitignore that must neither block nor
+    be read: SECRET001 still reports the password (the unread .gitignore ignores nothing)."""
+    def make(root: Path, adv: Path) -> None:
+        make_ignore(root, adv)
+        (adv / ".env").write_text("DATABASE_URL=postgres://app:Xk9#mQ2v-long-pass@db.example.com/app\n")
+    return make
+
+
+FILE_CASES.update({
+    "gitignore-fifo": Case(None, {("adv/.gitignore", 1, 1, "PARSE006"): SPECIAL,
+                                  ("adv/.env", 1, 29, "SECRET001"): "password"},
+                           _gitignore_case(_fifo(".gitignore"))),
+    "gitignore-dev-zero": Case(None, {("adv/.gitignore", 1, 1, "PARSE006"): SYSTEM,
+                                      ("adv/.env", 1, 29, "SECRET001"): "password"},
+                               _gitignore_case(_link(".gitignore", "/dev/zero"))),
+})
+
+
+@pytest.mark.parametrize("name", list(FILE_CASES))
+def test_files_outside_or_special_are_refused_where_they_are(tmp_path, name):
+    case = FILE_CASES[name]
+    root, adv = repository(tmp_path, case.fixture)
+    case.make(root, adv)
+    run = lint(root, "--select", "PARSE,SECRET001,RUNTIME001,CONFIG002")
+    assert_contained(run)
+    assert run.located() == set(case.expected), run.stdout
+    for (path, line, column, code), fragment in case.expected.items():
+        assert fragment in run.message(path, code)
+    assert MARKER not in run.stdout + run.stderr
+
+
+def test_nothing_of_a_file_outside_reaches_any_output(tmp_path):
+    """Every name lintkit reads linked to a file outside, in every format, to a file, in a
+    baseline and as statistics: not one character of it is printed or written."""
+    from lintkit.reporters import FORMATS
+
+    root, adv = repository(tmp_path)
+    (adv / "serverless.yml").write_text(good_config() + "custom: ${file(./inc.yml)}\n")
+    for name in ("inc.yml", "src/lib.ts", "package.json", ".env", "tsconfig.json", ".gitignore",
+                 ".lintkit.yml", "prisma/schema.prisma"):
+        _link(name)(root, adv)
+    (adv / "src" / "api.ts").write_text("import './lib'\n" + HANDLER)
+    for service in ("links", "yml"):  # a serverless.yml of its own that leads out, beside adv/
+        (root / service).mkdir()
+    _link("serverless.yml")(root, root / "yml")
+    outputs = [lint(root, format=format) for format in FORMATS]
+    outputs.append(lint(root, "--statistics"))
+    outputs.append(lint(root, "--format", "sarif", "-o", "report.sarif"))
+    assert outputs[-1].code == 1, outputs[-1].stderr
+    assert MARKER not in (root / "report.sarif").read_text()
+    outputs.append(lint(root, "--write-baseline", "base.json"))
+    assert outputs[-1].code == 0 and MARKER not in (root / "base.json").read_text()
+    for run in outputs:
+        assert "Traceback" not in run.stderr and MARKER not in run.stdout + run.stderr
+    codes = {(d["path"], d["code"]) for d in outputs[list(FORMATS).index("json")].diagnostics}
+    assert {("adv/package.json", "PARSE006"), ("adv/.env", "PARSE006"), ("adv/serverless.yml", "PARSE005"),
+            ("adv/.lintkit.yml", "PARSE001"), ("yml/serverless.yml", "PARSE001"),
+            NORMAL_FINDING[::3]} <= codes
+
+
+def test_a_baseline_that_is_a_fifo_or_links_out_is_an_error_not_a_hang(tmp_path):
+    root, adv = repository(tmp_path)
+    (adv / "serverless.yml").write_text(good_config())
+    os.mkfifo(root / "fifo.json")
+    (tmp_path / "secret.txt").write_text(SECRET_TEXT)
+    os.symlink(tmp_path / "secret.txt", root / "out.json")
+    os.symlink("/dev/zero", root / "zero.json")
+    for name, reason in (("fifo.json", SPECIAL), ("out.json", OUT), ("zero.json", SYSTEM)):
+        run = lint(root, "--baseline", name)
+        assert run.code == 2 and f"cannot read baseline {name}: " in run.stderr, run.stderr
+        assert reason in run.stderr and MARKER not in run.stdout + run.stderr
+        assert run.seconds < MAX_SECONDS and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("option", ["--output", "--write-baseline"])
+def test_writes_never_leave_the_project(tmp_path, option):
+    """A committed link at the report's name, or a folder on its way, that leads out: refused
+    (exit 2), the file outside untouched; a link that stays inside is written through."""
+    root, adv = repository(tmp_path)
+    (adv / "serverless.yml").write_text(good_config())
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "crontab").write_text("untouched\n")
+    os.symlink(victim / "crontab", root / "report.json")
+    os.symlink(victim, root / "reports")
+    for target in ("report.json", "reports/report.json"):
+        run = lint(root, option, target)
+        assert run.code == 2 and "leads outside the project" in run.stderr, run.stderr
+    assert (victim / "crontab").read_text() == "untouched\n" and sorted(os.listdir(victim)) == ["crontab"]
+    (root / "out").mkdir()
+    os.symlink("out/real.json", root / "inside.json")
+    run = lint(root, option, "inside.json")
+    assert run.code in (0, 1) and (root / "out" / "real.json").is_file(), run.stderr
+    assert (root / "inside.json").is_symlink()
+
+
+def test_the_temporary_file_of_a_write_has_no_predictable_name(tmp_path, monkeypatch):
+    """The old writer used `.NAME.PID.tmp`: a committed link of that name redirected the write."""
+    from lintkit.files import write_text
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("untouched\n")
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    monkeypatch.setattr(os, "getpid", lambda: 4242)
+    os.symlink(victim, project / ".lintkit.sarif.4242.tmp")
+    write_text(project / "lintkit.sarif", "report\n")
+    assert victim.read_text() == "untouched\n" and (project / "lintkit.sarif").read_text() == "report\n"
+    assert not [name for name in os.listdir(project) if name.endswith(".tmp") and "4242" not in name]
+
+
+# -- issue 9: one service's configuration decides for that service only ----------------------------
+def _two_services(tmp_path: Path, adv_config: str) -> Path:
+    root, adv = repository(tmp_path)
+    (adv / "serverless.yml").write_text(good_config("nodejs16.x"))
+    (adv / ".lintkit.yml").write_text(adv_config)
+    return root
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_fail_on_never_in_one_service_does_not_pass_the_others(tmp_path, jobs):
+    root = _two_services(tmp_path, "fail-on: never\n")
+    run = lint(root, "--jobs", jobs)
+    assert run.code == 1 and NORMAL_FINDING in run.located("normal/")  # normal/ fails on warning
+    assert ("adv/serverless.yml", 4, 12, "RUNTIME001") in run.located()
+    (root / "normal" / ".lintkit.yml").write_text("fail-on: never\n")
+    assert lint(root, "--jobs", jobs).code == 0  # every service says never
+    assert lint(root, "--jobs", jobs, "--fail-on", "error").code == 1  # the command line wins
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_broken_config_is_a_finding_of_its_service_and_the_rest_is_linted(tmp_path, jobs):
+    root = _two_services(tmp_path, "select: [RUNTIME\nfail-on: never\n")
+    run = lint(root, "--jobs", jobs)
+    assert_contained(run)
+    assert ("adv/.lintkit.yml", 2, 8, "PARSE001") in run.located()
+    assert ("adv/serverless.yml", 4, 12, "RUNTIME001") in run.located()  # the default configuration
+    text = lint(root, "--jobs", jobs, format="text")
+    assert text.code == 1 and "adv/.lintkit.yml" in text.stdout and "Traceback" not in text.stderr
+
+
+# -- issue 9: a time budget per service --------------------------------------------------------------
+def _slow_service(root: Path, adv: Path) -> None:
+    functions = "".join(f"  f{i}:\n    handler: src/api.handler\n    events:\n      - http: GET /f{i}\n"
+                        for i in range(3_000))
+    (adv / "serverless.yml").write_text(good_config().split("functions:")[0] + "functions:\n" + functions)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_service_over_its_time_budget_is_reported_and_the_run_goes_on(tmp_path, jobs):
+    root, adv = repository(tmp_path)
+    _slow_service(root, adv)
+    run = lint(root, "--jobs", jobs, "--service-timeout", "0.5")
+    assert_contained(run)
+    assert ("adv/serverless.yml", 1, 1, "LINT001") in run.located()
+    assert "longer than 0.5 seconds" in run.message("adv/serverless.yml", "LINT001")
+    assert ("adv/serverless.yml", 1, 1, "LINT001") not in lint(root, "--jobs", jobs).located()
