@@ -19,7 +19,7 @@ from typing import Callable
 
 from .diagnostics import Diagnostic, Finding
 from .discovery import Target
-from .nodes import Mapping, walk
+from .nodes import Mapping, Span, walk
 from .overlay import buffer, buffers
 from .redact import Redactor, redact
 from .registry import Rule, all_rules
@@ -66,12 +66,13 @@ class RunResult:
 @dataclass
 class ServiceOutcome:
     """One service linted: its diagnostics (messages not yet redacted), the files read, the rules'
-    internal errors and the secret values the rules named, in the order they named them."""
+    internal errors and the secret values the rules named with where they are written, in the order
+    they named them."""
 
     diagnostics: list[Diagnostic]
     files: set[Path]
     internal_errors: list[str]
-    secrets: list[str]
+    secrets: list[tuple[str, Span]]
 
 
 class SourceLines:
@@ -113,7 +114,8 @@ class Engine:
         self._selections: dict[int, list[Rule]] = {}
         self._sources = None  # one SourceCache for the run: services may share handler modules
         # Pattern redaction cannot know every secret (a token under a neutral key): rules name the
-        # secret values they find, and this masks them in messages, code frames and fingerprints.
+        # secret values they find and where, and this masks them in messages, code frames and
+        # fingerprints.
         self.redactor = Redactor()
 
     def run(self, targets: list[Target], progress: Callable[[int, Target], None] | None = None) -> RunResult:
@@ -184,11 +186,14 @@ class Engine:
 
     def _merge(self, outcome: ServiceOutcome, result: RunResult) -> None:
         """Adds one service's outcome to the run: its secrets join the redactor, then its messages
-        are redacted (with every secret found so far, as the services come in target order)."""
-        for secret in outcome.secrets:
-            self.redactor.add(secret)
+        and function names are redacted (with every secret found so far, as the services come in
+        target order)."""
+        for secret, span in outcome.secrets:
+            self.redactor.add(secret, span)
         for diagnostic in outcome.diagnostics:
             diagnostic.message = self.redactor(diagnostic.message)
+            if diagnostic.function:
+                diagnostic.function = self.redactor(diagnostic.function)
         result.diagnostics.extend(outcome.diagnostics)
         result.files |= outcome.files
         result.internal_errors.extend(outcome.internal_errors)
@@ -225,13 +230,13 @@ class Engine:
         if not service.is_aws:
             selected = [rule for rule in selected if rule.code.startswith("PARSE")]
         findings: list[tuple[Rule, Finding]] = []
-        secrets: list[str] = []
+        secrets: list[tuple[str, Span]] = []
         errors: list[str] = []
         for rule in _rules_to_run(selected, service, target):
             try:
                 for finding in rule.check(service, context):
                     if finding.secret:
-                        secrets.append(finding.secret)
+                        secrets.append((finding.secret, finding.span))
                     findings.append((self.rules.get(finding.code or rule.code, rule), finding))
             except Exception:  # a rule bug must not hide the other rules' findings
                 detail = traceback.format_exc(limit=-3)
