@@ -25,7 +25,7 @@ def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO)
             index[d.code] = len(rules)
             rules.append(RuleInfo(d.code, d.name, d.severity, ""))
 
-    pairs = sorted_diagnostics(diagnostics, report.cwd)
+    pairs = sorted_diagnostics(diagnostics, report.cwd, report.redact)
     fingerprints = numbered(pairs, report.read_source, report.redact)
     results = []
     for (_, d), (fingerprint, occurrence) in zip(pairs, fingerprints):
@@ -61,7 +61,7 @@ def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO)
                     }
                 },
                 "originalUriBaseIds": {
-                    SRCROOT: {"uri": Path(os.path.abspath(report.cwd)).as_uri().rstrip("/") + "/"}
+                    SRCROOT: {"uri": report.redact(Path(os.path.abspath(report.cwd)).as_uri()).rstrip("/") + "/"}
                 },
                 "columnKind": "unicodeCodePoints",
                 "results": results,
@@ -91,10 +91,11 @@ def _rule(rule: RuleInfo) -> dict:
 def _location(path: Path, where: Diagnostic | Span, report: ReportContext) -> dict:
     relative = relative_path(path, report.cwd)
     if relative is None:
-        artifact = {"uri": Path(os.path.abspath(path)).as_uri()}
+        artifact = {"uri": report.redact(Path(os.path.abspath(path)).as_uri())}
     else:
         # A file name that is not UTF-8 (kept as surrogates) is quoted as its original bytes.
-        artifact = {"uri": quote(relative, safe="/", errors="surrogateescape"), "uriBaseId": SRCROOT}
+        artifact = {"uri": quote(report.redact(relative), safe="/", errors="surrogateescape"),
+                    "uriBaseId": SRCROOT}
     region = {
         "startLine": where.line,
         "startColumn": where.column,
