@@ -131,8 +131,10 @@ def load_config(path: Path) -> Config:
     shown = display_path(path, Path.cwd())
     try:
         text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{shown}: cannot read the config file: {error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{shown}: cannot read the config file: it is not UTF-8 text") from None
+    except OSError as error:
+        raise ConfigError(f"{shown}: cannot read the config file: {error.strerror or 'error'}") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -174,15 +176,32 @@ def _opt_text(value) -> str:
 def _yaml_error(shown: str, error: yaml.YAMLError) -> str:
     mark = getattr(error, "problem_mark", None)
     where = f"{shown}:{mark.line + 1}:{mark.column + 1}" if mark is not None else shown
-    problem = getattr(error, "problem", None) or str(error)
-    context = getattr(error, "context", None)
+    problem = _unquoted(getattr(error, "problem", None) or "the file does not parse")
+    context = _unquoted(getattr(error, "context", None) or "")
     return f"{where}: invalid YAML: {problem}" + (f" ({context})" if context else "")
 
 
+# PyYAML quotes what it found (`found undefined alias 'x'`, `found character 'x'`): only its own
+# token names (`'<scalar>'`) and YAML's punctuation are kept, the file's text never.
+_QUOTED_TEXT = re.compile(r"'(?:[^'\\]|\\.)*'" r'|"(?:[^"\\]|\\.)*"')
+_YAML_WORDS = re.compile(r"""['"](?:<[\w ]+>|[,\[\]{}:?-])['"]""")
+
+
+def _unquoted(text: str) -> str:
+    return _QUOTED_TEXT.sub(lambda m: m.group(0) if _YAML_WORDS.fullmatch(m.group(0)) else "...", text)
+
+
+_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "number": "a number",
+               "integer": "an integer", "boolean": "true or false", "null": "empty"}
+
+
 def _schema_error(text: str, error) -> tuple[int, int, str]:
-    """(line, column, message) of a schema violation; line 0 when it cannot be located."""
+    """(line, column, message) of a schema violation; line 0 when it cannot be located. The message
+    names the key path and the problem, never the value or a key of the file (the position shows
+    them): a configuration error is printed, and in an editor logged, where a secret must not be."""
     keys = list(error.absolute_path)
     location = _key_path(keys)
+    key = None
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = list(error.schema.get("properties", {}))
         unexpected = [k for k in error.instance if k not in allowed]
@@ -190,23 +209,34 @@ def _schema_error(text: str, error) -> tuple[int, int, str]:
         hints = []
         for name in unexpected:
             close = difflib.get_close_matches(str(name), allowed, n=1)
-            hints.append(f"unknown key {name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+            hints.append("unknown key" + (f" (did you mean {close[0]!r}?)" if close else ""))
         message = "; ".join(hints) + f"; allowed keys: {', '.join(allowed)}"
     elif error.validator == "pattern":
-        key = error.instance
-        message = (f"{error.instance!r} is not a rule code (SECRET001), code prefix (SECRET) "
-                   "or rule name (plaintext-database-password)")
+        key = error.instance  # a selector as a mapping key (`severity:`) is where to point
+        message = ("not a rule code (SECRET001), code prefix (SECRET) or rule name "
+                   "(plaintext-database-password)")
+    elif error.validator == "enum":
+        message = f"must be one of {', '.join(map(str, error.validator_value))}"
+    elif error.validator == "type":
+        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        message = "must be " + " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+    elif error.validator == "minLength":
+        message = "must not be empty"
     else:
-        key = None
-        message = error.message
+        message = f"is not valid ({error.validator})"
     line, column = _locate(text, keys, key) or (0, 0)
     return line, column, f"{location}: {message}" if location else message
 
 
 def _key_path(keys: list) -> str:
+    """`ignore[1]`, `severity.<key>`: the configuration's own keys by name, the file's keys (rule
+    selectors, globs, option names) as `<key>`."""
     text = ""
-    for key in keys:
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    for depth, key in enumerate(keys):
+        if isinstance(key, int):
+            text += f"[{key}]"
+        else:
+            text += ("." if text else "") + (str(key) if depth == 0 else "<key>")
     return text
 
 
