@@ -26,6 +26,7 @@ import yaml
 
 from .diagnostics import SEVERITY_RANK
 from .globs import glob_regex
+from .redact import without_found_text
 from .reporters import display_path, relative_path
 from .suppress import matches
 
@@ -176,19 +177,9 @@ def _opt_text(value) -> str:
 def _yaml_error(shown: str, error: yaml.YAMLError) -> str:
     mark = getattr(error, "problem_mark", None)
     where = f"{shown}:{mark.line + 1}:{mark.column + 1}" if mark is not None else shown
-    problem = _unquoted(getattr(error, "problem", None) or "the file does not parse")
-    context = _unquoted(getattr(error, "context", None) or "")
+    problem = without_found_text(getattr(error, "problem", None) or "the file does not parse")
+    context = without_found_text(getattr(error, "context", None) or "")
     return f"{where}: invalid YAML: {problem}" + (f" ({context})" if context else "")
-
-
-# PyYAML quotes what it found (`found undefined alias 'x'`, `found character 'x'`): only its own
-# token names (`'<scalar>'`) and YAML's punctuation are kept, the file's text never.
-_QUOTED_TEXT = re.compile(r"'(?:[^'\\]|\\.)*'" r'|"(?:[^"\\]|\\.)*"')
-_YAML_WORDS = re.compile(r"""['"](?:<[\w ]+>|[,\[\]{}:?-])['"]""")
-
-
-def _unquoted(text: str) -> str:
-    return _QUOTED_TEXT.sub(lambda m: m.group(0) if _YAML_WORDS.fullmatch(m.group(0)) else "...", text)
 
 
 _TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "number": "a number",

@@ -196,7 +196,7 @@ class Engine:
                 diagnostic.function = self.redactor(diagnostic.function)
         result.diagnostics.extend(outcome.diagnostics)
         result.files |= outcome.files
-        result.internal_errors.extend(outcome.internal_errors)
+        result.internal_errors.extend(map(self.redactor, outcome.internal_errors))
 
     def _selected(self, config) -> list[Rule]:
         """The rules a configuration selects (worked out once per configuration)."""

@@ -172,6 +172,18 @@ def redact(text: str) -> str:
     return _INLINE_ASSIGN.sub(_inline_assign, text)
 
 
+# PyYAML quotes what it found (`found undefined alias 'x'`, `found unknown escape character 'x'`):
+# its own token names (`'<scalar>'`) and YAML's punctuation are kept, the file's text never.
+_QUOTED_TEXT = re.compile(r"'(?:[^'\\]|\\.)*'" r'|"(?:[^"\\]|\\.)*"')
+_YAML_WORDS = re.compile(r"""['"](?:<[\w ]+>|[,\[\]{}:?-])['"]""")
+
+
+def without_found_text(message: str) -> str:
+    """A YAML parser's message without the text it quotes from the file (a character of a secret
+    value, an alias named like one): `found undefined alias ...`."""
+    return _QUOTED_TEXT.sub(lambda m: m.group(0) if _YAML_WORDS.fullmatch(m.group(0)) else "...", message)
+
+
 Ranges = list[tuple[int, int]]  # [start, end) character ranges of one line
 
 
@@ -200,7 +212,7 @@ class Redactor:
         is written) in source lines."""
         if span is not None:
             self._add_span(span)
-        for form in raw_forms(secret):
+        for form in raw_forms(str(secret)):
             form = form.strip()
             if len(form) >= self.MIN_LENGTH and not is_masked(form) and form not in self._secrets:
                 self._secrets.add(form)

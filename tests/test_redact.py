@@ -216,3 +216,15 @@ def test_redactor_masks_the_raw_forms_of_a_secret(secret, spelled):
     assert spelled in raw_forms(secret)
     redactor = Redactor([secret])
     assert redactor(f"value: {spelled}!") == "value: ****!"
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("found undefined alias 'Zq7vK2mP'", "found undefined alias ..."),
+    ("found unknown escape character 'q'", "found unknown escape character ..."),
+    ('found character "\\t" that cannot start any token', "found character ... that cannot start any token"),
+    ("expected ',' or ']', but got '<scalar>'", "expected ',' or ']', but got '<scalar>'"),
+])
+def test_parser_messages_lose_the_text_they_quote_from_the_file(message, expected):
+    from lintkit.redact import without_found_text
+
+    assert without_found_text(message) == expected
