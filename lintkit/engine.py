@@ -236,7 +236,7 @@ class Engine:
             try:
                 for finding in rule.check(service, context):
                     if finding.secret:
-                        secrets.append((finding.secret, finding.span))
+                        secrets.append((finding.secret, finding.secret_span or finding.span))
                     findings.append((self.rules.get(finding.code or rule.code, rule), finding))
             except Exception:  # a rule bug must not hide the other rules' findings
                 detail = traceback.format_exc(limit=-3)

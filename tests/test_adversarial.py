@@ -514,6 +514,8 @@ LEAKED_SECRETS = {
     "js": ("Yt5rE3wQ", "z1xC7vB9"),        # 'postgresql://app:Yt5r...\\\nz1xC...@db/app' in handler code
     "parse_typo": "Mn8bV6cX4zL2kJ0h",       # DB_PASSWORD: "Mn8b..." junk   (PARSE001 on that line)
     "parse_continued": ("Ws9eD7rF", "t5gY3hU1"),  # DB_PASSWORD: "Ws9e...\n  t5gY..." junk
+    "json": "Nh6gT4fR2eW8qA0z",            # secrets.json: {"signing": "\u004eh6g..."} under JSON_SECRET
+    "dotenv": ("Bx3vC5nM", "q7wE9rT1"),     # .env: API_TOKEN="Bx3v...\nq7wE..." (a committed .env)
 }
 
 
@@ -533,6 +535,8 @@ def _secrets_repository(tmp_path: Path) -> Path:
         "import { PrismaClient } from '@prisma/client'\n"
         "export const handler = async () => { const prisma = new PrismaClient(); return prisma.user.count() }\n")
     escaped = "\\u0051" + s["escaped"][1:]
+    (adv / "secrets.json").write_text('{\n  "signing": "\\u004e' + s["json"][1:] + '"\n}\n')
+    (adv / ".env").write_text(f'STAGE=dev\nAPI_TOKEN="{s["dotenv"][0]}\n{s["dotenv"][1]}"\n')
     (adv / "serverless.yml").write_text(f"""\
 service: adv
 provider:
@@ -541,6 +545,7 @@ provider:
   logRetentionInDays: 14
   environment:
     SIGNING_SECRET: ${{self:custom.signing}}
+    JSON_SECRET: ${{file(./secrets.json):signing}}
     JWT_SECRET: "{s['two_lines'][0]}
       {s['two_lines'][1]}"
     API_TOKEN: ${{self:custom.token}}
