@@ -299,6 +299,7 @@ def mask_ranges(text: str, ranges: Ranges) -> str:
 # `_INLINE_ASSIGN`), its separator, and what follows on the line.
 _OPENER = re.compile(
     rf"""(?<![\w.]){_KEY}[ \t]*(?::(?=[ \t"']|\Z)|=)(?P<rest>{_NOT_BREAK}*)""", re.X)
+_COMMENT = re.compile(r"(?:^|[ \t])(?:#|//)")  # a quote opened in a comment leaves the value alone
 _YAML_KEY_LINE = re.compile(r"""[ \t]*(?:-[ \t]+)*(?:"[^"]*"|'[^']*'|[^\s#'"][^:#]*?)[ \t]*:(?:[ \t]|\Z)""")
 
 
@@ -315,7 +316,7 @@ def continued_values(lines: list[str], yaml: bool) -> dict[int, Ranges]:
         if not _SECRET_WORD.search(line):
             continue
         for match in _OPENER.finditer(line):
-            if not is_secret_name(match.group("key")):
+            if not is_secret_name(match.group("key")) or _COMMENT.search(line, 0, match.start()):
                 continue
             rest = match.group("rest").strip()
             if rest.startswith("#"):

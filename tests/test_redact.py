@@ -228,3 +228,10 @@ def test_parser_messages_lose_the_text_they_quote_from_the_file(message, expecte
     from lintkit.redact import without_found_text
 
     assert without_found_text(message) == expected
+
+
+def test_continued_values_leave_a_quote_opened_in_a_comment_alone():
+    yaml_lines = ['# DB_PASSWORD: "rotated last week', "provider:", '  name: "aws"', "  stage: dev"]
+    code_lines = ["// apiKey = 'see the wiki", "export const handler = () => 'ok'", "call()"]
+    assert continued_values(yaml_lines, yaml=True) == {}
+    assert continued_values(code_lines, yaml=False) == {}
