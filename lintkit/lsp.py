@@ -184,8 +184,7 @@ def lint_service(config: Path, texts: dict[Path, str], settings: Settings, encod
         engine = Engine(options)
         with buffers(options.overlays):  # positions are measured on the text that was linted
             result = engine.run([service_target(config)])
-            outcome = Outcome(files=set(result.files),
-                              errors=[engine.redactor(error) for error in result.internal_errors])
+            outcome = Outcome(files=set(result.files), errors=list(result.internal_errors))
             lines = _LineReader(texts)
             for d in result.diagnostics:
                 outcome.files.add(d.path)
