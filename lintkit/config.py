@@ -209,7 +209,8 @@ def _schema_error(text: str, error) -> tuple[int, int, str]:
     elif error.validator == "enum":
         message = f"must be one of {', '.join(map(str, error.validator_value))}"
     elif error.validator == "type":
-        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        types = error.validator_value
+        types = types if isinstance(types, list) else [types]
         message = "must be " + " or ".join(_TYPE_NAMES.get(t, t) for t in types)
     elif error.validator == "minLength":
         message = "must not be empty"

@@ -300,7 +300,8 @@ def mask_ranges(text: str, ranges: Ranges) -> str:
 _OPENER = re.compile(
     rf"""(?<![\w.]){_KEY}[ \t]*(?::(?=[ \t"']|\Z)|=)(?P<rest>{_NOT_BREAK}*)""", re.X)
 _COMMENT = re.compile(r"(?:^|[ \t])(?:#|//)")  # a quote opened in a comment leaves the value alone
-_YAML_KEY_LINE = re.compile(r"""[ \t]*(?:-[ \t]+)*(?:"[^"]*"|'[^']*'|[^\s#'"][^:#]*?)[ \t]*:(?:[ \t]|\Z)""")
+_YAML_KEY_LINE = re.compile(
+    r"""[ \t]*(?:-[ \t]+)*(?:"[^"]*"|'[^']*'|[^\s#'"][^:#]*?)[ \t]*:(?:[ \t]|\Z)""")
 
 
 def continued_values(lines: list[str], yaml: bool) -> dict[int, Ranges]:

@@ -520,7 +520,8 @@ LEAKED_SECRETS = {
 
 
 def _secret_fragments() -> list[str]:
-    values = [v for value in LEAKED_SECRETS.values() for v in (value if isinstance(value, tuple) else (value,))]
+    values = [v for value in LEAKED_SECRETS.values()
+              for v in (value if isinstance(value, tuple) else (value,))]
     return sorted({value[i:i + 4] for value in values for i in range(len(value) - 3)})
 
 
@@ -533,7 +534,8 @@ def _secrets_repository(tmp_path: Path) -> Path:
         "export const handler = async () => new PrismaClient({ datasourceUrl: url }).user.count()\n")
     (adv / "src" / f"{s['file']}.ts").write_text(
         "import { PrismaClient } from '@prisma/client'\n"
-        "export const handler = async () => { const prisma = new PrismaClient(); return prisma.user.count() }\n")
+        "export const handler = async () => {\n"
+        "  const prisma = new PrismaClient()\n  return prisma.user.count()\n}\n")
     escaped = "\\u0051" + s["escaped"][1:]
     (adv / "secrets.json").write_text('{\n  "signing": "\\u004e' + s["json"][1:] + '"\n}\n')
     (adv / ".env").write_text(f'STAGE=dev\nAPI_TOKEN="{s["dotenv"][0]}\n{s["dotenv"][1]}"\n')

@@ -60,9 +60,7 @@ def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO)
                         "rules": [_rule(rule) for rule in rules],
                     }
                 },
-                "originalUriBaseIds": {
-                    SRCROOT: {"uri": report.redact(Path(os.path.abspath(report.cwd)).as_uri()).rstrip("/") + "/"}
-                },
+                "originalUriBaseIds": {SRCROOT: {"uri": _base_uri(report)}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
@@ -70,6 +68,10 @@ def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO)
     }
     json.dump(document, stream, indent=2)
     stream.write("\n")
+
+
+def _base_uri(report: ReportContext) -> str:
+    return report.redact(Path(os.path.abspath(report.cwd)).as_uri()).rstrip("/") + "/"
 
 
 def _rule(rule: RuleInfo) -> dict:
