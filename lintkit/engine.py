@@ -191,7 +191,7 @@ class Engine:
         for secret, span in outcome.secrets:
             self.redactor.add(secret, span)
         for diagnostic in outcome.diagnostics:
-            diagnostic.message = self.redactor(diagnostic.message)
+            diagnostic.message = self.redactor.message(diagnostic.message)
             if diagnostic.function:
                 diagnostic.function = self.redactor(diagnostic.function)
         result.diagnostics.extend(outcome.diagnostics)

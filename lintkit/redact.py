@@ -184,6 +184,10 @@ def without_found_text(message: str) -> str:
     return _QUOTED_TEXT.sub(lambda m: m.group(0) if _YAML_WORDS.fullmatch(m.group(0)) else "...", message)
 
 
+# Where a message shortened a value, and what ends the value around it (`Redactor.message`).
+_ELLIPSIS = re.compile(r"…|\.\.\.")
+_CUT_STOP = frozenset(" \t\n`'\"")
+
 Ranges = list[tuple[int, int]]  # [start, end) character ranges of one line
 
 
@@ -202,6 +206,7 @@ class Redactor:
     def __init__(self, secrets: list[str] | tuple[str, ...] = ()):
         self._secrets: set[str] = set()
         self._pattern: re.Pattern | None = None
+        self._cut_parts: tuple[set[str], set[str], int] | None = None  # for `_mask_cut_secrets`
         self._spans: dict[tuple[Path, int], Ranges] = {}  # (path, line) -> masked ranges
         self._continued: dict[Path, dict[int, Ranges]] = {}
         for secret in secrets:
@@ -216,7 +221,7 @@ class Redactor:
             form = form.strip()
             if len(form) >= self.MIN_LENGTH and not is_masked(form) and form not in self._secrets:
                 self._secrets.add(form)
-                self._pattern = None
+                self._pattern = self._cut_parts = None
 
     def _add_span(self, span) -> None:
         path = Path(span.path)
@@ -234,6 +239,39 @@ class Redactor:
             ordered = sorted(self._secrets, key=len, reverse=True)
             self._pattern = re.compile("|".join(map(re.escape, ordered)))
         return self._pattern.sub(MASK, text)
+
+    def message(self, text: str) -> str:
+        """A finding's message, redacted. Messages shorten long values with an ellipsis
+        (`text[:40] + "..."`), which can cut a secret: the end of what comes before an ellipsis
+        that begins a secret, and the start of what follows it that ends one, are masked too."""
+        text = self(text)
+        if self._secrets and ("…" in text or "..." in text):
+            text = self._mask_cut_secrets(text)
+        return text
+
+    def _mask_cut_secrets(self, text: str) -> str:
+        if self._cut_parts is None:
+            heads = {secret[:n] for secret in self._secrets for n in range(self.MIN_LENGTH, len(secret))}
+            tails = {secret[-n:] for secret in self._secrets for n in range(self.MIN_LENGTH, len(secret))}
+            self._cut_parts = (heads, tails, max(map(len, self._secrets)))
+        heads, tails, longest = self._cut_parts
+        pieces, last = [], 0
+        for match in _ELLIPSIS.finditer(text):
+            first = match.start()
+            while first > max(last, match.start() - longest) and text[first - 1] not in _CUT_STOP:
+                first -= 1
+            end = match.end()
+            while end < min(len(text), match.end() + longest) and text[end] not in _CUT_STOP:
+                end += 1
+            before, after = text[first:match.start()], text[match.end():end]
+            head = next((n for n in range(len(before), self.MIN_LENGTH - 1, -1)
+                         if before[len(before) - n:] in heads), 0)
+            tail = next((n for n in range(len(after), self.MIN_LENGTH - 1, -1) if after[:n] in tails), 0)
+            pieces += [text[last:match.start() - head], MASK if head else "", match.group(0),
+                       MASK if tail else ""]
+            last = match.end() + tail
+        pieces.append(text[last:])
+        return "".join(pieces)
 
     def secret_ranges(self, path: Path, lines: list[str], number: int) -> Ranges:
         """The ranges of line `number` (1-based) of `lines`, the text of `path`, that hold a secret:

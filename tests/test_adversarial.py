@@ -516,6 +516,8 @@ LEAKED_SECRETS = {
     "parse_continued": ("Ws9eD7rF", "t5gY3hU1"),  # DB_PASSWORD: "Ws9e...\n  t5gY..." junk
     "json": "Nh6gT4fR2eW8qA0z",            # secrets.json: {"signing": "\u004eh6g..."} under JSON_SECRET
     "dotenv": ("Bx3vC5nM", "q7wE9rT1"),     # .env: API_TOKEN="Bx3v...\nq7wE..." (a committed .env)
+    # SESSION_SECRET's value, also a timeout: CONFIG001's message shows the first 60 characters
+    "cut": "Tr5eW3qA1zX9cV7bN5mK3jH1gF8dS6aP4oI2uY0Tr5eW3qA1zX9cV7bN5mK3jH1gF8dS6a",
 }
 
 
@@ -554,12 +556,14 @@ provider:
     PRIVATE_KEY: ${{self:custom.key}}
     DEPLOY_TOKEN: {s['function']}
     STRIPE_API_KEY: {s['file']}
+    SESSION_SECRET: {s['cut']}
 functions:
   {s['function']}:
     handler: src/api.handler
     runtime: nodejs16.x
   other:
     handler: src/{s['file']}.handler
+    timeout: {s['cut']}
 custom:
   signing: "{escaped}"
   token: "{s['continued'][0]}\\
@@ -590,7 +594,7 @@ def test_secrets_in_raw_forms_are_never_printed(tmp_path, format):
         assert {("adv/typo/serverless.yml", 5, 37, "PARSE001"),
                 ("adv/continued/serverless.yml", 6, 17, "PARSE001")} <= located, located
         codes = {code for *_, code in located}
-        assert {"SECRET001", "SECRET003", "CLIENT001", "RUNTIME001"} <= codes, codes
+        assert {"SECRET001", "SECRET003", "CLIENT001", "RUNTIME001", "CONFIG001"} <= codes, codes
 
 
 CONFIG_SECRETS = ("Pz4xC6vB8nM2kL0j", "Ja1sD3fG5hJ7kL9z", "Ux8cV6bN4mQ2wE0r", "Io7pA5sD3fG1hJ9k")

@@ -235,3 +235,12 @@ def test_continued_values_leave_a_quote_opened_in_a_comment_alone():
     code_lines = ["// apiKey = 'see the wiki", "export const handler = () => 'ok'", "call()"]
     assert continued_values(yaml_lines, yaml=True) == {}
     assert continued_values(code_lines, yaml=False) == {}
+
+
+def test_message_masks_a_secret_a_message_cut_short():
+    """Messages shorten long values (`text[:60] + "…"`): what is left of a secret is masked."""
+    secret = "Tr5eW3qA1zX9cV7bN5mK3jH1gF8dS6aP4oI2uY0"
+    redactor = Redactor([secret])
+    assert redactor.message(f"must be an integer, not `{secret[:20]}…`.") == "must be an integer, not `****…`."
+    assert redactor.message(f"in `${{env:X, 'abc…{secret[-12:]}'}}`") == "in `${env:X, 'abc…****'}`"
+    assert redactor.message("see lines 3...5 and `x…`") == "see lines 3...5 and `x…`"
