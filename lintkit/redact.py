@@ -187,6 +187,7 @@ def without_found_text(message: str) -> str:
 # Where a message shortened a value, and what ends the value around it (`Redactor.message`).
 _ELLIPSIS = re.compile(r"…|\.\.\.")
 _CUT_STOP = frozenset(" \t\n`'\"")
+_CUT_LONGEST = 200  # the most of a value a message keeps on one side of an ellipsis
 
 Ranges = list[tuple[int, int]]  # [start, end) character ranges of one line
 
@@ -251,9 +252,10 @@ class Redactor:
 
     def _mask_cut_secrets(self, text: str) -> str:
         if self._cut_parts is None:
-            heads = {secret[:n] for secret in self._secrets for n in range(self.MIN_LENGTH, len(secret))}
-            tails = {secret[-n:] for secret in self._secrets for n in range(self.MIN_LENGTH, len(secret))}
-            self._cut_parts = (heads, tails, max(map(len, self._secrets)))
+            cuts = [(secret, n) for secret in self._secrets
+                    for n in range(self.MIN_LENGTH, min(len(secret), _CUT_LONGEST + 1))]
+            heads, tails = {secret[:n] for secret, n in cuts}, {secret[-n:] for secret, n in cuts}
+            self._cut_parts = (heads, tails, min(_CUT_LONGEST, max(map(len, self._secrets))))
         heads, tails, longest = self._cut_parts
         pieces, last = [], 0
         for match in _ELLIPSIS.finditer(text):
