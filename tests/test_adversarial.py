@@ -661,3 +661,33 @@ def test_code_frame_masks_a_long_secret_cut_by_the_window_edge():
     text, start, end = code_frame(d, [line], Redactor())
     assert "x7Bq" not in text and "q9x7" not in text, text
     assert text[start:end] == "new PrismaClient()", (text, start, end)
+
+
+def test_fingerprints_hash_no_secret(tmp_path):
+    """Fingerprints are computed from redacted text: rotating a secret that is spelled with escapes,
+    continued over lines or used as a function name changes none of them."""
+    fingerprints = []
+    for index, secret in enumerate(("Ka8sD6fG4hJ2", "Lq1wE3rT5yU7")):
+        root, adv = repository(tmp_path / str(index))
+        escaped = "\\u00" + format(ord(secret[0]), "x") + secret[1:]
+        environment = f"""\
+  environment:
+    SIGNING_SECRET: ${{self:custom.signing}}
+    API_TOKEN: ${{self:custom.token}}
+    DEPLOY_TOKEN: {secret}
+functions:"""
+        (adv / "serverless.yml").write_text(good_config().replace("functions:", environment) + f"""\
+  {secret}:
+    handler: src/api.handler
+    runtime: nodejs16.x
+custom:
+  signing: "{escaped}"
+  token: "{secret[:6]}\\
+    {secret[6:]}"
+""")
+        run = lint(root, format="sarif")
+        assert run.code == 1, run.stderr
+        results = json.loads(run.stdout)["runs"][0]["results"]
+        assert {"SECRET003", "RUNTIME001"} <= {r["ruleId"] for r in results}, results
+        fingerprints.append(sorted(r["partialFingerprints"]["lintkitFingerprint/v1"] for r in results))
+    assert fingerprints[0] == fingerprints[1]
