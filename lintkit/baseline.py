@@ -138,7 +138,7 @@ def baseline_document(diagnostics: list[Diagnostic], root: Path, read_source: Ca
                       redact: Callable[[str], str] = default_redact) -> dict:
     entries: dict[tuple[str, str, str], int] = {}
     for path, value, d in _fingerprints(diagnostics, root, read_source, redact):
-        key = (path, d.code, value)
+        key = (redact(path), d.code, value)
         entries[key] = entries.get(key, 0) + 1
     return {
         "version": VERSION,

@@ -166,7 +166,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     except UsageError as error:
-        print(f"lintkit: {error}", file=sys.stderr)
+        from .redact import redact  # a configuration or discovery error may quote the project
+
+        print(f"lintkit: {redact(str(error))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
@@ -420,6 +422,7 @@ def progress_bar(format: str, total: int, stream=None):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from .redact import redact
     from .reporters import display_path
 
     console = Console(file=stream, highlight=False, markup=False, emoji=False)
@@ -430,7 +433,7 @@ def progress_bar(format: str, total: int, stream=None):
 
         def advance(index: int, target) -> None:
             progress.update(task, completed=index,
-                            description=display_path(target.config_path.parent, Path.cwd()))
+                            description=redact(display_path(target.config_path.parent, Path.cwd())))
 
         yield advance
         progress.update(task, completed=total)

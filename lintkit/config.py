@@ -185,10 +185,17 @@ def _opt_text(value) -> str:
     return str(value)
 
 
+_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "number": "a number",
+               "integer": "an integer", "boolean": "true or false", "null": "empty"}
+
+
 def _schema_error(document: Node | None, error) -> tuple[int, int, str]:
-    """(line, column, message) of a schema violation; line 0 when it cannot be located."""
+    """(line, column, message) of a schema violation; line 0 when it cannot be located. The message
+    names the key path and the problem, never the value or a key of the file (the position shows
+    them): a configuration error is printed, and in an editor logged, where a secret must not be."""
     keys = list(error.absolute_path)
     location = _key_path(keys)
+    key = None
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = list(error.schema.get("properties", {}))
         unexpected = [k for k in error.instance if k not in allowed]
@@ -196,23 +203,35 @@ def _schema_error(document: Node | None, error) -> tuple[int, int, str]:
         hints = []
         for name in unexpected:
             close = difflib.get_close_matches(str(name), allowed, n=1)
-            hints.append(f"unknown key {name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+            hints.append("unknown key" + (f" (did you mean {close[0]!r}?)" if close else ""))
         message = "; ".join(hints) + f"; allowed keys: {', '.join(allowed)}"
     elif error.validator == "pattern":
-        key = error.instance
-        message = (f"{error.instance!r} is not a rule code (SECRET001), code prefix (SECRET) "
-                   "or rule name (plaintext-database-password)")
+        key = error.instance  # a selector as a mapping key (`severity:`) is where to point
+        message = ("not a rule code (SECRET001), code prefix (SECRET) or rule name "
+                   "(plaintext-database-password)")
+    elif error.validator == "enum":
+        message = f"must be one of {', '.join(map(str, error.validator_value))}"
+    elif error.validator == "type":
+        types = error.validator_value
+        types = types if isinstance(types, list) else [types]
+        message = "must be " + " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+    elif error.validator == "minLength":
+        message = "must not be empty"
     else:
-        key = None
-        message = error.message
+        message = f"is not valid ({error.validator})"
     line, column = _locate(document, keys, key) or (0, 0)
     return line, column, f"{location}: {message}" if location else message
 
 
 def _key_path(keys: list) -> str:
+    """`ignore[1]`, `severity.<key>`: the configuration's own keys by name, the file's keys (rule
+    selectors, globs, option names) as `<key>`."""
     text = ""
-    for key in keys:
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    for depth, key in enumerate(keys):
+        if isinstance(key, int):
+            text += f"[{key}]"
+        else:
+            text += ("." if text else "") + (str(key) if depth == 0 else "<key>")
     return text
 
 

@@ -27,6 +27,7 @@ class Finding:
     code: str | None = None
     related: list[Span] = field(default_factory=list)
     secret: str | None = None  # the secret value at `span`: masked wherever it appears in output
+    secret_span: Span | None = None  # where `secret` is written, when that is not `span`
 
     @classmethod
     def at(cls, where: Node | Span, message: str, **kwargs) -> "Finding":

@@ -73,12 +73,13 @@ class RunResult:
 @dataclass
 class ServiceOutcome:
     """One service linted: its diagnostics (messages not yet redacted), the files read, the rules'
-    internal errors and the secret values the rules named, in the order they named them."""
+    internal errors and the secret values the rules named with where they are written, in the order
+    they named them."""
 
     diagnostics: list[Diagnostic]
     files: set[Path]
     internal_errors: list[str]
-    secrets: list[str]
+    secrets: list[tuple[str, Span]]
 
 
 class SourceLines:
@@ -125,7 +126,8 @@ class Engine:
         self._selections: dict[int, list[Rule]] = {}
         self._sources = None  # one SourceCache for the run: services may share handler modules
         # Pattern redaction cannot know every secret (a token under a neutral key): rules name the
-        # secret values they find, and this masks them in messages, code frames and fingerprints.
+        # secret values they find and where, and this masks them in messages, code frames and
+        # fingerprints.
         self.redactor = Redactor()
 
     def run(self, targets: list[Target], progress: Callable[[int, Target], None] | None = None) -> RunResult:
@@ -195,14 +197,17 @@ class Engine:
 
     def _merge(self, outcome: ServiceOutcome, result: RunResult) -> None:
         """Adds one service's outcome to the run: its secrets join the redactor, then its messages
-        are redacted (with every secret found so far, as the services come in target order)."""
-        for secret in outcome.secrets:
-            self.redactor.add(secret)
+        and function names are redacted (with every secret found so far, as the services come in
+        target order)."""
+        for secret, span in outcome.secrets:
+            self.redactor.add(secret, span)
         for diagnostic in outcome.diagnostics:
-            diagnostic.message = self.redactor(diagnostic.message)
+            diagnostic.message = self.redactor.message(diagnostic.message)
+            if diagnostic.function:
+                diagnostic.function = self.redactor(diagnostic.function)
         result.diagnostics.extend(outcome.diagnostics)
         result.files |= outcome.files
-        result.internal_errors.extend(outcome.internal_errors)
+        result.internal_errors.extend(map(self.redactor, outcome.internal_errors))
 
     def _selected(self, config) -> list[Rule]:
         """The rules a configuration selects (worked out once per configuration)."""
@@ -257,7 +262,7 @@ class Engine:
         """Lints one service, its reads confined to its project and its time to the budget."""
         self.lines.add_root(target.project_root)
         findings: list[tuple[Rule, Finding]] = []
-        secrets: list[str] = []
+        secrets: list[tuple[str, Span]] = []
         errors: list[str] = []
         service = None
         with confined_to(target.project_root) as confinement:
@@ -297,7 +302,7 @@ class Engine:
             try:
                 for finding in rule.check(service, context):
                     if finding.secret:
-                        secrets.append(finding.secret)
+                        secrets.append((finding.secret, finding.secret_span or finding.span))
                     findings.append((self.rules.get(finding.code or rule.code, rule), finding))
             except Exception:  # a rule bug must not hide the other rules' findings
                 detail = traceback.format_exc(limit=-3)

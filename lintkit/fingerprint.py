@@ -4,10 +4,10 @@ fingerprints and baseline entries are all computed here, so they agree.
 A fingerprint is the SHA-256 of
   - the rule code,
   - the file's path, relative to a base folder (the current folder for reports, the baseline file's
-    folder for baselines),
-  - the function the finding belongs to, if any,
+    folder for baselines), redacted,
+  - the function the finding belongs to, if any, redacted,
   - in YAML files, the key path of the finding's line (`provider.environment.DB_PASSWORD`, read from
-    the indentation; sequence items add no index, so inserting an item moves nothing),
+    the indentation; sequence items add no index, so inserting an item moves nothing), redacted,
   - the text of the finding's first line, redacted, with runs of whitespace collapsed and any
     `lintkit:` comment removed; when the source cannot be read, the redacted message with its
     `line N` references blanked.
@@ -15,7 +15,9 @@ A fingerprint is the SHA-256 of
 Line and column numbers are left out, so a finding keeps its fingerprint when lines are inserted or
 removed above it; editing the flagged line itself makes it a new finding. Findings with equal
 fingerprints (the same mistake twice on one line, or on identical lines) are told apart by their
-occurrence number in position order (`numbered`). Only redacted text is hashed.
+occurrence number in position order (`numbered`). Only redacted text is hashed: a secret in the line,
+a key, a function or a file name is masked first (with a `Redactor`, also where the rules found one
+under a neutral name or spelled with escapes), so neither the hash nor a rotation gives it away.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .diagnostics import Diagnostic
+from .redact import mask_ranges, source_line_ranges
 from .redact import redact as default_redact
 
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -54,16 +57,17 @@ def fingerprint(d: Diagnostic, path: str, lines: list[str] | None, redact: Redac
         key = (d.path, d.line)
         cached = anchors.get(key) if anchors is not None else None
         if cached is None:
-            anchor = _SPACES.sub(" ", redact(_SUPPRESSION.sub("", lines[d.line - 1]))).strip()
+            line = mask_ranges(lines[d.line - 1], source_line_ranges(redact, d.path, lines, d.line))
+            anchor = _SPACES.sub(" ", redact(_SUPPRESSION.sub("", line))).strip()
             if d.path.name.endswith(YAML_SUFFIXES):
-                key_path = yaml_key_path(lines, d.line)
+                key_path = redact(yaml_key_path(lines, d.line))
             cached = (anchor, key_path)
             if anchors is not None:
                 anchors[key] = cached
         anchor, key_path = cached
     else:
         anchor = _LINE_REFERENCE.sub(r"\1 N", redact(d.message))
-    parts = [d.code, path, d.function or "", anchor]
+    parts = [d.code, redact(path), redact(d.function or ""), anchor]
     if key_path:
         parts.insert(3, key_path)
     return hashlib.sha256("\0".join(parts).encode("utf-8", errors="surrogatepass")).hexdigest()

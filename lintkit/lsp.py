@@ -230,14 +230,14 @@ def rule_href(template: str, code: str) -> str:
 def to_lsp(d, lines: _LineReader, encoding: str, rule_url: str, redactor, uris: dict[Path, str]
            ) -> types.Diagnostic:
     """A lintkit Diagnostic as an LSP one."""
-    from .redact import redact
+    from .redact import redact_source_line
 
     related = []
     for span in d.related:
         text_lines = lines(span.path)
         snippet = ""
         if text_lines and 0 < span.line <= len(text_lines):
-            snippet = " ".join(redact(redactor(text_lines[span.line - 1])).split())
+            snippet = " ".join(redact_source_line(redactor, span.path, text_lines, span.line).split())
             if len(snippet) > RELATED_TEXT_WIDTH:
                 snippet = snippet[:RELATED_TEXT_WIDTH - 3] + "..."
         related.append(types.DiagnosticRelatedInformation(
@@ -287,6 +287,10 @@ class LintkitServer(LanguageServer):
 
     # logging -----------------------------------------------------------------------------------
     def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        """Every message the server logs, redacted: errors may quote the project's files."""
+        from .redact import redact
+
+        message = redact(message)
         try:
             self.window_log_message(types.LogMessageParams(type=kind, message=message))
         except Exception:  # no client to tell (it left): stderr is all there is

@@ -33,10 +33,12 @@ _NUMBER_OR_BOOL = re.compile(r"(?i)[-+]?\d+(\.\d+)?|true|false|yes|no|on|off|nul
 _SHELL_EXPANSION = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$")
 
 
-def secret_finding(where, message: str, secret: str | None, **kwargs) -> Finding:
+def secret_finding(where, message: str, secret: str | None, secret_at=None, **kwargs) -> Finding:
     """A Finding that also names the secret value it points at, so that the engine can mask that
-    value in every output, code frames included."""
-    return Finding.at(where, message, secret=secret or None, **kwargs)
+    value in every output, code frames included. `secret_at` (a node or span) is where the value is
+    written when the finding points elsewhere (at its key)."""
+    span = secret_at if secret_at is None or isinstance(secret_at, Span) else secret_at.span
+    return Finding.at(where, message, secret=secret or None, secret_span=span, **kwargs)
 
 
 # -- secret-looking values -------------------------------------------------------------------------

@@ -40,8 +40,9 @@ from yaml.events import (
 )
 
 from .diagnostics import Finding
-from .nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span
 from .files import read_bytes, refusal_reason
+from .nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span
+from .redact import without_found_text
 
 MAX_BYTES = 5 * 1024 * 1024
 """Larger files are not parsed: no serverless.yml is anywhere near this size."""
@@ -231,7 +232,7 @@ def _finding(path: Path, line: int, column: int, message: str) -> Finding:
 def _syntax_finding(path: Path, text: str, error: yaml.MarkedYAMLError) -> Finding:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    problem = error.problem or "syntax error"
+    problem = without_found_text(error.problem or "syntax error")
     if "maximum nesting depth" in problem:
         return _finding(path, line, column, _TOO_DEEP)
     source_line = _line_text(text, line)
@@ -241,7 +242,7 @@ def _syntax_finding(path: Path, text: str, error: yaml.MarkedYAMLError) -> Findi
                         "tabs are not allowed for indentation in YAML; use spaces")
     if source_line[column - 1:column] == "\t" or "tab" in problem:
         return _finding(path, line, column, "a tab character is not allowed here in YAML; use spaces")
-    context = f" ({error.context})" if error.context else ""
+    context = f" ({without_found_text(error.context)})" if error.context else ""
     return _finding(path, line, column, f"invalid YAML: {problem}{context}; fix the syntax here "
                     "(check indentation, quotes, brackets and the `:` after each key)")
 

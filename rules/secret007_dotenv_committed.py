@@ -50,7 +50,7 @@ def check(service, context):
                 secrets[0].key_span, f"{env.path.name} holds secrets ({_names(secrets)}) and no "
                 f".gitignore excludes it, so it gets committed: add `{env.path.name}` to "
                 ".gitignore (keep a `.env.example` with placeholders), remove it from the "
-                "repository and rotate the secrets.", secrets[0].value)
+                "repository and rotate the secrets.", secrets[0].value, secret_at=secrets[0].value_span)
         pattern = packaging_pattern(service, env.path)
         if pattern is not None:
             packaged.setdefault(pattern.span, (pattern, []))[1].append((env, secrets))

@@ -764,3 +764,199 @@ def test_a_service_over_its_time_budget_is_reported_and_the_run_goes_on(tmp_path
     assert ("adv/serverless.yml", 1, 1, "LINT001") in run.located()
     assert "longer than 0.5 seconds" in run.message("adv/serverless.yml", "LINT001")
     assert ("adv/serverless.yml", 1, 1, "LINT001") not in lint(root, "--jobs", jobs).located()
+
+
+# -- issue 9: secrets printed in code frames and elsewhere --------------------------------------
+# A secret must not leave lintkit in any raw form it takes in a file: escaped, continued over lines,
+# folded, as a function or file name, or on the raw line a PARSE001 frame shows. Each value below is
+# only ever written into the project; no character run of four of any of them may be printed.
+LEAKED_SECRETS = {
+    "escaped": "Qw3rTy7uIo9pAs2d",        # custom.signing: "\u0051w3r..." under SIGNING_SECRET
+    "two_lines": ("Hj4kL6zX", "c8vB1nM5"),  # JWT_SECRET: "Hj4k...\n  c8vB..." (folded)
+    "continued": ("Gf5dS3aP", "o0iU8yT2"),  # custom.token: "Gf5d...\\\n  o0iU..." under API_TOKEN
+    "line_break": ("Rt6yU8iO", "p2aS4dF6"),  # custom.key: "Rt6y...\u2028p2aS..." under PRIVATE_KEY
+    "function": "Vb7nM3kJ9hG1fD5s",        # DEPLOY_TOKEN's value, also a function's name
+    "file": "Lk2jH8gF4dS6aQ0w",            # STRIPE_API_KEY's value, also a handler file's name
+    "js": ("Yt5rE3wQ", "z1xC7vB9"),        # 'postgresql://app:Yt5r...\\\nz1xC...@db/app' in handler code
+    "parse_typo": "Mn8bV6cX4zL2kJ0h",       # DB_PASSWORD: "Mn8b..." junk   (PARSE001 on that line)
+    "parse_continued": ("Ws9eD7rF", "t5gY3hU1"),  # DB_PASSWORD: "Ws9e...\n  t5gY..." junk
+    "json": "Nh6gT4fR2eW8qA0z",            # secrets.json: {"signing": "\u004eh6g..."} under JSON_SECRET
+    "dotenv": ("Bx3vC5nM", "q7wE9rT1"),     # .env: API_TOKEN="Bx3v...\nq7wE..." (a committed .env)
+    # SESSION_SECRET's value, also a timeout: CONFIG001's message shows the first 60 characters
+    "cut": "Tr5eW3qA1zX9cV7bN5mK3jH1gF8dS6aP4oI2uY0Tr5eW3qA1zX9cV7bN5mK3jH1gF8dS6a",
+}
+
+
+def _secret_fragments() -> list[str]:
+    values = [v for value in LEAKED_SECRETS.values()
+              for v in (value if isinstance(value, tuple) else (value,))]
+    return sorted({value[i:i + 4] for value in values for i in range(len(value) - 3)})
+
+
+def _secrets_repository(tmp_path: Path) -> Path:
+    s = LEAKED_SECRETS
+    root, adv = repository(tmp_path)
+    (adv / "src" / "api.ts").write_text(
+        "import { PrismaClient } from '@prisma/client'\n"
+        f"const url = 'postgresql://app:{s['js'][0]}\\\n{s['js'][1]}@db.example.com/app'\n"
+        "export const handler = async () => new PrismaClient({ datasourceUrl: url }).user.count()\n")
+    (adv / "src" / f"{s['file']}.ts").write_text(
+        "import { PrismaClient } from '@prisma/client'\n"
+        "export const handler = async () => {\n"
+        "  const prisma = new PrismaClient()\n  return prisma.user.count()\n}\n")
+    escaped = "\\u0051" + s["escaped"][1:]
+    (adv / "secrets.json").write_text('{\n  "signing": "\\u004e' + s["json"][1:] + '"\n}\n')
+    (adv / ".env").write_text(f'STAGE=dev\nAPI_TOKEN="{s["dotenv"][0]}\n{s["dotenv"][1]}"\n')
+    (adv / "serverless.yml").write_text(f"""\
+service: adv
+provider:
+  name: aws
+  runtime: nodejs24.x
+  logRetentionInDays: 14
+  environment:
+    SIGNING_SECRET: ${{self:custom.signing}}
+    JSON_SECRET: ${{file(./secrets.json):signing}}
+    JWT_SECRET: "{s['two_lines'][0]}
+      {s['two_lines'][1]}"
+    API_TOKEN: ${{self:custom.token}}
+    PRIVATE_KEY: ${{self:custom.key}}
+    DEPLOY_TOKEN: {s['function']}
+    STRIPE_API_KEY: {s['file']}
+    SESSION_SECRET: {s['cut']}
+functions:
+  {s['function']}:
+    handler: src/api.handler
+    runtime: nodejs16.x
+  other:
+    handler: src/{s['file']}.handler
+    timeout: {s['cut']}
+custom:
+  signing: "{escaped}"
+  token: "{s['continued'][0]}\\
+    {s['continued'][1]}"
+  key: "{s['line_break'][0]}\u2028{s['line_break'][1]}"
+""")
+    for name, text in {
+        "typo": f'service: typo\nprovider:\n  name: aws\n  environment:\n    DB_PASSWORD: "{s["parse_typo"]}" junk\n',
+        "continued": ('service: continued\nprovider:\n  name: aws\n  environment:\n'
+                      f'    DB_PASSWORD: "{s["parse_continued"][0]}\n      {s["parse_continued"][1]}" junk\n'),
+    }.items():
+        (adv / name).mkdir()
+        (adv / name / "serverless.yml").write_text(text)
+    return root
+
+
+@pytest.mark.parametrize("format", ["text", "concise", "json", "sarif", "github", "gitlab", "junit"])
+def test_secrets_in_raw_forms_are_never_printed(tmp_path, format):
+    root = _secrets_repository(tmp_path)
+    run = lint(root, "--color", "never", format=format)
+    assert run.code == 1 and "Traceback" not in run.stderr, (run.code, run.stderr[-2000:])
+    output = run.stdout + run.stderr
+    leaked = [fragment for fragment in _secret_fragments() if fragment in output]
+    assert not leaked, (leaked, output[:6000])
+    if format == "json":
+        located = run.located()
+        assert NORMAL_FINDING in run.located("normal/")
+        assert {("adv/typo/serverless.yml", 5, 37, "PARSE001"),
+                ("adv/continued/serverless.yml", 6, 17, "PARSE001")} <= located, located
+        codes = {code for *_, code in located}
+        assert {"SECRET001", "SECRET003", "CLIENT001", "RUNTIME001", "CONFIG001"} <= codes, codes
+
+
+CONFIG_SECRETS = ("Pz4xC6vB8nM2kL0j", "Ja1sD3fG5hJ7kL9z", "Ux8cV6bN4mQ2wE0r", "Io7pA5sD3fG1hJ9k")
+BAD_CONFIG = f"""\
+select: [{CONFIG_SECRETS[0]}]
+fail-on: {CONFIG_SECRETS[1]}
+severity: {{{CONFIG_SECRETS[2]}: error, SECRET001: {CONFIG_SECRETS[3]}}}
+opt: {{stage: [{CONFIG_SECRETS[0]}]}}
+{CONFIG_SECRETS[3]}: 1
+unknown: *nowhere
+"""
+
+
+def _leaked_config_secrets(text: str) -> list[str]:
+    return [s[i:i + 4] for s in CONFIG_SECRETS for i in range(len(s) - 3) if s[i:i + 4] in text]
+
+
+@pytest.mark.parametrize("config, problems", [
+    (BAD_CONFIG.replace("unknown: *nowhere", ""), ["select[0]: not a rule code", "fail-on: must be one of",
+                                             "severity: not a rule code", "severity.<key>: must be one of",
+                                             "opt.<key>: must be a string or a number or true or false",
+                                             "unknown key"]),
+    (BAD_CONFIG, ["invalid YAML: unknown alias"]),
+], ids=["schema", "yaml"])
+def test_lintkit_yml_errors_never_echo_its_values(tmp_path, config, problems):
+    root, adv = repository(tmp_path)
+    (adv / "serverless.yml").write_text(good_config())
+    (adv / ".lintkit.yml").write_text(config)
+    run = lint(root)
+    assert_contained(run)  # a broken configuration is a finding of its service (PARSE001)
+    messages = "\n".join(d["message"] for d in run.diagnostics if d["path"] == "adv/.lintkit.yml")
+    assert all(p in messages for p in problems), messages
+    for format in ("json", "sarif", "github", "concise"):  # messages; a text frame shows the line
+        output = lint(root, format=format)
+        assert not _leaked_config_secrets(output.stdout + output.stderr), output.stdout
+
+
+def test_language_server_logs_never_hold_secrets(tmp_path):
+    pytest.importorskip("pygls")
+    from lintkit.lsp import Settings, create_server, lint_service
+
+    root, adv = repository(tmp_path)
+    (adv / "serverless.yml").write_text(good_config())
+    (adv / ".lintkit.yml").write_text(BAD_CONFIG.replace("unknown: *nowhere", ""))
+    outcome = lint_service(adv / "serverless.yml", {}, Settings(), "utf-16")
+    assert outcome.ok and any("select[0]" in error for error in outcome.errors), outcome.errors
+    server, logged = create_server(Settings()), []
+    server.window_log_message = lambda params: logged.append(params.message)
+    for error in outcome.errors:
+        server.log(error)
+    server.log("internal error: KeyError('postgres://app:Pz4xC6vB8nM2kL0j@db/app')")
+    assert logged and not _leaked_config_secrets("\n".join(logged)), logged
+
+
+def test_code_frame_masks_a_long_secret_cut_by_the_window_edge():
+    """A minified line: the frame redacts a window around the finding, and a secret longer than the
+    window's margin starts (with its key) outside it."""
+    from lintkit.diagnostics import Diagnostic
+    from lintkit.redact import Redactor
+    from lintkit.reporters.text import REDACT_MARGIN, code_frame
+
+    token = ("Kp3" + "x7Bq9" * 1000)[:REDACT_MARGIN + 500]
+    line = "a" * 50_000 + f'var c={{apiKey:"{token}"}};new PrismaClient();' + "b" * 50_000
+    column = line.index("new PrismaClient") + 1
+    d = Diagnostic("CLIENT001", "client-per-invocation", "error", "m", Path("bundle.js"),
+                   1, column, 1, column + len("new PrismaClient()"))
+    text, start, end = code_frame(d, [line], Redactor())
+    assert "x7Bq" not in text and "q9x7" not in text, text
+    assert text[start:end] == "new PrismaClient()", (text, start, end)
+
+
+def test_fingerprints_hash_no_secret(tmp_path):
+    """Fingerprints are computed from redacted text: rotating a secret that is spelled with escapes,
+    continued over lines or used as a function name changes none of them."""
+    fingerprints = []
+    for index, secret in enumerate(("Ka8sD6fG4hJ2", "Lq1wE3rT5yU7")):
+        root, adv = repository(tmp_path / str(index))
+        escaped = "\\u00" + format(ord(secret[0]), "x") + secret[1:]
+        environment = f"""\
+  environment:
+    SIGNING_SECRET: ${{self:custom.signing}}
+    API_TOKEN: ${{self:custom.token}}
+    DEPLOY_TOKEN: {secret}
+functions:"""
+        (adv / "serverless.yml").write_text(good_config().replace("functions:", environment) + f"""\
+  {secret}:
+    handler: src/api.handler
+    runtime: nodejs16.x
+custom:
+  signing: "{escaped}"
+  token: "{secret[:6]}\\
+    {secret[6:]}"
+""")
+        run = lint(root, format="sarif")
+        assert run.code == 1, run.stderr
+        results = json.loads(run.stdout)["runs"][0]["results"]
+        assert {"SECRET003", "RUNTIME001"} <= {r["ruleId"] for r in results}, results
+        fingerprints.append(sorted(r["partialFingerprints"]["lintkitFingerprint/v1"] for r in results))
+    assert fingerprints[0] == fingerprints[1]

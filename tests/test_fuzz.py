@@ -439,3 +439,79 @@ def test_every_reporter_takes_any_diagnostics(diagnostics, sources, color, check
         statistics.render(format, diagnostics, stream)
         if format == "json":
             assert sum(row["count"] for row in json.loads(stream.getvalue())) == len(diagnostics)
+
+
+# == secrets in every spelling a YAML file allows (issue 9) =======================================
+# The secret's characters come from an alphabet the scaffolding around it does not use (upper case,
+# digits, é and the characters quoting must escape), so any of them in a shown line is a leak.
+SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789é\"'\\"
+_SCAFFOLD = "custom:\n  signing: {value}\n  next: plain\nafter: done\n"
+
+
+@st.composite
+def spelled_secrets(draw):
+    """(secret, its spelling as a YAML scalar after `signing: `)."""
+    # With a letter and 6 characters or more: numbers and keywords are shown as they are
+    # (`TIMEOUT: 30`, `ENABLED: TRUE`), whatever the key.
+    secret = draw(st.text(SECRET_ALPHABET, min_size=6, max_size=24).filter(
+        lambda s: any(c.isalpha() for c in s)))
+    style = draw(st.sampled_from(["double", "single", "literal", "plain"]))
+    if style == "plain" or style == "literal":
+        secret = ("Q" + "".join(c for c in secret if c.isalnum() and c != "é") + "Z9X7W")[:max(6, len(secret))]
+    pieces = []
+    for char in secret:
+        if style == "double":
+            form = draw(st.sampled_from(["raw", "u", "x"])) if char not in "\"\\" else "u"
+            piece = {"raw": char, "u": f"\\u{ord(char):04x}", "x": f"\\x{ord(char):02x}"}[form]
+        elif style == "single":
+            piece = "''" if char == "'" else char
+        else:
+            piece = char
+        pieces.append(piece)
+    breaks = draw(st.sets(st.integers(1, max(1, len(pieces) - 1)), max_size=3))
+    if style == "literal":
+        lines = ["".join(pieces[i:j]) for i, j in zip([0, *sorted(breaks)], [*sorted(breaks), len(pieces)])]
+        return secret, "|\n" + "".join(f"      {line}\n" for line in lines if line).rstrip("\n")
+    text = ""
+    for index, piece in enumerate(pieces):
+        if index in breaks:  # `\` + line break in double quotes joins; elsewhere a break folds
+            text += ("\\" if style == "double" else "") + "\n      "
+        text += piece
+    quote = {"double": '"', "single": "'"}.get(style, "")
+    return secret, f"{quote}{text}{quote}"
+
+
+@examples(ci=200)
+@given(spelled_secrets())
+def test_a_registered_secret_shows_no_character_in_any_source_line(case):
+    from lintkit.redact import MASK, Redactor
+
+    _, spelled = case
+    path = Path("serverless.yml")
+    text = _SCAFFOLD.format(value=spelled)
+    result = load_yaml(path, text.encode())
+    assert result.node is not None, (text, result.findings)
+    scalar = dict((key.value, value) for key, value in result.node.pairs)["custom"]
+    scalar = next(value for key, value in scalar.pairs if key.value == "signing")
+    redactor = Redactor()
+    redactor.add(scalar.value, scalar.span)
+    lines = text.splitlines()
+    for number in range(1, len(lines) + 1):
+        shown = redactor.source_line(path, lines, number).replace(MASK, "")
+        assert not set(shown) & set(SECRET_ALPHABET) - {"'", '"'}, (text, number, shown)
+
+
+@examples(ci=200)
+@given(spelled_secrets(), st.sampled_from(["", " junk", '" junk', "\n  bad: [", "\n\t- x"]))
+def test_a_secret_named_value_shows_no_character_even_when_the_file_does_not_parse(case, junk):
+    """What a PARSE001 frame may show: no rule named the secret, the patterns and the lines that
+    continue a secret-named key's value must mask it in every spelling."""
+    from lintkit.redact import MASK, Redactor
+
+    _, spelled = case
+    path = Path("serverless.yml")
+    text = f"provider:\n  environment:\n    db_password: {spelled}{junk}\n    stage: prod\n"
+    lines = text.splitlines()
+    for number in range(1, len(lines) + 1):
+        shown = Redactor().source_line(path, lines, number).replace(MASK, "")
+        assert not set(shown) & set(SECRET_ALPHABET) - {"'", '"'}, (text, number, shown)

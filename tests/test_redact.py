@@ -22,8 +22,8 @@ from lintkit.redact import Redactor, is_secret_name, redact, redact_value
         ("sqlserver://db:1433;database=app;user=sa;password=Secret123;encrypt=true",
          "sqlserver://db:1433;database=app;user=sa;password=****;encrypt=true"),
         ("Server=x;User Id=sa;Pwd=abc123;", "Server=x;User Id=sa;Pwd=****;"),
-        ("AWS_ACCESS_KEY_ID: AKIAABCDEFGHIJKLWXYZ", "AWS_ACCESS_KEY_ID: AKIA****WXYZ"),
-        ("id ASIAABCDEFGHIJKLWXYZ here", "id ASIA****WXYZ here"),
+        ("AWS_ACCESS_KEY_ID: AKIAABCDEFGHIJKLWXYZ", "AWS_ACCESS_KEY_ID: ****"),
+        ("id ASIAABCDEFGHIJKLWXYZ here", "id **** here"),
         ("aws_secret_access_key = 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",
          "aws_secret_access_key = ****"),
         ("--aws-secret-access-key wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzzzzzzz",
@@ -98,10 +98,10 @@ def test_is_secret_name(name, secret):
 
 
 def test_redact_value():
-    assert redact_value("AKIAABCDEFGHIJKLWXYZ") == "AKIA****WXYZ"
+    assert redact_value("AKIAABCDEFGHIJKLWXYZ") == "****"  # not one character of it
     assert redact_value("hunter2") == "****"
     assert redact_value("") == "****"
-    assert redact_value("AKIA****WXYZ") == "AKIA****WXYZ"
+    assert redact_value("****") == "****"
 
 
 def test_redactor_masks_registered_values():
@@ -110,7 +110,7 @@ def test_redactor_masks_registered_values():
     redactor.add("ab")  # too short to mask safely
     redactor.add("wJalrXUtnFEMI/K7MDENG+bPxRfiCYzzzzzzzzzz")
     out = redactor("pw hunter2hunter2, key wJalrXUtnFEMI/K7MDENG+bPxRfiCYzzzzzzzzzz, ab")
-    assert out == "pw ****, key wJal****zzzz, ab"
+    assert out == "pw ****, key ****, ab"
     assert redactor(out) == out
     assert redactor("DB_PASSWORD: other") == "DB_PASSWORD: ****"  # patterns still apply
 
@@ -136,3 +136,111 @@ def test_fast_on_large_input():
     out = redact(line)
     assert "hunter2pass" not in out
     assert time.perf_counter() - started < 2
+
+
+# -- secrets that span or escape lines (issue 9) ----------------------------------------------------
+from pathlib import Path  # noqa: E402
+
+from lintkit.nodes import Span  # noqa: E402
+from lintkit.redact import continued_values, raw_forms  # noqa: E402
+
+SECRET = "Zq7vK2mP9xR4tW8n"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a PARSE001 frame shows the raw line: a quote left open, or a typo after the closing quote
+    (f'    DB_PASSWORD: "{SECRET}', "    DB_PASSWORD: ****"),
+    (f'    DB_PASSWORD: "{SECRET}" x', "    DB_PASSWORD: ****"),
+    (f"    DB_PASSWORD: '{SECRET} # not a comment inside quotes", "    DB_PASSWORD: ****"),
+    (f'{{"password": "{SECRET}\\', '{"password": ****'),
+    (f"const url = {{ password: '{SECRET[:6]}\\", "const url = { password: ****"),
+    # the other line breaks start a line too
+    (f"x\u2028DB_PASSWORD: {SECRET}\u2029y", "x\u2028DB_PASSWORD: ****\u2029y"),
+    (f"x\x0cDB_PASSWORD: {SECRET}", "x\x0cDB_PASSWORD: ****"),
+    (f"x\x85API_TOKEN={SECRET}\x85", "x\x85API_TOKEN=****\x85"),
+])
+def test_masks_values_left_open_or_next_to_any_line_break(text, expected):
+    assert redact(text) == expected
+    assert redact(expected) == expected
+
+
+def test_continued_values_marks_the_lines_a_secret_value_goes_on_over():
+    lines = [
+        "provider:",
+        "  environment:",
+        f'    JWT_SECRET: "{SECRET[:6]}',          # 3: a double-quoted scalar over two lines
+        f'      {SECRET[6:]}"',                     # 4
+        f'    DB_PASSWORD: "{SECRET[:6]}\\',       # 5: a backslash continuation
+        f'      {SECRET[6:]}" # c',                 # 6
+        "    API_TOKEN: >",                         # 7: a folded block scalar
+        f"      {SECRET[:6]}",                      # 8
+        "",
+        f"      {SECRET[6:]}",                      # 10
+        "    STAGE: prod",                          # 11
+        "    password:",                            # 12: the value on the next line
+        f"      {SECRET}",                          # 13
+        "    secrets:  # a mapping, not a value",   # 14
+        "      DB_HOST: db.example.com",            # 15
+        "    token: 'it''s",                        # 16: YAML's doubled single quote
+        f"      {SECRET}'",                         # 17
+    ]
+    assert continued_values(lines, yaml=True) == {
+        4: [(6, 16)], 6: [(6, 16)], 8: [(6, 12)], 10: [(6, 16)], 13: [(6, 22)], 17: [(6, 22)]}
+
+
+def test_continued_values_in_code_follow_open_quotes_only():
+    lines = [f"const apiKey = '{SECRET[:6]}\\", f"{SECRET[6:]}'; call()", "  indented = 1"]
+    assert continued_values(lines, yaml=False) == {2: [(0, 10)]}
+
+
+def test_redactor_masks_the_span_of_a_secret_however_it_is_spelled():
+    path = Path("serverless.yml")
+    lines = ["custom:", '  signing: "\\u005a' + SECRET[1:6] + "\\", f'    {SECRET[6:]}"  # rotate', "x: 1"]
+    redactor = Redactor()
+    redactor.add(SECRET, Span(path, 2, 12, 3, len(lines[2].split("#")[0].rstrip()) + 1))
+    shown = [redactor.source_line(path, lines, number) for number in range(1, len(lines) + 1)]
+    assert shown == ["custom:", '  signing: ****', '    ****  # rotate', "x: 1"]
+    assert redactor(f"got {SECRET}.") == "got ****."
+    # other files, other lines: the value's spellings, not the span
+    assert redactor.source_line(Path("other.yml"), lines, 2) == lines[2 - 1]
+
+
+@pytest.mark.parametrize("secret, spelled", [
+    ("pa'ss-Word9", "pa''ss-Word9"),         # YAML single-quoted
+    ('pa"ss-Word9', 'pa\\"ss-Word9'),        # JSON, YAML double-quoted, JS
+    ("pässWord9x", "p\\u00e4ssWord9x"),      # JSON \u escape
+    ("pässWord9x", "p\\xe4ssWord9x"),        # YAML \x escape
+    ("first9Part\u2028second9Part", "second9Part"),  # a piece after a line break
+])
+def test_redactor_masks_the_raw_forms_of_a_secret(secret, spelled):
+    assert spelled in raw_forms(secret)
+    redactor = Redactor([secret])
+    assert redactor(f"value: {spelled}!") == "value: ****!"
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("found undefined alias 'Zq7vK2mP'", "found undefined alias ..."),
+    ("found unknown escape character 'q'", "found unknown escape character ..."),
+    ('found character "\\t" that cannot start any token', "found character ... that cannot start any token"),
+    ("expected ',' or ']', but got '<scalar>'", "expected ',' or ']', but got '<scalar>'"),
+])
+def test_parser_messages_lose_the_text_they_quote_from_the_file(message, expected):
+    from lintkit.redact import without_found_text
+
+    assert without_found_text(message) == expected
+
+
+def test_continued_values_leave_a_quote_opened_in_a_comment_alone():
+    yaml_lines = ['# DB_PASSWORD: "rotated last week', "provider:", '  name: "aws"', "  stage: dev"]
+    code_lines = ["// apiKey = 'see the wiki", "export const handler = () => 'ok'", "call()"]
+    assert continued_values(yaml_lines, yaml=True) == {}
+    assert continued_values(code_lines, yaml=False) == {}
+
+
+def test_message_masks_a_secret_a_message_cut_short():
+    """Messages shorten long values (`text[:60] + "…"`): what is left of a secret is masked."""
+    secret = "Tr5eW3qA1zX9cV7bN5mK3jH1gF8dS6aP4oI2uY0"
+    redactor = Redactor([secret])
+    assert redactor.message(f"must be an integer, not `{secret[:20]}…`.") == "must be an integer, not `****…`."
+    assert redactor.message(f"in `${{env:X, 'abc…{secret[-12:]}'}}`") == "in `${env:X, 'abc…****'}`"
+    assert redactor.message("see lines 3...5 and `x…`") == "see lines 3...5 and `x…`"

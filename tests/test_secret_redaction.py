@@ -2,7 +2,8 @@
 written into a project (serverless.yml environment, `custom:` and a variable fallback,
 schema.prisma, .env, handler code), lintkit runs on it with every output format, and none of them
 may appear in the output (messages, code frames, SARIF snippets and fingerprints, GitHub
-annotations)."""
+annotations). Also in the raw forms a secret can take in a file: escaped, continued or folded over
+lines, as a function's or a handler file's name, and on the raw line a PARSE001 frame shows."""
 import contextlib
 import io
 import string
@@ -47,13 +48,34 @@ provider:
     AWS_ACCESS_KEY_ID: {access_key}
     SIGNING_SECRET: ${{self:custom.auth.signingSecret}}
     STRIPE_API_KEY: ${{env:STRIPE_API_KEY, '{fallback}'}}
+    ESCAPED_SECRET: ${{self:custom.escaped}}
+    MULTI_LINE_TOKEN: "{two_lines_a}
+      {two_lines_b}"
+    CONTINUED_TOKEN: ${{self:custom.continued}}
+    FOLDED_SECRET: >
+      {folded_a}
+      {folded_b}
+    DEPLOY_TOKEN: {function_name}
+    FILE_API_KEY: {file_name}
 functions:
   api:
     handler: src/api.handler
+  {function_name}:
+    handler: src/{file_name}.handler
 custom:
   auth:
     signingSecret: {custom_secret}
   replica: mysql://reader:{replica_password}@replica.example.com/app
+  escaped: "{escaped}"
+  continued: "{continued_a}\\
+    {continued_b}"
+"""
+BROKEN = """\
+service: broken
+provider:
+  name: aws
+  environment:
+    DB_PASSWORD: "{parse_typo}" junk
 """
 SCHEMA = """\
 datasource db {{
@@ -69,6 +91,8 @@ HANDLER = """\
 import {{ PrismaClient }} from '@prisma/client'
 
 const url = 'postgresql://app:{source_password}@db.example.com/app'
+const other = 'postgresql://app:{js_a}\\
+{js_b}@db.example.com/app'
 const prisma = new PrismaClient({{ datasourceUrl: url }})
 const credentials = {{ accessKeyId: '{source_key}' }}
 
@@ -77,12 +101,16 @@ export const handler = async () => ({{ statusCode: 200, body: String(await prism
 
 
 def _write_project(root: Path, secrets: dict) -> None:
-    (root / "serverless.yml").write_text(SERVERLESS.format(**secrets))
+    escaped = "\\u{:04x}".format(ord(secrets["escaped"][0])) + secrets["escaped"][1:]
+    (root / "serverless.yml").write_text(SERVERLESS.format(**{**secrets, "escaped": escaped}))
+    (root / "broken").mkdir()
+    (root / "broken" / "serverless.yml").write_text(BROKEN.format(**secrets))
     (root / "prisma").mkdir()
     (root / "prisma" / "schema.prisma").write_text(SCHEMA.format(**secrets))
     (root / ".env").write_text(DOTENV.format(**secrets))
     (root / "src").mkdir()
     (root / "src" / "api.ts").write_text(HANDLER.format(**secrets))
+    (root / "src" / f"{secrets['file_name']}.ts").write_text(HANDLER.format(**secrets))
 
 
 def _outputs(root: Path):
@@ -95,7 +123,9 @@ def _outputs(root: Path):
 
 
 SECRET_SLOTS = ("db_password", "replica_password", "schema_password", "env_password",
-                "source_password", "jwt_secret", "custom_secret", "fallback", "env_token")
+                "source_password", "jwt_secret", "custom_secret", "fallback", "env_token",
+                "two_lines_a", "two_lines_b", "continued_a", "continued_b", "folded_a", "folded_b",
+                "function_name", "file_name", "parse_typo", "js_a", "js_b", "escaped")
 KEY_SLOTS = ("access_key", "source_key")
 
 
@@ -111,7 +141,8 @@ def test_planted_secrets_never_appear_in_any_output(secret_list, key_list):
         leaks = {}
         for output_format, code, output in _outputs(root):
             assert code == 1, f"{output_format}: lintkit exited {code}:\n{output}"
-            leaked = sorted(name for name, value in secrets.items() if value in output)
+            shown = {**secrets, "escaped": secrets["escaped"][1:]}  # as written: "\\u005a..."
+            leaked = sorted(name for name, value in shown.items() if value in output)
             if leaked:
                 leaks[output_format] = leaked
         assert not leaks, leaks

@@ -45,14 +45,22 @@ class ReportContext:
     checked: list[Path] = field(default_factory=list)  # the files checked (JUnit: a passing test each)
     baselined: int = 0  # findings left out because the baseline has them
 
+    def shown_path(self, path: Path) -> str:
+        """`path` as a report shows it: relative to `cwd` when under it, redacted."""
+        return self.redact(display_path(path, self.cwd))
+
 
 def render(format: str, diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO) -> None:
     if format not in FORMATS:
         raise ValueError(f"unknown output format {format!r}; choose one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"{__name__}.{format}")
     # The engine has redacted the messages already; redacting is idempotent and cheap, so do it
-    # again here rather than trust every caller.
-    diagnostics = [replace(d, message=report.redact(d.message)) for d in diagnostics]
+    # again here rather than trust every caller. Function names are the project's text too (a
+    # secret can be one); paths are redacted where they are shown (`sorted_diagnostics`,
+    # `ReportContext.shown_path`), as the reporters still read the files.
+    diagnostics = [replace(d, message=report.redact(d.message),
+                           function=report.redact(d.function) if d.function else d.function)
+                   for d in diagnostics]
     module.render(diagnostics, report, stream)
 
 
@@ -69,10 +77,15 @@ def display_path(path: Path, cwd: Path) -> str:
     return relative_path(path, cwd) or Path(os.path.abspath(path)).as_posix()
 
 
-def sorted_diagnostics(diagnostics: Iterable[Diagnostic], cwd: Path) -> list[tuple[str, Diagnostic]]:
-    """(display path, diagnostic) pairs sorted by path, line, column, code."""
+def sorted_diagnostics(diagnostics: Iterable[Diagnostic], cwd: Path,
+                       redact: Callable[[str], str] | None = None) -> list[tuple[str, Diagnostic]]:
+    """(display path, diagnostic) pairs sorted by path, line, column, code; the paths redacted with
+    `redact` (after sorting, so the order does not depend on what is masked)."""
     pairs = [(display_path(d.path, cwd), d) for d in diagnostics]
     pairs.sort(key=lambda p: (p[0], p[1].line, p[1].column, p[1].code))
+    if redact is not None:
+        shown: dict[str, str] = {}
+        pairs = [(shown.setdefault(path, redact(path)), d) for path, d in pairs]
     return pairs
 
 

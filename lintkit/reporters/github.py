@@ -18,7 +18,7 @@ def escape_property(text: str) -> str:
 
 
 def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO) -> None:
-    for path, d in sorted_diagnostics(diagnostics, report.cwd):
+    for path, d in sorted_diagnostics(diagnostics, report.cwd, report.redact):
         properties = {
             "file": path,
             "line": d.line,

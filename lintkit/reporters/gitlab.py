@@ -24,7 +24,7 @@ SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
 
 def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO) -> None:
-    pairs = sorted_diagnostics(diagnostics, report.cwd)
+    pairs = sorted_diagnostics(diagnostics, report.cwd, report.redact)
     fingerprints = numbered(pairs, report.read_source, report.redact)
     issues = []
     for (path, d), (fingerprint, occurrence) in zip(pairs, fingerprints):

@@ -26,7 +26,7 @@ def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO)
                 "end_column": d.end_column,
                 "function": d.function,
             }
-            for path, d in sorted_diagnostics(diagnostics, report.cwd)
+            for path, d in sorted_diagnostics(diagnostics, report.cwd, report.redact)
         ],
         "summary": {
             "files": report.files_checked,

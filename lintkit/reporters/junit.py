@@ -29,7 +29,7 @@ from itertools import groupby
 from typing import TextIO
 
 from ..diagnostics import SEVERITY_RANK, Diagnostic
-from . import ReportContext, display_path, one_line, sorted_diagnostics
+from . import ReportContext, one_line, sorted_diagnostics
 
 CLEAN_NAME = "no problems found"
 # Characters XML 1.0 cannot carry at all, even as references.
@@ -42,9 +42,9 @@ def xml_text(text: str) -> str:
 
 def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO) -> None:
     by_file: dict[str, list[Diagnostic]] = {}
-    for path, d in sorted_diagnostics(diagnostics, report.cwd):
+    for path, d in sorted_diagnostics(diagnostics, report.cwd, report.redact):
         by_file.setdefault(path, []).append(d)
-    paths = sorted(set(by_file) | {display_path(path, report.cwd) for path in report.checked})
+    paths = sorted(set(by_file) | {report.shown_path(path) for path in report.checked})
 
     root = ET.Element("testsuites", name="lintkit")
     tests = failures = 0

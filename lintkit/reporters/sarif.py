@@ -25,7 +25,7 @@ def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO)
             index[d.code] = len(rules)
             rules.append(RuleInfo(d.code, d.name, d.severity, ""))
 
-    pairs = sorted_diagnostics(diagnostics, report.cwd)
+    pairs = sorted_diagnostics(diagnostics, report.cwd, report.redact)
     fingerprints = numbered(pairs, report.read_source, report.redact)
     results = []
     for (_, d), (fingerprint, occurrence) in zip(pairs, fingerprints):
@@ -60,9 +60,7 @@ def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO)
                         "rules": [_rule(rule) for rule in rules],
                     }
                 },
-                "originalUriBaseIds": {
-                    SRCROOT: {"uri": Path(os.path.abspath(report.cwd)).as_uri().rstrip("/") + "/"}
-                },
+                "originalUriBaseIds": {SRCROOT: {"uri": _base_uri(report)}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
@@ -70,6 +68,10 @@ def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO)
     }
     json.dump(document, stream, indent=2)
     stream.write("\n")
+
+
+def _base_uri(report: ReportContext) -> str:
+    return report.redact(Path(os.path.abspath(report.cwd)).as_uri()).rstrip("/") + "/"
 
 
 def _rule(rule: RuleInfo) -> dict:
@@ -91,10 +93,11 @@ def _rule(rule: RuleInfo) -> dict:
 def _location(path: Path, where: Diagnostic | Span, report: ReportContext) -> dict:
     relative = relative_path(path, report.cwd)
     if relative is None:
-        artifact = {"uri": Path(os.path.abspath(path)).as_uri()}
+        artifact = {"uri": report.redact(Path(os.path.abspath(path)).as_uri())}
     else:
         # A file name that is not UTF-8 (kept as surrogates) is quoted as its original bytes.
-        artifact = {"uri": quote(relative, safe="/", errors="surrogateescape"), "uriBaseId": SRCROOT}
+        artifact = {"uri": quote(report.redact(relative), safe="/", errors="surrogateescape"),
+                    "uriBaseId": SRCROOT}
     region = {
         "startLine": where.line,
         "startColumn": where.column,

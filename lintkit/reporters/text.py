@@ -17,11 +17,13 @@ console: that is most of the time of a plain report on many findings.
 from __future__ import annotations
 
 import os
+import re
 from itertools import groupby
 from typing import TextIO
 
 from ..diagnostics import Diagnostic
-from . import ReportContext, counts, display_path, one_line, sanitize, sorted_diagnostics
+from ..redact import mask_ranges, source_line_ranges
+from . import ReportContext, counts, one_line, sanitize, sorted_diagnostics
 
 TAB_SIZE = 4
 RICH_TAB_SIZE = 8  # Rich expands the tabs left in messages and paths to 8-cell stops
@@ -31,6 +33,9 @@ FRAME_CONTEXT = 40
 REDACT_MARGIN = 2_000  # characters redacted on either side of a long line's shown part
 STYLES = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 GUTTER = "bold blue"
+
+# What a secret cut by a long line's window may hold: everything but spaces, quotes and brackets.
+_EDGE_TOKEN = re.compile(r"""[^\s'"`,;()\[\]{}]*""")
 
 Piece = tuple[str, str]  # (text, Rich style; "" for none)
 Line = list[Piece]
@@ -47,15 +52,16 @@ def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO)
 
 def report_lines(diagnostics: list[Diagnostic], report: ReportContext) -> list[Line]:
     out: list[Line] = []
-    pairs = sorted_diagnostics(diagnostics, report.cwd)
-    for path, group in groupby(pairs, key=lambda pair: pair[0]):
+    pairs = sorted_diagnostics(diagnostics, report.cwd, report.redact)
+    # By file, not by shown path: two files can look the same once their names are redacted.
+    for (path, _), group in groupby(pairs, key=lambda pair: (pair[0], pair[1].path)):
         group = [d for _, d in group]
         out.append([(sanitize(path), "bold underline")])
         lines = report.read_source(group[0].path)
         width = len(str(max(d.line for d in group)))
         for d in group:
             out.extend(_finding(d, path, lines, width, report))
-    out.append(_summary(diagnostics, {path for path, _ in pairs}, report))
+    out.append(_summary(diagnostics, {d.path for _, d in pairs}, report))
     return out
 
 
@@ -139,7 +145,7 @@ def _finding(d: Diagnostic, path: str, lines, width: int, report) -> list[Line]:
         out.append([(f"{d.line:>{width}} | ", GUTTER), (source, "")])
         out.append([(blank, GUTTER), (" " * (start + 1), ""), ("^" + "~" * (end - start - 1), style)])
     for span in d.related:
-        related = f"related: {display_path(span.path, report.cwd)}:{span.line}:{span.column}"
+        related = f"related: {report.shown_path(span.path)}:{span.line}:{span.column}"
         out.append([(" " * width + " = ", GUTTER), (sanitize(related), "")])
     out.append([])
     return out
@@ -151,29 +157,39 @@ def code_frame(d: Diagnostic, lines: list[str] | None, redact) -> tuple[str, int
     if not lines or not 0 < d.line <= len(lines):
         return None
     original = lines[d.line - 1].rstrip("\r\n")
+    ranges = source_line_ranges(redact, d.path, lines, d.line)
     start = min(max(d.column - 1, 0), len(original))
     end = d.end_column - 1 if d.end_line == d.line else len(original)
     end = min(max(end, start), len(original))
     cut_left = cut_right = False
     if len(original) > MAX_FRAME_WIDTH + 2 * REDACT_MARGIN:
         # A minified line can be megabytes long, with thousands of findings on it: redact only a
-        # window around the span (no secret is as long as the margin), not the whole line each time.
+        # window around the span, not the whole line each time. A secret longer than the margin
+        # may be cut by the window's edge, its key left outside: the tokens at the edges are masked.
         left = max(0, start - REDACT_MARGIN)
         right = min(len(original), start + MAX_FRAME_WIDTH + REDACT_MARGIN)
         cut_left, cut_right = left > 0, right < len(original)
         original, start, end = original[left:right], start - left, min(end, right) - left
+        ranges = [(first - left, last - left) for first, last in ranges if last > left and first < right]
+        if cut_left:
+            ranges.append((0, _EDGE_TOKEN.match(original).end()))
+        if cut_right:
+            ranges.append((len(original) - _EDGE_TOKEN.match(original[::-1]).end(), len(original)))
 
-    shown = redact(original)
+    def masked(text: str) -> str:
+        return redact(mask_ranges(text, ranges))
+
+    shown = masked(original)
     if shown != original:
         # Masks are shorter than what they hide: move the span with them. The prefix up to a span
         # edge redacts like the whole line unless the edge cuts through a secret.
-        start = min(len(redact(original[:start])), len(shown))
-        end = min(max(len(redact(original[:end])), start), len(shown))
+        start = min(len(masked(original[:start])), len(shown))
+        end = min(max(len(masked(original[:end])), start), len(shown))
 
     shown = sanitize(shown)
     text = shown.expandtabs(TAB_SIZE)
     start, end = len(shown[:start].expandtabs(TAB_SIZE)), len(shown[:end].expandtabs(TAB_SIZE))
-    if len(text) > MAX_FRAME_WIDTH:
+    if len(text) > MAX_FRAME_WIDTH or cut_left or cut_right:
         left = max(0, min(start - FRAME_CONTEXT, len(text) - MAX_FRAME_WIDTH))
         right = left + MAX_FRAME_WIDTH
         dots = bool(left) or cut_left
@@ -189,7 +205,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _summary(diagnostics: list[Diagnostic], paths: set[str], report: ReportContext) -> Line:
+def _summary(diagnostics: list[Diagnostic], paths: set, report: ReportContext) -> Line:
     checked = _plural(report.files_checked, "file") + " checked"
     if report.services:
         checked += f" in {_plural(report.services, 'service')}"
