@@ -173,6 +173,28 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `lintkit rule X | head`: the reader left, nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception as error:  # a lintkit bug: exit 2 and say what failed, never exit 1
+        print(f"lintkit: {internal_error(error)}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def internal_error(error: BaseException) -> str:
+    """One line for an unexpected exception: what it was and the lintkit code it came from; the
+    traceback follows only with LINTKIT_DEBUG=1 (a traceback in a CI log reads like a crash of the
+    project, and its frames are noise to anyone but a lintkit developer)."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [frame for frame in frames if f"{os.sep}lintkit{os.sep}" in frame.filename] or frames
+    where = ""
+    if ours:
+        frame = ours[-1]
+        where = f" in {Path(frame.filename).name}:{frame.lineno} ({frame.name})"
+    detail = " ".join(str(error).split())[:300]
+    line = f"internal error: {type(error).__name__}{': ' + detail if detail else ''}{where}"
+    if os.environ.get("LINTKIT_DEBUG") == "1":
+        return line + "\n" + "".join(traceback.format_exception(error)).rstrip()
+    return line + "; please report it (LINTKIT_DEBUG=1 shows the traceback)"
 
 
 def _skip_exit_collection() -> None:
