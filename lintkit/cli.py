@@ -209,7 +209,12 @@ def _skip_exit_collection() -> None:
 
 def run_check(args) -> int:
     from .overlay import buffers
+    from .surrogates import ERRORS
 
+    if hasattr(sys.stdout, "reconfigure"):
+        # File names that are not UTF-8 reach reports as surrogates: print their bytes, as ls does
+        # (and any other lone surrogate as U+FFFD), rather than fail after the whole run.
+        sys.stdout.reconfigure(errors=ERRORS)
     _check_combinations(args)
     baseline = _load_baseline(args.baseline) if args.baseline else None
     overlays = {}
@@ -385,10 +390,6 @@ def render(args, diagnostics, result, engine, baselined: int = 0) -> None:
         tool_version=__version__, read_source=engine.lines, color=color,
         services=result.services, redact=engine.redactor, checked=sorted(result.files), baselined=baselined)
     stream = io.StringIO() if to_file else sys.stdout
-    if not to_file and hasattr(stream, "reconfigure"):
-        # A file name that is not UTF-8 reaches reports as surrogates: print its bytes, as ls does,
-        # rather than fail with UnicodeEncodeError after the whole run.
-        stream.reconfigure(errors="surrogateescape")
     if args.statistics:
         from .reporters import statistics
 

@@ -13,6 +13,7 @@ from typing import Callable, Iterable, TextIO
 from .. import __version__
 from ..diagnostics import Diagnostic
 from ..redact import redact
+from ..surrogates import replace_lone_surrogates
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
 HUMAN_FORMATS = ("text", "concise")
@@ -51,8 +52,10 @@ def render(format: str, diagnostics: list[Diagnostic], report: ReportContext, st
         raise ValueError(f"unknown output format {format!r}; choose one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"{__name__}.{format}")
     # The engine has redacted the messages already; redacting is idempotent and cheap, so do it
-    # again here rather than trust every caller.
-    diagnostics = [replace(d, message=report.redact(d.message)) for d in diagnostics]
+    # again here rather than trust every caller. Prose leaves as valid Unicode (lintkit.surrogates).
+    diagnostics = [replace(d, message=replace_lone_surrogates(report.redact(d.message)),
+                           function=d.function and replace_lone_surrogates(d.function))
+                   for d in diagnostics]
     module.render(diagnostics, report, stream)
 
 
