@@ -439,3 +439,41 @@ def test_every_reporter_takes_any_diagnostics(diagnostics, sources, color, check
         statistics.render(format, diagnostics, stream)
         if format == "json":
             assert sum(row["count"] for row in json.loads(stream.getvalue())) == len(diagnostics)
+
+
+# -- issue 9: lone surrogates -------------------------------------------------------------------------
+# Messages and function names as JSON includes, LSP clients and file names can make them: any text,
+# lone surrogates (U+D800..U+DFFF) included.
+any_text = st.lists(st.characters() | st.characters(categories=["Cs"]), max_size=30).map("".join)
+clean_paths = st.lists(path_parts, min_size=1, max_size=3).map(lambda parts: CWD.joinpath(*parts))
+surrogate_diagnostic = st.builds(
+    Diagnostic, code=st.sampled_from(CODES), name=st.just("deprecated-runtime"),
+    severity=st.sampled_from(SEVERITIES), message=any_text, path=clean_paths, line=lines, column=lines,
+    end_line=lines, end_column=lines, function=st.none() | any_text)
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+@given(st.lists(surrogate_diagnostic, min_size=1, max_size=6))
+def test_every_report_is_valid_unicode_whatever_the_messages_hold(diagnostics):
+    """Every reporter's output is valid Unicode when file names are (a lone surrogate in a message
+    or function name is U+FFFD), and no JSON string holds one, not even as a `\\ud800` escape."""
+    report = ReportContext(cwd=CWD, files_checked=1, tool_version="9.9.9", services=1)
+    for format in FORMATS:
+        stream = io.StringIO()
+        render(format, diagnostics, report, stream)
+        text = stream.getvalue()
+        text.encode("utf-8")  # strictly
+        if format in ("json", "sarif", "gitlab"):
+            for string in _strings(json.loads(text)):
+                string.encode("utf-8")
