@@ -2,10 +2,12 @@
 
 They reach Python strings from JSON's `"\\ud800"` escapes (an included .json file), from an editor's
 text over LSP, and from file names and arguments that are not UTF-8 (os.fsdecode turns each byte it
-cannot decode into one of U+DC80..U+DCFF). Text that leaves lintkit is valid Unicode:
+cannot decode into one of U+DC80..U+DCFF). Text that leaves lintkit is valid Unicode, but for the
+bytes of such file names:
 
 - Prose (messages, function names) gets U+FFFD in their place (`replace_lone_surrogates`), where
-  diagnostics are finalised for every reporter, so JSON reports never carry a `\\ud800` escape.
+  diagnostics are finalised for every reporter and for the language server, so JSON reports never
+  carry a `\\ud800` escape either.
 - Whatever is written to stdout or a report file goes through the `lintkit-surrogates` error
   handler: a file name's undecodable byte is written as that byte (as ls prints it, so the name can
   be copied into a shell), any other lone surrogate as U+FFFD.
