@@ -783,10 +783,22 @@ def _deep_folders(base: Path, depth: int) -> Path:
 
 
 def _remove_deep_folders(base: Path, depth: int) -> None:
-    """Removes what `_deep_folders` made, from the bottom up: shutil.rmtree recurses once per level
-    too, so pytest's clean-up of old tmp_path folders (every engineer's next run) would fail on it."""
-    for level in range(depth, 0, -1):
-        shutil.rmtree(base.joinpath(*["d"] * level))
+    """Removes what `_deep_folders` made (and what was put at its bottom), from the bottom up:
+    shutil.rmtree recurses once per level too, so pytest's clean-up of old tmp_path folders (every
+    engineer's next run) would fail on it. Relative paths keep each step short."""
+    folder = os.open(".", os.O_RDONLY)
+    try:
+        os.chdir(base)
+        for _ in range(depth):
+            os.chdir("d")
+        for entry in list(os.scandir(".")):
+            (shutil.rmtree if entry.is_dir(follow_symlinks=False) else os.unlink)(entry.name)
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("d")
+    finally:
+        os.fchdir(folder)
+        os.close(folder)
 
 
 @pytest.mark.parametrize("content, reason", [
