@@ -477,3 +477,26 @@ def test_every_report_is_valid_unicode_whatever_the_messages_hold(diagnostics):
         if format in ("json", "sarif", "gitlab"):
             for string in _strings(json.loads(text)):
                 string.encode("utf-8")
+
+
+# -- issue 9: numbers of any length ---------------------------------------------------------------
+from hypothesis import example  # noqa: E402  (here, not at the top: parallel sections merge cleanly)
+
+
+@given(st.sampled_from(["", "!!int ", "!!float "]), st.sampled_from(["", "-", "+"]),
+       st.sampled_from(["", "0x", "0o", "0b", "1:"]), st.text("0123456789abcdefABCDEF_.", min_size=1,
+                                                              max_size=3),
+       st.sampled_from([1, 2, 999, 1_000, 1_001, 4_301, 5_000]))
+@example("!!int ", "", "0x", "f", 5_000)
+@example("!!int ", "-", "0o", "7", 5_000)
+def test_numbers_of_any_length_load_and_print(tag, sign, prefix, digits, length):
+    """Plain or tagged, in any base and of any length (Python refuses to print an int of over
+    4,300 digits, and hexadecimal parses past that): the loader never raises, and every value it
+    gives can be printed, as messages and fingerprints do."""
+    number = f"{sign}{prefix}{(digits * length)[:length]}"
+    result = load_yaml(Path("serverless.yml"), f"a: {tag}{number}\n".encode())
+    assert all("internal error" not in finding.message for finding in result.findings)
+    if result.node is not None:
+        for _, node in walk(result.node):
+            if isinstance(node, Scalar):
+                str(node.value)
