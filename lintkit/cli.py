@@ -185,7 +185,8 @@ def internal_error(error: BaseException) -> str:
     import traceback
 
     frames = traceback.extract_tb(error.__traceback__)
-    ours = [frame for frame in frames if f"{os.sep}lintkit{os.sep}" in frame.filename] or frames
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    ours = [frame for frame in frames if frame.filename.startswith(package)] or frames
     where = ""
     if ours:
         frame = ours[-1]
