@@ -39,6 +39,7 @@ from .redact import redact as default_redact
 
 VERSION = 1
 MAX_BYTES = 50 << 20  # a baseline of a million findings
+MAX_COUNT_DIGITS = 18
 
 
 class BaselineError(Exception):
@@ -90,11 +91,7 @@ class Baseline:
             raise BaselineError(f"cannot read baseline {path}: {refusal.reason}")
         except (OSError, UnicodeDecodeError) as error:
             raise BaselineError(f"cannot read baseline {path}: {getattr(error, 'strerror', None) or error}")
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise BaselineError(f"baseline {path} is not valid JSON (line {error.lineno}): {error.msg}")
-        return cls(Path(path), _counts(document, path))
+        return cls(Path(path), _counts(_parse(text, path), path))
 
     def compare(self, diagnostics: list[Diagnostic], read_source: Callable,
                 redact: Callable[[str], str] = default_redact) -> Comparison:
@@ -109,15 +106,37 @@ class Baseline:
         return Comparison(new, len(diagnostics) - len(new), sum(remaining.values()))
 
 
+def _invalid(path: Path, reason: str) -> BaselineError:
+    return BaselineError(f"baseline {path} is not a lintkit baseline: {reason}; "
+                         f"rewrite it with `lintkit check --write-baseline {path}`")
+
+
+def _parse(text: str, path: Path):
+    """The JSON document of a baseline file. A baseline is three levels deep and its numbers are
+    small, so JSON nested deeper than Python's parser recurses, and numbers longer than any count
+    (Python refuses to convert integers of over 4,300 digits), are refused here, not tracebacks;
+    reading bounds the size (MAX_BYTES)."""
+    try:
+        return json.loads(text, parse_int=_parse_int)
+    except json.JSONDecodeError as error:
+        raise BaselineError(f"baseline {path} is not valid JSON (line {error.lineno}): {error.msg}")
+    except RecursionError:
+        raise _invalid(path, "JSON nested too deeply")
+
+
+def _parse_int(digits: str) -> int | str:
+    """A JSON integer; one too long to be a count stays text, which validation rejects."""
+    return int(digits) if len(digits) <= MAX_COUNT_DIGITS else digits
+
+
 def _counts(document, path: Path) -> dict[str, int]:
     def invalid(reason: str) -> BaselineError:
-        return BaselineError(f"baseline {path} is not a lintkit baseline: {reason}; "
-                             f"rewrite it with `lintkit check --write-baseline {path}`")
+        return _invalid(path, reason)
 
     if not isinstance(document, dict) or "version" not in document:
         raise invalid("expected an object with a version field")
     if document["version"] != VERSION:
-        raise invalid(f"version {document['version']!r} (this lintkit reads version {VERSION})")
+        raise invalid(f"version {_shown(document['version'])} (this lintkit reads version {VERSION})")
     findings = document.get("findings")
     if not isinstance(findings, list):
         raise invalid("`findings` must be a list")
@@ -129,9 +148,15 @@ def _counts(document, path: Path) -> dict[str, int]:
         if not isinstance(value, str) or not value:
             raise invalid(f"findings[{index}].fingerprint must be a string")
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-            raise invalid(f"findings[{index}].count must be a positive integer")
+            raise invalid(f"findings[{index}].count must be a positive integer of at most "
+                          f"{MAX_COUNT_DIGITS} digits")
         counts[value] = counts.get(value, 0) + count
     return counts
+
+
+def _shown(value) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 def baseline_document(diagnostics: list[Diagnostic], root: Path, read_source: Callable,

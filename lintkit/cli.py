@@ -175,6 +175,29 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `lintkit rule X | head`: the reader left, nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception as error:  # a lintkit bug: exit 2 and say what failed, never exit 1
+        print(f"lintkit: {internal_error(error)}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def internal_error(error: BaseException) -> str:
+    """One line for an unexpected exception: what it was and the lintkit code it came from; the
+    traceback follows only with LINTKIT_DEBUG=1 (a traceback in a CI log reads like a crash of the
+    project, and its frames are noise to anyone but a lintkit developer)."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    ours = [frame for frame in frames if frame.filename.startswith(package)] or frames
+    where = ""
+    if ours:
+        frame = ours[-1]
+        where = f" in {Path(frame.filename).name}:{frame.lineno} ({frame.name})"
+    detail = " ".join(str(error).split())[:300]
+    line = f"internal error: {type(error).__name__}{': ' + detail if detail else ''}{where}"
+    if os.environ.get("LINTKIT_DEBUG") == "1":
+        return line + "\n" + "".join(traceback.format_exception(error)).rstrip()
+    return line + "; please report it (LINTKIT_DEBUG=1 shows the traceback)"
 
 
 def _skip_exit_collection() -> None:
@@ -189,7 +212,12 @@ def _skip_exit_collection() -> None:
 
 def run_check(args) -> int:
     from .overlay import buffers
+    from .surrogates import ERRORS
 
+    if hasattr(sys.stdout, "reconfigure"):
+        # File names that are not UTF-8 reach reports as surrogates: print their bytes, as ls does
+        # (and any other lone surrogate as U+FFFD), rather than fail after the whole run.
+        sys.stdout.reconfigure(errors=ERRORS)
     _check_combinations(args)
     baseline = _load_baseline(args.baseline) if args.baseline else None
     overlays = {}
@@ -365,10 +393,6 @@ def render(args, diagnostics, result, engine, baselined: int = 0) -> None:
         tool_version=__version__, read_source=engine.lines, color=color,
         services=result.services, redact=engine.redactor, checked=sorted(result.files), baselined=baselined)
     stream = io.StringIO() if to_file else sys.stdout
-    if not to_file and hasattr(stream, "reconfigure"):
-        # A file name that is not UTF-8 reaches reports as surrogates: print its bytes, as ls does,
-        # rather than fail with UnicodeEncodeError after the whole run.
-        stream.reconfigure(errors="surrogateescape")
     if args.statistics:
         from .reporters import statistics
 

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .overlay import buffer
+from .surrogates import ERRORS as SURROGATES
 
 SYSTEM_ROOTS = ("/proc", "/sys", "/dev")
 DEFAULT_MAX_BYTES = 5 << 20
@@ -241,8 +242,8 @@ def write_text(path, text: str, root: str | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", errors="surrogateescape",
-                       newline="\n") as stream:
+        # A file name that is not UTF-8 is written as its bytes, any other lone surrogate as U+FFFD.
+        with os.fdopen(descriptor, "w", encoding="utf-8", errors=SURROGATES, newline="\n") as stream:
             stream.write(text)
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, real if os.path.islink(path) else path)

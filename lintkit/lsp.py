@@ -229,15 +229,17 @@ def rule_href(template: str, code: str) -> str:
 
 def to_lsp(d, lines: _LineReader, encoding: str, rule_url: str, redactor, uris: dict[Path, str]
            ) -> types.Diagnostic:
-    """A lintkit Diagnostic as an LSP one."""
+    """A lintkit Diagnostic as an LSP one (its text valid Unicode, as in every report)."""
     from .redact import redact_source_line
+    from .surrogates import replace_lone_surrogates
 
     related = []
     for span in d.related:
         text_lines = lines(span.path)
         snippet = ""
         if text_lines and 0 < span.line <= len(text_lines):
-            snippet = " ".join(redact_source_line(redactor, span.path, text_lines, span.line).split())
+            snippet = replace_lone_surrogates(" ".join(
+                redact_source_line(redactor, span.path, text_lines, span.line).split()))
             if len(snippet) > RELATED_TEXT_WIDTH:
                 snippet = snippet[:RELATED_TEXT_WIDTH - 3] + "..."
         related.append(types.DiagnosticRelatedInformation(
@@ -250,9 +252,9 @@ def to_lsp(d, lines: _LineReader, encoding: str, rule_url: str, redactor, uris: 
         code=d.code,
         code_description=types.CodeDescription(href=rule_href(rule_url, d.code)),
         source=SOURCE,
-        message=d.message,
+        message=replace_lone_surrogates(d.message),
         related_information=related or None,
-        data={"name": d.name, "function": d.function},
+        data={"name": d.name, "function": d.function and replace_lone_surrogates(d.function)},
     )
 
 

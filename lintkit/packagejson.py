@@ -153,7 +153,8 @@ class _JsonParser:
         if match and match.end() > self.pos:
             start, self.pos = self.pos, match.end()
             raw = match.group()
-            value = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            # Long integers become the float JavaScript reads (Python refuses int() past 4,300 digits).
+            value = float(raw) if any(c in raw for c in ".eE") or len(raw) > 300 else int(raw)
             return Scalar(value, self.span(start, self.pos), _tag(value))
         for word, value in _LITERALS.items():
             if self.text.startswith(word, self.pos):

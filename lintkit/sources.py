@@ -217,7 +217,7 @@ def _decode_escape(sequence: str) -> str:
         if body[0] == "u":
             digits = body[2:-1] if body.startswith("u{") else body[1:5]
             return chr(int(digits, 16))
-    except ValueError:
+    except (ValueError, OverflowError):  # `\u{110000}` and beyond: not a character, keep the text
         return sequence
     return body
 

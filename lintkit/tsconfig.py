@@ -200,14 +200,16 @@ def read_tsconfig(path: Path) -> TsConfig | None:
 def load_tsconfig(service_root: Path, project_root: Path | None = None) -> TsConfig | None:
     """The tsconfig.json (or jsconfig.json) of a service: in `service_root`, else in a parent
     folder up to `project_root` when given. None when there is none or it cannot be parsed."""
-    folder = Path(service_root)
+    # Real paths once: os.path.realpath costs a system call per folder level, and a service can lie
+    # a thousand folders deep.
+    folder = Path(os.path.realpath(service_root))
     stop = Path(os.path.realpath(project_root)) if project_root is not None else None
     for _ in range(64):
         for name in CONFIG_NAMES:
             candidate = folder / name
             if is_present(candidate):
                 return read_tsconfig(candidate)
-        if stop is None or Path(os.path.realpath(folder)) == stop or folder.parent == folder:
+        if stop is None or folder == stop or folder.parent == folder:
             return None
         folder = folder.parent
     return None

@@ -9,6 +9,10 @@ Decisions:
   uses): only `true/false` (3 spellings) are booleans, `yes/no/on/off` stay strings, `0o17`/`0x1F`/
   `0b11` are integers and `017` is decimal 17. Timestamps stay strings (tag `...:timestamp`). Tags are
   the standard `tag:yaml.org,2002:*` ones.
+- An explicit `!!int`/`!!float` whose text is not a number in that schema (`!!int 1:30`: js-yaml 4
+  has no sexagesimal numbers; `!!int nope`) stays a string, where js-yaml refuses the file. So does
+  an integer written with 1,000 characters or more, plain or `!!int`: js-yaml reads it as an
+  imprecise or infinite float, and Python refuses to print integers of over 4,300 digits.
 - CloudFormation short tags become `Intrinsic` nodes; any other local tag (`!Foo`) keeps its node
   (a scalar records the tag in `Scalar.tag`).
 - An alias is the very node its anchor defined (same object, span at the anchor).
@@ -455,6 +459,7 @@ _FLOAT = re.compile(r"(?:[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[
 _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
                         r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?")
 _NUMBER_START = frozenset("0123456789+-.")
+MAX_INT_LENGTH = 1000  # characters; 1,000 hexadecimal digits are about 1,200 decimal ones
 
 
 def _resolve_plain(value: str) -> tuple[str, object]:
@@ -464,15 +469,23 @@ def _resolve_plain(value: str) -> tuple[str, object]:
     if value in _BOOLS:
         return BOOL_TAG, _BOOLS[value]
     if value[0] in _NUMBER_START:
-        if _INT.fullmatch(value) and len(value) < 1000:  # longer: Python refuses int(); keep text
+        if _is_int(value):
             return INT_TAG, _to_int(value)
-        if _FLOAT.fullmatch(value) and not value.endswith("_"):
+        if _is_float(value):
             return FLOAT_TAG, _to_float(value)
         if _TIMESTAMP.fullmatch(value):
             return TIMESTAMP_TAG, value
     if value == "<<":
         return MERGE_TAG, value
     return STR_TAG, value
+
+
+def _is_int(text: str) -> bool:
+    return len(text) < MAX_INT_LENGTH and _INT.fullmatch(text) is not None
+
+
+def _is_float(text: str) -> bool:
+    return _FLOAT.fullmatch(text) is not None and not text.endswith("_")
 
 
 def _to_int(text: str) -> int:
@@ -498,9 +511,9 @@ def _construct_explicit(tag: str, value: str) -> tuple[str, object]:
     """A scalar with an explicit `!!type` tag; a value that does not fit its tag stays a string."""
     try:
         if tag == INT_TAG:
-            return tag, _to_int(value)
+            return (tag, _to_int(value)) if _is_int(value) else (STR_TAG, value)
         if tag == FLOAT_TAG:
-            return tag, _to_float(value)
+            return (tag, _to_float(value)) if _is_float(value) else (STR_TAG, value)
         if tag == BOOL_TAG:
             return tag, {"true": True, "false": False}[value.lower()]
         if tag == NULL_TAG:

@@ -960,3 +960,218 @@ custom:
         assert {"SECRET003", "RUNTIME001"} <= {r["ruleId"] for r in results}, results
         fingerprints.append(sorted(r["partialFingerprints"]["lintkitFingerprint/v1"] for r in results))
     assert fingerprints[0] == fingerprints[1]
+
+
+# -- issue 9: tracebacks on hostile input (exit 1 with no report), lone surrogates --------------------
+def _deep_folders(base: Path, depth: int) -> Path:
+    """`base/d/d/.../d`, `depth` folders deep (os.makedirs itself recurses once per level)."""
+    folder = os.open(".", os.O_RDONLY)
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        os.chdir(base)
+        for _ in range(depth):
+            os.mkdir("d")
+            os.chdir("d")
+        return Path(os.getcwd())
+    finally:
+        os.fchdir(folder)
+        os.close(folder)
+
+
+def _remove_deep_folders(base: Path, depth: int) -> None:
+    """Removes what `_deep_folders` made (and what was put at its bottom), from the bottom up:
+    shutil.rmtree recurses once per level too, so pytest's clean-up of old tmp_path folders (every
+    engineer's next run) would fail on it. Relative paths keep each step short."""
+    folder = os.open(".", os.O_RDONLY)
+    try:
+        os.chdir(base)
+        for _ in range(depth):
+            os.chdir("d")
+        for entry in list(os.scandir(".")):
+            (shutil.rmtree if entry.is_dir(follow_symlinks=False) else os.unlink)(entry.name)
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("d")
+    finally:
+        os.fchdir(folder)
+        os.close(folder)
+
+
+@pytest.mark.parametrize("content, reason", [
+    ("[" * 100_000 + "]" * 100_000, "JSON nested too deeply"),
+    ('{"version": 1, "findings": [{"fingerprint": "ab", "count": ' + "9" * 5_000 + "}]}",
+     "findings[0].count must be a positive integer of at most 18 digits"),
+    ('{"version": ' + "7" * 5_000 + ', "findings": []}', "version '7777777"),
+])
+def test_hostile_baseline_is_a_clear_error(tmp_path, content, reason):
+    """A baseline file is lintkit's input, not the project's: one that cannot be used is exit 2 with
+    the file named, whatever it holds (README: "A missing or invalid baseline file is an error")."""
+    root, adv = repository(tmp_path)
+    (adv / "serverless.yml").write_text(good_config())
+    (root / "baseline.json").write_text(content)
+    run = lint(root, "--baseline", "baseline.json")
+    assert run.code == 2 and run.stdout == "", (run.code, run.stderr[-2000:])
+    assert run.stderr.startswith("lintkit: baseline baseline.json is not a lintkit baseline: ")
+    assert reason in run.stderr and "Traceback" not in run.stderr and run.stderr.count("\n") == 1
+    assert run.seconds < MAX_SECONDS and run.rss_mb < MAX_RSS_MB
+
+
+def test_numbers_too_long_for_python_are_linted(tmp_path):
+    """Integers with thousands of digits, in every base: Python refuses to print an int of over
+    4,300 digits (and to parse a decimal one), so they stay strings, as plain ones did already."""
+    root, adv = repository(tmp_path)
+    hex_digits = "f" * 5_000
+    (adv / "serverless.yml").write_text(good_config().replace(
+        "    handler: src/api.handler\n",
+        f"    handler: src/api.handler\n    timeout: !!int 0x{hex_digits}\n") + (
+        "custom:\n"
+        f"  hex: !!int 0x{hex_digits}\n"
+        f"  octal: !!int 0o{'7' * 5_000}\n"
+        f"  binary: !!int 0b{'1' * 5_000}\n"
+        f"  decimal: !!int {'9' * 5_000}\n"
+        f"  plain: 0x{hex_digits}\n"
+        f"  float: !!float {'9' * 5_000}\n"
+        "  sexagesimal: !!int 1:30\n"))
+    run = lint(root)
+    assert_contained(run)
+    assert run.located() == {("adv/serverless.yml", 9, 14, "CONFIG001")}, run.stdout
+    assert "must be an integer number of seconds" in run.message("adv/serverless.yml", "CONFIG001")
+
+
+def test_code_point_escape_past_unicode_in_a_handler(tmp_path):
+    """`"\\u{FFFFFFFFFFFFFFFFFFFF}"` is no character: the escape stays text, no rule fails on it."""
+    root, adv = repository(tmp_path)
+    (adv / "serverless.yml").write_text(good_config())
+    (adv / "src" / "api.ts").write_text(
+        'import { exec } from "child_process"\n'
+        'export const handler = async () => { exec("\\u{FFFFFFFFFFFFFFFFFFFF} npx prisma migrate deploy") }\n')
+    run = lint(root)
+    assert_contained(run)
+    assert run.located() == {("adv/src/api.ts", 2, 43, "MIGRATE002")}, run.stdout
+
+
+def test_integer_too_long_for_python_in_package_json():
+    """JavaScript reads a 5,000-digit number as a float (Infinity); the rest of package.json is
+    still read."""
+    from lintkit.packagejson import parse_package_json
+
+    text = '{"size": ' + "9" * 5_000 + ', "dependencies": {"@prisma/client": "5.0.0"}}'
+    package = parse_package_json(Path("package.json"), text)
+    assert package.error is None and "@prisma/client" in package.dependencies
+
+
+def _surrogate_functions(adv: Path) -> None:
+    """A function named and a runtime written with lone surrogates, from a JSON include (which the
+    JSON parser decodes into them: YAML refuses `"\\ud800"`)."""
+    (adv / "serverless.yml").write_text(
+        good_config().split("functions:")[0] + "functions: ${file(./functions.json)}\n")
+    (adv / "functions.json").write_text(
+        '{"a\\ud800b": {"handler": "src/api.handler", "runtime": "nodejs16.x\\udc80"}}\n')
+
+
+def test_lone_surrogates_from_a_json_include_in_every_format_and_output_file(tmp_path):
+    """Every reporter, on a strict UTF-8 stdout and into `-o FILE`: the report is valid UTF-8 (each
+    lone surrogate is U+FFFD), machine formats parse, and the neighbour is still reported."""
+    from xml.etree import ElementTree
+
+    from lintkit.reporters import FORMATS
+
+    root, adv = repository(tmp_path)
+    _surrogate_functions(adv)
+    strict = {"PYTHONIOENCODING": "utf-8"}
+    for format in FORMATS:
+        run = lint(root, format=format, env=strict)
+        assert run.code == 1 and "Traceback" not in run.stderr, (format, run.stderr[-2000:])
+        assert run.seconds < MAX_SECONDS and run.rss_mb < MAX_RSS_MB
+        output = root / "reports" / f"report.{format}"
+        to_file = lint(root, "-o", str(output), format=format, env=strict)
+        assert to_file.code == 1 and "Traceback" not in to_file.stderr, (format, to_file.stderr[-2000:])
+        assert to_file.stdout.startswith("lintkit: 2 errors; report written to ")
+        report = output.read_bytes().decode("utf-8")  # strictly: no surrogate in any form
+        assert report == run.stdout
+        if format in ("json", "sarif", "gitlab"):  # nor escaped: every string encodes as UTF-8
+            json.dumps(json.loads(report), ensure_ascii=False).encode("utf-8")
+        if format == "json":
+            assert NORMAL_FINDING in run.located("normal/")
+            messages = {d["code"]: d["message"] for d in run.diagnostics if d["path"].startswith("adv/")}
+            assert "nodejs16.x\ufffd" in messages["CONFIG001"] and "a\ufffdb" in messages["CONFIG001"]
+            assert {d["function"] for d in run.diagnostics if d["path"].startswith("adv/")} == {"a\ufffdb"}
+        elif format == "junit":
+            ElementTree.fromstring(report)
+        elif format != "sarif" and format != "gitlab":
+            assert "normal/serverless.yml" in report and "nodejs16.x\ufffd" in report
+    statistics = lint(root, "--statistics", format="text", env=strict)
+    assert statistics.code == 1 and "CONFIG001" in statistics.stdout
+
+
+def test_folder_tree_1200_deep(tmp_path):
+    """Discovery walks with its own stack (Python 3.11's os.walk recursed once per level): a service
+    at the bottom of a tree 1,200 folders deep is found and linted, beside a clean one."""
+    root, adv = repository(tmp_path)
+    (adv / "serverless.yml").write_text(good_config())
+    bottom = _deep_folders(adv / "deep", 1_200)
+    try:
+        (bottom / "serverless.yml").write_text(good_config("nodejs16.x"))
+        (bottom / "src").mkdir()
+        (bottom / "src" / "api.ts").write_text(HANDLER)
+        run = lint(root)
+    finally:
+        _remove_deep_folders(adv / "deep", 1_200)
+    assert_contained(run)
+    deep = "adv/deep/" + "d/" * 1_200 + "serverless.yml"
+    assert run.located() == {(deep, 4, 12, "RUNTIME001")}, run.stdout[-2000:]
+
+
+def test_prisma_schema_folder_1200_deep(tmp_path):
+    """A multi-file Prisma schema (prisma/schema/) whose files lie 1,200 folders deep: every file is
+    read (the schema's walk has its own stack too), and the service's other findings are reported."""
+    _, adv = repository(tmp_path)
+    (adv / "serverless.yml").write_text(good_config("nodejs16.x"))
+    schema = adv / "prisma" / "schema"
+    schema.mkdir(parents=True)
+    (schema / "base.prisma").write_text('generator client {\n  provider = "prisma-client-js"\n}\n')
+    bottom = _deep_folders(schema, 1_200)
+    try:
+        (bottom / "db.prisma").write_text(
+            'datasource db {\n  provider = "postgresql"\n  url = "postgres://app:hunter2x@db.example.com/app"\n}\n')
+        run = lint(adv)  # only this service: the walk of the repository is the test above
+    finally:
+        _remove_deep_folders(schema, 1_200)
+    assert run.code == 1 and "Traceback" not in run.stderr and "internal error" not in run.stderr, \
+        run.stderr[-2000:]
+    assert run.seconds < MAX_SECONDS and run.rss_mb < MAX_RSS_MB
+    codes = {(Path(path).name, code) for path, _, _, code in run.located("")}
+    assert {("serverless.yml", "RUNTIME001"), ("db.prisma", "SECRET001")} <= codes, run.stdout[-2000:]
+
+
+def test_unexpected_exception_is_exit_2_with_one_line(tmp_path, run_lintkit, monkeypatch):
+    """A lintkit bug outside any rule (a rule's is recorded per service already) is exit 2 with one
+    line that says what failed, never exit 1 and a traceback; LINTKIT_DEBUG=1 adds the traceback."""
+    from lintkit.engine import Engine
+
+    root, adv = repository(tmp_path)
+    (adv / "serverless.yml").write_text(good_config())
+
+    def explode(self, targets, progress=None):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(Engine, "run", explode)
+    monkeypatch.delenv("LINTKIT_DEBUG", raising=False)
+    code, out, err = run_lintkit("check", "--format", "json", ".", cwd=root)
+    assert (code, out) == (2, "") and err.count("\n") == 1, err
+    # the innermost frame of lintkit's own code: where lintkit called what failed
+    assert err.startswith("lintkit: internal error: KeyError: 'boom' in cli.py:")
+    assert "(_check)" in err and "LINTKIT_DEBUG=1" in err and "Traceback" not in err
+    monkeypatch.setenv("LINTKIT_DEBUG", "1")
+    code, _, err = run_lintkit("check", "--format", "json", ".", cwd=root)
+    assert code == 2 and "Traceback (most recent call last)" in err and 'raise KeyError("boom")' in err
+
+
+def test_output_writer_keeps_file_name_bytes_and_replaces_other_lone_surrogates():
+    """What the CLI writes to stdout and `-o FILE` goes through one error handler: the byte of a
+    file name that is not UTF-8 is written as that byte, any other lone surrogate as U+FFFD."""
+    from lintkit.surrogates import ERRORS
+
+    written = "svc\udcff/a\ud800b\udfff😀".encode("utf-8", ERRORS)
+    assert written == b"svc\xff/a" + "\ufffdb\ufffd😀".encode("utf-8")
+    assert "\ud800é".encode("ascii", ERRORS) == b"??"

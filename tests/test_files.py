@@ -120,10 +120,16 @@ def test_walk_is_iterative_confined_and_bounded(project, tmp_path):
         os.mkdir(deep)
     (deep / "x.prisma").write_text("")
     os.symlink(tmp_path, project / "up")  # a link to a folder is never entered
-    walked = list(walk(project))
-    assert any("x.prisma" in names for _, _, names in walked)
-    assert not any(folder.startswith(str(tmp_path / "outside")) for folder, _, _ in walked)
-    assert len(list(walk(project, max_folders=10))) == 10
+    try:
+        walked = list(walk(project))
+        assert any("x.prisma" in names for _, _, names in walked)
+        assert not any(folder.startswith(str(tmp_path / "outside")) for folder, _, _ in walked)
+        assert len(list(walk(project, max_folders=10))) == 10
+    finally:  # bottom up: pytest's own clean-up of tmp_path recurses once per level
+        (deep / "x.prisma").unlink()
+        while deep != project:
+            os.rmdir(deep)
+            deep = deep.parent
 
 
 def test_write_refuses_links_out_and_leaves_no_temporary_file(project, tmp_path):

@@ -515,3 +515,64 @@ def test_a_secret_named_value_shows_no_character_even_when_the_file_does_not_par
     for number in range(1, len(lines) + 1):
         shown = Redactor().source_line(path, lines, number).replace(MASK, "")
         assert not set(shown) & set(SECRET_ALPHABET) - {"'", '"'}, (text, number, shown)
+
+
+# -- issue 9: lone surrogates -------------------------------------------------------------------------
+# Messages and function names as JSON includes, LSP clients and file names can make them: any text,
+# lone surrogates (U+D800..U+DFFF) included.
+any_text = st.lists(st.characters() | st.characters(categories=["Cs"]), max_size=30).map("".join)
+clean_paths = st.lists(path_parts, min_size=1, max_size=3).map(lambda parts: CWD.joinpath(*parts))
+surrogate_diagnostic = st.builds(
+    Diagnostic, code=st.sampled_from(CODES), name=st.just("deprecated-runtime"),
+    severity=st.sampled_from(SEVERITIES), message=any_text, path=clean_paths, line=lines, column=lines,
+    end_line=lines, end_column=lines, function=st.none() | any_text)
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+@given(st.lists(surrogate_diagnostic, min_size=1, max_size=6))
+def test_every_report_is_valid_unicode_whatever_the_messages_hold(diagnostics):
+    """Every reporter's output is valid Unicode when file names are (a lone surrogate in a message
+    or function name is U+FFFD), and no JSON string holds one, not even as a `\\ud800` escape."""
+    report = ReportContext(cwd=CWD, files_checked=1, tool_version="9.9.9", services=1)
+    for format in FORMATS:
+        stream = io.StringIO()
+        render(format, diagnostics, report, stream)
+        text = stream.getvalue()
+        text.encode("utf-8")  # strictly
+        if format in ("json", "sarif", "gitlab"):
+            for string in _strings(json.loads(text)):
+                string.encode("utf-8")
+
+
+# -- issue 9: numbers of any length ---------------------------------------------------------------
+from hypothesis import example  # noqa: E402  (here, not at the top: parallel sections merge cleanly)
+
+
+@given(st.sampled_from(["", "!!int ", "!!float "]), st.sampled_from(["", "-", "+"]),
+       st.sampled_from(["", "0x", "0o", "0b", "1:"]), st.text("0123456789abcdefABCDEF_.", min_size=1,
+                                                              max_size=3),
+       st.sampled_from([1, 2, 999, 1_000, 1_001, 4_301, 5_000]))
+@example("!!int ", "", "0x", "f", 5_000)
+@example("!!int ", "-", "0o", "7", 5_000)
+def test_numbers_of_any_length_load_and_print(tag, sign, prefix, digits, length):
+    """Plain or tagged, in any base and of any length (Python refuses to print an int of over
+    4,300 digits, and hexadecimal parses past that): the loader never raises, and every value it
+    gives can be printed, as messages and fingerprints do."""
+    number = f"{sign}{prefix}{(digits * length)[:length]}"
+    result = load_yaml(Path("serverless.yml"), f"a: {tag}{number}\n".encode())
+    assert all("internal error" not in finding.message for finding in result.findings)
+    if result.node is not None:
+        for _, node in walk(result.node):
+            if isinstance(node, Scalar):
+                str(node.value)

@@ -324,3 +324,39 @@ def test_lsp_without_pygls_is_a_clear_usage_error(run_lintkit, monkeypatch, tmp_
     monkeypatch.setitem(sys.modules, "pygls", None)
     code, out, err = run_lintkit("lsp", cwd=tmp_path)
     assert code == 2 and out == "" and "pip install 'lintkit[lsp]'" in err
+
+
+# -- issue 9: lone surrogates in a buffer -------------------------------------------------------------
+FLOW_SERVICE = ('service: app\nprovider: {name: aws, stage: "STAGE", runtime: nodejs18.x, logRetentionInDays: 14}\n'
+                "functions:\n  api:\n    handler: src/api.handler\n")
+
+
+def test_lone_surrogate_in_a_buffer_is_linted_like_the_file_the_editor_would_save(tmp_path):
+    """An LSP client can send a lone surrogate (`"\\ud800"` in JSON). The buffer is linted as the
+    editor would save it, with U+FFFD in its place (one character for one: positions after it on
+    the same line still agree), never an internal error on every lint until the text changes."""
+    make_service(tmp_path, FLOW_SERVICE.replace("STAGE", "dev"))
+    config = (tmp_path / "serverless.yml").resolve()
+    settings = Settings(as_of=date(2026, 11, 27))
+    unsaved = lint_service(config, {config: FLOW_SERVICE.replace("STAGE", "\ud800")}, settings, UTF16)
+    saved = lint_service(config, {config: FLOW_SERVICE.replace("STAGE", "\ufffd")}, settings, UTF16)
+    assert unsaved.ok and not unsaved.errors, unsaved.errors
+    assert unsaved.diagnostics == saved.diagnostics and unsaved.diagnostics[config]
+
+    async def session(track):
+        client, _ = await start("--as-of", "2026-11-27", "--debounce", "0")
+        track(client)
+        uri = client.open(config, "yaml")
+        assert codes_at(await client.published(uri)) == {("RUNTIME001", 1)}
+        stage = FLOW_SERVICE.splitlines()[1].index("STAGE")
+        client.change(uri, 2, "\ud800", types.Range(start=types.Position(line=1, character=stage),
+                                                      end=types.Position(line=1, character=stage + 3)))
+        found = {d.code: d for d in await client.published(uri, 2)}
+        line = FLOW_SERVICE.splitlines()[1].replace("STAGE", "\ud800")
+        assert set(found) == {"CONFIG001", "RUNTIME001"}  # the stage is no stage name now
+        assert found["RUNTIME001"].range.start.character == line.index("nodejs18.x")
+        assert "not `\ufffd`" in found["CONFIG001"].message
+        assert not [log for log in client.logs if "internal error" in log], client.logs
+        await stop(client)
+
+    run(session)

@@ -13,6 +13,7 @@ from typing import Callable, Iterable, TextIO
 from .. import __version__
 from ..diagnostics import Diagnostic
 from ..redact import redact
+from ..surrogates import replace_lone_surrogates
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
 HUMAN_FORMATS = ("text", "concise")
@@ -57,9 +58,10 @@ def render(format: str, diagnostics: list[Diagnostic], report: ReportContext, st
     # The engine has redacted the messages already; redacting is idempotent and cheap, so do it
     # again here rather than trust every caller. Function names are the project's text too (a
     # secret can be one); paths are redacted where they are shown (`sorted_diagnostics`,
-    # `ReportContext.shown_path`), as the reporters still read the files.
-    diagnostics = [replace(d, message=report.redact(d.message),
-                           function=report.redact(d.function) if d.function else d.function)
+    # `ReportContext.shown_path`), as the reporters still read the files. Prose leaves as valid
+    # Unicode (lintkit.surrogates).
+    diagnostics = [replace(d, message=replace_lone_surrogates(report.redact(d.message)),
+                           function=d.function and replace_lone_surrogates(report.redact(d.function)))
                    for d in diagnostics]
     module.render(diagnostics, report, stream)
 
