@@ -498,3 +498,80 @@ def test_local_constant_lookup_is_linear_in_the_nesting_depth():
             found[name] = found.get(name, 0) + (value is not None)
     assert time.perf_counter() - started < MAX_SECONDS
     assert found == {"cb": 0, "x": depth, "run": depth, "promisify": 0}
+
+
+# -- issue 9: globs that backtrack ----------------------------------------------------------------
+# Each pattern took exponential time as a backtracking regex on a long name; none matches the
+# names below (they hold no `b`, and no folder).
+BACKTRACKING_GLOBS = ["*a" * 100 + "*b", "*?" * 100 + "b", "**/" * 100 + "b", "*" * 100 + "b",
+                      "*?*a" * 50 + "b", "[a-z]*" * 100 + "b"]
+LONG = "a" * 200  # a name of 200 characters; 255 bytes is the filesystem's limit
+
+
+def _long_names(adv: Path, patterns: list[str] = ()) -> None:
+    """adv/ with its runtime in `<LONG>.yml` (so RUNTIME001 is reported there) and a secret in
+    `.env.<LONG>` (SECRET001, and SECRET007 unless git-ignored), and `package.patterns`."""
+    package = "package:\n  patterns:\n" + "".join(f"    - '{p}'\n" for p in patterns) if patterns else ""
+    (adv / "serverless.yml").write_text(
+        f"service: adv\nprovider:\n  name: aws\n  runtime: ${{file(./{LONG}.yml):runtime}}\n"
+        f"  logRetentionInDays: 14\n{package}functions:\n  api:\n    handler: src/api.handler\n")
+    (adv / f"{LONG}.yml").write_text("runtime: nodejs18.x\n")
+    (adv / f".env.{LONG}").write_text("DATABASE_URL=postgres://app:Zq8vN2pLx7@db.example.com/app\n")
+
+
+RUNTIME_IN_INCLUDE = (f"adv/{LONG}.yml", 1, 10, "RUNTIME001")
+PLAINTEXT_IN_ENV = (f"adv/.env.{LONG}", 1, 29, "SECRET001")
+COMMITTED_ENV = (f"adv/.env.{LONG}", 1, 1, "SECRET007")
+
+
+def test_backtracking_globs_in_per_file_ignores(tmp_path):
+    root, adv = repository(tmp_path)
+    _long_names(adv)
+    ignores = {pattern: ["RUNTIME001", "SECRET007"] for pattern in BACKTRACKING_GLOBS}
+    ignores["*?" * 100 + "*"] = ["SECRET001"]  # matches `.env.<LONG>`
+    (adv / ".lintkit.yml").write_text(json.dumps({"per-file-ignores": ignores}))
+    run = lint(root)
+    assert_contained(run)
+    assert run.located() == {RUNTIME_IN_INCLUDE, COMMITTED_ENV}
+
+
+def test_backtracking_globs_in_gitignore(tmp_path):
+    root, adv = repository(tmp_path)
+    _long_names(adv)
+    (adv / f".env.{'c' * 200}").write_text("JWT_SECRET=Zq8vN2pLx7Zq8vN2pLx7\n")
+    lines = [*BACKTRACKING_GLOBS, "[z-a]", "[!]", "*c" * 100 + "*"]  # the last ignores `.env.ccc…`
+    (adv / ".gitignore").write_text("\n".join(lines) + "\n")
+    run = lint(root)
+    assert_contained(run)
+    assert {(path, code) for path, _, _, code in run.located()} == {
+        (f"adv/{LONG}.yml", "RUNTIME001"), (f"adv/.env.{LONG}", "SECRET001"),
+        (f"adv/.env.{LONG}", "SECRET007")}
+
+
+def test_backtracking_globs_in_package_patterns(tmp_path):
+    root, adv = repository(tmp_path)
+    matching = ".env" + "*?" * 100 + "*"  # puts `.env.<LONG>` into the package
+    _long_names(adv, [*BACKTRACKING_GLOBS, "{a,b}" * 2000, "{" * 5000, matching])
+    run = lint(root)
+    assert_contained(run)
+    pattern_line = 8 + len(BACKTRACKING_GLOBS) + 2  # after `patterns:` on line 7
+    assert run.located() == {RUNTIME_IN_INCLUDE, PLAINTEXT_IN_ENV, COMMITTED_ENV,
+                             ("adv/serverless.yml", pattern_line, 7, "SECRET007")}
+    assert "puts .env." in run.message("adv/serverless.yml", "SECRET007")
+
+
+def test_globs_match_in_time_linear_in_pattern_and_path():
+    import time
+
+    from lintkit.globs import FLAVOURS, glob_matches
+
+    cases = [(glob, "a" * 10_000) for glob in BACKTRACKING_GLOBS] + [
+        ("**/" * 100 + "b", "a/" * 5_000), ("*a" * 100 + "*", "a" * 10_000),
+        ("{a,b}" * 2000, "ab" * 2000), ("{" * 10_000, "{" * 10_000)]
+    started = time.perf_counter()
+    results = {(glob[:20], flavour): glob_matches(glob, path, flavour)
+               for glob, path in cases for flavour in FLAVOURS}
+    assert time.perf_counter() - started < 5
+    assert results[("*a" * 10, "micromatch")] is True  # `*a*a…*` with 10,000 `a`s
+    assert results[("{" * 20, "micromatch")] is True  # braces that never close are text
+    assert not any(matched for (glob, _), matched in results.items() if glob.endswith("b"))
