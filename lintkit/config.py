@@ -25,6 +25,7 @@ import yaml
 
 from .diagnostics import SEVERITY_RANK
 from .globs import Glob, compile_glob
+from .lines import LineIndex
 from .reporters import display_path, relative_path
 from .suppress import matches
 
@@ -135,7 +136,7 @@ def load_config(path: Path) -> Config:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ConfigError(_yaml_error(shown, error)) from None
+        raise ConfigError(_yaml_error(shown, text, error)) from None
     if data is None:
         data = {}
 
@@ -170,9 +171,9 @@ def _opt_text(value) -> str:
     return str(value)
 
 
-def _yaml_error(shown: str, error: yaml.YAMLError) -> str:
+def _yaml_error(shown: str, text: str, error: yaml.YAMLError) -> str:
     mark = getattr(error, "problem_mark", None)
-    where = f"{shown}:{mark.line + 1}:{mark.column + 1}" if mark is not None else shown
+    where = f"{shown}:{':'.join(map(str, _mark_position(text, mark)))}" if mark is not None else shown
     problem = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
     return f"{where}: invalid YAML: {problem}" + (f" ({context})" if context else "")
@@ -226,4 +227,10 @@ def _locate(text: str, keys: list, key=None) -> tuple[int, int] | None:
             return None
     if key is not None and isinstance(node, yaml.MappingNode):
         node = next((k for k, _ in node.value if k.value == str(key)), node)
-    return node.start_mark.line + 1, node.start_mark.column + 1
+    return _mark_position(text, node.start_mark)
+
+
+def _mark_position(text: str, mark) -> tuple[int, int]:
+    """1-based line and column of a libyaml mark in lintkit's lines (libyaml also breaks at NEL,
+    U+2028 and U+2029)."""
+    return LineIndex(text).position(mark.index)

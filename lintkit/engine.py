@@ -19,6 +19,7 @@ from typing import Callable
 
 from .diagnostics import Diagnostic, Finding
 from .discovery import Target
+from .lines import split_lines
 from .nodes import Mapping, walk
 from .overlay import buffer, buffers
 from .redact import Redactor, redact
@@ -88,11 +89,11 @@ class SourceLines:
     def _read(self, path: Path) -> list[str] | None:
         unsaved = buffer(path)
         if unsaved is not None:
-            return unsaved.decode("utf-8", errors="replace").splitlines()
+            return split_lines(unsaved.decode("utf-8", errors="replace"))
         try:
             if not path.is_file() or path.stat().st_size > 5_000_000:
                 return None
-            return path.read_bytes().decode("utf-8", errors="replace").splitlines()
+            return split_lines(path.read_bytes().decode("utf-8", errors="replace"))
         except OSError:
             return None
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
-from .dotenv import BOM, LineIndex, read_text, skip_blank
+from .dotenv import BOM, read_text, skip_blank
+from .lines import LineIndex
 from .nodes import Span
 
 CLIENT_PROVIDERS = ("prisma-client-js", "prisma-client")

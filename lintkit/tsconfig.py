@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .lines import line_end
+
 CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
 MAX_EXTENDS = 16
 
@@ -75,8 +77,7 @@ def _strip_jsonc(text: str) -> str:
             out.append(text[i:end])
             i = end
         elif text.startswith("//", i):
-            newline = text.find("\n", i)
-            i = n if newline < 0 else newline
+            i = line_end(text, i)
         elif text.startswith("/*", i):
             close = text.find("*/", i + 2)
             i = n if close < 0 else close + 2
@@ -116,8 +117,7 @@ def _strip_leading_comments(text: str, i: int) -> int:
         if text[i] in " \t\r\n":
             i += 1
         elif text.startswith("//", i):
-            newline = text.find("\n", i)
-            i = n if newline < 0 else newline
+            i = line_end(text, i)
         elif text.startswith("/*", i):
             close = text.find("*/", i + 2)
             i = n if close < 0 else close + 2

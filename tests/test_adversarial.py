@@ -575,3 +575,53 @@ def test_globs_match_in_time_linear_in_pattern_and_path():
     assert results[("*a" * 10, "micromatch")] is True  # `*a*a…*` with 10,000 `a`s
     assert results[("{" * 20, "micromatch")] is True  # braces that never close are text
     assert not any(matched for (glob, _), matched in results.items() if glob.endswith("b"))
+
+
+# -- issue 9: line numbers that shift -------------------------------------------------------------
+# A line ends at \n, \r\n or a lone \r (lintkit.lines); these are characters within a line, although
+# str.splitlines(), libyaml or tree-sitter count some of them as line breaks.
+NOT_BREAKS = "\f\v\x1c\x85\u2028\u2029"
+
+
+def _client_handler(extra: str, comment_line: str) -> str:
+    """A handler whose line 2 holds `extra`, line 4 `comment_line`, and `new PrismaClient()` at
+    line 7, column 18, after a lone \\r on line 5."""
+    return ("import { PrismaClient } from '@prisma/client'\n"
+            f"const note = \"{extra}\"\n"
+            "export const handler = async () => {\n"
+            f"{comment_line}\n"
+            "  const before = 1;\r"
+            "  const after = 2\n"
+            "  const prisma = new PrismaClient()  // lintkit: ignore[CLIENT001] on its own line\n"
+            "  return { statusCode: 200, body: JSON.stringify(await prisma.user.findMany()) }\n"
+            "}\n")
+
+
+def test_line_breaks_that_are_not_lines_do_not_shift_positions(tmp_path):
+    root, adv = repository(tmp_path)
+    (adv / "serverless.yml").write_text(
+        "service: adv\n"
+        f"custom:\n  note: \"{NOT_BREAKS[3:]} in a string\"\r  other: 1\n"  # YAML: no \f \v \x1c
+        "provider:\n  name: aws\n  runtime: nodejs18.x\n  logRetentionInDays: 14\n"
+        "functions:\n"
+        "  api:\n    handler: src/api.handler\n"  # line 10
+        "  hidden:\n    handler: src/hidden.handler\n"
+        "  # lintkit: ignore[RUNTIME002]\n", newline="")
+    (adv / "package.json").write_text('{"dependencies": {"@prisma/client": "6.0.0"}}\n')
+    # In api.ts a suppression three lines above the client (as splitlines counts them) must not hide it.
+    (adv / "src" / "api.ts").write_text(
+        _client_handler(NOT_BREAKS[:3] + NOT_BREAKS[4:], "  const x = 1 // lintkit: ignore[CLIENT001]")
+        .replace("  // lintkit: ignore[CLIENT001] on its own line", ""), newline="")
+    (adv / "src" / "hidden.ts").write_text(_client_handler(NOT_BREAKS, "  // a comment"), newline="")
+    run = lint(root)
+    assert_contained(run)
+    assert run.located() == {
+        ("adv/serverless.yml", 7, 12, "RUNTIME001"),
+        ("adv/serverless.yml", 10, 3, "VPC001"),
+        ("adv/serverless.yml", 12, 3, "VPC001"),
+        ("adv/serverless.yml", 14, 5, "SUPPRESS001"),
+        ("adv/src/api.ts", 7, 18, "CLIENT001"),
+        ("adv/src/api.ts", 4, 18, "SUPPRESS001"),  # the comment above suppresses nothing
+    }
+    frames = lint(root, format="text").stdout
+    assert "7 |   runtime: nodejs18.x" in frames and "7 |   const prisma = new PrismaClient()" in frames
