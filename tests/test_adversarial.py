@@ -583,14 +583,14 @@ def test_globs_match_in_time_linear_in_pattern_and_path():
 NOT_BREAKS = "\f\v\x1c\x85\u2028\u2029"
 
 
-def _client_handler(extra: str, comment_line: str) -> str:
-    """A handler whose line 2 holds `extra`, line 4 `comment_line`, and `new PrismaClient()` at
-    line 7, column 18, after a lone \\r on line 5."""
+def _client_handler(extra: str, comment_line: str, break_5: str) -> str:
+    """A handler whose line 2 holds `extra`, line 4 `comment_line`, line 5 ends with `break_5`,
+    and `new PrismaClient()` is at line 7, column 18."""
     return ("import { PrismaClient } from '@prisma/client'\n"
             f"const note = \"{extra}\"\n"
             "export const handler = async () => {\n"
             f"{comment_line}\n"
-            "  const before = 1;\r"
+            f"  const before = 1;{break_5}"
             "  const after = 2\n"
             "  const prisma = new PrismaClient()  // lintkit: ignore[CLIENT001] on its own line\n"
             "  return { statusCode: 200, body: JSON.stringify(await prisma.user.findMany()) }\n"
@@ -608,11 +608,13 @@ def test_line_breaks_that_are_not_lines_do_not_shift_positions(tmp_path):
         "  hidden:\n    handler: src/hidden.handler\n"
         "  # lintkit: ignore[RUNTIME002]\n", newline="")
     (adv / "package.json").write_text('{"dependencies": {"@prisma/client": "6.0.0"}}\n')
-    # In api.ts a suppression three lines above the client (as splitlines counts them) must not hide it.
+    # api.ts: three "line breaks" on line 2 made the suppression on line 4 hide line 7's client.
     (adv / "src" / "api.ts").write_text(
-        _client_handler(NOT_BREAKS[:3] + NOT_BREAKS[4:], "  const x = 1 // lintkit: ignore[CLIENT001]")
+        _client_handler("\f\u2028\x85", "  const x = 1 // lintkit: ignore[CLIENT001]", "\n")
         .replace("  // lintkit: ignore[CLIENT001] on its own line", ""), newline="")
-    (adv / "src" / "hidden.ts").write_text(_client_handler(NOT_BREAKS, "  // a comment"), newline="")
+    # hidden.ts: all of them, and a lone \r: the suppression on the client's own line hides it.
+    (adv / "src" / "hidden.ts").write_text(_client_handler(NOT_BREAKS, "  // a comment", "\r"),
+                                           newline="")
     run = lint(root)
     assert_contained(run)
     assert run.located() == {
