@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from lintkit import globs, variables
 from lintkit.diagnostics import SEVERITIES, Diagnostic
 from lintkit.handlers import HandlerGraph
+from lintkit.lines import LineIndex, split_lines
 from lintkit.nodes import Mapping, Node, Scalar, Span, Unknown, walk
 from lintkit.reporters import FORMATS, ReportContext, RuleInfo, render
 from lintkit.reporters import statistics
@@ -528,3 +529,17 @@ def test_glob_automaton_agrees_with_the_regex_translation(pattern, path, flavour
 @given(st.lists(st.sampled_from(["a", "b", ",", "{", "}", "{a,b}", "/"]), max_size=12).map("".join))
 def test_one_pass_brace_expansion_agrees_with_the_recursive_one(pattern):
     assert globs._expand_braces(pattern) == _recursive_brace_expansion(pattern)
+
+
+# -- issue 9: line numbers that shift -------------------------------------------------------------
+LINE_PIECES = ["a", "é", "😀", "\n", "\r\n", "\r", "\f", "\v", "\x1c", "\x1d", "\x1e", "\x85",
+               "\u2028", "\u2029", " ", "\t"]
+
+
+@given(st.lists(st.sampled_from(LINE_PIECES), max_size=40).map("".join))
+def test_line_index_and_split_lines_agree_on_every_character(text):
+    lines, index = split_lines(text), LineIndex(text)
+    for offset, character in enumerate(text):
+        line, column = index.position(offset)
+        if character not in "\r\n":
+            assert lines[line - 1][column - 1] == character
