@@ -18,14 +18,13 @@ import difflib
 import itertools
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from .diagnostics import SEVERITY_RANK
 from .files import is_present
-from .globs import glob_regex
+from .globs import Glob, compile_glob
 from .nodes import Mapping, Node, path_get, to_plain, walk
 from .reporters import display_path, relative_path
 from .suppress import matches
@@ -122,19 +121,19 @@ class Config:
         relative = relative_path(path, self.root)
         # Outside the root only the file name can match.
         parts = relative.split("/") if relative is not None else [Path(path).name]
-        regex, anchored = _glob(pattern)
+        glob, anchored = _glob(pattern)
         if anchored:  # the pattern names a path: match it or one of its folders
-            return any(regex.fullmatch("/".join(parts[: i + 1])) for i in range(len(parts)))
-        return any(regex.fullmatch(part) for part in parts)
+            return any(glob.fullmatch("/".join(parts[: i + 1])) for i in range(len(parts)))
+        return any(glob.fullmatch(part) for part in parts)
 
 
-def _glob(pattern: str) -> tuple[re.Pattern, bool]:
-    """A glob as a regex over `/`-separated relative paths, and whether it contains a `/`."""
+def _glob(pattern: str) -> tuple[Glob, bool]:
+    """A glob over `/`-separated relative paths, and whether it contains a `/`."""
     pattern = pattern.strip()
     while pattern.startswith("./"):
         pattern = pattern[2:]
     pattern = pattern.strip("/")
-    return glob_regex(pattern, "lintkit"), "/" in pattern
+    return compile_glob(pattern, "lintkit"), "/" in pattern
 
 
 def load_config(path: Path) -> Config:

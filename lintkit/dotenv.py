@@ -5,16 +5,15 @@ Supported: `export KEY=...`, `KEY: value`, comments and blank lines, single/doub
 inline `# comment` after unquoted values (only after whitespace, so `pa#ss` stays one value), CRLF line
 endings and a BOM. The parser never raises: lines it cannot read are skipped and listed in `skipped`.
 
-`LineIndex` turns character offsets into `Span`s; the other small parsers (prisma_schema,
-packagejson) use it too.
+Lines end where `lintkit.lines` says (`\n`, `\r\n` or a lone `\r`, as the dotenv package reads them).
 """
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .lines import LineIndex, line_end
 from .nodes import Span
 from .files import is_present, list_folder, read_bytes, refusal_reason
 
@@ -34,37 +33,13 @@ def skip_blank(text: str, pos: int, newlines: bool = True) -> int:
         if ch in " \t\r\f\v\ufeff" or (newlines and ch == "\n"):
             pos += 1
         elif text.startswith("//", pos):
-            end = text.find("\n", pos)
-            pos = len(text) if end < 0 else end
+            pos = line_end(text, pos)
         elif text.startswith("/*", pos):
             end = text.find("*/", pos + 2)
             pos = len(text) if end < 0 else end + 2
         else:
             break
     return pos
-
-
-class LineIndex:
-    """Maps character offsets of a text to 1-based (line, column) and to `Span`s.
-
-    Lines end at `\\n`; a `\\r` before it belongs to the line it ends, so CRLF text gets the same
-    columns as LF text.
-    """
-
-    def __init__(self, text: str, path: Path | None = None):
-        self.text = text
-        self.path = path
-        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        offset = max(0, min(offset, len(self.text)))
-        line = bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
-
-    def span(self, start: int, end: int, path: Path | None = None) -> Span:
-        line, column = self.position(start)
-        end_line, end_column = self.position(max(start, end))
-        return Span(path if path is not None else self.path, line, column, end_line, end_column)
 
 
 @dataclass(slots=True)
@@ -131,14 +106,9 @@ def read_text(path: Path) -> tuple[str, str | None]:
         return "", f"{path.name} is not UTF-8 text"
 
 
-def _line_end(text: str, pos: int) -> int:
-    end = text.find("\n", pos)
-    return len(text) if end < 0 else end
-
-
 def _parse_line(text: str, pos: int, index: LineIndex, env: EnvFile) -> int:
     """Read the entry that starts at `pos`; return where the next line starts."""
-    end = _line_end(text, pos)
+    end = line_end(text, pos)
     line = text[pos:end].rstrip("\r")
     stripped = line.strip()
     if not stripped or stripped.startswith("#"):
@@ -158,7 +128,7 @@ def _parse_line(text: str, pos: int, index: LineIndex, env: EnvFile) -> int:
             value = _unescape(raw) if quote == '"' else raw
             env.entries.append(EnvEntry(match.group(1), value.replace("\r\n", "\n"), key_span,
                                         index.span(value_start + 1, close), quote, exported))
-            return _line_end(text, close) + 1
+            return line_end(text, close) + 1
         value_start += 1  # unterminated quote: read the rest of the line as a plain value
     value_end = _unquoted_end(text, value_start, pos + len(line))
     env.entries.append(EnvEntry(match.group(1), text[value_start:value_end], key_span,

@@ -21,8 +21,9 @@ from .budget import DEFAULT_SERVICE_TIMEOUT, OutOfTime, time_budget
 from .config import DEFAULT_FAIL_ON
 from .diagnostics import Diagnostic, Finding
 from .discovery import Target
-from .nodes import Mapping, Span, walk
 from .files import confined_to, is_inside, read_bytes
+from .lines import split_lines
+from .nodes import Mapping, Span, walk
 from .overlay import buffers
 from .redact import Redactor, redact
 from .registry import Rule, all_rules
@@ -103,7 +104,7 @@ class SourceLines:
         for root in self._roots:
             if is_inside(absolute, root) or is_inside(os.path.realpath(absolute), root):
                 try:
-                    return read_bytes(path, root=root).decode("utf-8", errors="replace").splitlines()
+                    return split_lines(read_bytes(path, root=root).decode("utf-8", errors="replace"))
                 except OSError:
                     return None
         return None

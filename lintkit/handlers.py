@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
 from .files import is_inside
+from .lines import split_lines
 from .nodes import Scalar
 from .sources import (  # noqa: F401  (re-exported helpers for rules)
     CALL_TYPES, CLASS_TYPES, FIELD_TYPES, FUNCTION_TYPES, SOURCE_EXTENSIONS, WRAPPER_TYPES, Import,
     SourceCache, SourceFile, callee_name, is_static, iter_nodes, named_children, node_name,
-    object_member, parents, string_value, unwrap, unwrap_function, walk, yaml_lines,
+    object_member, parents, string_value, unwrap, unwrap_function, walk,
 )
 from .tsconfig import TsConfig
 
@@ -914,7 +915,7 @@ def block_scalar_bases(scalar: Scalar, yaml_text: str | None = None,
     scalar's start (exact on the first line only)."""
     span = scalar.span
     if lines is None and yaml_text is not None:
-        lines = yaml_lines(yaml_text)
+        lines = split_lines(yaml_text)
     if scalar.style in ("|", ">") and lines is not None:  # folded `>`: exact on its first line
         return span.line, _content_indent(lines, span.line - 1, span.column - 1)
     offset = 1 if scalar.style in ("'", '"') else 0
@@ -937,6 +938,6 @@ def source_from_block_scalar(cache: SourceCache, scalar: Scalar, yaml_text: str 
                              language: str = "javascript") -> SourceFile:
     """Inline code (`Code.ZipFile`) as a SourceFile whose spans point into the YAML file. The
     YAML text is read from `scalar.span.path` unless given."""
-    lines = yaml_lines(yaml_text) if yaml_text is not None else cache.lines(scalar.span.path)
+    lines = split_lines(yaml_text) if yaml_text is not None else cache.lines(scalar.span.path)
     line_base, column_base = block_scalar_bases(scalar, lines=lines)
     return cache.parse_text(str(scalar.value), scalar.span.path, language, line_base, column_base)

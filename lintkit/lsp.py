@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import sys
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +37,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from . import __version__
 from .discovery import CONFIG_NAMES, owning_service, service_target
 from .files import read_bytes
+from .lines import LINE_BREAK
 
 DEFAULT_DEBOUNCE_MS = 300
 DEFAULT_RULE_URL = "lintkit-rule:{code}"
@@ -47,7 +47,6 @@ SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.Diagnostic
 # What lintkit may read for a service: a change to one of these re-lints it.
 LINTED_SUFFIXES = frozenset({".yml", ".yaml", ".json", ".prisma", ".ts", ".tsx", ".mts", ".cts",
                              ".js", ".jsx", ".mjs", ".cjs"})
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # where LSP counts lines
 RELATED_TEXT_WIDTH = 100
 
 logger = logging.getLogger(__name__)
@@ -134,10 +133,6 @@ def code_units(text: str, encoding: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def split_lines(text: str) -> list[str]:
-    return _LINE_BREAK.split(text)
-
-
 def lsp_position(lines: list[str] | None, line: int, column: int, encoding: str) -> types.Position:
     """lintkit's 1-based line and 1-based code-point column as a 0-based LSP position in `encoding`
     code units, measured on the line's text (a column past the end of the line is its end)."""
@@ -219,7 +214,7 @@ class _LineReader:
                     text = read_bytes(path, root=self._root).decode("utf-8", errors="replace")
                 except OSError:
                     text = None
-            self._cache[path] = None if text is None else split_lines(text)
+            self._cache[path] = None if text is None else LINE_BREAK.split(text)  # the last line too
         return self._cache[path]
 
 

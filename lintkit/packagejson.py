@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .dotenv import BOM, LineIndex, read_text, skip_blank
+from .dotenv import BOM, read_text, skip_blank
 from .files import is_present
+from .lines import LineIndex
 from .nodes import Mapping, Node, Scalar, Sequence, Span
 
 MAX_DEPTH = 256

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
-from .dotenv import BOM, LineIndex, read_text, skip_blank
+from .dotenv import BOM, read_text, skip_blank
 from .files import Refused, admit, is_dir, is_file, is_present, record, walk
+from .lines import LineIndex
 from .nodes import Span
 
 CLIENT_PROVIDERS = ("prisma-client-js", "prisma-client")

@@ -20,7 +20,7 @@ from pathlib import Path
 from .dburl import find_db_urls, is_placeholder_credential, parse_db_url
 from .diagnostics import Finding
 from .files import read_bytes
-from .globs import glob_matches, glob_regex
+from .globs import Glob, compile_glob, glob_matches
 from .nodes import Mapping, Scalar, Sequence, Span, Unknown, path_get, text, walk
 from .packaging import function_package, packed_individually, service_package
 from .secrets import (AWS_ACCESS_KEY, is_reference_value, is_secret_key, looks_like_access_key,
@@ -273,7 +273,7 @@ MAX_IGNORE_BYTES = 1 << 20  # a .gitignore is a few kilobytes
 @dataclass(frozen=True)
 class _IgnoreRule:
     base: Path
-    pattern: re.Pattern
+    pattern: Glob
     negated: bool
     directory_only: bool
 
@@ -290,7 +290,7 @@ def _ignore_rule(line: str, base: Path) -> _IgnoreRule | None:
         return None
     anchored = "/" in line  # else the name matches at any depth
     glob = line.lstrip("/") if anchored else "**/" + line
-    return _IgnoreRule(base, glob_regex(glob, "gitignore"), negated, directory_only)
+    return _IgnoreRule(base, compile_glob(glob, "gitignore"), negated, directory_only)
 
 
 def _read_rules(file: Path, base: Path) -> list[_IgnoreRule]:

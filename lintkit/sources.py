@@ -12,12 +12,12 @@ RecursionError, and the grammars are imported only when the first file is parsed
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from .lines import LineIndex, has_lone_cr, split_lines
 from .nodes import Span
 from .files import Refused, read_bytes
 from .overlay import buffer
@@ -464,6 +464,8 @@ class SourceFile:
         self.embedded = embedded  # code inside a YAML file: it has no neighbouring modules
         self._ascii = text.isascii()
         self._bom = text.startswith(b"\xef\xbb\xbf")
+        # tree-sitter counts rows at `\n` only; a lone `\r` ends a line too (lintkit.lines)
+        self._lines = LineIndex(text) if has_lone_cr(text) else None
 
     @classmethod
     def from_bytes(cls, path: Path, text: bytes, language: str | None = None, line_base: int = 0,
@@ -489,10 +491,17 @@ class SourceFile:
             column -= 1  # editors do not show the byte-order mark
         return column
 
+    def _point(self, byte_offset: int, point: tuple[int, int]) -> tuple[int, int]:
+        """(row, byte column) of a byte offset, 0-based, in lintkit's lines."""
+        if self._lines is None:
+            return point
+        line, column = self._lines.position(byte_offset)
+        return line - 1, column - 1
+
     def span(self, node) -> Span:
         """1-based line/column in characters (end column exclusive), shifted by the bases."""
-        start_row, start_col = node.start_point
-        end_row, end_col = node.end_point
+        start_row, start_col = self._point(node.start_byte, node.start_point)
+        end_row, end_col = self._point(node.end_byte, node.end_point)
         start = self._column(node.start_byte, start_row, start_col)
         end = self._column(node.end_byte, end_row, end_col)
         if end_row == start_row and end <= start:  # zero-width (MISSING) nodes: one character
@@ -858,15 +867,6 @@ def _wrapped_candidates(call) -> list:
     return direct + names + inner + nested
 
 
-# Line breaks as libyaml counts them, so that line numbers agree with the YAML loader's marks.
-_YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-
-
-def yaml_lines(text: str) -> list[str]:
-    """The lines of a YAML text, split where libyaml counts line breaks."""
-    return _YAML_LINE_BREAK.split(text)
-
-
 # -- the cache ------------------------------------------------------------------------------------
 class SourceCache:
     """Parses each file at most once per run. Files that cannot be parsed give None, and
@@ -929,13 +929,12 @@ class SourceCache:
         return None
 
     def lines(self, path: Path) -> list[str] | None:
-        """The lines of a YAML file (split where libyaml counts line breaks), read once; None when
-        unreadable."""
+        """The lines of a YAML file, read once; None when unreadable."""
         path = Path(path)
         if path not in self._lines:
             try:
                 data = read_bytes(path)
-                self._lines[path] = yaml_lines(data.decode("utf-8", errors="replace"))
+                self._lines[path] = split_lines(data.decode("utf-8", errors="replace"))
             except (OSError, ValueError):
                 self._lines[path] = None
         return self._lines[path]

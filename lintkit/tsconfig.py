@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import is_file, is_present, read_bytes
+from .lines import line_end
 
 CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
 MAX_BYTES = 1 << 20  # a tsconfig is a few kilobytes
@@ -78,8 +79,7 @@ def _strip_jsonc(text: str) -> str:
             out.append(text[i:end])
             i = end
         elif text.startswith("//", i):
-            newline = text.find("\n", i)
-            i = n if newline < 0 else newline
+            i = line_end(text, i)
         elif text.startswith("/*", i):
             close = text.find("*/", i + 2)
             i = n if close < 0 else close + 2
@@ -119,8 +119,7 @@ def _strip_leading_comments(text: str, i: int) -> int:
         if text[i] in " \t\r\n":
             i += 1
         elif text.startswith("//", i):
-            newline = text.find("\n", i)
-            i = n if newline < 0 else newline
+            i = line_end(text, i)
         elif text.startswith("/*", i):
             close = text.find("*/", i + 2)
             i = n if close < 0 else close + 2

@@ -45,6 +45,7 @@ from yaml.events import (
 
 from .diagnostics import Finding
 from .files import read_bytes, refusal_reason
+from .lines import LineIndex, split_lines
 from .nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span
 from .redact import without_found_text
 
@@ -105,7 +106,7 @@ def load_yaml(path: Path, data: bytes | None = None) -> LoadResult:
         return LoadResult(None, [problem], text)
     findings: list[Finding] = []
     try:
-        node = _compose_first_document(_EventParser(text), path, findings)
+        node = _compose_first_document(_EventParser(text), _Marks(text), path, findings)
     except yaml.MarkedYAMLError as error:
         return LoadResult(None, [_syntax_finding(path, text, error)], text)
     except _LoadProblem as problem_:
@@ -196,22 +197,36 @@ def _check_characters(path: Path, text: str) -> Finding | None:
     return _finding(path, line, column, message)
 
 
-# Line breaks as libyaml counts them, so that computed positions agree with the parser's marks.
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-
-
 def position(text: str, index: int) -> tuple[int, int]:
-    """1-based line and column of character `index` in `text`."""
-    line, line_start = 1, 0
-    for match in _LINE_BREAK.finditer(text, 0, index):
-        line, line_start = line + 1, match.end()
-    return line, index - line_start + 1
+    """1-based line and column of character `index` in `text`, in lintkit's lines."""
+    return LineIndex(text).position(index)
 
 
 def _line_text(text: str, line: int) -> str:
     """The text of 1-based line `line` (empty past the end)."""
-    lines = _LINE_BREAK.split(text)
+    lines = split_lines(text)
     return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+class _Marks:
+    """Positions of libyaml marks in lintkit's lines (`lintkit.lines`). libyaml also counts NEL,
+    U+2028 and U+2029 as line breaks; in a text that holds one, lines and columns are recomputed
+    from the mark's character index."""
+
+    _YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
+
+    def __init__(self, text: str):
+        shifted = not text.isascii() and self._YAML_ONLY_BREAK.search(text) is not None
+        self._index = LineIndex(text) if shifted else None
+
+    def point(self, mark) -> tuple[int, int]:
+        """1-based (line, column) of a mark."""
+        if self._index is None:
+            return mark.line + 1, mark.column + 1
+        return self._index.position(mark.index)
+
+    def span(self, path: Path, start, end) -> Span:
+        return Span(path, *self.point(start), *self.point(end))
 
 
 # -- errors ----------------------------------------------------------------------------------------
@@ -235,7 +250,7 @@ def _finding(path: Path, line: int, column: int, message: str) -> Finding:
 
 def _syntax_finding(path: Path, text: str, error: yaml.MarkedYAMLError) -> Finding:
     mark = error.problem_mark or error.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    line, column = _Marks(text).point(mark) if mark is not None else (1, 1)
     problem = without_found_text(error.problem or "syntax error")
     if "maximum nesting depth" in problem:
         return _finding(path, line, column, _TOO_DEEP)
@@ -253,21 +268,17 @@ def _syntax_finding(path: Path, text: str, error: yaml.MarkedYAMLError) -> Findi
 
 # -- composing nodes from events -------------------------------------------------------------------
 
-def _span(path: Path, start, end) -> Span:
-    return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-
-
-def _compose_first_document(parser, path: Path, findings: list[Finding]) -> Node | None:
+def _compose_first_document(parser, marks: _Marks, path: Path,
+                            findings: list[Finding]) -> Node | None:
     parser.get_event()  # StreamStartEvent
     if parser.check_event(StreamEndEvent):
         return None
     parser.get_event()  # DocumentStartEvent
-    node = _Composer(parser, path, findings).compose()
+    node = _Composer(parser, marks, path, findings).compose()
     parser.get_event()  # DocumentEndEvent
     if parser.check_event(DocumentStartEvent):
-        mark = parser.peek_event().start_mark
         findings.append(_finding(
-            path, mark.line + 1, mark.column + 1,
+            path, *marks.point(parser.peek_event().start_mark),
             "a second YAML document starts here (`---`); the Serverless Framework reads a single "
             "document: remove the separator or move the rest into its own file"))
     return node
@@ -285,8 +296,9 @@ class _Frame:
 
 
 class _Composer:
-    def __init__(self, parser, path: Path, findings: list[Finding]):
+    def __init__(self, parser, marks: _Marks, path: Path, findings: list[Finding]):
         self.parser = parser
+        self.marks = marks
         self.path = path
         self.findings = findings
         self.anchors: dict[str, tuple[Node, int]] = {}  # anchor -> (node, expanded size)
@@ -303,7 +315,8 @@ class _Composer:
                 node, size, anchor = self._scalar(event), 1, event.anchor
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 if len(stack) >= MAX_DEPTH:
-                    raise _LoadProblem(_span(self.path, event.start_mark, event.end_mark), _TOO_DEEP)
+                    span = self.marks.span(self.path, event.start_mark, event.end_mark)
+                    raise _LoadProblem(span, _TOO_DEEP)
                 if event.anchor is not None:
                     self.anchors.pop(event.anchor, None)
                     self.open_anchors.add(event.anchor)
@@ -317,7 +330,7 @@ class _Composer:
                 node, size = self._alias(event)
                 anchor = None
             else:
-                raise _LoadProblem(_span(self.path, event.start_mark, event.end_mark),
+                raise _LoadProblem(self.marks.span(self.path, event.start_mark, event.end_mark),
                                    f"unexpected YAML event {kind.__name__}")
             if anchor is not None:
                 self.anchors[anchor] = (node, size)
@@ -328,7 +341,7 @@ class _Composer:
             parent.size += size
 
     def _alias(self, event) -> tuple[Node, int]:
-        span = _span(self.path, event.start_mark, event.end_mark)
+        span = self.marks.span(self.path, event.start_mark, event.end_mark)
         if event.anchor in self.open_anchors:
             raise _LoadProblem(span, f"recursive alias: `*{event.anchor}` is used inside the node "
                                "its anchor defines; a value cannot contain itself")
@@ -343,7 +356,7 @@ class _Composer:
         return target
 
     def _scalar(self, event) -> Node:
-        span = _span(self.path, event.start_mark, event.end_mark)
+        span = self.marks.span(self.path, event.start_mark, event.end_mark)
         value, tag, style = event.value, event.tag, event.style or None
         if tag is None or tag == "!":
             if tag is None and event.implicit[0]:
@@ -363,7 +376,7 @@ class _Composer:
 
     def _collection(self, frame: _Frame, end_event) -> Node:
         start = frame.event
-        span = _span(self.path, start.start_mark, end_event.end_mark)
+        span = self.marks.span(self.path, start.start_mark, end_event.end_mark)
         if type(start) is SequenceStartEvent:
             node: Node = Sequence(frame.children, span)
         else:

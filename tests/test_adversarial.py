@@ -1175,3 +1175,132 @@ def test_output_writer_keeps_file_name_bytes_and_replaces_other_lone_surrogates(
     written = "svc\udcff/a\ud800b\udfff😀".encode("utf-8", ERRORS)
     assert written == b"svc\xff/a" + "\ufffdb\ufffd😀".encode("utf-8")
     assert "\ud800é".encode("ascii", ERRORS) == b"??"
+
+
+# -- issue 9: globs that backtrack ----------------------------------------------------------------
+# Each pattern took exponential time as a backtracking regex on a long name; none matches the
+# names below (they hold no `b`, and no folder).
+BACKTRACKING_GLOBS = ["*a" * 100 + "*b", "*?" * 100 + "b", "**/" * 100 + "b", "*" * 100 + "b",
+                      "*?*a" * 50 + "b", "[a-z]*" * 100 + "b"]
+LONG = "a" * 200  # a name of 200 characters; 255 bytes is the filesystem's limit
+
+
+def _long_names(adv: Path, patterns: list[str] = ()) -> None:
+    """adv/ with its runtime in `<LONG>.yml` (so RUNTIME001 is reported there) and a secret in
+    `.env.<LONG>` (SECRET001, and SECRET007 unless git-ignored), and `package.patterns`."""
+    package = "package:\n  patterns:\n" + "".join(f"    - '{p}'\n" for p in patterns) if patterns else ""
+    (adv / "serverless.yml").write_text(
+        f"service: adv\nprovider:\n  name: aws\n  runtime: ${{file(./{LONG}.yml):runtime}}\n"
+        f"  logRetentionInDays: 14\n{package}functions:\n  api:\n    handler: src/api.handler\n")
+    (adv / f"{LONG}.yml").write_text("runtime: nodejs18.x\n")
+    (adv / f".env.{LONG}").write_text("DATABASE_URL=postgres://app:Zq8vN2pLx7@db.example.com/app\n")
+
+
+RUNTIME_IN_INCLUDE = (f"adv/{LONG}.yml", 1, 10, "RUNTIME001")
+PLAINTEXT_IN_ENV = (f"adv/.env.{LONG}", 1, 29, "SECRET001")
+COMMITTED_ENV = (f"adv/.env.{LONG}", 1, 1, "SECRET007")
+
+
+def test_backtracking_globs_in_per_file_ignores(tmp_path):
+    root, adv = repository(tmp_path)
+    _long_names(adv)
+    ignores = {pattern: ["RUNTIME001", "SECRET007"] for pattern in BACKTRACKING_GLOBS}
+    ignores["*?" * 100 + "*"] = ["SECRET001"]  # matches `.env.<LONG>`
+    (adv / ".lintkit.yml").write_text(json.dumps({"per-file-ignores": ignores}))
+    run = lint(root)
+    assert_contained(run)
+    assert run.located() == {RUNTIME_IN_INCLUDE, COMMITTED_ENV}
+
+
+def test_backtracking_globs_in_gitignore(tmp_path):
+    root, adv = repository(tmp_path)
+    _long_names(adv)
+    (adv / f".env.{'c' * 200}").write_text("JWT_SECRET=Zq8vN2pLx7Zq8vN2pLx7\n")
+    lines = [*BACKTRACKING_GLOBS, "[z-a]", "[!]", "*c" * 100 + "*"]  # the last ignores `.env.ccc…`
+    (adv / ".gitignore").write_text("\n".join(lines) + "\n")
+    run = lint(root)
+    assert_contained(run)
+    assert {(path, code) for path, _, _, code in run.located()} == {
+        (f"adv/{LONG}.yml", "RUNTIME001"), (f"adv/.env.{LONG}", "SECRET001"),
+        (f"adv/.env.{LONG}", "SECRET007")}
+
+
+def test_backtracking_globs_in_package_patterns(tmp_path):
+    root, adv = repository(tmp_path)
+    matching = ".env" + "*?" * 100 + "*"  # puts `.env.<LONG>` into the package
+    _long_names(adv, [*BACKTRACKING_GLOBS, "{a,b}" * 2000, "{" * 5000, matching])
+    run = lint(root)
+    assert_contained(run)
+    pattern_line = 8 + len(BACKTRACKING_GLOBS) + 2  # after `patterns:` on line 7
+    assert run.located() == {RUNTIME_IN_INCLUDE, PLAINTEXT_IN_ENV, COMMITTED_ENV,
+                             ("adv/serverless.yml", pattern_line, 7, "SECRET007")}
+    assert "puts .env." in run.message("adv/serverless.yml", "SECRET007")
+
+
+def test_globs_match_in_time_linear_in_pattern_and_path():
+    import time
+
+    from lintkit.globs import FLAVOURS, glob_matches
+
+    cases = [(glob, "a" * 10_000) for glob in BACKTRACKING_GLOBS] + [
+        ("**/" * 100 + "b", "a/" * 5_000), ("*a" * 100 + "*", "a" * 10_000),
+        ("{a,b}" * 2000, "ab" * 2000), ("{" * 10_000, "{" * 10_000)]
+    started = time.perf_counter()
+    results = {(glob[:20], flavour): glob_matches(glob, path, flavour)
+               for glob, path in cases for flavour in FLAVOURS}
+    assert time.perf_counter() - started < 5
+    assert results[("*a" * 10, "micromatch")] is True  # `*a*a…*` with 10,000 `a`s
+    assert results[("{" * 20, "micromatch")] is True  # braces that never close are text
+    assert not any(matched for (glob, _), matched in results.items() if glob.endswith("b"))
+
+
+# -- issue 9: line numbers that shift -------------------------------------------------------------
+# A line ends at \n, \r\n or a lone \r (lintkit.lines); these are characters within a line, although
+# str.splitlines(), libyaml or tree-sitter count some of them as line breaks.
+NOT_BREAKS = "\f\v\x1c\x85\u2028\u2029"
+
+
+def _client_handler(extra: str, comment_line: str, break_5: str) -> str:
+    """A handler whose line 2 holds `extra`, line 4 `comment_line`, line 5 ends with `break_5`,
+    and `new PrismaClient()` is at line 7, column 18."""
+    return ("import { PrismaClient } from '@prisma/client'\n"
+            f"const note = \"{extra}\"\n"
+            "export const handler = async () => {\n"
+            f"{comment_line}\n"
+            f"  const before = 1;{break_5}"
+            "  const after = 2\n"
+            "  const prisma = new PrismaClient()  // lintkit: ignore[CLIENT001] on its own line\n"
+            "  return { statusCode: 200, body: JSON.stringify(await prisma.user.findMany()) }\n"
+            "}\n")
+
+
+def test_line_breaks_that_are_not_lines_do_not_shift_positions(tmp_path):
+    root, adv = repository(tmp_path)
+    (adv / "serverless.yml").write_text(
+        "service: adv\n"
+        f"custom:\n  note: \"{NOT_BREAKS[3:]} in a string\"\r  other: 1\n"  # YAML: no \f \v \x1c
+        "provider:\n  name: aws\n  runtime: nodejs18.x\n  logRetentionInDays: 14\n"
+        "functions:\n"
+        "  api:\n    handler: src/api.handler\n"  # line 10
+        "  hidden:\n    handler: src/hidden.handler\n"
+        "  # lintkit: ignore[RUNTIME002]\n", newline="")
+    (adv / "package.json").write_text('{"dependencies": {"@prisma/client": "6.0.0"}}\n')
+    # api.ts: three "line breaks" on line 2 made the suppression on line 4 hide line 7's client.
+    (adv / "src" / "api.ts").write_text(
+        _client_handler("\f\u2028\x85", "  const x = 1 // lintkit: ignore[CLIENT001]", "\n")
+        .replace("  // lintkit: ignore[CLIENT001] on its own line", ""), newline="")
+    # hidden.ts: all of them, and a lone \r: the suppression on the client's own line hides it.
+    (adv / "src" / "hidden.ts").write_text(_client_handler(NOT_BREAKS, "  // a comment", "\r"),
+                                           newline="")
+    run = lint(root)
+    assert_contained(run)
+    assert run.located() == {
+        ("adv/serverless.yml", 7, 12, "RUNTIME001"),
+        ("adv/serverless.yml", 10, 3, "VPC001"),
+        ("adv/serverless.yml", 12, 3, "VPC001"),
+        ("adv/serverless.yml", 14, 5, "SUPPRESS001"),
+        ("adv/src/api.ts", 7, 18, "CLIENT001"),
+        ("adv/src/api.ts", 4, 18, "SUPPRESS001"),  # the comment above suppresses nothing
+    }
+    frames = lint(root, format="text").stdout
+    assert "7 |   runtime: nodejs18.x" in frames and "7 |   const prisma = new PrismaClient()" in frames

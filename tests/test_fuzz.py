@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import warnings
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -20,9 +21,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lintkit import variables
+from lintkit import globs, variables
 from lintkit.diagnostics import SEVERITIES, Diagnostic
 from lintkit.handlers import HandlerGraph
+from lintkit.lines import LineIndex, split_lines
 from lintkit.nodes import Mapping, Node, Scalar, Span, Unknown, walk
 from lintkit.reporters import FORMATS, ReportContext, RuleInfo, render
 from lintkit.reporters import statistics
@@ -576,3 +578,105 @@ def test_numbers_of_any_length_load_and_print(tag, sign, prefix, digits, length)
         for _, node in walk(result.node):
             if isinstance(node, Scalar):
                 str(node.value)
+
+
+# -- issue 9: globs that backtrack ----------------------------------------------------------------
+def _regex_translation(glob: str, flavour: str) -> str:
+    """The backtracking regex translation the glob automaton replaced, kept as the reference."""
+    out, i = [], 0
+    while i < len(glob):
+        globstar = flavour == "lintkit" or i == 0 or glob[i - 1] == "/"
+        if glob.startswith("**/", i) and globstar:
+            out.append("(?:.*/)?")
+            i += 3
+        elif glob.startswith("**", i) and globstar and (flavour == "lintkit" or i + 2 == len(glob)):
+            out.append(".*")
+            i += 2
+        elif flavour == "micromatch" and glob.startswith("/**", i) and i + 3 == len(glob):
+            out.append("(?:/.*)?")
+            i += 3
+        elif glob[i] == "*":
+            while glob.startswith("*", i + 1):
+                i += 1
+            out.append("[^/]*")
+            i += 1
+        elif glob[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif glob[i] == "[" and 0 < glob.find("]", i + 2) and "/" not in glob[i:glob.find("]", i + 2)]:
+            close = glob.find("]", i + 2)
+            body = glob[i + 1:close]
+            body = "^" + body[1:] if body[:1] in ("!", "^") else body
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = close + 1
+        elif glob[i] == "\\" and i + 1 < len(glob):
+            out.append(re.escape(glob[i + 1]))
+            i += 2
+        else:
+            out.append(re.escape(glob[i]))
+            i += 1
+    return "".join(out)
+
+
+def _recursive_brace_expansion(pattern: str) -> list[str]:
+    """The recursive brace expansion the one-pass one replaced (quadratic, and deep recursion)."""
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            i += 2
+            continue
+        if pattern[i] == "{":
+            depth, parts, last = 0, [], i + 1
+            for j in range(i, len(pattern)):
+                depth += {"{": 1, "}": -1}.get(pattern[j], 0)
+                if pattern[j] == "," and depth == 1:
+                    parts.append(pattern[last:j])
+                    last = j + 1
+                elif pattern[j] == "}" and depth == 0:
+                    if parts:
+                        expanded = []
+                        for option in parts + [pattern[last:j]]:
+                            expanded += _recursive_brace_expansion(pattern[:i] + option + pattern[j + 1:])
+                            if len(expanded) >= 64:
+                                break
+                        return expanded[:64]
+                    break
+        i += 1
+    return [pattern]
+
+
+GLOB_PIECES = ["a", "b", ".", "/", "*", "**", "**/", "?", "[ab]", "[!a]", "[a-c]", "\\*", "-", "]", "["]
+small_globs = st.lists(st.sampled_from(GLOB_PIECES), max_size=7).map("".join)
+small_paths = st.lists(st.sampled_from(["a", "b", "c", ".", "/", "*", "-"]), max_size=8).map("".join)
+
+
+@given(small_globs, small_paths, st.sampled_from(globs.FLAVOURS))
+def test_glob_automaton_agrees_with_the_regex_translation(pattern, path, flavour):
+    if flavour == "micromatch":
+        pattern = pattern.removeprefix("./")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # "possible nested set" in `[[`
+            reference = re.compile(_regex_translation(pattern, flavour))
+    except re.error:  # the regex translation failed on it: the automaton takes it, nothing to compare
+        return
+    assert globs.glob_matches(pattern, path, flavour) is (reference.fullmatch(path) is not None)
+
+
+@given(st.lists(st.sampled_from(["a", "b", ",", "{", "}", "{a,b}", "/"]), max_size=12).map("".join))
+def test_one_pass_brace_expansion_agrees_with_the_recursive_one(pattern):
+    assert globs._expand_braces(pattern) == _recursive_brace_expansion(pattern)
+
+
+# -- issue 9: line numbers that shift -------------------------------------------------------------
+LINE_PIECES = ["a", "é", "😀", "\n", "\r\n", "\r", "\f", "\v", "\x1c", "\x1d", "\x1e", "\x85",
+               "\u2028", "\u2029", " ", "\t"]
+
+
+@given(st.lists(st.sampled_from(LINE_PIECES), max_size=40).map("".join))
+def test_line_index_and_split_lines_agree_on_every_character(text):
+    lines, index = split_lines(text), LineIndex(text)
+    for offset, character in enumerate(text):
+        line, column = index.position(offset)
+        if character not in "\r\n":
+            assert lines[line - 1][column - 1] == character

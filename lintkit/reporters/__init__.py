@@ -98,11 +98,12 @@ def counts(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
     return result
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
 
 
 def sanitize(text: str) -> str:
-    """Control characters (tabs excepted) become `?`, one for one, so columns stay put."""
+    """Control characters (tabs excepted) and the Unicode line separators, which a terminal or a
+    browser may show as line breaks, become `?`, one for one, so columns stay put."""
     return _CONTROL.sub("?", text)
 
 
