@@ -1304,3 +1304,16 @@ def test_line_breaks_that_are_not_lines_do_not_shift_positions(tmp_path):
     }
     frames = lint(root, format="text").stdout
     assert "7 |   runtime: nodejs18.x" in frames and "7 |   const prisma = new PrismaClient()" in frames
+
+
+def test_a_catastrophic_variable_syntax_is_stopped_by_the_time_budget(tmp_path):
+    """`provider.variableSyntax` is a regular expression the project chooses: one that backtracks
+    catastrophically would hang the run; the service's time budget ends it (SIGALRM interrupts the
+    regex engine too) and the neighbour is still linted."""
+    root, adv = repository(tmp_path)
+    (adv / "serverless.yml").write_text(good_config().replace(
+        "  logRetentionInDays: 14\n", '  logRetentionInDays: 14\n  variableSyntax: "((a+)+)b"\n')
+        + "custom:\n  x: " + "a" * 40 + "c\n")
+    run = lint(root, "--service-timeout", "2")
+    assert_contained(run)
+    assert run.located() == {("adv/serverless.yml", 1, 1, "LINT001")}
