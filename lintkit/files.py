@@ -140,7 +140,7 @@ def _read_admitted(path, real: str, max_bytes: int) -> bytes:
         descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as error:
         raise Refused(path, _os_reason(error), error.errno or errno.EIO) from None
-    with os.fdopen(descriptor, "rb", buffering=0) as handle:
+    try:
         info = os.fstat(descriptor)
         if stat.S_ISDIR(info.st_mode):
             raise Refused(path, "it is a directory, not a file", errno.EISDIR)
@@ -150,11 +150,17 @@ def _read_admitted(path, real: str, max_bytes: int) -> bytes:
             raise Refused(path, _too_large(info.st_size, max_bytes), errno.EFBIG)
         chunks, size = [], 0
         while size <= max_bytes:  # a file that grows while read is still cut at the bound
-            chunk = handle.read(max_bytes + 1 - size)
+            chunk = os.read(descriptor, max_bytes + 1 - size)
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
+    except OSError as error:
+        if isinstance(error, Refused):
+            raise
+        raise Refused(path, _os_reason(error), error.errno or errno.EIO) from None
+    finally:
+        os.close(descriptor)
     data = b"".join(chunks)
     if len(data) > max_bytes:
         raise Refused(path, _too_large(len(data), max_bytes), errno.EFBIG)

@@ -680,3 +680,54 @@ def test_line_index_and_split_lines_agree_on_every_character(text):
         line, column = index.position(offset)
         if character not in "\r\n":
             assert lines[line - 1][column - 1] == character
+
+
+# == issue 9: the one door to the file system =======================================================
+# A project of a few names, each a file, a folder, a FIFO or a symbolic link (relative or absolute,
+# to a name in the project, to one outside it, to /dev/zero or /proc/self/environ): whatever the
+# links make of it, reading a name gives the bytes of a regular file inside the project, or refuses.
+LINK_NAMES = ["a", "b", "d/c", "d/e", "../out", "../outdir/x", "/dev/zero", "/proc/self/environ"]
+project_entries = st.dictionaries(
+    st.sampled_from(["a", "b", "d/c", "d/e"]),
+    st.one_of(st.just(("file",)), st.just(("fifo",)), st.just(("dir",)),
+              st.tuples(st.just("link"), st.sampled_from(LINK_NAMES), st.booleans())),
+    max_size=4)
+
+
+@examples(60)
+@given(entries=project_entries)
+def test_reads_through_any_links_stay_inside_the_project(tmp_path_factory, entries):
+    from lintkit.files import Refused, confined_to, read_bytes
+
+    base = tmp_path_factory.mktemp("links")
+    project = base / "project"
+    (project / "d").mkdir(parents=True)
+    (base / "out").write_text("OUTSIDE")
+    (base / "outdir").mkdir()
+    (base / "outdir" / "x").write_text("OUTSIDE")
+    for name, (kind, *link) in entries.items():
+        path = project / name
+        if kind == "file":
+            path.write_text(f"inside {name}")
+        elif kind == "fifo":
+            os.mkfifo(path)
+        elif kind == "dir":
+            path.mkdir()
+        else:
+            target, absolute = link
+            if target.startswith("/"):
+                destination = target
+            else:
+                destination = str((project / target) if absolute else os.path.relpath(
+                    project / target, path.parent))
+            os.symlink(destination, path)
+    with confined_to(project):
+        for name in entries:
+            try:
+                data = read_bytes(project / name)
+            except Refused as refusal:
+                assert "OUTSIDE" not in refusal.reason
+                continue
+            assert data.startswith(b"inside ")
+            real = os.path.realpath(project / name)
+            assert real.startswith(os.path.realpath(project) + os.sep)
