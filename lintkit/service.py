@@ -150,7 +150,7 @@ class Service:
         self.raw_document: Node | None = None
         self.document: Mapping | None = None
         self._sources = sources
-        self._graphs: dict[int, object] = {}
+        self._graphs: dict[tuple | int, object] = {}
         self._handler_paths: dict[str, tuple[Path | None, str]] = {}
         self._load()
 
@@ -302,8 +302,10 @@ class Service:
         return self._handler_paths[handler]
 
     def graph(self, function: Function):
-        """The handler graph of a function (cached), or None when its code cannot be found."""
-        key = id(function.node)
+        """The handler graph of a function (cached), or None when its code cannot be found.
+        Functions naming the same handler share one graph, and so every analysis of it."""
+        path, export = self.handler_path(function)
+        key = (path, export) if path is not None else id(function.node)
         if key not in self._graphs:
             self._graphs[key] = self._build_graph(function)
         return self._graphs[key]
