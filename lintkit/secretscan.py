@@ -118,7 +118,8 @@ def _raw_documents(service) -> list:
         documents = [(service.config_path, service.raw_document)]
         included = {node.span.path for _, node in walk(service.document)} - {service.config_path}
         for path in sorted(included, key=str):
-            documents.append((path, load_json_or_yaml(path).node))
+            raw = service.raw_includes.get(path)  # loaded by the resolver: not parsed twice
+            documents.append((path, raw if raw is not None else load_json_or_yaml(path).node))
         state["raw_documents"] = documents
     return state["raw_documents"]
 

@@ -148,6 +148,7 @@ class Service:
         self.options = options or {}
         self.load_findings: list[Finding] = []
         self.raw_document: Node | None = None
+        self.raw_includes: dict[Path, Node] = {}  # path -> raw root of each YAML/JSON file included
         self.document: Mapping | None = None
         self._sources = sources
         self._graphs: dict[tuple | int, object] = {}
@@ -179,6 +180,7 @@ class Service:
                            options=self.options)
         self.load_findings.extend(resolved.findings)
         self.document = resolved.document
+        self.raw_includes = resolved.included
 
     @property
     def provider(self) -> Mapping | None:

@@ -63,6 +63,7 @@ _NUMBER = re.compile(r"-?(?:\d+|\d*\.\d+)")
 class ResolveResult:
     document: Mapping
     findings: list[Finding] = field(default_factory=list)
+    included: dict[Path, Node] = field(default_factory=dict)  # path -> root of each file included
 
 
 # -- finding variables in text ---------------------------------------------------------------------
@@ -297,6 +298,7 @@ class _Resolver:
         self.key_indexes: dict[int, tuple[Mapping, dict[str, Node]]] = {}
         self.chain: list[str] = []  # variable texts being evaluated, outermost first
         self.files: dict[str, object] = {os.path.realpath(config_path): root}
+        self.included: dict[Path, Node] = {}
         self.steps = 0
         self.built = 0  # characters of the strings built so far (bounded by MAX_BUILT)
         self.depth = 0  # variables being evaluated inside one another (bounds the recursion)
@@ -312,7 +314,7 @@ class _Resolver:
                 Span.point(self.config_path), f"internal error while resolving variables "
                 f"({type(error).__name__}: {error}); variables are left unresolved", code="PARSE002"))
             document = self.root
-        return ResolveResult(document, _unique(self.findings))
+        return ResolveResult(document, _unique(self.findings), self.included)
 
     def _custom_syntax(self) -> re.Pattern | None:
         provider = self.root.get("provider")
@@ -720,6 +722,7 @@ class _Resolver:
                                                code="PARSE001")])
         self.findings.extend(loaded.findings)
         if loaded.node is not None:
+            self.included[candidate] = loaded.node
             return loaded.node
         if loaded.findings:
             return _Deferred({"file"})
