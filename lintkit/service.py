@@ -2,6 +2,8 @@
 files beside it (package.json, schema.prisma, .env, tsconfig.json), all loaded lazily and once."""
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -153,7 +155,8 @@ class Service:
         self._sources = sources
         self._graphs: dict[tuple | int, object] = {}
         self._handler_paths: dict[str, tuple[Path | None, str]] = {}
-        self._load()
+        with long_lived_objects():
+            self._load()
 
     # -- serverless.yml ----------------------------------------------------------------------
     def _load(self) -> None:
@@ -348,6 +351,22 @@ class Service:
             if isinstance(code, Sequence) and code.items:  # !Sub [template, {variables}]
                 code = code.items[0]
         return code if isinstance(code, Scalar) and isinstance(code.value, str) else None
+
+
+@contextmanager
+def long_lived_objects():
+    """Makes objects that live as long as the service and hold no cycles (its nodes): the cyclic
+    collector is paused while they are built and does not walk them afterwards. On a service of
+    10,000 functions, walking them again and again was a third of the run."""
+    enabled = gc.isenabled()
+    gc.unfreeze()  # what earlier services left behind is collected as before
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def is_unknown(node: Node | None) -> bool:
