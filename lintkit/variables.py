@@ -21,6 +21,7 @@ once. Work is bounded by MAX_STEPS, MAX_NESTING, MAX_STRING, MAX_BUILT and MAX_N
 from __future__ import annotations
 
 import errno
+import operator
 import os
 import re
 import stat
@@ -382,7 +383,8 @@ class _Resolver:
                 result = self._resolve_text(node.value, node)
             finally:
                 del self.resolving[id(node)]
-        self._remember(node, result, self._size(result))
+        if result is not node:  # a plain scalar is its own value: not remembered, checked again
+            self._remember(node, result, self._size(result))
         return result
 
     def _resolve_tree(self, top: Node) -> Node:
@@ -807,7 +809,11 @@ class _Resolver:
 
 
 def _rebuild(frame: _Frame) -> Node:
+    """The resolved node: the original itself when no part of it changed (most of a document),
+    so that resolving does not copy every mapping and list."""
     node, parts = frame.node, frame.parts
+    if len(parts) == len(frame.todo) and all(map(operator.is_, parts, frame.todo)):
+        return node
     if isinstance(node, Mapping):
         return Mapping([(parts[i], parts[i + 1]) for i in range(0, len(parts), 2)], node.span)
     if isinstance(node, Sequence):
