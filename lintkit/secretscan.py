@@ -245,9 +245,11 @@ def source_strings(service, marker: re.Pattern):
         graph = service.graph(function)
         for file in graph.files if graph is not None else ():
             key = (file.path, file.line_base, file.column_base)
-            if key in seen or not marker.search(file.text.decode("utf-8", "replace")):
+            if key in seen:
                 continue
-            seen.add(key)
+            seen.add(key)  # a file without the marker too: it is not searched again per function
+            if not marker.search(file.text.decode("utf-8", "replace")):
+                continue
             for node in iter_nodes(file.root, ("string", "template_string")):
                 value = string_value(file, node)
                 if value is not None and marker.search(value):
