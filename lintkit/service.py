@@ -55,7 +55,7 @@ class Function:
     service: "Service" = field(repr=False)
     resource: Resource | None = None
 
-    @property
+    @cached_property  # asked for by most rules, for every function
     def handler(self) -> Node | None:
         if self.kind == "resource":
             props = self.resource.properties if self.resource else None
@@ -153,7 +153,8 @@ class Service:
         self.raw_includes: dict[Path, Node] = {}  # path -> raw root of each YAML/JSON file included
         self.document: Mapping | None = None
         self._sources = sources
-        self._graphs: dict[tuple | int, object] = {}
+        self._graphs: dict[int, object] = {}  # id of the function node -> graph
+        self._handler_graphs: dict[tuple | int, object] = {}  # (file, export) -> graph
         self._handler_paths: dict[str, tuple[Path | None, str]] = {}
         with long_lived_objects():
             self._load()
@@ -309,11 +310,14 @@ class Service:
     def graph(self, function: Function):
         """The handler graph of a function (cached), or None when its code cannot be found.
         Functions naming the same handler share one graph, and so every analysis of it."""
-        path, export = self.handler_path(function)
-        key = (path, export) if path is not None else id(function.node)
-        if key not in self._graphs:
-            self._graphs[key] = self._build_graph(function)
-        return self._graphs[key]
+        node = id(function.node)
+        if node not in self._graphs:
+            path, export = self.handler_path(function)
+            key = (path, export) if path is not None else node
+            if key not in self._handler_graphs:
+                self._handler_graphs[key] = self._build_graph(function)
+            self._graphs[node] = self._handler_graphs[key]
+        return self._graphs[node]
 
     def _build_graph(self, function: Function):
         from .handlers import HandlerGraph
