@@ -456,7 +456,6 @@ class HandlerGraph:
         self.files: list[SourceFile] = [entry]
         self._names_memo: dict[int, dict] = {}
         self._lookup_memo: dict = {}
-        self._per_invocation: list | None = None
         self._imports_memo: dict[tuple, bool] = {}
         self._collect()
         self._export = self._find_export()
@@ -843,13 +842,7 @@ class HandlerGraph:
         """Every node that runs on each invocation, with the calls that lead to it: the handler
         (callbacks inside it included), then the bodies of the functions, constructors and
         instance field initialisers it calls, transitively across files (each function once,
-        at most MAX_CALL_DEPTH calls deep, shortest chains first). Walked once per graph: the
-        functions that share a handler share its graph."""
-        if self._per_invocation is None:
-            self._per_invocation = list(self._walk_per_invocation())
-        return iter(self._per_invocation)
-
-    def _walk_per_invocation(self) -> Iterator[tuple[SourceFile, object, list[CallStep]]]:
+        at most MAX_CALL_DEPTH calls deep, shortest chains first)."""
         if self.handler is None:
             return
         queue = deque([(self.handler_file, self.handler, [])])
