@@ -27,6 +27,7 @@ import json
 import os
 import re
 import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -279,7 +280,9 @@ def _syntax_finding(path: Path, text: str, error: yaml.MarkedYAMLError) -> Findi
 # -- composing nodes from events -------------------------------------------------------------------
 
 def _span(path: Path, start, end) -> Span:
-    return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+    line = start.line + 1
+    end_line = line if end.line == start.line else end.line + 1  # one int object for both
+    return Span(path, line, start.column + 1, end_line, end.column + 1)
 
 
 def _compose_first_document(parser, path: Path, findings: list[Finding]) -> Node | None:
@@ -404,6 +407,8 @@ class _Composer:
             if isinstance(key, Scalar) and key.tag == MERGE_TAG:
                 merges.append((len(pairs), value))
                 continue
+            if isinstance(key, Scalar) and type(key.value) is str:
+                key.value = sys.intern(key.value)  # `handler`, `events`... once, not per function
             pairs.append((key if isinstance(key, Scalar) else _complex_key(key), value))
         if merges:
             pairs = self._apply_merges(pairs, merges)
