@@ -186,7 +186,7 @@ class Service:
         self.document = resolved.document
         self.raw_includes = resolved.included
 
-    @property
+    @cached_property  # every function's settings fall back to it
     def provider(self) -> Mapping | None:
         provider = self.document.get("provider") if self.document else None
         return provider if isinstance(provider, Mapping) else None
