@@ -127,6 +127,14 @@ class ClientAnalysis:
         self._constructions: dict[tuple, Construction | None] = {}
         self._written: dict[int, frozenset[str]] = {}
         self._returns: dict[tuple, ClientValue | None] = {}
+        self._results: dict[str, list] = {}
+
+    def _once(self, name: str, compute) -> list:
+        """A result of the whole graph, worked out for the first function that asks (the
+        functions sharing a handler share its analysis). Callers must not change it."""
+        if name not in self._results:
+            self._results[name] = list(compute())
+        return self._results[name]
 
     # -- constructions ------------------------------------------------------------------------
     def construction(self, file: SourceFile, node) -> Construction | None:
@@ -346,8 +354,11 @@ class ClientAnalysis:
             executed = step.target
         return runs_when_called(file, node, executed)
 
-    def per_invocation_constructions(self):
+    def per_invocation_constructions(self) -> list[tuple[Construction, list]]:
         """(construction, chain) for each client built afresh on every invocation."""
+        return self._once("constructions", self._per_invocation_constructions)
+
+    def _per_invocation_constructions(self):
         for file, node, chain in self.graph.per_invocation():
             if node.type not in CALL_TYPES:
                 continue
@@ -357,8 +368,11 @@ class ClientAnalysis:
             if self.chain_runs(file, node, chain):
                 yield built, chain
 
-    def per_invocation_disconnects(self):
+    def per_invocation_disconnects(self) -> list["Disconnect"]:
         """`$disconnect()` / pool `end()` on every invocation, on a client that outlives it."""
+        return self._once("disconnects", self._per_invocation_disconnects)
+
+    def _per_invocation_disconnects(self):
         for file, node, chain in self.graph.per_invocation():
             if node.type != "call_expression":
                 continue
@@ -468,6 +482,9 @@ class ClientAnalysis:
         handed to another construction is part of it, constructions cached in the same global
         slot (`globalThis.prisma ??= ...`) are one client, and so are constructions in the
         branches of one `if`/`else`, `?:` or `switch` (only one of them runs)."""
+        return self._once("module clients", self._module_scope_clients)
+
+    def _module_scope_clients(self) -> list[Construction]:
         built = [c for file in self.graph.files for c in self.constructions(file, True)]
         consumed = self._consumed(built)
         clients, slots = [], set()

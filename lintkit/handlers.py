@@ -457,6 +457,7 @@ class HandlerGraph:
         self.files: list[SourceFile] = [entry]
         self._names_memo: dict[int, dict] = {}
         self._lookup_memo: dict = {}
+        self._imports_memo: dict[tuple, bool] = {}
         self._collect()
         self._export = self._find_export()
         handler = self._unwrap_export(self._export)
@@ -529,8 +530,11 @@ class HandlerGraph:
     def imports_module(self, *patterns: str, include_type_only: bool = False) -> bool:
         """Does any file of the graph import one of these modules? A trailing `-` or `/` makes a
         pattern a prefix: imports_module("@prisma/client", "@prisma/adapter-")."""
-        found = self.find_imports(*patterns, include_type_only=include_type_only)
-        return next(found, None) is not None
+        key = (patterns, include_type_only)
+        if key not in self._imports_memo:  # rules ask once per function; functions share graphs
+            found = self.find_imports(*patterns, include_type_only=include_type_only)
+            self._imports_memo[key] = next(found, None) is not None
+        return self._imports_memo[key]
 
     def prisma_client_imports(self, generated_dirs: Iterable[Path] = ()
                               ) -> Iterator[tuple[SourceFile, Import]]:
@@ -544,7 +548,10 @@ class HandlerGraph:
         """`@prisma/client` (and subpaths), or a generated client: a specifier or resolved path
         containing `generated/prisma` or `.prisma/client`, or inside one of `generated_dirs` (the
         schema's generator `output`)."""
-        return next(self.prisma_client_imports(generated_dirs), None) is not None
+        key = ("prisma client", tuple(generated_dirs))
+        if key not in self._imports_memo:
+            self._imports_memo[key] = next(self.prisma_client_imports(generated_dirs), None) is not None
+        return self._imports_memo[key]
 
     @staticmethod
     def _is_prisma_client(imp: Import, generated_dirs: list[str]) -> bool:

@@ -62,13 +62,15 @@ class Mapping(Node):
 
     def get(self, key: str, default: Node | None = None) -> Node | None:
         for k, v in reversed(self.pairs):  # last duplicate wins, as in YAML loaders
-            if k.value == key or str(k.value) == key:
+            name = k.value
+            if name == key or (type(name) is not str and str(name) == key):
                 return v
         return default
 
     def key_node(self, key: str) -> Scalar | None:
         for k, _ in reversed(self.pairs):
-            if k.value == key or str(k.value) == key:
+            name = k.value
+            if name == key or (type(name) is not str and str(name) == key):
                 return k
         return None
 

@@ -121,7 +121,8 @@ def _raw_documents(service) -> list:
         documents = [(service.config_path, service.raw_document)]
         included = {node.span.path for _, node in walk(service.document)} - {service.config_path}
         for path in sorted(included, key=str):
-            documents.append((path, load_json_or_yaml(path).node))
+            raw = service.raw_includes.get(path)  # loaded by the resolver: not parsed twice
+            documents.append((path, raw if raw is not None else load_json_or_yaml(path).node))
         state["raw_documents"] = documents
     return state["raw_documents"]
 
@@ -247,9 +248,11 @@ def source_strings(service, marker: re.Pattern):
         graph = service.graph(function)
         for file in graph.files if graph is not None else ():
             key = (file.path, file.line_base, file.column_base)
-            if key in seen or not marker.search(file.text.decode("utf-8", "replace")):
+            if key in seen:
                 continue
-            seen.add(key)
+            seen.add(key)  # a file without the marker too: it is not searched again per function
+            if not marker.search(file.text.decode("utf-8", "replace")):
+                continue
             for node in iter_nodes(file.root, ("string", "template_string")):
                 value = string_value(file, node)
                 if value is not None and marker.search(value):

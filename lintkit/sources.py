@@ -876,6 +876,7 @@ class SourceCache:
         self.max_bytes = max_bytes
         self.max_depth = max_depth
         self._files: dict[str, SourceFile | None] = {}
+        self._real_paths: dict[Path, str] = {}
         self._inline: dict[tuple, SourceFile] = {}
         self.skipped: dict[Path, str] = {}
         self.resolutions: dict[tuple, Path | None] = {}  # module resolution memo (handlers.py)
@@ -883,7 +884,9 @@ class SourceCache:
 
     def parse(self, path: Path) -> SourceFile | None:
         path = Path(path)
-        key = os.path.realpath(path)
+        key = self._real_paths.get(path)
+        if key is None:  # resolved once per path: thousands of functions ask for the same file
+            key = self._real_paths[path] = os.path.realpath(path)
         if key in self._files:
             return self._files[key]
         source = self._load(path)

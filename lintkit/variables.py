@@ -21,6 +21,7 @@ once. Work is bounded by MAX_STEPS, MAX_NESTING, MAX_STRING, MAX_BUILT and MAX_N
 from __future__ import annotations
 
 import errno
+import operator
 import os
 import re
 import stat
@@ -64,6 +65,7 @@ _NUMBER = re.compile(r"-?(?:\d+|\d*\.\d+)")
 class ResolveResult:
     document: Mapping
     findings: list[Finding] = field(default_factory=list)
+    included: dict[Path, Node] = field(default_factory=dict)  # path -> root of each file included
 
 
 # -- finding variables in text ---------------------------------------------------------------------
@@ -298,6 +300,7 @@ class _Resolver:
         self.key_indexes: dict[int, tuple[Mapping, dict[str, Node]]] = {}
         self.chain: list[str] = []  # variable texts being evaluated, outermost first
         self.files: dict[str, object] = {os.path.realpath(config_path): root}
+        self.included: dict[Path, Node] = {}
         self.steps = 0
         self.built = 0  # characters of the strings built so far (bounded by MAX_BUILT)
         self.depth = 0  # variables being evaluated inside one another (bounds the recursion)
@@ -313,7 +316,7 @@ class _Resolver:
                 Span.point(self.config_path), f"internal error while resolving variables "
                 f"({type(error).__name__}: {error}); variables are left unresolved", code="PARSE002"))
             document = self.root
-        return ResolveResult(document, _unique(self.findings))
+        return ResolveResult(document, _unique(self.findings), self.included)
 
     def _custom_syntax(self) -> re.Pattern | None:
         provider = self.root.get("provider")
@@ -381,7 +384,8 @@ class _Resolver:
                 result = self._resolve_text(node.value, node)
             finally:
                 del self.resolving[id(node)]
-        self._remember(node, result, self._size(result))
+        if result is not node:  # a plain scalar is its own value: not remembered, checked again
+            self._remember(node, result, self._size(result))
         return result
 
     def _resolve_tree(self, top: Node) -> Node:
@@ -721,6 +725,7 @@ class _Resolver:
                                                code="PARSE001")])
         self.findings.extend(loaded.findings)
         if loaded.node is not None:
+            self.included[candidate] = loaded.node
             return loaded.node
         if loaded.findings:
             return _Deferred({"file"})
@@ -805,7 +810,11 @@ class _Resolver:
 
 
 def _rebuild(frame: _Frame) -> Node:
+    """The resolved node: the original itself when no part of it changed (most of a document),
+    so that resolving does not copy every mapping and list."""
     node, parts = frame.node, frame.parts
+    if len(parts) == len(frame.todo) and all(map(operator.is_, parts, frame.todo)):
+        return node
     if isinstance(node, Mapping):
         return Mapping([(parts[i], parts[i + 1]) for i in range(0, len(parts), 2)], node.span)
     if isinstance(node, Sequence):

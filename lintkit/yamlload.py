@@ -28,6 +28,7 @@ import codecs
 import functools
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -226,6 +227,10 @@ class _Marks:
         return self._index.position(mark.index)
 
     def span(self, path: Path, start, end) -> Span:
+        if self._index is None:
+            line = start.line + 1
+            end_line = line if end.line == start.line else end.line + 1  # one int object for both
+            return Span(path, line, start.column + 1, end_line, end.column + 1)
         return Span(path, *self.point(start), *self.point(end))
 
 
@@ -392,6 +397,8 @@ class _Composer:
             if isinstance(key, Scalar) and key.tag == MERGE_TAG:
                 merges.append((len(pairs), value))
                 continue
+            if isinstance(key, Scalar) and type(key.value) is str:
+                key.value = sys.intern(key.value)  # `handler`, `events`... once, not per function
             pairs.append((key if isinstance(key, Scalar) else _complex_key(key), value))
         if merges:
             pairs = self._apply_merges(pairs, merges)

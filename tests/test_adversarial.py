@@ -1317,3 +1317,49 @@ def test_a_catastrophic_variable_syntax_is_stopped_by_the_time_budget(tmp_path):
     run = lint(root, "--service-timeout", "2")
     assert_contained(run)
     assert run.located() == {("adv/serverless.yml", 1, 1, "LINT001")}
+
+
+# -- issue 9: scale ---------------------------------------------------------------------------------
+SCALE = Path(__file__).resolve().parents[1] / "bench" / "scale.py"
+SCALE_MAX_RSS_MB = 200  # the fixed code needs ~125 MB for 20,000 functions, the old code ~270 MB
+
+
+def _large_service(adv: Path, functions: int, *options: str) -> None:
+    done = subprocess.run([sys.executable, str(SCALE), str(adv), "--functions", str(functions),
+                           *options], capture_output=True, text=True, timeout=TIMEOUT)
+    assert done.returncode == 0, done.stderr
+
+
+def test_service_of_twenty_thousand_functions_is_linted_in_bounded_time_and_memory(tmp_path):
+    """20,000 functions in 20 includes, their handlers in five shared files: every function is
+    checked (each 1,000th has a timeout over API Gateway's) and the neighbour still linted. Before,
+    each function built its own handler graph, includes were parsed twice and the collector walked
+    the whole document again and again: ~38 s and ~270 MB."""
+    root, adv = repository(tmp_path)
+    _large_service(adv, 20_000)
+    run = lint(root)
+    assert_contained(run)
+    assert run.rss_mb < SCALE_MAX_RSS_MB, run.rss_mb
+    timeouts = {(path, code) for path, _, _, code in run.located() if code == "RUNTIME003"}
+    assert timeouts == {(f"adv/functions/part{i}.yml", "RUNTIME003") for i in range(20)}
+    assert sum(d["code"] == "RUNTIME003" for d in run.diagnostics) == 20
+
+
+def test_service_with_twenty_thousand_findings_is_reported_in_bounded_time_and_memory(tmp_path):
+    """10,000 functions with a deprecated runtime and a plaintext secret each: 20,000 findings,
+    every one in the report, with fingerprints in SARIF, in bounded time and memory (~23 s and
+    ~215 MB before)."""
+    root, adv = repository(tmp_path)
+    _large_service(adv, 10_000, "--findings")
+    for format in ("json", "sarif"):
+        run = lint(root, format=format)
+        assert run.code == 1 and "Traceback" not in run.stderr, (format, run.stderr[-2000:])
+        assert run.seconds < MAX_SECONDS and run.rss_mb < SCALE_MAX_RSS_MB, (format, run.seconds,
+                                                                             run.rss_mb)
+        assert "plaintext-value" not in run.stdout  # redacted everywhere
+        if format == "json":
+            codes = [d["code"] for d in run.diagnostics if d["path"].startswith("adv/")]
+            assert codes.count("RUNTIME001") == codes.count("SECRET003") == 10_000
+            assert NORMAL_FINDING in run.located("normal/")
+        else:
+            assert run.stdout.count("functions/part") >= 20_000
