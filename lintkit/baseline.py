@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .diagnostics import Diagnostic
-from .files import Refused, read_bytes, user_root, write_text
+from .model.diagnostics import Diagnostic
+from .read.files import Refused, read_bytes, user_root, write_text
 from .fingerprint import fingerprint
 from .redact import redact as default_redact
 

@@ -211,8 +211,8 @@ def _skip_exit_collection() -> None:
 
 
 def run_check(args) -> int:
-    from .overlay import buffers
-    from .surrogates import ERRORS
+    from .read.overlay import buffers
+    from .read.surrogates import ERRORS
 
     if hasattr(sys.stdout, "reconfigure"):
         # File names that are not UTF-8 reach reports as surrogates: print their bytes, as ls does
@@ -400,7 +400,7 @@ def render(args, diagnostics, result, engine, baselined: int = 0) -> None:
     else:
         render_format(args.format, diagnostics, context, stream)
     if to_file:
-        from .files import write_text
+        from .read.files import write_text
 
         try:
             write_text(Path(args.output), stream.getvalue())

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from .diagnostics import SEVERITY_RANK
-from .files import is_present
-from .globs import Glob, compile_glob
-from .nodes import Mapping, Node, path_get, to_plain, walk
+from .model.diagnostics import SEVERITY_RANK
+from .read.files import is_present
+from .read.globs import Glob, compile_glob
+from .model.nodes import Mapping, Node, path_get, to_plain, walk
 from .reporters import display_path, relative_path
 from .suppress import matches
 
@@ -138,8 +138,8 @@ def _glob(pattern: str) -> tuple[Glob, bool]:
 
 def load_config(path: Path) -> Config:
     """The configuration in `path`; raises ConfigError. The file is read and parsed with the same
-    bounds as serverless.yml (size, nesting, aliases: lintkit.files and lintkit.yamlload)."""
-    from .yamlload import load_yaml
+    bounds as serverless.yml (size, nesting, aliases: lintkit.read.files and lintkit.read.yamlload)."""
+    from .read.yamlload import load_yaml
 
     loaded = load_yaml(path)
     if loaded.findings:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import walk
+from .read.files import walk
 
 CONFIG_NAMES = ("serverless.yml", "serverless.yaml")
 SKIPPED_DIRS = frozenset({

@@ -19,12 +19,12 @@ from typing import Callable
 
 from .budget import DEFAULT_SERVICE_TIMEOUT, OutOfTime, time_budget
 from .config import DEFAULT_FAIL_ON
-from .diagnostics import Diagnostic, Finding
+from .model.diagnostics import Diagnostic, Finding
 from .discovery import Target
-from .files import confined_to, is_inside, read_bytes
-from .lines import split_lines
-from .nodes import Mapping, Span, walk
-from .overlay import buffers
+from .read.files import confined_to, is_inside, read_bytes
+from .read.lines import split_lines
+from .model.nodes import Mapping, Span, walk
+from .read.overlay import buffers
 from .redact import Redactor, redact
 from .registry import Rule, all_rules
 
@@ -46,7 +46,7 @@ class Options:
     ignore: list[str] | None = None
     fail_on: str | None = None
     no_ignores: bool = False
-    # Unsaved editor buffers: path -> content, read instead of the file on disk (lintkit.overlay).
+    # Unsaved editor buffers: path -> content, read instead of the file on disk (lintkit.read.overlay).
     overlays: dict[Path, bytes | str] = field(default_factory=dict)
     # Processes that lint services: 1 lints in this process; None decides from the number of
     # services and CPUs (see `worker_count`).
@@ -85,7 +85,7 @@ class ServiceOutcome:
 
 class SourceLines:
     """Lines of the files diagnostics point into, read once, for suppressions and code frames:
-    only files inside the projects of the run (`add_root`), through lintkit.files."""
+    only files inside the projects of the run (`add_root`), through lintkit.read.files."""
 
     def __init__(self):
         self._cache: dict[Path, list[str] | None] = {}
@@ -287,11 +287,11 @@ class Engine:
         return ServiceOutcome(diagnostics, files, errors, secrets)
 
     def _run_rules(self, target: Target, config, findings, secrets, errors):
-        from .service import Service
+        from .model.service import Service
 
         opt = {**(config.opt or {}), **self.options.opt}
         if self._sources is None:
-            from .sources import SourceCache
+            from .read.sources import SourceCache
 
             self._sources = SourceCache()
         service = Service(target.config_path, target.project_root, opt, sources=self._sources)
@@ -312,7 +312,7 @@ class Engine:
         return service
 
     def _refusals(self, confinement, findings) -> list[tuple[Rule, Finding]]:
-        """PARSE006 for the files refused while linting (lintkit.files) that no PARSE finding
+        """PARSE006 for the files refused while linting (lintkit.read.files) that no PARSE finding
         reports already."""
         rule = self.rules.get(REFUSED_CODE)
         reported = {finding.span.path for rule_, finding in findings if rule_.code.startswith("PARSE")}

@@ -26,7 +26,7 @@ import re
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .diagnostics import Diagnostic
+from .model.diagnostics import Diagnostic
 from .redact import mask_ranges, source_line_ranges
 from .redact import redact as default_redact
 

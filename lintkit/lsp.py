@@ -36,8 +36,8 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from . import __version__
 from .discovery import CONFIG_NAMES, owning_service, service_target
-from .files import read_bytes
-from .lines import LINE_BREAK
+from .read.files import read_bytes
+from .read.lines import LINE_BREAK
 
 DEFAULT_DEBOUNCE_MS = 300
 DEFAULT_RULE_URL = "lintkit-rule:{code}"
@@ -171,7 +171,7 @@ def lint_service(config: Path, texts: dict[Path, str], settings: Settings, encod
     converts its findings for the client. Never raises: failures are in `errors`, with ok False."""
     from .config import CONFIG_NAMES as LINTKIT_CONFIG_NAMES, ConfigError
     from .engine import Engine, Options
-    from .overlay import buffers
+    from .read.overlay import buffers
 
     options = Options(as_of=settings.as_of or date.today(), opt=dict(settings.opt),
                       select=settings.select, ignore=settings.ignore, no_ignores=settings.no_ignores,
@@ -226,7 +226,7 @@ def to_lsp(d, lines: _LineReader, encoding: str, rule_url: str, redactor, uris: 
            ) -> types.Diagnostic:
     """A lintkit Diagnostic as an LSP one (its text valid Unicode, as in every report)."""
     from .redact import redact_source_line
-    from .surrogates import replace_lone_surrogates
+    from .read.surrogates import replace_lone_surrogates
 
     related = []
     for span in d.related:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
 
-from .diagnostics import SEVERITIES
+from .model.diagnostics import SEVERITIES
 
 SCOPES = ("service", "configuration")
 

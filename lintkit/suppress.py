@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from .diagnostics import Diagnostic, Finding
-from .nodes import Span
+from .model.diagnostics import Diagnostic, Finding
+from .model.nodes import Span
 
 SUPPRESS_CODE = "SUPPRESS001"
 SUPPRESS_NAME = "unused-suppression"

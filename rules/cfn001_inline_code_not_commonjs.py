@@ -27,10 +27,10 @@ Use instead:
 References: AWS CloudFormation, "AWS::Lambda::Function Code" (ZipFile: "the code is saved as
 index"); AWS Lambda, "Define Lambda function handler in Node.js" (CommonJS and ES modules).
 """
-from lintkit.cfn import inline_code_scalar, inline_graph, nodejs_major
-from lintkit.diagnostics import Finding
-from lintkit.handlers import named_children, split_handler
-from lintkit.nodes import is_dynamic, text
+from lintkit.analysis.cfn import inline_code_scalar, inline_graph, nodejs_major
+from lintkit.model.diagnostics import Finding
+from lintkit.read.handlers import named_children, split_handler
+from lintkit.model.nodes import is_dynamic, text
 
 CODE = "CFN001"
 NAME = "inline-code-not-commonjs"

@@ -28,8 +28,8 @@ Use instead:
 References: AWS CloudFormation, "AWS::Lambda::Function" (Role: required); Serverless Framework,
 "AWS - Resources" and "IAM" (the default role `IamRoleLambdaExecution`).
 """
-from lintkit.diagnostics import Finding
-from lintkit.nodes import Scalar, is_dynamic
+from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import Scalar, is_dynamic
 
 CODE = "CFN002"
 NAME = "lambda-missing-role"

@@ -35,8 +35,8 @@ Use instead:
 References: AWS CloudFormation, "Custom resources", "cfn-response module" and "Custom resource
 response objects"; Serverless Framework, "AWS - Resources".
 """
-from lintkit.cfn import custom_resource_functions, inline_graph, response_gap
-from lintkit.diagnostics import Finding
+from lintkit.analysis.cfn import custom_resource_functions, inline_graph, response_gap
+from lintkit.model.diagnostics import Finding
 
 CODE = "CFN003"
 NAME = "custom-resource-no-response"

@@ -31,10 +31,10 @@ References: AWS CloudFormation, "Custom resources" and "Custom resource request 
 (`ResponseURL`); Amazon VPC, "Gateway endpoints for Amazon S3"; AWS Lambda, "Enable internet access
 for VPC-connected Lambda functions".
 """
-from lintkit.cfn import (
+from lintkit.analysis.cfn import (
     custom_resource_functions, has_vpc, own_vpc_key, stack_reaches_s3, vpc_declared_here,
 )
-from lintkit.diagnostics import Finding
+from lintkit.model.diagnostics import Finding
 
 CODE = "CFN004"
 NAME = "custom-resource-vpc-no-s3"

@@ -26,10 +26,10 @@ Use instead:
 References: AWS Lambda, "Lambda runtimes" (Node.js 18 and later include SDK v3 only); AWS SDK for
 JavaScript, "Migrating from version 2.x to 3.x".
 """
-from lintkit.cfn import inline_code_scalar, inline_graph, nodejs_major
-from lintkit.diagnostics import Finding
-from lintkit.handlers import module_matches
-from lintkit.nodes import text
+from lintkit.analysis.cfn import inline_code_scalar, inline_graph, nodejs_major
+from lintkit.model.diagnostics import Finding
+from lintkit.read.handlers import module_matches
+from lintkit.model.nodes import text
 
 CODE = "CFN005"
 NAME = "inline-aws-sdk-v2"

@@ -32,8 +32,8 @@ Use instead:
 References: Prisma, "Deploy to AWS Lambda" and "Databases connections: serverless environments";
 AWS Lambda, "Lambda execution environment" (reuse between invocations).
 """
-from lintkit.clients import client_analysis, describe_chain
-from lintkit.diagnostics import Finding
+from lintkit.analysis.clients import client_analysis, describe_chain
+from lintkit.model.diagnostics import Finding
 
 from ._common import once_per_place
 

@@ -32,11 +32,11 @@ References: Prisma, "Databases connections: serverless environments" (do not exp
 """
 import re
 
-from lintkit.cfn import functions_by_logical_id, is_custom_resource_type
-from lintkit.clients import client_analysis, describe_chain
-from lintkit.diagnostics import Finding
-from lintkit.migrations import migration_runs
-from lintkit.nodes import Mapping, Scalar, Sequence, intrinsic_name, string_like, text
+from lintkit.analysis.cfn import functions_by_logical_id, is_custom_resource_type
+from lintkit.analysis.clients import client_analysis, describe_chain
+from lintkit.model.diagnostics import Finding
+from lintkit.analysis.migrations import migration_runs
+from lintkit.model.nodes import Mapping, Scalar, Sequence, intrinsic_name, string_like, text
 
 from ._common import once_per_place
 

@@ -27,11 +27,11 @@ reference" (`datasource.url`); Prisma, "System requirements".
 """
 import re
 
-from lintkit.clients import client_analysis
-from lintkit.diagnostics import Finding
-from lintkit.facts import database_env_var, newest_runtimes, node_version
-from lintkit.nodes import is_dynamic, text
-from lintkit.sources import named_children, unwrap
+from lintkit.analysis.clients import client_analysis
+from lintkit.model.diagnostics import Finding
+from lintkit.analysis.facts import database_env_var, newest_runtimes, node_version
+from lintkit.model.nodes import is_dynamic, text
+from lintkit.read.sources import named_children, unwrap
 
 from ._common import once_per_place
 

@@ -26,8 +26,8 @@ Use instead:
 References: Prisma, "Databases connections" (one PrismaClient instance per application);
 Prisma, "Deploy to AWS Lambda".
 """
-from lintkit.clients import client_analysis, location
-from lintkit.diagnostics import Finding
+from lintkit.analysis.clients import client_analysis, location
+from lintkit.model.diagnostics import Finding
 
 from ._common import once_per_place
 

@@ -46,7 +46,7 @@ References: Serverless Framework, "serverless.yml reference (AWS)" and "Configur
 AWS Lambda, "Lambda quotas" (memory 128-10240 MB, timeout 900 s) and "Lambda runtimes"; Amazon
 CloudWatch Logs, "PutRetentionPolicy" (retention values).
 """
-from lintkit.diagnostics import Finding
+from lintkit.model.diagnostics import Finding
 
 CODE = "CONFIG001"
 NAME = "schema-violation"
@@ -56,7 +56,7 @@ SCOPE = "configuration"  # findings sit on the resolved serverless.yml only
 
 
 def check(service, context):
-    from lintkit.schema_check import violations  # imports jsonschema: only when CONFIG001 runs
+    from lintkit.analysis.schema_check import violations  # imports jsonschema: only when CONFIG001 runs
 
     for violation in violations(service):
         yield Finding.at(violation.node, violation.message, function=violation.function)

@@ -28,11 +28,11 @@ Node.js" and "Troubleshoot invocation issues".
 """
 import os
 
-from lintkit.diagnostics import Finding
-from lintkit.facts import node_version
-from lintkit.files import is_inside
-from lintkit.handlers import handler_candidates, path_exists
-from lintkit.nodes import is_dynamic, text
+from lintkit.model.diagnostics import Finding
+from lintkit.analysis.facts import node_version
+from lintkit.read.files import is_inside
+from lintkit.read.handlers import handler_candidates, path_exists
+from lintkit.model.nodes import is_dynamic, text
 
 CODE = "CONFIG002"
 NAME = "handler-not-found"

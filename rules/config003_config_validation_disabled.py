@@ -14,8 +14,8 @@ Use instead:
 
 References: Serverless Framework, "Configuration validation".
 """
-from lintkit.diagnostics import Finding
-from lintkit.nodes import text
+from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import text
 
 CODE = "CONFIG003"
 NAME = "config-validation-disabled"

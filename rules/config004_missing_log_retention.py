@@ -20,7 +20,7 @@ Use instead:
 References: Serverless Framework, "AWS provider: logRetentionInDays"; Amazon CloudWatch Logs,
 "Change log data retention".
 """
-from lintkit.diagnostics import Finding
+from lintkit.model.diagnostics import Finding
 
 CODE = "CONFIG004"
 NAME = "missing-log-retention"

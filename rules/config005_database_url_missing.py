@@ -11,7 +11,7 @@ PrismaClient({...})` passes `datasources`, `datasourceUrl`, `adapter` or `accele
 that silence it: an env-injecting plugin (`serverless-doppler`, `serverless-plugin-secrets`,
 `serverless-secrets-plugin`, `serverless-ssm-fetch`, `serverless-env-generator`,
 `serverless-plugin-ssm-env`, `@infisical/serverless-plugin`: see
-`lintkit.pooling.ENV_INJECTING_PLUGINS`); `serverless-dotenv-plugin` when a `.env` file defines the
+`lintkit.analysis.pooling.ENV_INJECTING_PLUGINS`); `serverless-dotenv-plugin` when a `.env` file defines the
 variable (or no `.env` is in the repository: it is written at deploy time) and `custom.dotenv`
 does not leave it out; `useDotenv: true` with a `.env` file defining it; code that loads it at run
 time (`dotenv`, `dotenv/config`, Secrets Manager or SSM clients, Powertools parameters, Middy
@@ -39,11 +39,11 @@ Use instead:
 References: Prisma, "Environment variables" and "Deploy to AWS Lambda"; Serverless Framework,
 "Environment variables" and "Variables: dotenv".
 """
-from lintkit.diagnostics import Finding
-from lintkit.facts import database_env_var, database_use
-from lintkit.pooling import (code_supplies_env, plugin_supplies_env, prisma_at_most_6,
+from lintkit.model.diagnostics import Finding
+from lintkit.analysis.facts import database_env_var, database_use
+from lintkit.analysis.pooling import (code_supplies_env, plugin_supplies_env, prisma_at_most_6,
                              prisma_client_url_in_code, reads_env_without_fallback, runs_migrations)
-from lintkit.prisma_schema import EnvRef
+from lintkit.read.prisma_schema import EnvRef
 
 CODE = "CONFIG005"
 NAME = "database-url-missing"

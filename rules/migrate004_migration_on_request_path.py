@@ -32,10 +32,10 @@ Use instead:
 References: Prisma, "Deploying database changes with Prisma Migrate" (run `migrate deploy` in CI/CD,
 advisory locking); Serverless Framework, "Functions" (reservedConcurrency).
 """
-from lintkit.diagnostics import Finding
-from lintkit.facts import number
-from lintkit.migrations import migration_runs
-from lintkit.nodes import is_dynamic
+from lintkit.model.diagnostics import Finding
+from lintkit.analysis.facts import number
+from lintkit.analysis.migrations import migration_runs
+from lintkit.model.nodes import is_dynamic
 
 CODE = "MIGRATE004"
 NAME = "migration-on-request-path"

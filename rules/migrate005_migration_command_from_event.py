@@ -22,9 +22,9 @@ Use instead:
 
 References: Prisma CLI reference (`migrate reset`, `db push`); OWASP, "Command Injection".
 """
-from lintkit.diagnostics import Finding
-from lintkit.migrations import prisma_runs
-from lintkit.sources import FUNCTION_TYPES, iter_nodes, named_children
+from lintkit.model.diagnostics import Finding
+from lintkit.analysis.migrations import prisma_runs
+from lintkit.read.sources import FUNCTION_TYPES, iter_nodes, named_children
 
 CODE = "MIGRATE005"
 NAME = "migration-command-from-event"

@@ -32,10 +32,10 @@ Use instead:
 References: Prisma, "Deploy to AWS Lambda" (package size, patterns); AWS Lambda, "Lambda quotas"
 (deployment package size); Serverless Framework, "Packaging".
 """
-from lintkit.diagnostics import Finding
-from lintkit.migrations import cli_runs
-from lintkit.nodes import path_get
-from lintkit.packaging import (
+from lintkit.model.diagnostics import Finding
+from lintkit.analysis.migrations import cli_runs
+from lintkit.model.nodes import path_get
+from lintkit.analysis.packaging import (
     NATIVE_STAND_IN,
     binary_target_list,
     engine_dir,

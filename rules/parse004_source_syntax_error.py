@@ -21,9 +21,9 @@ Use instead:
 
 References: AWS Lambda, "Troubleshoot invocation issues" (Runtime.UserCodeSyntaxError).
 """
-from lintkit.diagnostics import Finding
-from lintkit.handlers import source_from_block_scalar
-from lintkit.nodes import Span
+from lintkit.model.diagnostics import Finding
+from lintkit.read.handlers import source_from_block_scalar
+from lintkit.model.nodes import Span
 
 CODE = "PARSE004"
 NAME = "source-syntax-error"

@@ -30,7 +30,7 @@ SUMMARY = "A file of the service leads outside the project or is not a regular f
 
 
 def check(service, context):
-    # Files are refused where they are read (lintkit.files), and the engine reports the refusals
+    # Files are refused where they are read (lintkit.read.files), and the engine reports the refusals
     # under this code once every rule has run. Reading the service's files here makes that so
     # when this rule runs alone too.
     service.package_json, service.prisma_schema, service.env_files, service.tsconfig

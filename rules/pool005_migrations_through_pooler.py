@@ -31,8 +31,8 @@ Use instead:
 References: Prisma, "Configure Prisma Client with PgBouncer" (directUrl for migrations); Prisma,
 "Deploying database changes with Prisma Migrate"; prisma/prisma issue 18858.
 """
-from lintkit.diagnostics import Finding
-from lintkit.pooling import (configured_database_urls, function_database_urls, migration_runs,
+from lintkit.model.diagnostics import Finding
+from lintkit.analysis.pooling import (configured_database_urls, function_database_urls, migration_runs,
                              prisma_at_most_6)
 
 CODE = "POOL005"

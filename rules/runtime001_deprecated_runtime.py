@@ -20,9 +20,9 @@ References: AWS Lambda Developer Guide, "Lambda runtimes" (supported and depreca
 """
 from datetime import timedelta
 
-from lintkit.diagnostics import Finding
-from lintkit.facts import newest_runtimes, runtime_deprecation, runtime_table
-from lintkit.nodes import text
+from lintkit.model.diagnostics import Finding
+from lintkit.analysis.facts import newest_runtimes, runtime_deprecation, runtime_table
+from lintkit.model.nodes import text
 
 CODE = "RUNTIME001"
 NAME = "deprecated-runtime"

@@ -29,8 +29,8 @@ Use instead:
 References: Prisma, "Deploy to AWS Lambda" (binary targets) and "Prisma schema reference"
 (`binaryTargets`); AWS Lambda, "Lambda runtimes" (Amazon Linux 2 and 2023).
 """
-from lintkit.diagnostics import Finding
-from lintkit.packaging import (
+from lintkit.model.diagnostics import Finding
+from lintkit.analysis.packaging import (
     binary_target_list,
     function_names,
     lambda_engine_targets,

@@ -27,9 +27,9 @@ Use instead:
 References: Serverless Framework, "AWS Functions" (timeout, default 6 seconds); AWS CloudFormation,
 "AWS::Lambda::Function" (`Timeout`, default 3 seconds); Prisma, "Deploy to AWS Lambda".
 """
-from lintkit.diagnostics import Finding
-from lintkit.facts import database_use
-from lintkit.nodes import Mapping, Scalar
+from lintkit.model.diagnostics import Finding
+from lintkit.analysis.facts import database_use
+from lintkit.model.nodes import Mapping, Scalar
 
 CODE = "RUNTIME004"
 NAME = "default-timeout-database-function"

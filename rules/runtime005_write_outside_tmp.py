@@ -27,9 +27,9 @@ Use instead:
 References: AWS Lambda, "Lambda execution environment" and "Configuring ephemeral storage" (/tmp);
 type-graphql, "Emitting the schema SDL"; NestJS, "GraphQL code first" (autoSchemaFile).
 """
-from lintkit.diagnostics import Finding
-from lintkit.execcalls import local_assignment, local_only, module_of, root_object
-from lintkit.sources import callee_name, iter_nodes, named_children, string_value, unwrap
+from lintkit.model.diagnostics import Finding
+from lintkit.analysis.execcalls import local_assignment, local_only, module_of, root_object
+from lintkit.read.sources import callee_name, iter_nodes, named_children, string_value, unwrap
 
 CODE = "RUNTIME005"
 NAME = "write-outside-tmp"

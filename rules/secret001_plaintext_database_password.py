@@ -7,7 +7,7 @@ schema.prisma `url`/`directUrl`, `.env` files, and string literals of handler co
 `Code.ZipFile` code included). Not flagged: passwords that are variables (`${ssm:...}`,
 `{{resolve:...}}`, `${env:...}`) or template-literal interpolations (`${process.env.DB_PASSWORD}`),
 documentation placeholders (`USER:PASSWORD`, `<password>`, `__PASSWORD__`,
-`johndoe:randompassword`, `user:pass` ... see `lintkit.dburl.PLACEHOLDER_CREDENTIALS`), and URLs
+`johndoe:randompassword`, `user:pass` ... see `lintkit.read.dburl.PLACEHOLDER_CREDENTIALS`), and URLs
 inside a variable's fallback (`${env:DB_URL, 'postgres://...'}`: SECRET004 reports those), and
 `.env` files that git ignores and no dotenv plugin deploys (a developer's own file). URLs to
 `localhost`, `127.0.0.1` or a docker-compose service name are reported as info: they are usually
@@ -32,10 +32,10 @@ OWASP, "Secrets Management Cheat Sheet".
 """
 import re
 
-from lintkit.dotenv import is_template_env
-from lintkit.nodes import Span
-from lintkit.positions import scalar_sub_span
-from lintkit.secretscan import (database_passwords, dotenv_plugin_keys, is_git_ignored, literal_span,
+from lintkit.read.dotenv import is_template_env
+from lintkit.model.nodes import Span
+from lintkit.read.positions import scalar_sub_span
+from lintkit.analysis.secretscan import (database_passwords, dotenv_plugin_keys, is_git_ignored, literal_span,
                                 secret_finding, source_strings, yaml_texts)
 
 from ._common import shared

@@ -29,12 +29,12 @@ gitleaks, rule `aws-access-token`.
 """
 import re
 
-from lintkit.nodes import Mapping, text, walk
-from lintkit.positions import scalar_sub_span
-from lintkit.secrets import AWS_SECRET_KEY_NAME, AWS_SECRET_KEY_VALUE
-from lintkit.secretscan import (access_keys, built_from_variables, literal_span, secret_finding,
+from lintkit.model.nodes import Mapping, text, walk
+from lintkit.read.positions import scalar_sub_span
+from lintkit.analysis.secrets import AWS_SECRET_KEY_NAME, AWS_SECRET_KEY_VALUE
+from lintkit.analysis.secretscan import (access_keys, built_from_variables, literal_span, secret_finding,
                                 source_strings, yaml_texts)
-from lintkit.sources import string_value
+from lintkit.read.sources import string_value
 
 from ._common import shared
 

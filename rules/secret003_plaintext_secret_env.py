@@ -7,7 +7,7 @@ or references (`${ssm:...}`, `!Ref`, `{{resolve:...}}`), ARNs and SSM parameter 
 runtime fetch, names that point at a secret or describe it (`*_SECRET_ARN`, `*_SECRET_ID`,
 `*_SECRET_NAME`, `TOKEN_TTL`, `*_TOKEN_URL`), booleans, numbers, empty values, and
 placeholders (`REPLACE-WITH-YOUR-SECRET`, `<api-key>`, `xxxx`, values shorter than 8 characters:
-see `lintkit.secrets.looks_like_placeholder`), and values built by variables (an option, a
+see `lintkit.analysis.secrets.looks_like_placeholder`), and values built by variables (an option, a
 fallback: `${env:JWT_SECRET, '...'}` is SECRET004's). A value taken from `custom:` through
 `${self:custom.x}` is reported once, at the `custom:` value. A value that comes from a `${file()}`
 include is reported as a warning at the included file, which may be kept out of the repository but
@@ -32,10 +32,10 @@ Use instead:
 References: AWS Lambda, "Securing environment variables"; Serverless Framework, "Variables: SSM
 Parameter Store and Secrets Manager".
 """
-from lintkit.dotenv import is_template_env
-from lintkit.nodes import Scalar, is_dynamic
-from lintkit.secrets import is_reference_value, is_secret_key, looks_like_placeholder
-from lintkit.secretscan import (built_from_variables, dotenv_plugin_keys, environment_blocks,
+from lintkit.read.dotenv import is_template_env
+from lintkit.model.nodes import Scalar, is_dynamic
+from lintkit.analysis.secrets import is_reference_value, is_secret_key, looks_like_placeholder
+from lintkit.analysis.secretscan import (built_from_variables, dotenv_plugin_keys, environment_blocks,
                                 is_git_ignored, is_secret_literal, secret_finding)
 
 CODE = "SECRET003"

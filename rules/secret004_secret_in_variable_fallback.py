@@ -29,9 +29,9 @@ Use instead:
 References: Serverless Framework, "Variables: default values" and "Variables: SSM Parameter Store";
 OWASP, "Secrets Management Cheat Sheet".
 """
-from lintkit.positions import scalar_sub_span
-from lintkit.secrets import is_secret_key
-from lintkit.secretscan import (access_keys, address_name, database_passwords, fallbacks,
+from lintkit.read.positions import scalar_sub_span
+from lintkit.analysis.secrets import is_secret_key
+from lintkit.analysis.secretscan import (access_keys, address_name, database_passwords, fallbacks,
                                 is_secret_literal, raw_scalars, secret_finding)
 
 from ._common import shared

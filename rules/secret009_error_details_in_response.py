@@ -28,9 +28,9 @@ Use instead:
 References: OWASP, "Error Handling Cheat Sheet" and CWE-209 "Generation of Error Message Containing
 Sensitive Information"; Prisma, "Handling exceptions and errors".
 """
-from lintkit.diagnostics import Finding
-from lintkit.handlers import enclosing_function
-from lintkit.sources import callee_name, iter_nodes, named_children, unwrap
+from lintkit.model.diagnostics import Finding
+from lintkit.read.handlers import enclosing_function
+from lintkit.read.sources import callee_name, iter_nodes, named_children, unwrap
 
 CODE = "SECRET009"
 NAME = "error-details-in-response"

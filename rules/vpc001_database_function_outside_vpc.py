@@ -30,9 +30,9 @@ Use instead:
 References: AWS Lambda, "Giving Lambda functions access to resources in an Amazon VPC"; Prisma,
 "Deploy to AWS Lambda"; Serverless Framework, "VPC configuration".
 """
-from lintkit.cfn import database_host, has_vpc, vpc_removed
-from lintkit.diagnostics import Finding
-from lintkit.facts import database_use, stack_declares_rds
+from lintkit.analysis.cfn import database_host, has_vpc, vpc_removed
+from lintkit.model.diagnostics import Finding
+from lintkit.analysis.facts import database_use, stack_declares_rds
 
 CODE = "VPC001"
 NAME = "database-function-outside-vpc"

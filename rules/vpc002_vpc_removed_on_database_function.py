@@ -27,10 +27,10 @@ Use instead:
 References: Serverless Framework, "VPC configuration" (opting a function out with `vpc: ~`); AWS
 Lambda, "Giving Lambda functions access to resources in an Amazon VPC".
 """
-from lintkit.cfn import database_host, vpc_removed
-from lintkit.diagnostics import Finding
-from lintkit.facts import DB_CLIENT_MODULES, database_env_var
-from lintkit.nodes import Mapping
+from lintkit.analysis.cfn import database_host, vpc_removed
+from lintkit.model.diagnostics import Finding
+from lintkit.analysis.facts import DB_CLIENT_MODULES, database_env_var
+from lintkit.model.nodes import Mapping
 
 CODE = "VPC002"
 NAME = "vpc-removed-on-database-function"

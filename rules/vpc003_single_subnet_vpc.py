@@ -25,8 +25,8 @@ Use instead:
 References: AWS Lambda, "Giving Lambda functions access to resources in an Amazon VPC" (use subnets
 in several Availability Zones); AWS Config, "lambda-vpc-multi-az-check".
 """
-from lintkit.diagnostics import Finding
-from lintkit.nodes import Intrinsic, Mapping, Sequence, intrinsic_name, is_dynamic, path_get, text
+from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import Intrinsic, Mapping, Sequence, intrinsic_name, is_dynamic, path_get, text
 
 CODE = "VPC003"
 NAME = "single-subnet-vpc"

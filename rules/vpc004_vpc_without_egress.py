@@ -32,9 +32,9 @@ Use instead:
 References: AWS Lambda, "Enable internet access for VPC-connected Lambda functions"; AWS Secrets
 Manager, "Using an AWS Secrets Manager VPC endpoint"; AWS CloudFormation, "Custom resources".
 """
-from lintkit.cfn import custom_resource_functions, has_vpc, stack_has_nat_or_endpoint
-from lintkit.diagnostics import Finding
-from lintkit.handlers import module_matches
+from lintkit.analysis.cfn import custom_resource_functions, has_vpc, stack_has_nat_or_endpoint
+from lintkit.model.diagnostics import Finding
+from lintkit.read.handlers import module_matches
 
 CODE = "VPC004"
 NAME = "vpc-without-egress"

@@ -27,8 +27,8 @@ format (8 or 17 hexadecimal characters).
 """
 import re
 
-from lintkit.diagnostics import Finding
-from lintkit.nodes import Mapping, Scalar, Sequence, is_dynamic, text
+from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import Mapping, Scalar, Sequence, is_dynamic, text
 
 CODE = "VPC005"
 NAME = "invalid-vpc-config"

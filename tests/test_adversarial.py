@@ -227,7 +227,7 @@ def _growing_variables(root: Path, adv: Path) -> None:
 
 def _growing_place() -> tuple[int, int]:
     """Line and column of the key at which the strings built add up to more than MAX_BUILT."""
-    from lintkit.variables import MAX_BUILT
+    from lintkit.formats.variables import MAX_BUILT
 
     built, length = 0, len("start")
     for i in range(1, 20_000):
@@ -445,7 +445,7 @@ def test_thousands_of_findings_on_one_minified_line(tmp_path):
 
 
 def test_code_frame_of_a_long_line_is_windowed_and_redacted():
-    from lintkit.diagnostics import Diagnostic
+    from lintkit.model.diagnostics import Diagnostic
     from lintkit.redact import redact
     from lintkit.reporters.text import MAX_FRAME_WIDTH, code_frame
 
@@ -462,7 +462,7 @@ def test_code_frame_of_a_long_line_is_windowed_and_redacted():
 
 # -- the bounds underneath ------------------------------------------------------------------------
 def test_source_cache_refuses_deep_trees_and_says_why(tmp_path):
-    from lintkit.sources import SourceCache, tree_depth
+    from lintkit.read.sources import SourceCache, tree_depth
 
     shallow, deep = tmp_path / "shallow.ts", tmp_path / "deep.ts"
     shallow.write_text("export const handler = () => " + "f(" * 10 + ")" * 10 + "\n")
@@ -481,8 +481,8 @@ def test_local_constant_lookup_is_linear_in_the_nesting_depth():
     declaring and calling a constant it must not look at every ancestor of every call."""
     import time
 
-    from lintkit.execcalls import local_assignment
-    from lintkit.sources import SourceFile, iter_nodes
+    from lintkit.analysis.execcalls import local_assignment
+    from lintkit.read.sources import SourceFile, iter_nodes
 
     depth = 10_000
     code = ("const run = promisify(exec)\nexport const handler = async () => { "
@@ -705,7 +705,7 @@ def test_writes_never_leave_the_project(tmp_path, option):
 
 def test_the_temporary_file_of_a_write_has_no_predictable_name(tmp_path, monkeypatch):
     """The old writer used `.NAME.PID.tmp`: a committed link of that name redirected the write."""
-    from lintkit.files import write_text
+    from lintkit.read.files import write_text
 
     victim = tmp_path / "victim.txt"
     victim.write_text("untouched\n")
@@ -918,7 +918,7 @@ def test_language_server_logs_never_hold_secrets(tmp_path):
 def test_code_frame_masks_a_long_secret_cut_by_the_window_edge():
     """A minified line: the frame redacts a window around the finding, and a secret longer than the
     window's margin starts (with its key) outside it."""
-    from lintkit.diagnostics import Diagnostic
+    from lintkit.model.diagnostics import Diagnostic
     from lintkit.redact import Redactor
     from lintkit.reporters.text import REDACT_MARGIN, code_frame
 
@@ -1053,7 +1053,7 @@ def test_code_point_escape_past_unicode_in_a_handler(tmp_path):
 def test_integer_too_long_for_python_in_package_json():
     """JavaScript reads a 5,000-digit number as a float (Infinity); the rest of package.json is
     still read."""
-    from lintkit.packagejson import parse_package_json
+    from lintkit.read.packagejson import parse_package_json
 
     text = '{"size": ' + "9" * 5_000 + ', "dependencies": {"@prisma/client": "5.0.0"}}'
     package = parse_package_json(Path("package.json"), text)
@@ -1170,7 +1170,7 @@ def test_unexpected_exception_is_exit_2_with_one_line(tmp_path, run_lintkit, mon
 def test_output_writer_keeps_file_name_bytes_and_replaces_other_lone_surrogates():
     """What the CLI writes to stdout and `-o FILE` goes through one error handler: the byte of a
     file name that is not UTF-8 is written as that byte, any other lone surrogate as U+FFFD."""
-    from lintkit.surrogates import ERRORS
+    from lintkit.read.surrogates import ERRORS
 
     written = "svc\udcff/a\ud800b\udfff😀".encode("utf-8", ERRORS)
     assert written == b"svc\xff/a" + "\ufffdb\ufffd😀".encode("utf-8")
@@ -1240,7 +1240,7 @@ def test_backtracking_globs_in_package_patterns(tmp_path):
 def test_globs_match_in_time_linear_in_pattern_and_path():
     import time
 
-    from lintkit.globs import FLAVOURS, glob_matches
+    from lintkit.read.globs import FLAVOURS, glob_matches
 
     cases = [(glob, "a" * 10_000) for glob in BACKTRACKING_GLOBS] + [
         ("**/" * 100 + "b", "a/" * 5_000), ("*a" * 100 + "*", "a" * 10_000),
@@ -1255,7 +1255,7 @@ def test_globs_match_in_time_linear_in_pattern_and_path():
 
 
 # -- issue 9: line numbers that shift -------------------------------------------------------------
-# A line ends at \n, \r\n or a lone \r (lintkit.lines); these are characters within a line, although
+# A line ends at \n, \r\n or a lone \r (lintkit.read.lines); these are characters within a line, although
 # str.splitlines(), libyaml or tree-sitter count some of them as line breaks.
 NOT_BREAKS = "\f\v\x1c\x85\u2028\u2029"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from lintkit.baseline import Baseline, BaselineError, baseline_document, dump
-from lintkit.diagnostics import Diagnostic
+from lintkit.model.diagnostics import Diagnostic
 
 SERVICE = """\
 service: app

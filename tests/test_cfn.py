@@ -1,15 +1,15 @@
-"""lintkit.cfn: logical ids, ServiceToken links, egress facts, database hosts and the custom-resource
+"""lintkit.analysis.cfn: logical ids, ServiceToken links, egress facts, database hosts and the custom-resource
 response analysis (CFN003's approximation), on small services written to tmp_path."""
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from lintkit.cfn import (
+from lintkit.analysis.cfn import (
     custom_resources, database_host, inline_graph, lambda_logical_id, response_gap, stack_reaches_s3,
     token_logical_id,
 )
-from lintkit.service import Service
+from lintkit.model.service import Service
 
 
 def make_service(tmp_path: Path, yaml: str, files: dict[str, str] | None = None) -> Service:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lintkit.diagnostics import Diagnostic
+from lintkit.model.diagnostics import Diagnostic
 from lintkit.reporters import ReportContext, render
 
 REPO = Path(__file__).resolve().parents[1]

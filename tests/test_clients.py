@@ -1,12 +1,12 @@
-"""lintkit.clients: which client constructions run on every invocation, which are cached, which
+"""lintkit.analysis.clients: which client constructions run on every invocation, which are cached, which
 `$disconnect()` calls close a shared client, and which module-scope clients are separate pools."""
 from pathlib import Path
 
 import pytest
 
-from lintkit.clients import ClientAnalysis
-from lintkit.handlers import HandlerGraph
-from lintkit.sources import SourceCache
+from lintkit.analysis.clients import ClientAnalysis
+from lintkit.read.handlers import HandlerGraph
+from lintkit.read.sources import SourceCache
 
 PRISMA = "import { PrismaClient } from '@prisma/client'\n"
 

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lintkit.dburl import (
+from lintkit.read.dburl import (
     PLACEHOLDER_CREDENTIALS,
     find_db_urls,
     is_placeholder_credential,

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lintkit.dotenv import find_env_files, is_template_env, parse_dotenv
-from lintkit.lines import LINE_BREAK, LineIndex
-from lintkit.nodes import Span
+from lintkit.read.dotenv import find_env_files, is_template_env, parse_dotenv
+from lintkit.read.lines import LINE_BREAK, LineIndex
+from lintkit.model.nodes import Span
 
 P = Path(".env")
 

@@ -1,9 +1,9 @@
-"""lintkit.execcalls: local constants behind exec-style commands, and the cost of finding them."""
+"""lintkit.analysis.execcalls: local constants behind exec-style commands, and the cost of finding them."""
 import time
 from pathlib import Path
 
-from lintkit.execcalls import file_exec_commands
-from lintkit.sources import SourceCache
+from lintkit.analysis.execcalls import file_exec_commands
+from lintkit.read.sources import SourceCache
 
 
 def command_texts(tmp_path: Path, code: str) -> list[str]:

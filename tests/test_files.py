@@ -1,4 +1,4 @@
-"""lintkit.files, the one door to the file system: what it refuses, and that no other module
+"""lintkit.read.files, the one door to the file system: what it refuses, and that no other module
 opens, lists or writes files around it."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from lintkit import files
-from lintkit.files import Refused, confined_to, read_bytes, walk, write_text
+from lintkit.read import files
+from lintkit.read.files import Refused, confined_to, read_bytes, walk, write_text
 
 ROOT = Path(__file__).resolve().parents[1]
 # What opens, lists, creates or replaces files: builtin open(), these functions of os, and these
@@ -54,12 +54,12 @@ def test_no_module_reads_or_writes_files_around_lintkit_files():
     found = []
     for path in sorted([*(ROOT / "lintkit").rglob("*.py"), *(ROOT / "rules").glob("*.py")]):
         relative = path.relative_to(ROOT).as_posix()
-        if relative == "lintkit/files.py":
+        if relative == "lintkit/read/files.py":
             continue
         for function, line, call in _file_calls(path):
             if (relative, function) not in ALLOWED:
                 found.append(f"{relative}:{line} in {function}: {call}")
-    assert not found, "read and write files through lintkit.files:\n" + "\n".join(found)
+    assert not found, "read and write files through lintkit.read.files:\n" + "\n".join(found)
 
 
 def test_the_scan_sees_reads_lists_and_writes(tmp_path):

@@ -21,16 +21,17 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lintkit import globs, variables
-from lintkit.diagnostics import SEVERITIES, Diagnostic
-from lintkit.handlers import HandlerGraph
-from lintkit.lines import LineIndex, split_lines
-from lintkit.nodes import Mapping, Node, Scalar, Span, Unknown, walk
+from lintkit.formats import variables
+from lintkit.read import globs
+from lintkit.model.diagnostics import SEVERITIES, Diagnostic
+from lintkit.read.handlers import HandlerGraph
+from lintkit.read.lines import LineIndex, split_lines
+from lintkit.model.nodes import Mapping, Node, Scalar, Span, Unknown, walk
 from lintkit.reporters import FORMATS, ReportContext, RuleInfo, render
 from lintkit.reporters import statistics
-from lintkit.sources import CALL_TYPES, SourceCache, iter_nodes
-from lintkit.variables import resolve
-from lintkit.yamlload import LoadResult, load_json_or_yaml, load_yaml
+from lintkit.read.sources import CALL_TYPES, SourceCache, iter_nodes
+from lintkit.formats.variables import resolve
+from lintkit.read.yamlload import LoadResult, load_json_or_yaml, load_yaml
 
 SLOW = os.environ.get("HYPOTHESIS_PROFILE") == "slow"
 FIXTURE_SCOPED = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
@@ -114,7 +115,7 @@ def test_load_yaml_takes_any_bytes(data):
 
 @given(plain_values)
 def test_yaml_of_plain_data_loads_without_findings(value):
-    from lintkit.nodes import to_plain
+    from lintkit.model.nodes import to_plain
 
     text = yaml.safe_dump({"root": value}, allow_unicode=True)
     result = load_yaml(Path("serverless.yml"), text.encode())
@@ -697,7 +698,7 @@ project_entries = st.dictionaries(
 @examples(60)
 @given(entries=project_entries)
 def test_reads_through_any_links_stay_inside_the_project(tmp_path_factory, entries):
-    from lintkit.files import Refused, confined_to, read_bytes
+    from lintkit.read.files import Refused, confined_to, read_bytes
 
     base = tmp_path_factory.mktemp("links")
     project = base / "project"

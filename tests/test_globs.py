@@ -1,7 +1,7 @@
-"""lintkit.globs: one translator, three flavours (package patterns, .gitignore, .lintkit.yml)."""
+"""lintkit.read.globs: one translator, three flavours (package patterns, .gitignore, .lintkit.yml)."""
 import pytest
 
-from lintkit.globs import glob_matches
+from lintkit.read.globs import glob_matches
 
 
 @pytest.mark.parametrize("pattern, path, micromatch, gitignore, lintkit", [

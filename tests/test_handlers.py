@@ -1,4 +1,4 @@
-"""lintkit.handlers and lintkit.tsconfig: handler paths, module resolution, the handler graph."""
+"""lintkit.read.handlers and lintkit.read.tsconfig: handler paths, module resolution, the handler graph."""
 from __future__ import annotations
 
 import time
@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lintkit.handlers import (
+from lintkit.read.handlers import (
     CALL_TYPES, HandlerGraph, block_scalar_bases, format_chain, handler_candidates,
     is_module_scope, iter_module_scope, module_matches, resolve_handler_path, resolve_module,
     source_from_block_scalar, split_handler,
 )
-from lintkit.nodes import Scalar, Span
-from lintkit.sources import SourceCache, callee_name, iter_nodes, node_name
-from lintkit.tsconfig import TsConfig, load_tsconfig, parse_jsonc
+from lintkit.model.nodes import Scalar, Span
+from lintkit.read.sources import SourceCache, callee_name, iter_nodes, node_name
+from lintkit.read.tsconfig import TsConfig, load_tsconfig, parse_jsonc
 
 DATA = Path(__file__).parent / "data" / "handlers"
 EXPORTS = DATA / "exports"
@@ -524,7 +524,7 @@ def test_syntax_errors_do_not_stop_the_graph():
 
 
 def test_graph_file_limit(tmp_path, monkeypatch):
-    import lintkit.handlers as handlers
+    import lintkit.read.handlers as handlers
 
     for i in range(10):
         (tmp_path / f"m{i}.ts").write_text(

@@ -1,14 +1,14 @@
-"""lintkit.lines: one definition of a line (\\n, \\r\\n or a lone \\r) for positions, frames and
+"""lintkit.read.lines: one definition of a line (\\n, \\r\\n or a lone \\r) for positions, frames and
 suppressions, and the loaders that convert their parsers' positions to it."""
 from pathlib import Path
 
 import pytest
 
 from lintkit.engine import SourceLines
-from lintkit.lines import LineIndex, has_lone_cr, line_end, split_lines
-from lintkit.sources import SourceFile, iter_nodes
+from lintkit.read.lines import LineIndex, has_lone_cr, line_end, split_lines
+from lintkit.read.sources import SourceFile, iter_nodes
 from lintkit.suppress import parse_suppressions
-from lintkit.yamlload import load_yaml
+from lintkit.read.yamlload import load_yaml
 
 NOT_BREAKS = ["\f", "\v", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
 

@@ -1,13 +1,13 @@
-"""lintkit.migrations and lintkit.execcalls: how Prisma CLI calls are recognised, and how packaging
+"""lintkit.analysis.migrations and lintkit.analysis.execcalls: how Prisma CLI calls are recognised, and how packaging
 patterns are evaluated."""
 from pathlib import Path
 
 import pytest
 
-from lintkit.execcalls import file_exec_commands
-from lintkit.migrations import glob_matches, package_excludes, prisma_commands, prisma_runs
-from lintkit.service import Service
-from lintkit.sources import SourceCache
+from lintkit.analysis.execcalls import file_exec_commands
+from lintkit.analysis.migrations import glob_matches, package_excludes, prisma_commands, prisma_runs
+from lintkit.model.service import Service
+from lintkit.read.sources import SourceCache
 
 
 def commands_in(tmp_path, code: str, name: str = "handler.ts"):

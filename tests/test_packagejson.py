@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lintkit.nodes import Mapping, Scalar, Sequence, Span, to_plain
-from lintkit.packagejson import (
+from lintkit.model.nodes import Mapping, Scalar, Sequence, Span, to_plain
+from lintkit.read.packagejson import (
     MAX_DEPTH,
     find_package_json,
     load_package_json,

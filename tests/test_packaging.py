@@ -1,4 +1,4 @@
-"""lintkit.packaging: the Serverless pattern matcher, the Prisma tables and the engine facts."""
+"""lintkit.analysis.packaging: the Serverless pattern matcher, the Prisma tables and the engine facts."""
 import re
 import textwrap
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lintkit.packaging import (
+from lintkit.analysis.packaging import (
     engine_dir,
     engine_file,
     glob_matches,
@@ -19,7 +19,7 @@ from lintkit.packaging import (
     rust_engine,
     target_runtimes,
 )
-from lintkit.service import Service
+from lintkit.model.service import Service
 
 ENGINE = "node_modules/.prisma/client/libquery_engine-rhel-openssl-3.0.x.so.node"
 

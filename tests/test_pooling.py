@@ -1,14 +1,14 @@
-"""lintkit.pooling: where database URLs are found, pools built in code, migrations, env suppliers."""
+"""lintkit.analysis.pooling: where database URLs are found, pools built in code, migrations, env suppliers."""
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
 
-from lintkit.nodes import Span, Unknown
-from lintkit.pooling import (_unknown_locator, code_supplies_env, database_urls,
+from lintkit.model.nodes import Span, Unknown
+from lintkit.analysis.pooling import (_unknown_locator, code_supplies_env, database_urls,
                              function_database_urls, migration_runs, plugin_supplies_env,
                              pool_constructions, reads_env_without_fallback, rust_engine_pool)
-from lintkit.service import Service
+from lintkit.model.service import Service
 
 PRISMA_HANDLER = "import { PrismaClient } from '@prisma/client'\nexport const handler = () => new PrismaClient()\n"
 

@@ -3,9 +3,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lintkit.nodes import Span
-from lintkit.packagejson import parse_package_json
-from lintkit.prisma_schema import (
+from lintkit.model.nodes import Span
+from lintkit.read.packagejson import parse_package_json
+from lintkit.read.prisma_schema import (
     EnvRef,
     find_prisma_schema,
     load_prisma_schema,

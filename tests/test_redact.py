@@ -141,7 +141,7 @@ def test_fast_on_large_input():
 # -- secrets that span or escape lines (issue 9) ----------------------------------------------------
 from pathlib import Path  # noqa: E402
 
-from lintkit.nodes import Span  # noqa: E402
+from lintkit.model.nodes import Span  # noqa: E402
 from lintkit.redact import continued_values, raw_forms  # noqa: E402
 
 SECRET = "Zq7vK2mP9xR4tW8n"

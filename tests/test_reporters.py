@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from lintkit.diagnostics import Diagnostic
-from lintkit.nodes import Span
+from lintkit.model.diagnostics import Diagnostic
+from lintkit.model.nodes import Span
 from lintkit.reporters import FORMATS, ReportContext, RuleInfo, render
 from lintkit.reporters.github import escape_data, escape_property
 

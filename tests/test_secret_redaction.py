@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from lintkit.cli import FORMATS, main
-from lintkit.secrets import looks_like_access_key
-from lintkit.secretscan import is_secret_literal
+from lintkit.analysis.secrets import looks_like_access_key
+from lintkit.analysis.secretscan import is_secret_literal
 
 ALPHABET = string.ascii_letters + string.digits + "-_.~"  # safe in URLs, YAML, .env and JS
 
@@ -149,7 +149,7 @@ def test_planted_secrets_never_appear_in_any_output(secret_list, key_list):
 
 
 # Redaction by pattern cannot know that `signing: x` holds a secret: the engine masks the values
-# rules name in `Finding.secret` (see `lintkit.secretscan.secret_finding`).
+# rules name in `Finding.secret` (see `lintkit.analysis.secretscan.secret_finding`).
 @pytest.mark.parametrize("yaml", [
     "    SIGNING_SECRET: ${self:custom.signing}\ncustom:\n  signing: @@\n",
     "    AUTH: ${env:JWT_SECRET, '@@'}\n",

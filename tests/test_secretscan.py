@@ -1,8 +1,8 @@
-"""lintkit.secretscan: the .gitignore matcher, package pattern globs and variable fallbacks."""
+"""lintkit.analysis.secretscan: the .gitignore matcher, package pattern globs and variable fallbacks."""
 
 import pytest
 
-from lintkit.secretscan import address_name, fallbacks, glob_matches, is_git_ignored
+from lintkit.analysis.secretscan import address_name, fallbacks, glob_matches, is_git_ignored
 
 
 @pytest.mark.parametrize("gitignore, ignored", [

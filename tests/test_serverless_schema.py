@@ -12,9 +12,9 @@ import sys
 import pytest
 
 from conftest import SHARED
-from lintkit.facts import runtime_table
-from lintkit.schema_check import _coerce, schema, validator, violations
-from lintkit.service import Service
+from lintkit.analysis.facts import runtime_table
+from lintkit.analysis.schema_check import _coerce, schema, validator, violations
+from lintkit.model.service import Service
 
 CORPUS = SHARED / "corpus" / "serverless"
 CORPUS_FILES = sorted(CORPUS.iterdir()) if CORPUS.is_dir() else []

@@ -1,4 +1,4 @@
-"""lintkit.sources: parsing, spans, imports, exports and the source cache."""
+"""lintkit.read.sources: parsing, spans, imports, exports and the source cache."""
 from __future__ import annotations
 
 import subprocess
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lintkit.sources import (
+from lintkit.read.sources import (
     MAX_SOURCE_BYTES, SourceCache, SourceFile, callee_name, iter_nodes, language_for,
     string_value, walk,
 )
@@ -41,7 +41,7 @@ def test_language_by_extension(name, language):
 
 
 def test_grammars_load_only_when_a_file_is_parsed():
-    code = ("import sys, lintkit.sources as s, lintkit.handlers, lintkit.tsconfig\n"
+    code = ("import sys, lintkit.read.sources as s, lintkit.read.handlers, lintkit.read.tsconfig\n"
             "before = 'tree_sitter' in sys.modules\n"
             "s.SourceCache().parse_text('x()', 'a.js')\n"
             "print(before, 'tree_sitter' in sys.modules)")

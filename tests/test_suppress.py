@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lintkit.diagnostics import Diagnostic
+from lintkit.model.diagnostics import Diagnostic
 from lintkit.suppress import apply_suppressions, matches, parse_suppressions, unused_finding
 
 YAML = Path("serverless.yml")

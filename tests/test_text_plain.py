@@ -6,7 +6,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lintkit.diagnostics import Diagnostic
+from lintkit.model.diagnostics import Diagnostic
 from lintkit.reporters import ReportContext
 from lintkit.reporters import text as text_reporter
 

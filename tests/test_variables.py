@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lintkit import variables
-from lintkit.nodes import Mapping, Scalar, Sequence, Span, Unknown, to_plain, walk
-from lintkit.variables import (ResolveResult, find_variables, is_variable, resolve, split_default,
+from lintkit.formats import variables
+from lintkit.model.nodes import Mapping, Scalar, Sequence, Span, Unknown, to_plain, walk
+from lintkit.formats.variables import (ResolveResult, find_variables, is_variable, resolve, split_default,
                                source_name)
-from lintkit.yamlload import load_json_or_yaml, load_yaml
+from lintkit.read.yamlload import load_json_or_yaml, load_yaml
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

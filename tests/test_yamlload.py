@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lintkit import yamlload
-from lintkit.nodes import Intrinsic, Mapping, Scalar, Sequence, Span, to_plain, walk
-from lintkit.yamlload import (MAX_BYTES, MAX_DEPTH, LoadResult, load_json_or_yaml, load_yaml,
+from lintkit.read import yamlload
+from lintkit.model.nodes import Intrinsic, Mapping, Scalar, Sequence, Span, to_plain, walk
+from lintkit.read.yamlload import (MAX_BYTES, MAX_DEPTH, LoadResult, load_json_or_yaml, load_yaml,
                               read_source)
 
 PATH = Path("serverless.yml")

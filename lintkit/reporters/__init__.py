@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
 from .. import __version__
-from ..diagnostics import Diagnostic
+from ..model.diagnostics import Diagnostic
 from ..redact import redact
-from ..surrogates import replace_lone_surrogates
+from ..read.surrogates import replace_lone_surrogates
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
 HUMAN_FORMATS = ("text", "concise")
@@ -59,7 +59,7 @@ def render(format: str, diagnostics: list[Diagnostic], report: ReportContext, st
     # again here rather than trust every caller. Function names are the project's text too (a
     # secret can be one); paths are redacted where they are shown (`sorted_diagnostics`,
     # `ReportContext.shown_path`), as the reporters still read the files. Prose leaves as valid
-    # Unicode (lintkit.surrogates).
+    # Unicode (lintkit.read.surrogates).
     diagnostics = [replace(d, message=replace_lone_surrogates(report.redact(d.message)),
                            function=d.function and replace_lone_surrogates(report.redact(d.function)))
                    for d in diagnostics]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..diagnostics import Diagnostic
+from ..model.diagnostics import Diagnostic
 from . import ReportContext, one_line, sanitize, sorted_diagnostics
 
 

@@ -16,7 +16,7 @@ import hashlib
 import json
 from typing import TextIO
 
-from ..diagnostics import Diagnostic
+from ..model.diagnostics import Diagnostic
 from ..fingerprint import numbered
 from . import ReportContext, one_line, sorted_diagnostics
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from ..diagnostics import Diagnostic
+from ..model.diagnostics import Diagnostic
 from . import ReportContext, counts, sorted_diagnostics
 
 

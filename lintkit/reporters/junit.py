@@ -28,7 +28,7 @@ import xml.etree.ElementTree as ET
 from itertools import groupby
 from typing import TextIO
 
-from ..diagnostics import SEVERITY_RANK, Diagnostic
+from ..model.diagnostics import SEVERITY_RANK, Diagnostic
 from . import ReportContext, one_line, sorted_diagnostics
 
 CLEAN_NAME = "no problems found"

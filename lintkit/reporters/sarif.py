@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
 
-from ..diagnostics import Diagnostic
+from ..model.diagnostics import Diagnostic
 from ..fingerprint import numbered
-from ..nodes import Span
+from ..model.nodes import Span
 from . import PROJECT_URL, ReportContext, RuleInfo, relative_path, sorted_diagnostics
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from ..diagnostics import Diagnostic
+from ..model.diagnostics import Diagnostic
 
 FORMATS = ("text", "concise", "json")
 

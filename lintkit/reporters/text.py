@@ -21,7 +21,7 @@ import re
 from itertools import groupby
 from typing import TextIO
 
-from ..diagnostics import Diagnostic
+from ..model.diagnostics import Diagnostic
 from ..redact import mask_ranges, source_line_ranges
 from . import ReportContext, counts, one_line, sanitize, sorted_diagnostics
 

@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
 
-from .nodes import (INTRINSIC_KEYS, UNKNOWN, Intrinsic, Mapping, Node, Scalar, Sequence, is_dynamic,
+from ..model.nodes import (INTRINSIC_KEYS, UNKNOWN, Intrinsic, Mapping, Node, Scalar, Sequence, is_dynamic,
                     to_plain, walk)
 
 SCHEMA_NAME = "serverless.schema.json"

@@ -8,7 +8,7 @@
 - Prisma facts: whether Prisma is used at all, and whether its Rust engine pool applies.
 - `pool_constructions(graph)`: `new Pool()` (pg), `new PrismaPg()`, mysql2 `createPool()`.
 - `migration_runs(service)`: `prisma migrate` / `prisma db push` run by handler code (as
-  `lintkit.migrations` finds them) or a package.json script.
+  `lintkit.analysis.migrations` finds them) or a package.json script.
 - What supplies a function's database URL at deploy time or at run time (CONFIG005).
 """
 from __future__ import annotations
@@ -18,14 +18,14 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .dburl import DbUrl, find_db_urls, is_placeholder_credential, parse_db_url
+from ..read.dburl import DbUrl, find_db_urls, is_placeholder_credential, parse_db_url
 from .execcalls import local_assignment
 from .facts import database_env_var, database_url_node
 from .migrations import migration_runs as function_migrations
-from .nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown, intrinsic_name, text, walk
-from .positions import scalar_sub_span
-from .prisma_schema import EnvRef
-from .sources import callee_name, iter_nodes, named_children, string_value, unwrap
+from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown, intrinsic_name, text, walk
+from ..read.positions import scalar_sub_span
+from ..read.prisma_schema import EnvRef
+from ..read.sources import callee_name, iter_nodes, named_children, string_value, unwrap
 
 POOLED_FAMILIES = ("postgresql", "mysql")
 SERVERLESS_DRIVER_HOSTS = (".psdb.cloud",)

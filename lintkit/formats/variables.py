@@ -28,10 +28,10 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Finding
-from .files import is_inside, is_system_path
-from .nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown
-from .yamlload import (BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG, LoadResult,
+from ..model.diagnostics import Finding
+from ..read.files import is_inside, is_system_path
+from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown
+from ..read.yamlload import (BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG, LoadResult,
                        load_json_or_yaml, read_source)
 
 MAX_STRING = 1_000_000

@@ -12,7 +12,7 @@ import re
 from bisect import bisect_right
 from pathlib import Path
 
-from .nodes import Span
+from ..model.nodes import Span
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")

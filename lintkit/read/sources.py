@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .lines import LineIndex, has_lone_cr, split_lines
-from .nodes import Span
+from ..model.nodes import Span
 from .files import Refused, read_bytes
 from .overlay import buffer
 
@@ -464,7 +464,7 @@ class SourceFile:
         self.embedded = embedded  # code inside a YAML file: it has no neighbouring modules
         self._ascii = text.isascii()
         self._bom = text.startswith(b"\xef\xbb\xbf")
-        # tree-sitter counts rows at `\n` only; a lone `\r` ends a line too (lintkit.lines)
+        # tree-sitter counts rows at `\n` only; a lone `\r` ends a line too (lintkit.read.lines)
         self._lines = LineIndex(text) if has_lone_cr(text) else None
 
     @classmethod

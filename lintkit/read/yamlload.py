@@ -1,4 +1,4 @@
-"""YAML text -> located nodes (lintkit.nodes), with PARSE001 findings instead of exceptions.
+"""YAML text -> located nodes (lintkit.model.nodes), with PARSE001 findings instead of exceptions.
 
 The parser is libyaml's (through PyYAML's C binding) when available. Nodes are built from the parser's
 event stream by a small iterative composer, so nesting never recurses in Python, and aliases are
@@ -44,11 +44,11 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from .diagnostics import Finding
+from ..model.diagnostics import Finding
 from .files import read_bytes, refusal_reason
 from .lines import LineIndex, split_lines
-from .nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span
-from .redact import without_found_text
+from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span
+from ..redact import without_found_text
 
 MAX_BYTES = 5 * 1024 * 1024
 """Larger files are not parsed: no serverless.yml is anywhere near this size."""
@@ -141,7 +141,7 @@ def load_json_or_yaml(path: Path, data: bytes | None = None) -> LoadResult:
 
 def read_source(path: Path) -> tuple[bytes | None, Finding | None]:
     """The bytes of a regular file of at most MAX_BYTES inside the project, or a PARSE001 finding
-    saying why not (lintkit.files refuses devices, FIFOs, folders and links out of the project)."""
+    saying why not (lintkit.read.files refuses devices, FIFOs, folders and links out of the project)."""
     try:
         return read_bytes(path, MAX_BYTES), None
     except OSError as error:
@@ -210,7 +210,7 @@ def _line_text(text: str, line: int) -> str:
 
 
 class _Marks:
-    """Positions of libyaml marks in lintkit's lines (`lintkit.lines`). libyaml also counts NEL,
+    """Positions of libyaml marks in lintkit's lines (`lintkit.read.lines`). libyaml also counts NEL,
     U+2028 and U+2029 as line breaks; in a text that holds one, lines and columns are recomputed
     from the mark's character index."""
 

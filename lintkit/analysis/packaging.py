@@ -13,7 +13,7 @@ Packaging (PACKAGE001/002/004/005, MIGRATE003) follows Serverless v3
 `exclude` entries are applied first, inverted (`x` removes, `!x` puts back), then `include`,
 `package.patterns` (service level, then the function's when it is packaged individually), in order,
 each matching file taking the pattern's state: later patterns win. Patterns are micromatch globs
-with `dot: true` (`lintkit.globs`), matched against the path relative to the service folder.
+with `dot: true` (`lintkit.read.globs`), matched against the path relative to the service folder.
 Projects built by a bundler plugin, shipped as an `artifact` or as a container image are not judged
 by patterns.
 
@@ -30,9 +30,9 @@ from importlib import resources
 from pathlib import Path
 
 from .facts import database_env_var, database_url_node, node_version
-from .globs import glob_matches
-from .nodes import Mapping, Node, Scalar, Sequence, is_dynamic, path_get, text, walk
-from .prisma_schema import EnvRef
+from ..read.globs import glob_matches
+from ..model.nodes import Mapping, Node, Scalar, Sequence, is_dynamic, path_get, text, walk
+from ..read.prisma_schema import EnvRef
 
 ARCHITECTURES = ("x86_64", "arm64")
 ENGINE_TYPES = ("library", "binary")

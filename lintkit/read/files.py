@@ -15,7 +15,7 @@ The project is the repository (or folder) of the service being linted: the engin
 Writes (`write_text`) go to a temporary file created with O_EXCL in the target's folder, then
 renamed over the target: no predictable name a committed symbolic link could redirect.
 
-Unsaved editor buffers (`lintkit.overlay`) stand in for files here, so every loader sees them.
+Unsaved editor buffers (`lintkit.read.overlay`) stand in for files here, so every loader sees them.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Spans of parts of a value: the password inside a URL, a word inside a string literal."""
 from __future__ import annotations
 
-from .nodes import Scalar, Span
+from ..model.nodes import Scalar, Span
 
 
 def scalar_sub_span(node: Scalar, start: int, end: int) -> Span:

@@ -1,7 +1,7 @@
 """Which functions run which Prisma CLI commands: the detection the MIGRATE rules share (and
 CLIENT002, PACKAGE004, POOL005 with them).
 
-A Prisma command is an exec-style call (`lintkit.execcalls`) whose command line invokes the CLI in
+A Prisma command is an exec-style call (`lintkit.analysis.execcalls`) whose command line invokes the CLI in
 command position, however it is spelled: `prisma`, `npx prisma@5`, `yarn prisma`,
 `./node_modules/.bin/prisma`, `node node_modules/prisma/build/index.js`, or `process.execPath` with
 a local constant holding a path to `prisma/build/index.js`. `cp -r prisma /tmp/prisma` is not one.
@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .execcalls import DYNAMIC, ExecCommand, Piece, file_exec_commands, local_only
-from .globs import glob_matches  # noqa: F401  (re-exported: the package patterns' globs)
-from .handlers import is_module_scope
-from .nodes import is_dynamic, path_get
+from ..read.globs import glob_matches  # noqa: F401  (re-exported: the package patterns' globs)
+from ..read.handlers import is_module_scope
+from ..model.nodes import is_dynamic, path_get
 from .packaging import (function_package, keeps_dev_dependencies, package_patterns, packaged,
                         service_package)
 
@@ -179,8 +179,8 @@ def _is_prefix(word: str) -> bool:
 @dataclass(eq=False)
 class PrismaRun:
     command: PrismaCommand
-    function: object  # lintkit.service.Function
-    graph: object  # lintkit.handlers.HandlerGraph
+    function: object  # lintkit.model.service.Function
+    graph: object  # lintkit.read.handlers.HandlerGraph
     reached: bool  # the function runs it (module load, or calls from its handler)
     module_scope: bool  # it runs when the module loads: every cold start
     dev_tooling: bool  # it is written in a test, jest/vitest setup or scripts/ file
@@ -271,7 +271,7 @@ def package_excludes(service, function, path: str, dev_dependency: bool = False)
     left out of the function's package; (False, None) when it is packaged or when that cannot be
     known: a prebuilt `artifact`, or patterns or `individually` known only at deploy time.
 
-    The patterns apply as Serverless applies them (`lintkit.packaging.package_patterns`);
+    The patterns apply as Serverless applies them (`lintkit.analysis.packaging.package_patterns`);
     devDependencies (`dev_dependency`: the file belongs to one) are dropped after them."""
     if dev_dependency and not keeps_dev_dependencies(service):
         return True, None

@@ -6,17 +6,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .dburl import parse_db_url
+from ..read.dburl import parse_db_url
 from .facts import database_url_node, node_version
-from .handlers import (
+from ..read.handlers import (
     CALL_TYPES, FUNCTION_TYPES, HandlerGraph, callee_name, named_children,
     unwrap, walk,
 )
-from .nodes import (
+from ..model.nodes import (
     Intrinsic, Mapping, Node, Scalar, Sequence, intrinsic_name, is_dynamic, path_get, string_like,
     text,
 )
-from .nodes import walk as walk_nodes
+from ..model.nodes import walk as walk_nodes
 
 
 # -- functions and logical ids ---------------------------------------------------------------------
@@ -50,9 +50,9 @@ _SUB_REFERENCE = re.compile(r"^\$\{([A-Za-z0-9]+)\.Arn\}$|:function:\$\{([A-Za-z
 
 @dataclass
 class CustomResource:
-    resource: object  # lintkit.service.Resource
+    resource: object  # lintkit.model.service.Resource
     token: Node  # its ServiceToken
-    function: object  # the lintkit.service.Function the token names
+    function: object  # the lintkit.model.service.Function the token names
 
 
 def custom_resources(service) -> list[CustomResource]:

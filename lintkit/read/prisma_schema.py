@@ -17,7 +17,7 @@ from typing import Union
 from .dotenv import BOM, read_text, skip_blank
 from .files import Refused, admit, is_dir, is_file, is_present, record, walk
 from .lines import LineIndex
-from .nodes import Span
+from ..model.nodes import Span
 
 CLIENT_PROVIDERS = ("prisma-client-js", "prisma-client")
 _IDENT_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")

@@ -7,7 +7,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
-from .nodes import Node, Scalar, text
+from ..model.nodes import Node, Scalar, text
 
 NODE_RUNTIME = re.compile(r"^nodejs(\d+)(?:\.(\d+))?(?:\.x)?$")
 

@@ -17,16 +17,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dburl import find_db_urls, is_placeholder_credential, parse_db_url
-from .diagnostics import Finding
-from .files import read_bytes
-from .globs import Glob, compile_glob, glob_matches
-from .nodes import Mapping, Scalar, Sequence, Span, Unknown, path_get, text, walk
+from ..read.dburl import find_db_urls, is_placeholder_credential, parse_db_url
+from ..model.diagnostics import Finding
+from ..read.files import read_bytes
+from ..read.globs import Glob, compile_glob, glob_matches
+from ..model.nodes import Mapping, Scalar, Sequence, Span, Unknown, path_get, text, walk
 from .packaging import function_package, packed_individually, service_package
 from .secrets import (AWS_ACCESS_KEY, is_reference_value, is_secret_key, looks_like_access_key,
                       looks_like_placeholder)
-from .sources import iter_nodes, string_value
-from .variables import find_variables, is_variable, split_alternatives
+from ..read.sources import iter_nodes, string_value
+from ..formats.variables import find_variables, is_variable, split_alternatives
 
 PASSWORD_SCHEMES = ("postgres", "postgresql", "mysql", "sqlserver", "mongodb", "mongodb+srv")
 _NUMBER_OR_BOOL = re.compile(r"(?i)[-+]?\d+(\.\d+)?|true|false|yes|no|on|off|null|~")
@@ -116,7 +116,7 @@ def _raw_documents(service) -> list:
     """(path, raw root node) of serverless.yml and of every file its variables include."""
     state = _state(service)
     if "raw_documents" not in state:
-        from .yamlload import load_json_or_yaml
+        from ..read.yamlload import load_json_or_yaml
 
         documents = [(service.config_path, service.raw_document)]
         included = {node.span.path for _, node in walk(service.document)} - {service.config_path}

@@ -1,7 +1,7 @@
 """package.json: a located JSON parser and the few facts rules need (dependencies, Prisma version,
 scripts, the `prisma` key, the module type).
 
-`parse_json` builds `lintkit.nodes` Mapping/Sequence/Scalar nodes with spans. It is iterative and
+`parse_json` builds `lintkit.model.nodes` Mapping/Sequence/Scalar nodes with spans. It is iterative and
 tolerant: comments and trailing commas are accepted, and on a syntax error it returns what it read so
 far (open containers closed at the error) with an error message. Nesting deeper than `MAX_DEPTH`
 stops the parse the same way, so no caller ever recurses into a hostile document.
@@ -15,7 +15,7 @@ from pathlib import Path
 from .dotenv import BOM, read_text, skip_blank
 from .files import is_present
 from .lines import LineIndex
-from .nodes import Mapping, Node, Scalar, Sequence, Span
+from ..model.nodes import Mapping, Node, Scalar, Sequence, Span
 
 MAX_DEPTH = 256
 PRISMA_PACKAGES = ("@prisma/client", "prisma")

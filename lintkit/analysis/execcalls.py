@@ -13,8 +13,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from .nodes import Span
-from .sources import (
+from ..model.nodes import Span
+from ..read.sources import (
     SourceFile, _decode_escape, callee_name, iter_nodes, named_children, string_value, unwrap,
 )
 
@@ -326,7 +326,7 @@ def _declarations_by_name(source: SourceFile) -> dict[str, _Scopes]:
         return cached
     from tree_sitter import Query, QueryCursor
 
-    from .sources import _language
+    from ..read.sources import _language
 
     if source.language not in _QUERIES:
         _QUERIES[source.language] = Query(_language(source.language), _SCOPES_QUERY)

@@ -5,7 +5,7 @@ Supported: `export KEY=...`, `KEY: value`, comments and blank lines, single/doub
 inline `# comment` after unquoted values (only after whitespace, so `pa#ss` stays one value), CRLF line
 endings and a BOM. The parser never raises: lines it cannot read are skipped and listed in `skipped`.
 
-Lines end where `lintkit.lines` says (`\n`, `\r\n` or a lone `\r`, as the dotenv package reads them).
+Lines end where `lintkit.read.lines` says (`\n`, `\r\n` or a lone `\r`, as the dotenv package reads them).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .lines import LineIndex, line_end
-from .nodes import Span
+from ..model.nodes import Span
 from .files import is_present, list_folder, read_bytes, refusal_reason
 
 BOM = "\ufeff"
@@ -92,7 +92,7 @@ def parse_dotenv(path: Path, text: str | None = None) -> EnvFile:
 
 
 def read_text(path: Path) -> tuple[str, str | None]:
-    """(text, None), or ("", reason) for a file that is unreadable, refused (lintkit.files),
+    """(text, None), or ("", reason) for a file that is unreadable, refused (lintkit.read.files),
     binary or not UTF-8."""
     try:
         data = read_bytes(path)

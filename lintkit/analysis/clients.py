@@ -21,11 +21,11 @@ from pathlib import Path
 
 from tree_sitter import Node as TreeNode
 
-from .handlers import (
+from ..read.handlers import (
     enclosing_class, enclosing_function, format_chain, is_generated_client, is_module_scope,
     iter_module_scope, module_matches,
 )
-from .sources import (
+from ..read.sources import (
     CALL_TYPES, CLASS_TYPES, FUNCTION_TYPES, WRAPPER_TYPES, SourceFile, callee_name, is_static,
     iter_nodes, named_children, node_name, unwrap, walk,
 )

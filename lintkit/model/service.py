@@ -161,7 +161,7 @@ class Service:
 
     # -- serverless.yml ----------------------------------------------------------------------
     def _load(self) -> None:
-        from .yamlload import load_yaml
+        from ..read.yamlload import load_yaml
 
         loaded = load_yaml(self.config_path)
         self.load_findings.extend(loaded.findings)
@@ -178,7 +178,7 @@ class Service:
                 loaded.node, f"The top level of {self.config_path.name} must be a mapping of keys "
                 "(`service:`, `provider:`, `functions:` ...).", code="PARSE001"))
             return
-        from .variables import resolve
+        from ..formats.variables import resolve
 
         resolved = resolve(loaded.node, config_path=self.config_path, project_root=self.project_root,
                            options=self.options)
@@ -261,13 +261,13 @@ class Service:
     # -- files beside serverless.yml ---------------------------------------------------------
     @cached_property
     def package_json(self):
-        from .packagejson import load_package_json
+        from ..read.packagejson import load_package_json
 
         return load_package_json(self.root, self.project_root)
 
     @cached_property
     def prisma_schema(self):
-        from .prisma_schema import find_prisma_schema, parse_prisma_folder, parse_prisma_schema
+        from ..read.prisma_schema import find_prisma_schema, parse_prisma_folder, parse_prisma_schema
 
         path = find_prisma_schema(self.root, self.package_json)
         if path is None:
@@ -276,20 +276,20 @@ class Service:
 
     @cached_property
     def env_files(self):
-        from .dotenv import find_env_files, parse_dotenv
+        from ..read.dotenv import find_env_files, parse_dotenv
 
         return [parse_dotenv(path) for path in find_env_files(self.root)]
 
     @cached_property
     def tsconfig(self):
-        from .tsconfig import load_tsconfig
+        from ..read.tsconfig import load_tsconfig
 
         return load_tsconfig(self.root, self.project_root)
 
     @property
     def sources(self):
         if self._sources is None:
-            from .sources import SourceCache
+            from ..read.sources import SourceCache
 
             self._sources = SourceCache()
         return self._sources
@@ -302,7 +302,7 @@ class Service:
         if function.kind != "function" or not handler or "${" in handler:
             return None, None
         if handler not in self._handler_paths:  # probing is a dozen stats: once per handler string
-            from .handlers import resolve_handler_path
+            from ..read.handlers import resolve_handler_path
 
             self._handler_paths[handler] = resolve_handler_path(self.root, handler, self.project_root)
         return self._handler_paths[handler]
@@ -320,7 +320,7 @@ class Service:
         return self._graphs[node]
 
     def _build_graph(self, function: Function):
-        from .handlers import HandlerGraph
+        from ..read.handlers import HandlerGraph
 
         if function.kind == "resource":
             return self._inline_graph(function)
@@ -333,7 +333,7 @@ class Service:
         return HandlerGraph(entry, export, self.sources, self.tsconfig, self.project_root)
 
     def _inline_graph(self, function: Function):
-        from .handlers import HandlerGraph, source_from_block_scalar
+        from ..read.handlers import HandlerGraph, source_from_block_scalar
 
         code = self.inline_code(function)
         if code is None:
