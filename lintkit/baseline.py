@@ -56,7 +56,7 @@ class Comparison:
 def _fingerprints(diagnostics: list[Diagnostic], root: Path, read_source: Callable,
                   redact: Callable[[str], str]) -> list[tuple[str, str, Diagnostic]]:
     """(path relative to root, fingerprint, diagnostic) in position order."""
-    from .reporters import sorted_diagnostics
+    from .display import sorted_diagnostics
 
     sources: dict[Path, list[str] | None] = {}
     anchors: dict = {}

@@ -447,7 +447,7 @@ def progress_bar(format: str, total: int, stream=None):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .redact import redact
-    from .reporters import display_path
+    from .display import display_path
 
     console = Console(file=stream, highlight=False, markup=False, emoji=False)
     columns = (TextColumn("Linting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

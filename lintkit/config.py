@@ -26,7 +26,7 @@ from .model.diagnostics import SEVERITY_RANK
 from .read.files import is_present
 from .read.globs import Glob, compile_glob
 from .model.nodes import Mapping, Node, path_get, to_plain, walk
-from .reporters import display_path, relative_path
+from .display import display_path, relative_path
 from .suppress import matches
 
 CONFIG_NAMES = (".lintkit.yml", ".lintkit.yaml")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .formats import CONFIG_NAMES
 from .read.files import walk
 
-CONFIG_NAMES = ("serverless.yml", "serverless.yaml")
 SKIPPED_DIRS = frozenset({
     "node_modules", ".git", ".serverless", ".esbuild", ".webpack", "dist", "build", "cdk.out",
     ".build", ".aws-sam", ".venv", "venv", "__pycache__",

@@ -287,14 +287,14 @@ class Engine:
         return ServiceOutcome(diagnostics, files, errors, secrets)
 
     def _run_rules(self, target: Target, config, findings, secrets, errors):
-        from .model.service import Service
+        from .formats import load_service
 
         opt = {**(config.opt or {}), **self.options.opt}
         if self._sources is None:
             from .read.sources import SourceCache
 
             self._sources = SourceCache()
-        service = Service(target.config_path, target.project_root, opt, sources=self._sources)
+        service = load_service(target.config_path, target.project_root, opt, sources=self._sources)
         context = Context(as_of=self.options.as_of)
         selected = self._selected(config)
         if not service.is_aws:

@@ -172,18 +172,6 @@ def redact(text: str) -> str:
     return _INLINE_ASSIGN.sub(_inline_assign, text)
 
 
-# PyYAML quotes what it found (`found undefined alias 'x'`, `found unknown escape character 'x'`):
-# its own token names (`'<scalar>'`) and YAML's punctuation are kept, the file's text never.
-_QUOTED_TEXT = re.compile(r"'(?:[^'\\]|\\.)*'" r'|"(?:[^"\\]|\\.)*"')
-_YAML_WORDS = re.compile(r"""['"](?:<[\w ]+>|[,\[\]{}:?-])['"]""")
-
-
-def without_found_text(message: str) -> str:
-    """A YAML parser's message without the text it quotes from the file (a character of a secret
-    value, an alias named like one): `found undefined alias ...`."""
-    return _QUOTED_TEXT.sub(lambda m: m.group(0) if _YAML_WORDS.fullmatch(m.group(0)) else "...", message)
-
-
 # Where a message shortened a value, and what ends the value around it (`Redactor.message`).
 _ELLIPSIS = re.compile(r"…|\.\.\.")
 _CUT_STOP = frozenset(" \t\n`'\"")

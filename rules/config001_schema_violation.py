@@ -56,6 +56,8 @@ SCOPE = "configuration"  # findings sit on the resolved serverless.yml only
 
 
 def check(service, context):
+    if service.format != "serverless":  # the schema is serverless.yml's
+        return
     from lintkit.analysis.schema_check import violations  # imports jsonschema: only when CONFIG001 runs
 
     for violation in violations(service):

@@ -45,6 +45,8 @@ _COMPARATOR = re.compile(r"(\^|~>?|>=|<=|>|<|=)?v?(\d+)((?:\.\d+|\.[xX*])*)")
 
 
 def check(service, context):
+    if service.format != "serverless":  # `${ssm:...~true}` is Serverless variable syntax
+        return
     severity = _severity(service)
     for _, scalar in shared(service, raw_scalars):
         if "~" not in scalar.value:

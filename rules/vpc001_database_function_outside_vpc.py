@@ -32,7 +32,8 @@ References: AWS Lambda, "Giving Lambda functions access to resources in an Amazo
 """
 from lintkit.analysis.cfn import database_host, has_vpc, vpc_removed
 from lintkit.model.diagnostics import Finding
-from lintkit.analysis.facts import database_use, stack_declares_rds
+from lintkit.analysis.dbfunctions import database_use
+from lintkit.analysis.facts import stack_declares_rds
 
 CODE = "VPC001"
 NAME = "database-function-outside-vpc"

@@ -9,6 +9,7 @@ from lintkit.analysis.cfn import (
     custom_resources, database_host, inline_graph, lambda_logical_id, response_gap, stack_reaches_s3,
     token_logical_id,
 )
+from lintkit.formats import load_service
 from lintkit.model.service import Service
 
 
@@ -18,7 +19,7 @@ def make_service(tmp_path: Path, yaml: str, files: dict[str, str] | None = None)
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(content))
-    return Service(tmp_path / "serverless.yml", tmp_path)
+    return load_service(tmp_path / "serverless.yml", tmp_path)
 
 
 @pytest.mark.parametrize("name, logical_id", [

@@ -6,6 +6,7 @@ import pytest
 
 from lintkit.analysis.execcalls import file_exec_commands
 from lintkit.analysis.migrations import glob_matches, package_excludes, prisma_commands, prisma_runs
+from lintkit.formats import load_service
 from lintkit.model.service import Service
 from lintkit.read.sources import SourceCache
 
@@ -80,7 +81,7 @@ def test_glob_matches_like_micromatch(pattern, path, matches):
 
 def service_from(tmp_path, yaml: str) -> Service:
     (tmp_path / "serverless.yml").write_text(yaml)
-    return Service(tmp_path / "serverless.yml", tmp_path)
+    return load_service(tmp_path / "serverless.yml", tmp_path)
 
 
 PROVIDER = "service: app\nprovider:\n  name: aws\n"

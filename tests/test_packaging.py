@@ -19,7 +19,7 @@ from lintkit.analysis.packaging import (
     rust_engine,
     target_runtimes,
 )
-from lintkit.model.service import Service
+from lintkit.formats import load_service
 
 ENGINE = "node_modules/.prisma/client/libquery_engine-rhel-openssl-3.0.x.so.node"
 
@@ -31,7 +31,7 @@ def make_service(tmp_path, serverless, files=None):
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(body).lstrip())
-    return Service(tmp_path / "serverless.yml", tmp_path)
+    return load_service(tmp_path / "serverless.yml", tmp_path)
 
 
 def package_json(client):

@@ -8,6 +8,7 @@ from lintkit.model.nodes import Span, Unknown
 from lintkit.analysis.pooling import (_unknown_locator, code_supplies_env, database_urls,
                              function_database_urls, migration_runs, plugin_supplies_env,
                              pool_constructions, reads_env_without_fallback, rust_engine_pool)
+from lintkit.formats import load_service
 from lintkit.model.service import Service
 
 PRISMA_HANDLER = "import { PrismaClient } from '@prisma/client'\nexport const handler = () => new PrismaClient()\n"
@@ -18,7 +19,7 @@ def make_service(root: Path, files: dict[str, str]) -> Service:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(dedent(content))
-    return Service(root / "serverless.yml", root)
+    return load_service(root / "serverless.yml", root)
 
 
 def serverless(environment: str = "", extra: str = "") -> str:

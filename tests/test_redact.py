@@ -225,7 +225,7 @@ def test_redactor_masks_the_raw_forms_of_a_secret(secret, spelled):
     ("expected ',' or ']', but got '<scalar>'", "expected ',' or ']', but got '<scalar>'"),
 ])
 def test_parser_messages_lose_the_text_they_quote_from_the_file(message, expected):
-    from lintkit.redact import without_found_text
+    from lintkit.read.yamlload import without_found_text
 
     assert without_found_text(message) == expected
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import SHARED
 from lintkit.analysis.facts import runtime_table
 from lintkit.analysis.schema_check import _coerce, schema, validator, violations
-from lintkit.model.service import Service
+from lintkit.formats import load_service
 
 CORPUS = SHARED / "corpus" / "serverless"
 CORPUS_FILES = sorted(CORPUS.iterdir()) if CORPUS.is_dir() else []
@@ -117,7 +117,7 @@ def corpus_results():
         pytest.skip("../shared/corpus is not present")
     results = {}
     for path in CORPUS_FILES:
-        service = Service(path, CORPUS)
+        service = load_service(path, CORPUS)
         if service.is_aws:
             results[path.name] = [v.message for v in violations(service)]
     return results

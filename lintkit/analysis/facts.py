@@ -73,26 +73,6 @@ def database_env_var(service) -> str:
     return name or "DATABASE_URL"
 
 
-def database_use(service, function) -> str | None:
-    """Why a function counts as a DB function (for messages), or None when it does not."""
-    graph = service.graph(function)
-    if graph is not None:
-        if graph.imports_prisma_client():
-            return "its handler imports the Prisma client"
-        for module in DB_CLIENT_MODULES[1:]:
-            if graph.imports_module(module):
-                return f"its handler imports `{module.rstrip('-')}`"
-    env_var = database_env_var(service)
-    if env_var in function.environment:
-        return f"its environment sets `{env_var}`"
-    if graph is not None:
-        from .migrations import migration_runs
-
-        if migration_runs(service, function):
-            return "it runs Prisma migrations"
-    return None
-
-
 def database_url_node(service, function):
     """The effective database URL value of a function (a Node), or None."""
     entry = function.environment.get(database_env_var(service))

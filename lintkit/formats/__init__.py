@@ -1,8 +1,38 @@
 """Config-format front ends: each turns one format's files into the one service model
 (`lintkit.model.service`). A front end is the only place that knows its format: the file names it
-claims in discovery, how it loads them (includes, variables) and how positions map back.
+claims in discovery, how it loads them (includes, variables) and how positions map back. Rules never
+ask which format a service came from, except through `Service.format` for the few format-specific
+rules (CONFIG001's serverless.yml schema, SECRET006's `${ssm:~true}`).
+
+A front end is a module with `NAME`, `CONFIG_NAMES` (the file names discovery claims for it) and
+`load(config_path, project_root, options) -> LoadedConfig`; listing it in FRONT_ENDS plugs it in.
 
 - `serverless`: serverless.yml / serverless.yaml, with Serverless variables (`variables`).
 
 May import: `lintkit.model`, `lintkit.read`. Never: analysis, rules, the engine, reporters.
 """
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import serverless
+
+FRONT_ENDS = (serverless,)
+CONFIG_NAMES = tuple(name for front_end in FRONT_ENDS for name in front_end.CONFIG_NAMES)
+
+
+def front_end_for(config_path: Path):
+    """The front end that claims a configuration file by its name (serverless.yml's by default)."""
+    name = Path(config_path).name
+    return next((f for f in FRONT_ENDS if name in f.CONFIG_NAMES), serverless)
+
+
+def load_service(config_path: Path, project_root: Path, options: dict[str, str] | None = None,
+                 sources=None):
+    """The service whose configuration is `config_path`, loaded by its front end."""
+    from ..model.service import Service, long_lived_objects
+
+    options = options or {}
+    with long_lived_objects():
+        loaded = front_end_for(config_path).load(config_path, project_root, options)
+    return Service(config_path, project_root, loaded, options, sources=sources)

@@ -139,52 +139,38 @@ class Function:
         return self.key.span
 
 
-class Service:
-    """One Serverless service: serverless.yml plus the files around it."""
+@dataclass
+class LoadedConfig:
+    """What a config-format front end makes of a service's configuration: the document before and
+    after its variables are resolved (None when it could not be loaded), the PARSE findings of
+    loading it, the raw roots of the files it included, and the format's name."""
 
-    def __init__(self, config_path: Path, project_root: Path, options: dict[str, str] | None = None,
-                 sources=None):
+    format: str
+    raw_document: Node | None = None
+    document: Mapping | None = None
+    findings: list[Finding] = field(default_factory=list)
+    includes: dict[Path, Node] = field(default_factory=dict)
+
+
+class Service:
+    """One service: its configuration, as a front end loaded it, plus the files around it."""
+
+    def __init__(self, config_path: Path, project_root: Path, loaded: "LoadedConfig",
+                 options: dict[str, str] | None = None, sources=None):
+        """A service as a config-format front end loaded it (`lintkit.formats.load_service`)."""
         self.config_path = config_path
         self.root = config_path.parent
         self.project_root = project_root
         self.options = options or {}
-        self.load_findings: list[Finding] = []
-        self.raw_document: Node | None = None
-        self.raw_includes: dict[Path, Node] = {}  # path -> raw root of each YAML/JSON file included
-        self.document: Mapping | None = None
+        self.format = loaded.format
+        self.load_findings: list[Finding] = list(loaded.findings)
+        self.raw_document: Node | None = loaded.raw_document
+        self.raw_includes: dict[Path, Node] = loaded.includes  # path -> raw root of each file included
+        self.document: Mapping | None = loaded.document
         self._sources = sources
         self._graphs: dict[int, object] = {}  # id of the function node -> graph
         self._handler_graphs: dict[tuple | int, object] = {}  # (file, export) -> graph
         self._handler_paths: dict[str, tuple[Path | None, str]] = {}
-        with long_lived_objects():
-            self._load()
-
-    # -- serverless.yml ----------------------------------------------------------------------
-    def _load(self) -> None:
-        from ..read.yamlload import load_yaml
-
-        loaded = load_yaml(self.config_path)
-        self.load_findings.extend(loaded.findings)
-        self.raw_document = loaded.node
-        if loaded.node is None:
-            if loaded.findings:
-                return
-            self.load_findings.append(Finding(
-                Span.point(self.config_path), f"{self.config_path.name} is empty: a service needs at "
-                "least `service:` and `provider:`.", code="PARSE001"))
-            return
-        if not isinstance(loaded.node, Mapping):
-            self.load_findings.append(Finding.at(
-                loaded.node, f"The top level of {self.config_path.name} must be a mapping of keys "
-                "(`service:`, `provider:`, `functions:` ...).", code="PARSE001"))
-            return
-        from ..formats.variables import resolve
-
-        resolved = resolve(loaded.node, config_path=self.config_path, project_root=self.project_root,
-                           options=self.options)
-        self.load_findings.extend(resolved.findings)
-        self.document = resolved.document
-        self.raw_includes = resolved.included
 
     @cached_property  # every function's settings fall back to it
     def provider(self) -> Mapping | None:

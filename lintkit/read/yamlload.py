@@ -48,7 +48,6 @@ from ..model.diagnostics import Finding
 from .files import read_bytes, refusal_reason
 from .lines import LineIndex, split_lines
 from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span
-from ..redact import without_found_text
 
 MAX_BYTES = 5 * 1024 * 1024
 """Larger files are not parsed: no serverless.yml is anywhere near this size."""
@@ -251,6 +250,18 @@ _TOO_DEEP = (f"nesting too deep: mappings and lists are nested more than {MAX_DE
 
 def _finding(path: Path, line: int, column: int, message: str) -> Finding:
     return Finding(Span.point(path, line, column), message, code=PARSE001)
+
+
+# PyYAML quotes what it found (`found undefined alias 'x'`, `found unknown escape character 'x'`):
+# its own token names (`'<scalar>'`) and YAML's punctuation are kept, the file's text never.
+_QUOTED_TEXT = re.compile(r"'(?:[^'\\]|\\.)*'" r'|"(?:[^"\\]|\\.)*"')
+_YAML_WORDS = re.compile(r"""['"](?:<[\w ]+>|[,\[\]{}:?-])['"]""")
+
+
+def without_found_text(message: str) -> str:
+    """A YAML parser's message without the text it quotes from the file (a character of a secret
+    value, an alias named like one): `found undefined alias ...`."""
+    return _QUOTED_TEXT.sub(lambda m: m.group(0) if _YAML_WORDS.fullmatch(m.group(0)) else "...", message)
 
 
 def _syntax_finding(path: Path, text: str, error: yaml.MarkedYAMLError) -> Finding:

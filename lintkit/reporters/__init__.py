@@ -4,13 +4,13 @@ Machine formats (everything but text and concise) never show progress and never 
 from __future__ import annotations
 
 import importlib
-import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
 from .. import __version__
+from ..display import display_path, relative_path, sorted_diagnostics  # noqa: F401 (for reporters)
 from ..model.diagnostics import Diagnostic
 from ..redact import redact
 from ..read.surrogates import replace_lone_surrogates
@@ -64,31 +64,6 @@ def render(format: str, diagnostics: list[Diagnostic], report: ReportContext, st
                            function=d.function and replace_lone_surrogates(report.redact(d.function)))
                    for d in diagnostics]
     module.render(diagnostics, report, stream)
-
-
-def relative_path(path: Path, base: Path) -> str | None:
-    """`path` relative to `base` with `/` separators, or None when it is not under `base`."""
-    absolute, base_absolute = os.path.abspath(path), os.path.abspath(base)
-    if absolute == base_absolute or absolute.startswith(base_absolute.rstrip(os.sep) + os.sep):
-        return Path(os.path.relpath(absolute, base_absolute)).as_posix()
-    return None
-
-
-def display_path(path: Path, cwd: Path) -> str:
-    """`path` relative to `cwd` when it is under it, else absolute; always with `/` separators."""
-    return relative_path(path, cwd) or Path(os.path.abspath(path)).as_posix()
-
-
-def sorted_diagnostics(diagnostics: Iterable[Diagnostic], cwd: Path,
-                       redact: Callable[[str], str] | None = None) -> list[tuple[str, Diagnostic]]:
-    """(display path, diagnostic) pairs sorted by path, line, column, code; the paths redacted with
-    `redact` (after sorting, so the order does not depend on what is masked)."""
-    pairs = [(display_path(d.path, cwd), d) for d in diagnostics]
-    pairs.sort(key=lambda p: (p[0], p[1].line, p[1].column, p[1].code))
-    if redact is not None:
-        shown: dict[str, str] = {}
-        pairs = [(shown.setdefault(path, redact(path)), d) for path, d in pairs]
-    return pairs
 
 
 def counts(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:

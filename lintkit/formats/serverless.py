@@ -1,0 +1,40 @@
+"""The serverless.yml front end: the Serverless Framework's `serverless.yml` / `serverless.yaml`,
+loaded with the bounded YAML reader and its `${...}` variables resolved (`variables`, which follows
+`${file()}` includes inside the project). Positions are the YAML reader's: a value that came from an
+include keeps the included file's span."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model.diagnostics import Finding
+from ..model.nodes import Mapping, Span
+from ..model.service import LoadedConfig
+
+NAME = "serverless"
+CONFIG_NAMES = ("serverless.yml", "serverless.yaml")
+
+
+def load(config_path: Path, project_root: Path, options: dict[str, str]) -> LoadedConfig:
+    from ..read.yamlload import load_yaml
+
+    loaded = load_yaml(config_path)
+    result = LoadedConfig(NAME, raw_document=loaded.node, findings=list(loaded.findings))
+    if loaded.node is None:
+        if not loaded.findings:
+            result.findings.append(Finding(
+                Span.point(config_path), f"{config_path.name} is empty: a service needs at "
+                "least `service:` and `provider:`.", code="PARSE001"))
+        return result
+    if not isinstance(loaded.node, Mapping):
+        result.findings.append(Finding.at(
+            loaded.node, f"The top level of {config_path.name} must be a mapping of keys "
+            "(`service:`, `provider:`, `functions:` ...).", code="PARSE001"))
+        return result
+    from .variables import resolve
+
+    resolved = resolve(loaded.node, config_path=config_path, project_root=project_root,
+                       options=options)
+    result.findings.extend(resolved.findings)
+    result.document = resolved.document
+    result.includes = resolved.included
+    return result
