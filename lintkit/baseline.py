@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .fingerprint import fingerprint
 from .model.diagnostics import Diagnostic
 from .read.files import Refused, read_bytes, user_root, write_text
-from .fingerprint import fingerprint
 from .redact import redact as default_redact
 
 VERSION = 1

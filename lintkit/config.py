@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .display import display_path, relative_path
 from .model.diagnostics import SEVERITY_RANK
+from .model.nodes import Mapping, Node, path_get, to_plain, walk
 from .read.files import is_present
 from .read.globs import Glob, compile_glob
-from .model.nodes import Mapping, Node, path_get, to_plain, walk
-from .display import display_path, relative_path
 from .suppress import matches
 
 CONFIG_NAMES = (".lintkit.yml", ".lintkit.yaml")

@@ -19,11 +19,11 @@ from typing import Callable
 
 from .budget import DEFAULT_SERVICE_TIMEOUT, OutOfTime, time_budget
 from .config import DEFAULT_FAIL_ON
-from .model.diagnostics import Diagnostic, Finding
 from .discovery import Target
+from .model.diagnostics import Diagnostic, Finding
+from .model.nodes import Mapping, Span, walk
 from .read.files import confined_to, is_inside, read_bytes
 from .read.lines import split_lines
-from .model.nodes import Mapping, Span, walk
 from .read.overlay import buffers
 from .redact import Redactor, redact
 from .registry import Rule, all_rules

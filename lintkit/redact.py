@@ -20,8 +20,8 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from .read.dburl import redact_url
 from .analysis.secrets import AWS_ACCESS_KEY, REFERENCE_SUFFIXES, is_secret_key, key_words
+from .read.dburl import redact_url
 
 MASK = "****"
 # Every character some tool may take for the end of a line (Python's str.splitlines, YAML, editors):

@@ -29,8 +29,8 @@ index"); AWS Lambda, "Define Lambda function handler in Node.js" (CommonJS and E
 """
 from lintkit.analysis.cfn import inline_code_scalar, inline_graph, nodejs_major
 from lintkit.model.diagnostics import Finding
-from lintkit.read.handlers import named_children, split_handler
 from lintkit.model.nodes import is_dynamic, text
+from lintkit.read.handlers import named_children, split_handler
 
 CODE = "CFN001"
 NAME = "inline-code-not-commonjs"

@@ -28,8 +28,8 @@ JavaScript, "Migrating from version 2.x to 3.x".
 """
 from lintkit.analysis.cfn import inline_code_scalar, inline_graph, nodejs_major
 from lintkit.model.diagnostics import Finding
-from lintkit.read.handlers import module_matches
 from lintkit.model.nodes import text
+from lintkit.read.handlers import module_matches
 
 CODE = "CFN005"
 NAME = "inline-aws-sdk-v2"

@@ -34,8 +34,8 @@ import re
 
 from lintkit.analysis.cfn import functions_by_logical_id, is_custom_resource_type
 from lintkit.analysis.clients import client_analysis, describe_chain
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.migrations import migration_runs
+from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import Mapping, Scalar, Sequence, intrinsic_name, string_like, text
 
 from ._common import once_per_place

@@ -28,8 +28,8 @@ reference" (`datasource.url`); Prisma, "System requirements".
 import re
 
 from lintkit.analysis.clients import client_analysis
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.facts import database_env_var, newest_runtimes, node_version
+from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import is_dynamic, text
 from lintkit.read.sources import named_children, unwrap
 

@@ -28,11 +28,11 @@ Node.js" and "Troubleshoot invocation issues".
 """
 import os
 
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.facts import node_version
+from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import is_dynamic, text
 from lintkit.read.files import is_inside
 from lintkit.read.handlers import handler_candidates, path_exists
-from lintkit.model.nodes import is_dynamic, text
 
 CODE = "CONFIG002"
 NAME = "handler-not-found"

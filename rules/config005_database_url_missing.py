@@ -39,11 +39,11 @@ Use instead:
 References: Prisma, "Environment variables" and "Deploy to AWS Lambda"; Serverless Framework,
 "Environment variables" and "Variables: dotenv".
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.dbfunctions import database_use
 from lintkit.analysis.facts import database_env_var
 from lintkit.analysis.pooling import (code_supplies_env, plugin_supplies_env, prisma_at_most_6,
                              prisma_client_url_in_code, reads_env_without_fallback, runs_migrations)
+from lintkit.model.diagnostics import Finding
 from lintkit.read.prisma_schema import EnvRef
 
 CODE = "CONFIG005"

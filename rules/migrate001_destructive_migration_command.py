@@ -27,8 +27,8 @@ Use instead:
 References: Prisma, "Prisma Migrate in development and production" and "Deploying database changes
 with Prisma Migrate"; Prisma CLI reference (`migrate reset`, `db push`).
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.migrations import prisma_runs
+from lintkit.model.diagnostics import Finding
 
 CODE = "MIGRATE001"
 NAME = "destructive-migration-command"

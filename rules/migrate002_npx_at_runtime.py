@@ -30,8 +30,8 @@ AWS Lambda, "Lambda execution environment" (read-only filesystem, /tmp).
 """
 import re
 
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.execcalls import exec_commands, local_only
+from lintkit.model.diagnostics import Finding
 
 CODE = "MIGRATE002"
 NAME = "npx-at-runtime"

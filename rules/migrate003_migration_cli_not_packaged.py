@@ -30,10 +30,10 @@ Use instead:
 References: Serverless Framework, "Packaging" (patterns, devDependencies); Prisma, "Deploy to AWS
 Lambda" and "Deploying database changes with Prisma Migrate".
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.migrations import CLI_FILE, cli_runs, migrations_file, package_excludes
-from lintkit.model.nodes import Span, path_get
 from lintkit.analysis.packaging import has_layers
+from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import Span, path_get
 
 CODE = "MIGRATE003"
 NAME = "migration-cli-not-packaged"

@@ -32,9 +32,9 @@ Use instead:
 References: Prisma, "Deploying database changes with Prisma Migrate" (run `migrate deploy` in CI/CD,
 advisory locking); Serverless Framework, "Functions" (reservedConcurrency).
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.facts import number
 from lintkit.analysis.migrations import migration_runs
+from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import is_dynamic
 
 CODE = "MIGRATE004"

@@ -22,8 +22,8 @@ Use instead:
 
 References: Prisma CLI reference (`migrate reset`, `db push`); OWASP, "Command Injection".
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.migrations import prisma_runs
+from lintkit.model.diagnostics import Finding
 from lintkit.read.sources import FUNCTION_TYPES, iter_nodes, named_children
 
 CODE = "MIGRATE005"

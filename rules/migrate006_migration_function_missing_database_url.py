@@ -31,11 +31,11 @@ Use instead:
 References: AWS CloudFormation, `AWS::Lambda::Function` `Environment`; Serverless Framework,
 "Environment variables"; Prisma, "Environment variables" and error P1012.
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.facts import database_env_var
 from lintkit.analysis.migrations import migration_runs
-from lintkit.model.nodes import Mapping
 from lintkit.analysis.pooling import code_supplies_env, plugin_supplies_env
+from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import Mapping
 from lintkit.read.sources import named_children
 
 CODE = "MIGRATE006"

@@ -31,8 +31,8 @@ Use instead:
 References: Prisma, "Deploy to AWS Lambda" (package patterns); Serverless Framework, "Packaging"
 (patterns); prisma/prisma issues 8483 and 19906.
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.packaging import engine_gaps, function_names, group_by_node
+from lintkit.model.diagnostics import Finding
 
 CODE = "PACKAGE001"
 NAME = "query-engine-excluded"

@@ -29,8 +29,8 @@ Use instead:
 References: Prisma, "Deploy to AWS Lambda" (ARM64 / Graviton, binary targets); Serverless
 Framework, "Packaging" (patterns); AWS Lambda, "Lambda instruction set architectures".
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.packaging import engine_gaps, function_names, group_by_node
+from lintkit.model.diagnostics import Finding
 
 CODE = "PACKAGE002"
 NAME = "wrong-arm64-engine"

@@ -36,9 +36,9 @@ References: Prisma, "Deploy to AWS Lambda" (bundlers, serverless-webpack, server
 serverless-esbuild and serverless-webpack documentation (external modules, packagerOptions.scripts);
 prisma/prisma issues 14258 and 18858.
 """
+from lintkit.analysis.packaging import BUNDLERS, bundler, package_blocks, rust_engine, strings_under, uses_prisma
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import Mapping, Sequence, is_dynamic, text, walk
-from lintkit.analysis.packaging import BUNDLERS, bundler, package_blocks, rust_engine, strings_under, uses_prisma
 
 CODE = "PACKAGE003"
 NAME = "bundler-without-prisma-assets"

@@ -32,9 +32,7 @@ Use instead:
 References: Prisma, "Deploy to AWS Lambda" (package size, patterns); AWS Lambda, "Lambda quotas"
 (deployment package size); Serverless Framework, "Packaging".
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.migrations import cli_runs
-from lintkit.model.nodes import path_get
 from lintkit.analysis.packaging import (
     NATIVE_STAND_IN,
     binary_target_list,
@@ -51,6 +49,8 @@ from lintkit.analysis.packaging import (
     service_package,
     uses_prisma,
 )
+from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import path_get
 
 # `native` + the Lambda target is Prisma's own recommendation (one engine for local development):
 # only a third engine is worth a note.

@@ -29,11 +29,11 @@ Use instead:
 References: Serverless Framework, "Packaging" (patterns; include/exclude deprecated in v3,
 serverless/serverless#8581); Serverless Framework v4 upgrade notes.
 """
-from lintkit.model.diagnostics import Finding
-from lintkit.read.globs import glob_matches
-from lintkit.model.nodes import Mapping, Scalar, Sequence
-from lintkit.read.packagejson import major_of_range
 from lintkit.analysis.packaging import function_package, service_package
+from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import Mapping, Scalar, Sequence
+from lintkit.read.globs import glob_matches
+from lintkit.read.packagejson import major_of_range
 
 CODE = "PACKAGE005"
 NAME = "inverted-package-exclude"

@@ -22,8 +22,8 @@ Use instead:
 References: AWS Lambda, "Troubleshoot invocation issues" (Runtime.UserCodeSyntaxError).
 """
 from lintkit.model.diagnostics import Finding
-from lintkit.read.handlers import source_from_block_scalar
 from lintkit.model.nodes import Span
+from lintkit.read.handlers import source_from_block_scalar
 
 CODE = "PARSE004"
 NAME = "source-syntax-error"

@@ -30,8 +30,8 @@ Use instead:
 References: Prisma, "Connection pool" and "Databases connections: serverless environments";
 Prisma, "Deploy to AWS Lambda".
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.pooling import POOLED_FAMILIES, database_urls, rust_engine_pool
+from lintkit.model.diagnostics import Finding
 
 CODE = "POOL001"
 NAME = "missing-connection-limit"

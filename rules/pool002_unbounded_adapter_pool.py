@@ -21,8 +21,8 @@ Use instead:
 References: node-postgres, "Pooling" (`max` defaults to 10); mysql2, "Using connection pools"
 (`connectionLimit` defaults to 10); Prisma, "Driver adapters" and "Deploy to AWS Lambda".
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.pooling import pool_constructions
+from lintkit.model.diagnostics import Finding
 
 CODE = "POOL002"
 NAME = "unbounded-adapter-pool"

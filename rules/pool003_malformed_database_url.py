@@ -21,8 +21,8 @@ References: RFC 3986, section 3.4 (query); Prisma, "Connection URLs" and "Connec
 """
 import re
 
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.pooling import database_urls
+from lintkit.model.diagnostics import Finding
 
 CODE = "POOL003"
 NAME = "malformed-database-url"

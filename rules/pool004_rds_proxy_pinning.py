@@ -23,8 +23,8 @@ Use instead:
 References: Prisma, "Caveats when deploying to AWS platforms" (RDS Proxy); AWS, "Avoiding pinning
 an RDS Proxy"; Prisma, "Configure Prisma Client with PgBouncer".
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.pooling import database_urls, uses_prisma
+from lintkit.model.diagnostics import Finding
 
 CODE = "POOL004"
 NAME = "rds-proxy-pinning"

@@ -31,9 +31,9 @@ Use instead:
 References: Prisma, "Configure Prisma Client with PgBouncer" (directUrl for migrations); Prisma,
 "Deploying database changes with Prisma Migrate"; prisma/prisma issue 18858.
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.pooling import (configured_database_urls, function_database_urls, migration_runs,
                              prisma_at_most_6)
+from lintkit.model.diagnostics import Finding
 
 CODE = "POOL005"
 NAME = "migrations-through-pooler"

@@ -31,11 +31,11 @@ Use instead:
 References: AWS Lambda, "Configuring reserved concurrency" and "Lambda quotas" (1,000 concurrent
 executions per Region by default); Prisma, "Connection pool"; node-postgres, "Pooling".
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.dbfunctions import database_use
-from lintkit.model.nodes import Scalar, path_get
 from lintkit.analysis.pooling import (DEFAULT_ACCOUNT_CONCURRENCY, PRISMA_DEFAULT_POOL, function_database_urls,
                              pool_constructions, runs_migrations, rust_engine_pool)
+from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import Scalar, path_get
 
 CODE = "POOL006"
 NAME = "unbounded-concurrency"

@@ -20,8 +20,8 @@ References: AWS Lambda Developer Guide, "Lambda runtimes" (supported and depreca
 """
 from datetime import timedelta
 
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.facts import newest_runtimes, runtime_deprecation, runtime_table
+from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import text
 
 CODE = "RUNTIME001"

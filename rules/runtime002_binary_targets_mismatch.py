@@ -29,7 +29,6 @@ Use instead:
 References: Prisma, "Deploy to AWS Lambda" (binary targets) and "Prisma schema reference"
 (`binaryTargets`); AWS Lambda, "Lambda runtimes" (Amazon Linux 2 and 2023).
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.packaging import (
     binary_target_list,
     function_names,
@@ -39,6 +38,7 @@ from lintkit.analysis.packaging import (
     target_runtimes,
     uses_prisma,
 )
+from lintkit.model.diagnostics import Finding
 
 CODE = "RUNTIME002"
 NAME = "binary-targets-mismatch"

@@ -23,8 +23,8 @@ Use instead:
 References: Amazon API Gateway, "Quotas" (integration timeout, 2024-06 change for REST APIs);
 Serverless Framework, "API Gateway" and "HTTP API" events.
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.facts import number
+from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import Mapping
 
 CODE = "RUNTIME003"

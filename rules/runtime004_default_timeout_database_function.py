@@ -27,8 +27,8 @@ Use instead:
 References: Serverless Framework, "AWS Functions" (timeout, default 6 seconds); AWS CloudFormation,
 "AWS::Lambda::Function" (`Timeout`, default 3 seconds); Prisma, "Deploy to AWS Lambda".
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.dbfunctions import database_use
+from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import Mapping, Scalar
 
 CODE = "RUNTIME004"

@@ -27,8 +27,8 @@ Use instead:
 References: AWS Lambda, "Lambda execution environment" and "Configuring ephemeral storage" (/tmp);
 type-graphql, "Emitting the schema SDL"; NestJS, "GraphQL code first" (autoSchemaFile).
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.execcalls import local_assignment, local_only, module_of, root_object
+from lintkit.model.diagnostics import Finding
 from lintkit.read.sources import callee_name, iter_nodes, named_children, string_value, unwrap
 
 CODE = "RUNTIME005"

@@ -22,10 +22,10 @@ Use instead:
 References: Prisma, "System requirements" and "Upgrade to Prisma ORM 5 / 6 / 7"; AWS Lambda,
 "Lambda runtimes".
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.facts import newest_runtimes, node_version
-from lintkit.model.nodes import is_dynamic, text
 from lintkit.analysis.packaging import function_names, group_by_node, minimum_node, prisma_major, uses_prisma
+from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import is_dynamic, text
 
 CODE = "RUNTIME006"
 NAME = "prisma-runtime-incompatible"

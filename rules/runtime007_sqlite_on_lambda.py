@@ -29,10 +29,10 @@ Use instead:
 References: AWS Lambda, "Lambda execution environment" (read-only filesystem, `/tmp`); Prisma,
 "SQLite" connector and "Deploy to AWS Lambda".
 """
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.facts import database_url_node
-from lintkit.model.nodes import is_dynamic, text
 from lintkit.analysis.packaging import function_names, group_by_node, imports_prisma
+from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import is_dynamic, text
 
 CODE = "RUNTIME007"
 NAME = "sqlite-on-lambda"

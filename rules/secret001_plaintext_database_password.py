@@ -32,11 +32,11 @@ OWASP, "Secrets Management Cheat Sheet".
 """
 import re
 
-from lintkit.read.dotenv import is_template_env
-from lintkit.model.nodes import Span
-from lintkit.read.positions import scalar_sub_span
 from lintkit.analysis.secretscan import (database_passwords, dotenv_plugin_keys, is_git_ignored, literal_span,
                                 secret_finding, source_strings, yaml_texts)
+from lintkit.model.nodes import Span
+from lintkit.read.dotenv import is_template_env
+from lintkit.read.positions import scalar_sub_span
 
 from ._common import shared
 

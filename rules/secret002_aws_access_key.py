@@ -29,11 +29,11 @@ gitleaks, rule `aws-access-token`.
 """
 import re
 
-from lintkit.model.nodes import Mapping, text, walk
-from lintkit.read.positions import scalar_sub_span
 from lintkit.analysis.secrets import AWS_SECRET_KEY_NAME, AWS_SECRET_KEY_VALUE
 from lintkit.analysis.secretscan import (access_keys, built_from_variables, literal_span, secret_finding,
                                 source_strings, yaml_texts)
+from lintkit.model.nodes import Mapping, text, walk
+from lintkit.read.positions import scalar_sub_span
 from lintkit.read.sources import string_value
 
 from ._common import shared

@@ -29,10 +29,10 @@ Use instead:
 References: Serverless Framework, "Variables: default values" and "Variables: SSM Parameter Store";
 OWASP, "Secrets Management Cheat Sheet".
 """
-from lintkit.read.positions import scalar_sub_span
 from lintkit.analysis.secrets import is_secret_key
 from lintkit.analysis.secretscan import (access_keys, address_name, database_passwords, fallbacks,
                                 is_secret_literal, raw_scalars, secret_finding)
+from lintkit.read.positions import scalar_sub_span
 
 from ._common import shared
 

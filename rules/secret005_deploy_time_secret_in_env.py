@@ -29,11 +29,11 @@ functions"; Serverless Framework, "Variables: SSM Parameter Store".
 """
 import re
 
-from lintkit.model.diagnostics import Finding
-from lintkit.model.nodes import Scalar, Unknown, string_like
 from lintkit.analysis.secrets import REFERENCE_SUFFIXES, is_reference_value, is_secret_key, key_words
 from lintkit.analysis.secretscan import address_name, environment_blocks, raw_scalar
 from lintkit.formats.variables import find_variables, source_name, split_alternatives
+from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import Scalar, Unknown, string_like
 
 CODE = "SECRET005"
 NAME = "deploy-time-secret-in-env"

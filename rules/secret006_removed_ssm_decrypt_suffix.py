@@ -26,12 +26,12 @@ Parameter Store".
 """
 import re
 
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.facts import number
-from lintkit.model.nodes import is_dynamic
-from lintkit.read.positions import scalar_sub_span
 from lintkit.analysis.secretscan import raw_scalars
 from lintkit.formats.variables import find_variables, source_name, split_alternatives
+from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import is_dynamic
+from lintkit.read.positions import scalar_sub_span
 
 from ._common import shared
 

@@ -37,12 +37,12 @@ values stored in other services using dynamic references" (supported `ssm-secure
 """
 import re
 
-from lintkit.read.dburl import find_db_urls, parse_db_url
+from lintkit.analysis.secrets import is_secret_key
+from lintkit.analysis.secretscan import access_keys, environment_blocks
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import (Intrinsic, Scalar, Sequence, intrinsic_name, path_get, string_like, text,
                            walk)
-from lintkit.analysis.secrets import is_secret_key
-from lintkit.analysis.secretscan import access_keys, environment_blocks
+from lintkit.read.dburl import find_db_urls, parse_db_url
 
 CODE = "SECRET008"
 NAME = "cfn-secret-misuse"

@@ -31,9 +31,9 @@ References: AWS Lambda, "Giving Lambda functions access to resources in an Amazo
 "Deploy to AWS Lambda"; Serverless Framework, "VPC configuration".
 """
 from lintkit.analysis.cfn import database_host, has_vpc, vpc_removed
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.dbfunctions import database_use
 from lintkit.analysis.facts import stack_declares_rds
+from lintkit.model.diagnostics import Finding
 
 CODE = "VPC001"
 NAME = "database-function-outside-vpc"

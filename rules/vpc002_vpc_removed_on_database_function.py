@@ -28,8 +28,8 @@ References: Serverless Framework, "VPC configuration" (opting a function out wit
 Lambda, "Giving Lambda functions access to resources in an Amazon VPC".
 """
 from lintkit.analysis.cfn import database_host, vpc_removed
-from lintkit.model.diagnostics import Finding
 from lintkit.analysis.facts import DB_CLIENT_MODULES, database_env_var
+from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import Mapping
 
 CODE = "VPC002"

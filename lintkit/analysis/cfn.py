@@ -6,17 +6,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..read.dburl import parse_db_url
-from .facts import database_url_node, node_version
-from ..read.handlers import (
-    CALL_TYPES, FUNCTION_TYPES, HandlerGraph, callee_name, named_children,
-    unwrap, walk,
-)
 from ..model.nodes import (
     Intrinsic, Mapping, Node, Scalar, Sequence, intrinsic_name, is_dynamic, path_get, string_like,
     text,
 )
 from ..model.nodes import walk as walk_nodes
+from ..read.dburl import parse_db_url
+from ..read.handlers import (
+    CALL_TYPES, FUNCTION_TYPES, HandlerGraph, callee_name, named_children,
+    unwrap, walk,
+)
+from .facts import database_url_node, node_version
 
 
 # -- functions and logical ids ---------------------------------------------------------------------

@@ -23,10 +23,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .execcalls import DYNAMIC, ExecCommand, Piece, file_exec_commands, local_only
+from ..model.nodes import is_dynamic, path_get
 from ..read.globs import glob_matches  # noqa: F401  (re-exported: the package patterns' globs)
 from ..read.handlers import is_module_scope
-from ..model.nodes import is_dynamic, path_get
+from .execcalls import DYNAMIC, ExecCommand, Piece, file_exec_commands, local_only
 from .packaging import (function_package, keeps_dev_dependencies, package_patterns, packaged,
                         service_package)
 

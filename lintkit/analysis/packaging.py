@@ -29,10 +29,10 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .facts import database_env_var, database_url_node, node_version
-from ..read.globs import glob_matches
 from ..model.nodes import Mapping, Node, Scalar, Sequence, is_dynamic, path_get, text, walk
+from ..read.globs import glob_matches
 from ..read.prisma_schema import EnvRef
+from .facts import database_env_var, database_url_node, node_version
 
 ARCHITECTURES = ("x86_64", "arm64")
 ENGINE_TYPES = ("library", "binary")

@@ -18,14 +18,14 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..read.dburl import DbUrl, find_db_urls, is_placeholder_credential, parse_db_url
-from .execcalls import local_assignment
-from .facts import database_env_var, database_url_node
-from .migrations import migration_runs as function_migrations
 from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown, intrinsic_name, text, walk
+from ..read.dburl import DbUrl, find_db_urls, is_placeholder_credential, parse_db_url
 from ..read.positions import scalar_sub_span
 from ..read.prisma_schema import EnvRef
 from ..read.sources import callee_name, iter_nodes, named_children, string_value, unwrap
+from .execcalls import local_assignment
+from .facts import database_env_var, database_url_node
+from .migrations import migration_runs as function_migrations
 
 POOLED_FAMILIES = ("postgresql", "mysql")
 SERVERLESS_DRIVER_HOSTS = (".psdb.cloud",)

@@ -17,16 +17,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..read.dburl import find_db_urls, is_placeholder_credential, parse_db_url
+from ..formats.variables import find_variables, is_variable, split_alternatives
 from ..model.diagnostics import Finding
+from ..model.nodes import Mapping, Scalar, Sequence, Span, Unknown, path_get, text, walk
+from ..read.dburl import find_db_urls, is_placeholder_credential, parse_db_url
 from ..read.files import read_bytes
 from ..read.globs import Glob, compile_glob, glob_matches
-from ..model.nodes import Mapping, Scalar, Sequence, Span, Unknown, path_get, text, walk
+from ..read.sources import iter_nodes, string_value
 from .packaging import function_package, packed_individually, service_package
 from .secrets import (AWS_ACCESS_KEY, is_reference_value, is_secret_key, looks_like_access_key,
                       looks_like_placeholder)
-from ..read.sources import iter_nodes, string_value
-from ..formats.variables import find_variables, is_variable, split_alternatives
 
 PASSWORD_SCHEMES = ("postgres", "postgresql", "mysql", "sqlserver", "mongodb", "mongodb+srv")
 _NUMBER_OR_BOOL = re.compile(r"(?i)[-+]?\d+(\.\d+)?|true|false|yes|no|on|off|null|~")

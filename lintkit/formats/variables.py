@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model.diagnostics import Finding
-from ..read.files import is_inside, is_system_path
 from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown
+from ..read.files import is_inside, is_system_path
 from ..read.yamlload import (BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG, LoadResult,
                        load_json_or_yaml, read_source)
 

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .lines import LineIndex, line_end
 from ..model.nodes import Span
 from .files import is_present, list_folder, read_bytes, refusal_reason
+from .lines import LineIndex, line_end
 
 BOM = "\ufeff"
 TEMPLATE_SUFFIXES = frozenset({"example", "examples", "sample", "samples", "template", "tmpl", "tpl", "dist"})

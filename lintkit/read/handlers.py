@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
+from ..model.nodes import Scalar
 from .files import is_inside
 from .lines import split_lines
-from ..model.nodes import Scalar
 from .sources import (  # noqa: F401  (re-exported helpers for rules)
     CALL_TYPES, CLASS_TYPES, FIELD_TYPES, FUNCTION_TYPES, SOURCE_EXTENSIONS, WRAPPER_TYPES, Import,
     SourceCache, SourceFile, callee_name, is_static, iter_nodes, named_children, node_name,

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model.nodes import Mapping, Node, Scalar, Sequence, Span
 from .dotenv import BOM, read_text, skip_blank
 from .files import is_present
 from .lines import LineIndex
-from ..model.nodes import Mapping, Node, Scalar, Sequence, Span
 
 MAX_DEPTH = 256
 PRISMA_PACKAGES = ("@prisma/client", "prisma")

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
+from ..model.nodes import Span
 from .dotenv import BOM, read_text, skip_blank
 from .files import Refused, admit, is_dir, is_file, is_present, record, walk
 from .lines import LineIndex
-from ..model.nodes import Span
 
 CLIENT_PROVIDERS = ("prisma-client-js", "prisma-client")
 _IDENT_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")

@@ -17,9 +17,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .lines import LineIndex, has_lone_cr, split_lines
 from ..model.nodes import Span
 from .files import Refused, read_bytes
+from .lines import LineIndex, has_lone_cr, split_lines
 from .overlay import buffer
 
 # Files above this size are not parsed (see SourceCache.reason); PARSE004 reports them.

@@ -45,9 +45,9 @@ from yaml.events import (
 )
 
 from ..model.diagnostics import Finding
+from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span
 from .files import read_bytes, refusal_reason
 from .lines import LineIndex, split_lines
-from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span
 
 MAX_BYTES = 5 * 1024 * 1024
 """Larger files are not parsed: no serverless.yml is anywhere near this size."""

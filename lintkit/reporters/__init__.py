@@ -12,8 +12,8 @@ from typing import Callable, Iterable, TextIO
 from .. import __version__
 from ..display import display_path, relative_path, sorted_diagnostics  # noqa: F401 (for reporters)
 from ..model.diagnostics import Diagnostic
-from ..redact import redact
 from ..read.surrogates import replace_lone_surrogates
+from ..redact import redact
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
 HUMAN_FORMATS = ("text", "concise")

@@ -16,8 +16,8 @@ import hashlib
 import json
 from typing import TextIO
 
-from ..model.diagnostics import Diagnostic
 from ..fingerprint import numbered
+from ..model.diagnostics import Diagnostic
 from . import ReportContext, one_line, sorted_diagnostics
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}

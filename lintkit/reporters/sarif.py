@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
 
-from ..model.diagnostics import Diagnostic
 from ..fingerprint import numbered
+from ..model.diagnostics import Diagnostic
 from ..model.nodes import Span
 from . import PROJECT_URL, ReportContext, RuleInfo, relative_path, sorted_diagnostics
 
