@@ -1,6 +1,8 @@
 """Output formats. `render` imports only the chosen reporter, so Rich loads only for `text`.
 
-Machine formats (everything but text and concise) never show progress and never import Rich."""
+Machine formats (everything but text and concise) never show progress and never import Rich.
+May import: the engine modules (`display`, `redact`, `fingerprint`), `lintkit.model`, `lintkit.read`.
+Never the command line or the language server."""
 from __future__ import annotations
 
 import importlib
