@@ -7,7 +7,10 @@ rules (CONFIG001's serverless.yml schema, SECRET006's `${ssm:~true}`).
 A front end is a module with `NAME`, `CONFIG_NAMES` (the file names discovery claims for it) and
 `load(config_path, project_root, options) -> LoadedConfig`; listing it in FRONT_ENDS plugs it in.
 
-- `serverless`: serverless.yml / serverless.yaml, with Serverless variables (`variables`).
+- `serverless`: serverless.yml / serverless.yaml / serverless.json, with Serverless variables
+  (`variables`).
+- `serverless_ts`: serverless.ts / serverless.js, read statically with tree-sitter, then the same
+  variables.
 
 May import: `lintkit.model`, `lintkit.read`. Never: analysis, rules, the engine, reporters.
 """
@@ -15,9 +18,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import serverless
+from . import serverless, serverless_ts
 
-FRONT_ENDS = (serverless,)
+FRONT_ENDS = (serverless, serverless_ts)  # discovery takes the first name a folder has
 CONFIG_NAMES = tuple(name for front_end in FRONT_ENDS for name in front_end.CONFIG_NAMES)
 
 

@@ -1,4 +1,5 @@
-"""The serverless.yml front end: the Serverless Framework's `serverless.yml` / `serverless.yaml`,
+"""The serverless.yml front end: the Serverless Framework's `serverless.yml` / `serverless.yaml` (and
+`serverless.json`, which YAML reads too),
 loaded with the bounded YAML reader and its `${...}` variables resolved (`variables`, which follows
 `${file()}` includes inside the project). Positions are the YAML reader's: a value that came from an
 include keeps the included file's span."""
@@ -11,7 +12,7 @@ from ..model.nodes import Mapping, Span
 from ..model.service import LoadedConfig
 
 NAME = "serverless"
-CONFIG_NAMES = ("serverless.yml", "serverless.yaml")
+CONFIG_NAMES = ("serverless.yml", "serverless.yaml", "serverless.json")
 
 
 def load(config_path: Path, project_root: Path, options: dict[str, str]) -> LoadedConfig:

@@ -1,0 +1,123 @@
+"""serverless.ts / serverless.js read statically: what becomes a known value, what stays Unknown,
+and where each node points."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lintkit.formats import CONFIG_NAMES, load_service
+from lintkit.model.nodes import Mapping, Scalar, Sequence, Unknown, to_plain
+
+
+def service(tmp_path: Path, text: str, name: str = "serverless.ts", files: dict[str, str] | None = None):
+    (tmp_path / ".git").mkdir(parents=True, exist_ok=True)
+    for relative, content in (files or {}).items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(content)
+    (tmp_path / name).write_text(text)
+    return load_service(tmp_path / name, tmp_path)
+
+
+@pytest.mark.parametrize("text", [
+    "module.exports = { service: 'a', provider: { name: 'aws' } }\n",
+    "export default { service: 'a', provider: { name: 'aws' } }\n",
+    "const config = { service: 'a', provider: { name: 'aws' } }\nexport = config\n",
+    "import type { AWS } from '@serverless/typescript'\n"
+    "const serverlessConfiguration: AWS = { service: 'a', provider: { name: 'aws' } }\n"
+    "module.exports = serverlessConfiguration\n",
+    "const config = { service: 'a', provider: { name: 'aws' } } satisfies AWS\nexport default config\n",
+])
+def test_the_exported_value_in_each_form(tmp_path, text):
+    loaded = service(tmp_path, text)
+    assert loaded.load_findings == []
+    assert to_plain(loaded.document) == {"service": "a", "provider": {"name": "aws"}}
+
+
+def test_literals_consts_spreads_and_what_stays_unknown(tmp_path):
+    loaded = service(tmp_path, """\
+const base = { timeout: 10, memorySize: 1_024 }
+let mutable = 'x'
+const stage = 'dev'
+export default {
+  service: `api-${stage}`,
+  provider: { name: 'aws', ...base, timeout: 20, tracing: true, role: null },
+  custom: {
+    fromEnv: process.env.X, fromCall: make(), mapped: [1, 2].map(String), mutable,
+    conditional: stage === 'prod' ? 'a' : 'b', template: `${process.env.STAGE}-x`,
+    list: ['a', ...['b', 'c']], selfRef: '${self:service}',
+  },
+}
+""")
+    provider = to_plain(loaded.document.get("provider"))
+    assert provider == {"name": "aws", "memorySize": 1024, "timeout": 20, "tracing": True, "role": None}
+    custom = loaded.document.get("custom")
+    assert loaded.document.get("service").value == "api-dev"
+    for key in ("fromEnv", "fromCall", "mapped", "mutable", "conditional", "template"):
+        assert isinstance(custom.get(key), Unknown), key
+    assert to_plain(custom.get("list")) == ["a", "b", "c"]
+    assert custom.get("selfRef").value == "api-dev"  # Serverless variables resolve as in YAML
+
+
+def test_values_imported_from_local_modules_keep_their_own_positions(tmp_path):
+    loaded = service(tmp_path, """\
+import { hello } from './src/functions'
+import shared from './src/shared'
+export default { service: 'a', provider: { name: 'aws', ...shared }, functions: { hello } }
+""", files={
+        "src/functions/index.ts": "export { default as hello } from './hello'\n",
+        "src/functions/hello/index.ts": "import { handlerPath } from '../../libs'\n"
+                                        "export default {\n"
+                                        "  handler: `${handlerPath(__dirname)}/handler.main`,\n"
+                                        "  timeout: 40,\n}\n",
+        "src/shared.ts": "export default { runtime: 'nodejs20.x' }\n",
+    })
+    (function,) = loaded.functions
+    assert function.name == "hello"
+    handler = function.handler
+    assert handler.value == "src/functions/hello/handler.main"
+    assert (handler.span.path.name, handler.span.line, handler.span.column) == ("index.ts", 3, 12)
+    runtime = loaded.provider.get("runtime")
+    assert runtime.value == "nodejs20.x" and runtime.span.path.name == "shared.ts"
+
+
+def test_a_module_outside_the_project_or_a_package_is_unknown(tmp_path):
+    project = tmp_path / "project"
+    (tmp_path / "outside.ts").write_text("export default { runtime: 'nodejs20.x' }\n")
+    loaded = service(project, "import x from '../outside'\nimport y from 'some-package'\n"
+                              "export default { service: 'a', provider: { name: 'aws', x, y } }\n")
+    assert isinstance(loaded.provider.get("x"), Unknown)
+    assert isinstance(loaded.provider.get("y"), Unknown)
+
+
+def test_no_export_or_not_an_object_is_parse001(tmp_path):
+    (finding,) = service(tmp_path, "const config = { service: 'a' }\n").load_findings
+    assert finding.code == "PARSE001" and "exports no configuration" in finding.message
+    (finding,) = service(tmp_path, "export default ['a']\n").load_findings
+    assert finding.code == "PARSE001" and "must export an object" in finding.message
+    assert service(tmp_path, "export default makeConfig()\n").load_findings == []  # unknown: quiet
+
+
+def test_deep_nesting_is_bounded(tmp_path):
+    text = "export default { service: 'a', provider: { name: 'aws' }, custom: " + "{ a: " * 300 \
+        + "1" + " }" * 300 + " }\n"
+    loaded = service(tmp_path, text)
+    node = loaded.document.get("custom")
+    depth = 0
+    while isinstance(node, Mapping):
+        node, depth = node.get("a"), depth + 1
+    assert isinstance(node, Unknown) and depth < 300
+
+
+def test_yaml_is_preferred_when_a_folder_has_both():
+    assert CONFIG_NAMES.index("serverless.yml") < CONFIG_NAMES.index("serverless.ts")
+
+
+def test_javascript_configuration(tmp_path):
+    loaded = service(tmp_path, "'use strict'\nmodule.exports = {\n  service: 'js',\n"
+                               "  provider: { name: 'aws', runtime: 'nodejs18.x' },\n}\n",
+                     name="serverless.js")
+    runtime = loaded.provider.get("runtime")
+    assert runtime.value == "nodejs18.x" and (runtime.span.line, runtime.span.column) == (4, 37)
+    assert isinstance(loaded.document, Mapping) and isinstance(loaded.document.get("service"), Scalar)
+    assert not isinstance(loaded.provider, Sequence)
