@@ -2,16 +2,21 @@
 
 What: the service uses `serverless-esbuild`, `serverless-webpack` or `serverless-bundle`, a function
 imports the Prisma client, Prisma runs with the Rust engine, and nothing puts schema.prisma and the
-query engine (`node_modules/.prisma/client`) into the bundle: no copy plugin (a Serverless plugin with
-`copy` or `prisma` in its name, an npm package with `copy` in its name, e.g. `serverless-webpack-prisma`,
-`copy-webpack-plugin`, `esbuild-plugin-copy`), no mention of `@prisma/client`, `.prisma`,
-`prisma generate`, `schema.prisma` or the engine in the plugin's `custom:` settings (`external`,
-`externals`, `copyFiles`, `packagerOptions.scripts`, `forceInclude` ...; `exclude` lists do not
-count), no esbuild `plugins` file, no package pattern re-including them, no package.json script
-copying the engine. Reported at the plugin's `custom:` block, else at its `plugins:` entry. Not
-flagged: `engineType = "client"`, `provider = "prisma-client"`, Prisma 7, Accelerate/no-engine
-builds, a Prisma version package.json does not pin (unless the schema sets `binaryTargets` or
-`engineType`), bundler settings that are variables.
+query engine (`node_modules/.prisma/client`) into the bundle: no Serverless plugin with `copy`
+or `prisma` in its name (e.g. `serverless-webpack-prisma`); no npm copy package doing it (for
+serverless-webpack, `copy-webpack-plugin` or another package with `copy` in its name counts only
+when the webpack config, `custom.webpack.webpackConfig` or `webpack.config.js`, uses it and names an
+engine file such as `.prisma/client` or `libquery_engine`; for serverless-esbuild a copy package
+counts through esbuild's `plugins` file); no mention of `@prisma/client`, `.prisma`, `schema.prisma`
+or the engine in the plugin's `custom:` settings (`external`, `externals`, `copyFiles`,
+`forceInclude` ...; `exclude` lists do not count), and no `prisma generate` under
+`packagerOptions.scripts` (written anywhere else, e.g. `packagerOptions` as a list, it never runs);
+no package pattern re-including them; no package.json script copying the engine. The message names
+what it saw that does not count. Reported at the misplaced `prisma generate` key, else at the
+plugin's `custom:` block, else at its `plugins:` entry. Not flagged: `engineType = "client"`,
+`provider = "prisma-client"`, Prisma 7, Accelerate/no-engine builds, a Prisma version package.json
+does not pin (unless the schema sets `binaryTargets` or `engineType`), bundler settings that are
+variables, a webpack config that cannot be read.
 
 Why: bundlers follow JavaScript imports; the engine is a native file Prisma loads by path and the
 schema is read at runtime, so neither lands in the zip and every query fails with "Query engine
@@ -36,7 +41,9 @@ References: Prisma, "Deploy to AWS Lambda" (bundlers, serverless-webpack, server
 serverless-esbuild and serverless-webpack documentation (external modules, packagerOptions.scripts);
 prisma/prisma issues 14258 and 18858.
 """
-from lintkit.analysis.packaging import BUNDLERS, bundler, package_blocks, rust_engine, strings_under, uses_prisma
+from lintkit.analysis.packaging import (
+    BUNDLERS, bundler, package_blocks, rust_engine, strings_with_paths, uses_prisma, webpack_config,
+)
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import Mapping, Sequence, is_dynamic, text, walk
 
@@ -48,6 +55,7 @@ SUMMARY = "A bundler plugin with Prisma's Rust engine and nothing that copies sc
 PRISMA_ASSETS = ("@prisma/client", ".prisma", "prisma generate", "schema.prisma", "libquery_engine",
                  "query-engine")
 ENGINE_FILES = (".prisma/client", "libquery_engine", "query-engine")
+GENERATE = "prisma generate"
 NOT_SHIPPED_KEYS = ("exclude", "forceExclude")
 FIX = {
     "esbuild": "add `external: ['@prisma/client', '.prisma']` and `packagerOptions: {scripts: "
@@ -67,34 +75,80 @@ def check(service, context):
     if not any(uses_prisma(service, function) for function in service.functions):
         return
     settings_key = BUNDLERS[plugin]
-    if _copies_prisma_assets(service, plugin, settings_key):
+    near_misses: list[str] = []  # what looked like a copy but is not one, for the message
+    if _copies_prisma_assets(service, plugin, settings_key, near_misses):
         return
-    where = service.custom.key_node(settings_key) if service.custom and settings_key in service.custom \
-        else _plugin_entry(service, plugin)
+    settings = service.custom.get(settings_key) if service.custom else None
+    misplaced = _misplaced_generate_key(settings)
+    where = misplaced or (service.custom.key_node(settings_key) if settings is not None
+                          else _plugin_entry(service, plugin))
+    seen = f" ({'; '.join(near_misses)})" if near_misses else ""
     yield Finding.at(where, f"{plugin} bundles the handlers, but nothing puts schema.prisma and the "
-                     "Prisma query engine (node_modules/.prisma/client) into the package, so Prisma "
-                     f"cannot start on Lambda: {FIX[settings_key]}.")
+                     f"Prisma query engine (node_modules/.prisma/client) into the package{seen}, so "
+                     f"Prisma cannot start on Lambda: {FIX[settings_key]}.")
 
 
-def _copies_prisma_assets(service, plugin: str, settings_key: str) -> bool:
+def _copies_prisma_assets(service, plugin: str, settings_key: str, near_misses: list[str]) -> bool:
     settings = service.custom.get(settings_key) if service.custom else None
     if is_dynamic(settings) or any(is_dynamic(node) for _, node in walk(settings)):
         return True
     if isinstance(settings, Mapping) and settings_key == "esbuild" and "plugins" in settings:
         return True  # an esbuild plugins file may copy them
-    mentioned = strings_under(settings, NOT_SHIPPED_KEYS)
-    if any(asset in value for value in mentioned for asset in PRISMA_ASSETS):
-        return True
-    return _copy_plugin(service, plugin) or _copying_pattern(service) or _copying_script(service)
+    for path, value in strings_with_paths(settings, NOT_SHIPPED_KEYS):
+        if GENERATE in value and not _runs_scripts(path):
+            where = ".".join(str(key) for key in path if isinstance(key, str)) or "(the block itself)"
+            near_misses.append(f"`{GENERATE}` is written under custom.{settings_key}.{where}, where "
+                               f"{plugin} does not run it: it runs `packagerOptions.scripts`")
+        elif any(asset in value for asset in PRISMA_ASSETS):
+            return True
+    return (_copy_plugin(service, plugin, settings_key, near_misses) or _copying_pattern(service)
+            or _copying_script(service))
 
 
-def _copy_plugin(service, plugin: str) -> bool:
-    """A Serverless plugin named after copying or Prisma, or an npm package named after copying."""
+def _misplaced_generate_key(settings):
+    """The top key of custom.<bundler> under which `prisma generate` is written outside
+    `packagerOptions.scripts`, or None."""
+    for path, value in strings_with_paths(settings, NOT_SHIPPED_KEYS):
+        if GENERATE in value and not _runs_scripts(path) and path and isinstance(path[0], str):
+            return settings.key_node(path[0])
+    return None
+
+
+def _runs_scripts(path: tuple) -> bool:
+    """The key path is inside `packagerOptions.scripts` (a list or a single string)."""
+    keys = [key for key in path if isinstance(key, str)]
+    return keys[:2] == ["packagerOptions", "scripts"]
+
+
+def _copy_plugin(service, plugin: str, settings_key: str, near_misses: list[str]) -> bool:
+    """A Serverless plugin named after copying or Prisma, or (for serverless-webpack) an npm package
+    named after copying that the webpack config uses on the engine. An esbuild copy package counts
+    through esbuild's `plugins` file (checked before); serverless-bundle takes no webpack plugins."""
     if any("copy" in name or "prisma" in name for name in service.plugins if name != plugin):
         return True
     package = service.package_json
     packages = list(package.dependencies) + list(package.dev_dependencies) if package is not None else []
-    return any("copy" in name for name in packages)
+    copiers = [name for name in packages if "copy" in name]
+    if not copiers:
+        return False
+    if settings_key != "webpack":
+        near_misses.append(f"`{copiers[0]}` is installed, but {plugin} has no place to use it"
+                           if settings_key == "bundle" else
+                           f"`{copiers[0]}` is installed, but custom.esbuild names no `plugins` file "
+                           "that uses it")
+        return False
+    config_name, config = webpack_config(service)
+    if config is None:
+        return True  # the config cannot be read: it may well copy them
+    used = [name for name in copiers if name in config]
+    if not used:
+        near_misses.append(f"`{copiers[0]}` is installed, but {config_name} does not use it")
+        return False
+    if any(engine in config for engine in ENGINE_FILES):
+        return True
+    near_misses.append(f"{config_name} uses `{used[0]}`, but nothing in it names an engine file such "
+                       "as `.prisma/client` or `libquery_engine`")
+    return False
 
 
 def _copying_pattern(service) -> bool:

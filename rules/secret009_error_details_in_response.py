@@ -10,9 +10,17 @@ returning a generic message, `error.name` / `error.code`, and returns inside an
 whose messages are written for clients (`Error`, its built-in kinds and Prisma's error classes are
 still flagged).
 
-Why: Prisma errors carry the database host and port, the query, table and column names and parts of
-the schema (`Invalid prisma.user.findMany() invocation ... Can't reach database server at
-db.xyz.rds.amazonaws.com:5432`); returning them hands an attacker a map of the backend.
+The message says what reaches the client. The error's text (`.message`, `String()`, `${}`, `+`,
+`.toString()`) or stack (`.stack`, `util.inspect`): a Prisma message names the database host, the
+failed call with its arguments, and model and field names. `JSON.stringify(error)` (or the error
+inside a stringified object) sends only the enumerable fields: `code`, `meta` and `clientVersion`
+for Prisma errors, `{}` for most others; `message` and `stack` are not enumerable, so that finding
+does not claim hosts or queries leak.
+
+Why: Prisma error messages carry the database host and port, the failed call, table and column
+names (`Invalid prisma.user.findMany() invocation ... Can't reach database server at
+db.xyz.rds.amazonaws.com:5432`), and `meta` names constraints and fields; returning them hands an
+attacker a map of the backend.
 
 Example:
     } catch (error) {
@@ -56,14 +64,46 @@ def check(service, context):
                 span = file.span(leak)
                 if span not in seen:
                     seen.add(span)
-                    yield Finding.at(span, _message(file.node_text(leak)), function=function.name)
+                    yield Finding.at(span, _message(leak, file.node_text(leak)),
+                                     function=function.name)
 
 
-def _message(expression: str) -> str:
+PRISMA_MESSAGE = ("Prisma error messages name the database host (`Can't reach database server at "
+                  "...`), the failed `prisma.<model>.<action>()` call with its arguments, and model "
+                  "and field names")
+FIELDS = ("the error's enumerable fields: for a Prisma error `code`, `meta` (such as the model and "
+          "the fields of a failed constraint) and `clientVersion`, `{}` for most other errors; "
+          "`message` and `stack` are not enumerable and stay out")
+ADVICE = ("Log the error and return a generic message such as `{ message: 'Internal server error' }` "
+          "(or one chosen from `error.code`).")
+
+
+def _message(leak, expression: str) -> str:
     shown = expression if len(expression) <= 40 else expression[:37] + "..."
-    return (f"This response body returns the caught error (`{shown}`) to the caller; Prisma errors "
-            "carry database hosts, queries and schema details. Log the error and return a generic "
-            "message such as `{ message: 'Internal server error' }`.")
+    exposure = _exposure(leak)
+    if exposure == "fields":
+        return (f"This response body serialises the caught error with `JSON.stringify` (`{shown}`), "
+                f"which sends {FIELDS}. {ADVICE}")
+    what = {"stack": "stack trace", "inspect": "message, stack trace and fields"}.get(exposure, "message")
+    holds = ", which holds its message and the server's file paths," if exposure == "stack" else ""
+    return (f"This response body returns the caught error's {what} (`{shown}`){holds} to the caller; "
+            f"{PRISMA_MESSAGE}. {ADVICE}")
+
+
+def _exposure(leak) -> str:
+    """What of the error reaches the client: "fields" (JSON serialisation), "stack", "inspect"
+    (`util.inspect` shows everything) or "message" (`.message`, `String()`, `${}`, `+`)."""
+    if leak.type in ("identifier", "shorthand_property_identifier"):
+        return "fields"  # the error as a value inside `JSON.stringify({ ... })`
+    if leak.type == "member_expression":
+        return "stack" if leak.child_by_field_name("property").text == b"stack" else "message"
+    if leak.type == "call_expression":
+        callee = callee_name(leak)
+        if callee == "JSON.stringify":
+            return "fields"
+        if callee in ("util.inspect", "inspect"):
+            return "inspect"
+    return "message"
 
 
 def _leaks(file):

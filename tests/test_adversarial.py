@@ -1296,8 +1296,6 @@ def test_line_breaks_that_are_not_lines_do_not_shift_positions(tmp_path):
     assert_contained(run)
     assert run.located() == {
         ("adv/serverless.yml", 7, 12, "RUNTIME001"),
-        ("adv/serverless.yml", 10, 3, "VPC001"),
-        ("adv/serverless.yml", 12, 3, "VPC001"),
         ("adv/serverless.yml", 14, 5, "SUPPRESS001"),
         ("adv/src/api.ts", 7, 18, "CLIENT001"),
         ("adv/src/api.ts", 4, 18, "SUPPRESS001"),  # the comment above suppresses nothing

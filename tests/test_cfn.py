@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from lintkit.analysis.cfn import (
-    custom_resources, database_host, inline_graph, lambda_logical_id, response_gap, stack_reaches_s3,
-    token_logical_id,
+    custom_resources, database_host, inline_graph, lambda_logical_id, response_gap, stack_endpoint_source,
+    stack_reaches_s3, token_logical_id,
 )
 from lintkit.formats import load_service
 from lintkit.model.service import Service
@@ -315,6 +315,27 @@ def test_wrapped_and_framework_handlers_are_not_analysed(tmp_path):
         exports.handler = async (event) => { await work() }
         """) is None
 
+
+
+@pytest.mark.parametrize("url, source", [
+    ("postgresql://u:${ssm:/pw}@${cf:data.DatabaseEndpoint}/app", "`${cf:data.DatabaseEndpoint}`"),
+    ("${cf:data.RdsUrl}", "`${cf:data.RdsUrl}`"),
+    ("!ImportValue data-AuroraHost", "`Fn::ImportValue`"),
+    ("!GetAtt Database.Endpoint.Address", "`Fn::GetAtt Database.Endpoint.Address`"),
+    ('!Sub "postgresql://u:${Pw}@${Database.Endpoint.Address}/app"', "`${Database.Endpoint.Address}`"),
+    # not a database endpoint, or not from CloudFormation: no evidence
+    ("${cf:network.QueueUrl}", None),
+    ("!ImportValue shared-ApiKey", None),
+    ("!GetAtt Queue.Arn", None),
+    ('!Sub "postgresql://u:${Pw}@${Host}/app"', None),
+    ("${ssm:/app/database-url}", None),
+    ("${env:DATABASE_URL}", None),
+])
+def test_stack_endpoint_source_names_only_database_endpoints(tmp_path, url, source):
+    service = make_service(tmp_path, "service: app\nprovider:\n  name: aws\nfunctions:\n  a:\n"
+                           f"    handler: src/a.handler\n    environment:\n      DATABASE_URL: {url}\n")
+    node = service.functions[0].environment["DATABASE_URL"][1]
+    assert stack_endpoint_source(node) == source
 
 # -- severities the concise fixtures do not show ------------------------------------------------
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

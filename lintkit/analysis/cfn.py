@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..model.nodes import (
-    Intrinsic, Mapping, Node, Scalar, Sequence, intrinsic_name, is_dynamic, path_get, string_like,
-    text,
+    Intrinsic, Mapping, Node, Scalar, Sequence, Unknown, intrinsic_name, is_dynamic, path_get,
+    string_like, text,
 )
 from ..model.nodes import walk as walk_nodes
 from ..read.dburl import parse_db_url
@@ -209,6 +209,39 @@ def database_host(service, function) -> str:
     if url.is_local:
         return "local"
     return "other"
+
+
+# Names of stack outputs and exports that are a database's endpoint or URL (`DatabaseEndpoint`,
+# `rds-host`, `AuroraClusterUrl`, `PgProxyEndpoint`).
+_DATABASE_NAME = re.compile(r"(?i)rds|aurora|database|db|postgres|pg|mysql|sql|endpoint")
+_CF_VARIABLE = re.compile(r"\$\{cf(?:\.[\w-]+)?:([^}]*)\}")
+# `${Logical.Attribute}` in a `Fn::Sub` string: `${Database.Endpoint.Address}`.
+_SUB_ATTRIBUTE = re.compile(r"\$\{[\w]+\.([\w.]+)\}")
+
+
+def stack_endpoint_source(url: Node | None) -> str | None:
+    """How a database URL value takes its host from CloudFormation, as written (`${cf:...}`,
+    `Fn::ImportValue`, `Fn::GetAtt`, `${X.Endpoint.Address}` in `Fn::Sub`), when the output, export
+    or attribute it reads is named like a database endpoint; else None."""
+    for _, node in walk_nodes(url):
+        name = intrinsic_name(node)
+        if isinstance(node, Unknown):
+            for match in _CF_VARIABLE.finditer(node.text):
+                if _DATABASE_NAME.search(match.group(1)):
+                    return f"`${{cf:{match.group(1)}}}`"
+        elif name == "Fn::ImportValue":
+            names = [string_like(piece) or "" for _, piece in walk_nodes(node)]
+            if any(_DATABASE_NAME.search(piece) for piece in names):
+                return "`Fn::ImportValue`"
+        elif name == "Fn::GetAtt":
+            target = ".".join(text(piece) or "" for _, piece in walk_nodes(node) if text(piece))
+            if _DATABASE_NAME.search(target.partition(".")[2]):
+                return f"`Fn::GetAtt {target}`"
+        elif isinstance(node, Scalar) and isinstance(node.value, str):
+            for match in _SUB_ATTRIBUTE.finditer(node.value):
+                if _DATABASE_NAME.search(match.group(1)):
+                    return f"`{match.group()}`"
+    return None
 
 
 # -- inline code -----------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..model.nodes import Mapping, Node, Scalar, Sequence, is_dynamic, path_get, text, walk
+from ..read.files import read_bytes
 from ..read.globs import glob_matches
 from ..read.prisma_schema import EnvRef
 from .facts import database_env_var, database_url_node, node_version
@@ -454,13 +455,36 @@ def group_by_node(items, node_of) -> list[tuple[Node, list]]:
 
 def strings_under(node: Node | None, skip_keys: tuple[str, ...] = ()) -> list[str]:
     """Every string scalar under a node, leaving out the subtrees of some keys."""
+    return [value for _, value in strings_with_paths(node, skip_keys)]
+
+
+def strings_with_paths(node: Node | None, skip_keys: tuple[str, ...] = ()) -> list[tuple[tuple, str]]:
+    """(key path, value) of every string scalar under a node, leaving out the subtrees of some keys."""
     found = []
     for path, value in walk(node):
         if any(key in skip_keys for key in path if isinstance(key, str)):
             continue
         if isinstance(value, Scalar) and isinstance(value.value, str):
-            found.append(value.value)
+            found.append((path, value.value))
     return found
+
+
+WEBPACK_CONFIG_MAX_BYTES = 1 << 20
+
+
+def webpack_config(service) -> tuple[str, str | None]:
+    """(the file name, its text) of serverless-webpack's config (`custom.webpack.webpackConfig`,
+    `webpack.config.js` by default); the text is None when the file cannot be read or the name
+    is a variable."""
+    settings = service.custom.get("webpack") if service.custom else None
+    name = text(path_get(settings, "webpackConfig")) if isinstance(settings, Mapping) else None
+    name = name or "webpack.config.js"
+    if "${" in name:
+        return name, None
+    try:
+        return name, read_bytes(service.root / name, WEBPACK_CONFIG_MAX_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return name, None
 
 
 def binary_target_list(schema) -> list[str] | None:

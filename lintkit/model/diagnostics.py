@@ -16,7 +16,7 @@ class Finding:
 
     `code` is filled in by the engine from the rule module, except for findings produced by the
     loaders (PARSE*), which name their code themselves. `severity` overrides the rule's default
-    when the catalogue lowers it for a case (e.g. VPC001 is info when the host is unknown).
+    when the catalogue lowers it for a case (e.g. CFN004 is info when the VPC is imported).
     `related` points at other places that explain the finding (the handler behind a YAML line).
     """
 
