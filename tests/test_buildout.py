@@ -149,3 +149,21 @@ def test_realworld_reexport_of_tsc_output_is_followed(shared, run_lintkit):
     graph = service.graph(service.functions[0])
     assert graph.export_definition[0].path == project / "index.ts"  # `router.handler({...})`
     assert project / "core/prisma.ts" in [file.path for file in graph.files]
+
+
+def test_hostile_build_configs_are_bounded_and_never_raise(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "tsconfig.json").write_text('{"compilerOptions": {"outDir": "dist"}}')
+    project = tmp_path / "project"
+    project.mkdir()
+    service = make_service(project, "dist/h.handler", {
+        "tsconfig.json": '{"compilerOptions": {"outDir": "dist"}, "references": [{"path": "./a"},'
+                         ' {"path": "../outside"}, {"path": 7}]}',
+        "a/tsconfig.json": '{"references": [{"path": ".."}, {"path": "../a"}]}',  # a cycle
+        "nest-cli.json": "{ not json",
+        "package.json": '{"scripts": {"build": "' + "tsc -p " * 5000 + '"}}',
+    })
+    layout = service.build_layout
+    assert [output.path for output in layout.outputs if output.declared] == [project / "dist"]
+    assert service.unfollowed(service.functions[0]) is not None  # one info, no traceback

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import Refused, is_file, is_present, read_bytes
+from .files import is_file, is_inside, is_present, read_bytes
 from .tsconfig import TsConfig, parse_jsonc, read_tsconfig
 
 COMMON_OUTPUT_DIRS = ("dist", "build", "lib", "out", ".build", ".webpack", ".esbuild")
@@ -56,7 +57,7 @@ class OutputDir:
 class BuildLayout:
     outputs: list[OutputDir] = field(default_factory=list)
     build_step: str | None = None
-    deploy_dirs: list[Path] = field(default_factory=list)  # output folders the config is copied into
+    deploy_dirs: list[Path] = field(default_factory=list)  # output folders the config is copied to
 
     @property
     def key(self) -> tuple:
@@ -142,33 +143,28 @@ def _tsc_roots(config: TsConfig, root: Path) -> tuple[Path, ...]:
 def _tsconfigs(root: Path, tsconfig: TsConfig | None, commands, project_root) -> list[TsConfig]:
     """The service's tsconfig, those its build scripts name (`tsc -p x`, `tsc -b x`) and the
     projects they reference, each once."""
-    queue: list[Path] = [tsconfig.path] if tsconfig is not None else []
+    queue = deque([tsconfig.path] if tsconfig is not None else [])
     for command in commands:
-        queue += [root / name for name in _project_arguments(command)]
+        queue.extend(root / name for name in _project_arguments(command))
     found: list[TsConfig] = []
     seen: set[str] = set()
     while queue and len(seen) < MAX_REFERENCES:
-        path = Path(os.path.normpath(queue.pop(0)))
+        path = Path(os.path.normpath(queue.popleft()))
         if path.suffix != ".json":
             path = path / "tsconfig.json"
         key = os.path.realpath(path)
         if key in seen:
             continue
         seen.add(key)
-        if project_root is not None and not _inside(key, project_root):
+        if project_root is not None and not is_inside(key, os.path.realpath(project_root)):
             continue
         config = tsconfig if tsconfig is not None and path == tsconfig.path else \
             (read_tsconfig(path) if is_present(path) else None)
         if config is None:
             continue
         found.append(config)
-        queue += config.references
+        queue.extend(config.references)
     return found
-
-
-def _inside(real: str, root) -> bool:
-    top = os.path.realpath(root)
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def _commands(script: str) -> list[list[str]]:
@@ -213,7 +209,7 @@ def _nest_output(root: Path, configs: list[TsConfig]) -> OutputDir | None:
         return None
     try:
         data = parse_jsonc(read_bytes(path, MAX_NEST_BYTES).decode("utf-8", errors="replace"))
-    except (Refused, OSError):
+    except OSError:  # a refusal (link out of the project, too large) included
         return None
     if not isinstance(data, dict):
         return None
