@@ -22,6 +22,7 @@ import os
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .files import is_file, is_inside, is_present, read_bytes
@@ -59,7 +60,7 @@ class BuildLayout:
     build_step: str | None = None
     deploy_dirs: list[Path] = field(default_factory=list)  # output folders the config is copied to
 
-    @property
+    @cached_property  # part of every module resolution's memo key
     def key(self) -> tuple:
         """What module resolution through this layout depends on (for memo keys)."""
         return tuple((o.path, o.sources, o.declared) for o in self.outputs)
