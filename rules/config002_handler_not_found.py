@@ -4,11 +4,17 @@ What: `functions.X.handler: src/handlers/users.handler` must name a source file
 (`src/handlers/users` with `.ts .mts .cts .tsx .js .mjs .cjs .jsx`, or a folder's `index.*`) that
 exports `handler`: `export const handler`, `export function handler`, `export { impl as handler }`,
 `export default` (for `.default`), `exports.handler =`, `module.exports.handler =`,
-`module.exports = { handler }`, or a re-export. Not checked: container-image functions, handlers
-that contain variables, functions on a non-Node.js runtime, and handlers inside a build output folder
-(`dist/`, `build/`, `.build/`, `out/`) that does not exist before the build. Bundler plugins
-(`serverless-esbuild`, `serverless-webpack`) keep handler paths relative to the service folder, so
-those are still checked.
+`module.exports = { handler }`, or a re-export (`module.exports = require('./impl')` included).
+Not checked: container-image functions, handlers that contain variables and functions on a
+non-Node.js runtime. A handler in build output (`dist/handlers/users.handler`, a NestJS
+`dist/main.handler`, a `handler.js` that is `module.exports = require('./dist/index')`, a
+serverless.yml a script copies into `dist/`) is checked in its source, found through tsconfig
+`outDir`/`rootDir`, nest-cli.json `sourceRoot` or the common `src/` → `dist/` layouts. It is an
+error only when nothing could build it (no compiling script, no bundler plugin, no tsconfig
+`outDir` for it); when a build could but no source is found, an info finding says once that the
+function's code was not followed, and the rules that read handler code say nothing about it.
+Bundler plugins (`serverless-esbuild`, `serverless-webpack`) keep handler paths relative to the
+service folder, so those are still checked.
 
 Why: the deployment succeeds, and every invocation fails with `Runtime.ImportModuleError` (missing
 file) or `Runtime.HandlerNotFound` (missing export).
@@ -31,6 +37,7 @@ import os
 from lintkit.analysis.facts import node_version
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import is_dynamic, text
+from lintkit.read.buildout import COMMON_OUTPUT_DIRS
 from lintkit.read.files import is_inside
 from lintkit.read.handlers import handler_candidates, path_exists
 
@@ -39,7 +46,6 @@ NAME = "handler-not-found"
 SEVERITY = "error"
 SUMMARY = "A function's handler names a file or export that does not exist."
 
-BUILD_OUTPUT_DIRS = ("dist", "build", ".build", "out", ".webpack", ".esbuild")
 OTHER_LANGUAGE_SUFFIXES = (".py", ".go", ".java", ".rb", ".cs", ".rs", ".php", ".sh")
 
 
@@ -52,7 +58,11 @@ def check(service, context):
         if not value or is_dynamic(handler) or "${" in value or "." not in value:
             continue
         module, export = value.rsplit(".", 1)
-        if module.split("/", 1)[0] in BUILD_OUTPUT_DIRS and not (service.root / module).parent.exists():
+        unfollowed = service.unfollowed(function)
+        if unfollowed is not None:
+            yield Finding.at(handler, f"`{function.name}` is not analysed: {unfollowed}; the rules "
+                             "that read handler code skip it.", function=function.name,
+                             severity="info")
             continue
         path, export = service.handler_path(function)
         if path is None:
@@ -64,17 +74,34 @@ def check(service, context):
                                  "code into the project.", function=function.name)
             elif not _other_language_file(service.root / module):
                 yield Finding.at(handler, f"no source file for handler `{value}`: expected "
-                                 f"`{module}` with a .ts or .js extension (or `{module}/index.ts`); fix "
-                                 "the path or add the file.", function=function.name)
+                                 f"`{module}` with a .ts or .js extension (or `{module}/index.ts`)"
+                                 f"{_not_built(service, module)}; fix the path or add the file.",
+                                 function=function.name)
             continue
         source = service.sources.parse(path)
         if source is None or source.has_errors:
             continue  # unreadable or partial: PARSE004 says so, and exports may be hidden
-        if not source.has_export(export):
+        if not source.has_export(export) and not _found_through_graph(service, function):
             relative = path.relative_to(service.root).as_posix() if path.is_relative_to(service.root) else path.name
             yield Finding.at(handler, f"{relative} has no export named `{export}`: export it "
                              f"(`export const {export} = ...`) or change the handler to an export "
                              "the file has.", function=function.name)
+
+
+def _found_through_graph(service, function) -> bool:
+    """The export exists behind a whole-module re-export (`module.exports = require('./dist')`,
+    `export * from './impl'`), which the handler graph follows."""
+    graph = service.graph(function)
+    return graph is not None and graph.export_found
+
+
+def _not_built(service, module: str) -> str:
+    """Why build output does not excuse a missing handler: nothing builds it."""
+    folder = module.split("/", 1)[0]
+    if folder not in COMMON_OUTPUT_DIRS or service.build_layout.build_step is not None:
+        return ""
+    return (f"; `{folder}/` is not produced by any build step (no compiling "
+            "package.json script, bundler plugin or tsconfig `outDir` for it)")
 
 
 def _is_node(function) -> bool:

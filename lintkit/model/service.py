@@ -272,6 +272,16 @@ class Service:
 
         return load_tsconfig(self.root, self.project_root)
 
+    @cached_property
+    def build_layout(self):
+        """Where a build writes its output and which sources it compiles (lintkit.read.buildout)."""
+        from ..read.buildout import load_build_layout
+
+        package = self.package_json
+        scripts = {name: value for name, (value, _) in package.scripts.items()} if package else {}
+        return load_build_layout(self.root, self.tsconfig, scripts, self.plugins,
+                                 self.config_path.name, self.project_root)
+
     @property
     def sources(self):
         if self._sources is None:
@@ -290,12 +300,40 @@ class Service:
         if handler not in self._handler_paths:  # probing is a dozen stats: once per handler string
             from ..read.handlers import resolve_handler_path
 
-            self._handler_paths[handler] = resolve_handler_path(self.root, handler, self.project_root)
+            self._handler_paths[handler] = resolve_handler_path(self.root, handler, self.project_root,
+                                                                self.build_layout)
         return self._handler_paths[handler]
 
-    def graph(self, function: Function):
-        """The handler graph of a function (cached), or None when its code cannot be found.
-        Functions naming the same handler share one graph, and so every analysis of it."""
+    def unfollowed(self, function: Function) -> str | None:
+        """Why a function's code cannot be followed although a build step could produce it: its
+        handler, or the module its handler file re-exports, is build output whose source was not
+        found. None otherwise (a missing handler with nothing to build it is CONFIG002's error)."""
+        layout = self.build_layout
+        if function.kind != "function" or layout.build_step is None:
+            return None
+        path, export = self.handler_path(function)
+        handler = text(function.handler)
+        if path is None:
+            module = handler.rsplit(".", 1)[0] if handler and "." in handler else ""
+            if not module or "${" in handler:
+                return None
+            for folder in (self.root, *layout.deploy_dirs):  # deployed from where it is copied to
+                if layout.output_of(folder / module) is not None:
+                    return _unfollowed_message(self.root, layout, f"its handler `{handler}`",
+                                               folder / module)
+            return None
+        graph = self.graph(function, followed_only=False)
+        if graph is None or graph.export_found or not graph.missing_output:
+            return None
+        file, imp, base = graph.missing_output[0]
+        return _unfollowed_message(self.root, layout, f"{_relative(file.path, self.root)} hands its "
+                                   f"exports on to `{imp.module}`, which", base)
+
+    def graph(self, function: Function, followed_only: bool = True):
+        """The handler graph of a function (cached), or None when its code cannot be found, or
+        when its handler file hands the export on to build output whose source was not found
+        (`followed_only=False` gives that graph too). Functions naming the same handler share one
+        graph, and so every analysis of it."""
         node = id(function.node)
         if node not in self._graphs:
             path, export = self.handler_path(function)
@@ -303,7 +341,10 @@ class Service:
             if key not in self._handler_graphs:
                 self._handler_graphs[key] = self._build_graph(function)
             self._graphs[node] = self._handler_graphs[key]
-        return self._graphs[node]
+        graph = self._graphs[node]
+        if followed_only and graph is not None and graph.missing_output and not graph.export_found:
+            return None
+        return graph
 
     def _build_graph(self, function: Function):
         from ..read.handlers import HandlerGraph
@@ -316,7 +357,8 @@ class Service:
         entry = self.sources.parse(path)
         if entry is None:
             return None
-        return HandlerGraph(entry, export, self.sources, self.tsconfig, self.project_root)
+        return HandlerGraph(entry, export, self.sources, self.tsconfig, self.project_root,
+                            self.build_layout)
 
     def _inline_graph(self, function: Function):
         from ..read.handlers import HandlerGraph, source_from_block_scalar
@@ -341,6 +383,20 @@ class Service:
             if isinstance(code, Sequence) and code.items:  # !Sub [template, {variables}]
                 code = code.items[0]
         return code if isinstance(code, Scalar) and isinstance(code.value, str) else None
+
+
+def _relative(path: Path, root: Path) -> str:
+    path = Path(path)
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+
+
+def _unfollowed_message(root: Path, layout, what: str, base: Path) -> str:
+    output = layout.output_of(base)
+    origin = f" ({output.origin})" if output.origin else ""
+    expected = " or ".join(f"`{_relative(source, root)}`" for source in layout.expected_sources(base))
+    return (f"{what} is build output in `{_relative(output.path, root)}/`{origin} that "
+            f"{layout.build_step} may produce, but no source for it was found"
+            + (f" at {expected}" if expected else ""))
 
 
 @contextmanager

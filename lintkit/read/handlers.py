@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
 from ..model.nodes import Scalar
+from .buildout import BuildLayout
 from .files import is_inside
 from .lines import split_lines
 from .sources import (  # noqa: F401  (re-exported helpers for rules)
@@ -79,19 +80,36 @@ def _handler_candidates(service_root: Path, handler: str) -> list[str]:
     return _probe_texts(_normalize(Path(service_root) / module))
 
 
-def resolve_handler_path(service_root: Path, handler: str,
-                         project_root: Path | None = None) -> tuple[Path | None, str]:
+def resolve_handler_path(service_root: Path, handler: str, project_root: Path | None = None,
+                         layout: BuildLayout | None = None) -> tuple[Path | None, str]:
     """(file, export name) for `functions.X.handler`; file is None when no candidate exists inside
-    `project_root` (default: the service root)."""
-    _, export = split_handler(handler)
-    if not export:
+    `project_root` (default: the service root). With a build `layout`, a handler in build output
+    is its source, and a service deployed from an output folder it is copied into names files
+    relative to that folder."""
+    module, export = split_handler(handler)
+    if not export or not module:
         return None, export
     boundary = project_root if project_root is not None else service_root
-    for candidate in _handler_candidates(service_root, handler):
-        if _is_file(candidate):
-            candidate = Path(candidate)
-            return (candidate if _inside(candidate, boundary) else None), export
+    module = module[2:] if module.startswith("./") else module
+    folders = [Path(service_root), *(layout.deploy_dirs if layout is not None else ())]
+    for folder in folders:
+        found = _existing_module(_normalize(folder / module), boundary, layout)
+        if found is not _MISSING:
+            return found, export
     return None, export
+
+
+_MISSING = object()
+
+
+def _existing_module(base: Path, boundary: Path | None, layout: BuildLayout | None):
+    """The first file a module path names (through `layout` for build output): the file, None when
+    it lies outside `boundary`, or `_MISSING`."""
+    for candidate_base in layout.bases(base) if layout is not None else (base,):
+        for candidate in _probe_texts(candidate_base):
+            if _is_file(candidate):
+                return Path(candidate) if _inside(candidate, boundary) else None
+    return _MISSING
 
 
 def _normalize(path: Path) -> Path:
@@ -154,24 +172,26 @@ def is_generated_client(path: Path | str) -> bool:
 
 
 def resolve_module(from_path: Path, specifier: str, tsconfig: TsConfig | None = None,
-                   project_root: Path | None = None) -> Path | None:
+                   project_root: Path | None = None, layout: BuildLayout | None = None
+                   ) -> Path | None:
     """The local source file an import specifier names, or None (packages, missing files, files
-    outside `project_root`)."""
-    if specifier.startswith(("./", "../")) or specifier in (".", ".."):
-        bases = [_normalize(Path(from_path).parent / specifier)]
-    elif specifier.startswith("/"):
-        bases = [_normalize(Path(specifier))]
-    elif tsconfig is not None and not specifier.startswith("node:"):
-        bases = tsconfig.resolve_alias(specifier)
-    else:
-        return None
-    for base in bases:
-        for candidate in _probe_texts(base):
-            if _is_file(candidate):
-                if _inside(candidate, project_root):
-                    return Path(candidate)
-                break
+    outside `project_root`). With a build `layout`, build output stands for its source."""
+    for base in module_bases(from_path, specifier, tsconfig):
+        found = _existing_module(base, project_root, layout)
+        if found is not _MISSING and found is not None:
+            return found
     return None
+
+
+def module_bases(from_path: Path, specifier: str, tsconfig: TsConfig | None = None) -> list[Path]:
+    """The module paths (before extension probing) an import specifier may name."""
+    if specifier.startswith(("./", "../")) or specifier in (".", ".."):
+        return [_normalize(Path(from_path).parent / specifier)]
+    if specifier.startswith("/"):
+        return [_normalize(Path(specifier))]
+    if tsconfig is not None and not specifier.startswith("node:"):
+        return tsconfig.resolve_alias(specifier)
+    return []
 
 
 def module_matches(module: str, pattern: str) -> bool:
@@ -446,13 +466,17 @@ class HandlerGraph:
     """The handler file, the local modules it reaches, and the function implementing the export."""
 
     def __init__(self, entry: SourceFile, export_name: str, cache: SourceCache,
-                 tsconfig: TsConfig | None = None, project_root: Path | None = None):
+                 tsconfig: TsConfig | None = None, project_root: Path | None = None,
+                 layout: BuildLayout | None = None):
         self.entry = entry
         self.export_name = export_name
         self.cache = cache
         self.tsconfig = tsconfig
+        self.layout = layout
         self.project_root = Path(project_root) if project_root is not None else None
         self.unparsed: list[tuple[Path, str]] = []  # reachable files not analysed, with the reason
+        # Imports of build output whose source was not found: (file, import, module path).
+        self.missing_output: list[tuple[SourceFile, Import, Path]] = []
         self.truncated = False
         self.files: list[SourceFile] = [entry]
         self._names_memo: dict[int, dict] = {}
@@ -474,12 +498,22 @@ class HandlerGraph:
         if file.embedded:
             return None  # inline code is a single file: it has no neighbouring modules
         key = (str(file.path.parent), imp.module, self.tsconfig.path if self.tsconfig else None,
-               str(self.project_root))
+               str(self.project_root), self.layout.key if self.layout else None)
         memo = self.cache.resolutions
         if key not in memo:
-            memo[key] = resolve_module(file.path, imp.module, self.tsconfig, self.project_root)
+            memo[key] = resolve_module(file.path, imp.module, self.tsconfig, self.project_root,
+                                       self.layout)
         imp.resolved = memo[key]
+        if imp.resolved is None and self.layout is not None:
+            self._note_missing_output(file, imp)
         return imp.resolved
+
+    def _note_missing_output(self, file: SourceFile, imp: Import) -> None:
+        for base in module_bases(file.path, imp.module, self.tsconfig):
+            if self.layout.output_of(base) is not None:
+                if not any(seen is imp for _, seen, _ in self.missing_output):
+                    self.missing_output.append((file, imp, base))
+                return
 
     def _collect(self) -> None:
         seen = {id(self.entry)}

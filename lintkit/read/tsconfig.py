@@ -1,4 +1,6 @@
-"""A small, tolerant reader of tsconfig.json (JSONC) for module resolution: `baseUrl` and `paths`.
+"""A small, tolerant reader of tsconfig.json (JSONC) for module resolution (`baseUrl`, `paths`) and
+for where `tsc` writes its output (`outDir`, `rootDir`, the folders `include` names, project
+`references`).
 
 Comments and trailing commas are allowed; `extends` of a relative file is followed (cycles
 ignored; package names like `@tsconfig/node20` are skipped: node_modules is never read). Bad JSON
@@ -25,6 +27,10 @@ class TsConfig:
     base_url: Path | None = None
     paths: dict[str, list[str]] = field(default_factory=dict)
     paths_base: Path | None = None  # folder `paths` targets are relative to
+    out_dir: Path | None = None
+    root_dir: Path | None = None
+    include_dirs: list[Path] = field(default_factory=list)  # `include: ["src/**/*"]` → src
+    references: list[Path] = field(default_factory=list)  # the tsconfig files `references` names
 
     def resolve_alias(self, specifier: str) -> list[Path]:
         """Candidate base paths (without extension probing) for a non-relative specifier: the
@@ -173,7 +179,8 @@ def _chain(path: Path) -> list[tuple[Path, dict]]:
 
 
 def read_tsconfig(path: Path) -> TsConfig | None:
-    """The effective `baseUrl`/`paths` of one tsconfig file, following `extends`."""
+    """The effective options of one tsconfig file, following `extends`: each path relative to the
+    file that writes it; `references` are the file's own (they are not inherited)."""
     chain = _chain(Path(path))
     if not chain or chain[-1][0] != Path(path):
         return None
@@ -192,8 +199,43 @@ def read_tsconfig(path: Path) -> TsConfig | None:
                             for key, targets in paths.items()
                             if isinstance(key, str) and isinstance(targets, list)}
             paths_owner = file.parent
+        for key, attribute in (("outDir", "out_dir"), ("rootDir", "root_dir")):
+            if isinstance(options.get(key), str) and options[key].strip():
+                setattr(config, attribute, _normalize(file.parent / options[key]))
     config.paths_base = config.base_url or paths_owner
+    for file, data in chain:  # `include` is replaced, not merged, by an extending file
+        if isinstance(data.get("include"), list):
+            config.include_dirs = _literal_dirs(data["include"], file.parent)
+    config.references = _references(chain[-1][1], Path(path).parent)
     return config
+
+
+def _literal_dirs(patterns: list, folder: Path) -> list[Path]:
+    """The folder each `include` pattern starts with, before its first wildcard."""
+    dirs: list[Path] = []
+    for pattern in patterns:
+        if not isinstance(pattern, str):
+            continue
+        literal = []
+        for part in pattern.replace("\\", "/").split("/"):
+            if any(ch in part for ch in "*?[") or "." in part and part not in (".", ".."):
+                break  # a wildcard, or a file name
+            literal.append(part)
+        target = _normalize(folder.joinpath(*literal)) if literal else folder
+        if target not in dirs:
+            dirs.append(target)
+    return dirs
+
+
+def _references(data: dict, folder: Path) -> list[Path]:
+    references = data.get("references")
+    found: list[Path] = []
+    for reference in references if isinstance(references, list) else []:
+        target = reference.get("path") if isinstance(reference, dict) else None
+        if isinstance(target, str) and target.strip():
+            target = _normalize(folder / target)
+            found.append(target if target.suffix == ".json" else target / "tsconfig.json")
+    return found
 
 
 def load_tsconfig(service_root: Path, project_root: Path | None = None) -> TsConfig | None:
