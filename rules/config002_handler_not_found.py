@@ -4,9 +4,11 @@ What: `functions.X.handler: src/handlers/users.handler` must name a source file
 (`src/handlers/users` with `.ts .mts .cts .tsx .js .mjs .cjs .jsx`, or a folder's `index.*`) that
 exports `handler`: `export const handler`, `export function handler`, `export { impl as handler }`,
 `export default` (for `.default`), `exports.handler =`, `module.exports.handler =`,
-`module.exports = { handler }`, or a re-export. Not checked: container-image functions, handlers
-that contain variables, functions on a non-Node.js runtime, and handlers inside a build output folder
-(`dist/`, `build/`, `.build/`, `out/`) that does not exist before the build. Bundler plugins
+`module.exports = { handler }`, or a re-export. With the serverless-middleware plugin every
+entry of a list-valued `handler:` (or `middleware:`) is checked. Not checked: container-image
+functions, handlers that contain variables, functions on a non-Node.js runtime, and handlers
+inside a build output folder (`dist/`, `build/`, `.build/`, `out/`) that does not exist before the
+build. Bundler plugins
 (`serverless-esbuild`, `serverless-webpack`) keep handler paths relative to the service folder, so
 those are still checked.
 
@@ -47,34 +49,39 @@ def check(service, context):
     for function in service.functions:
         if function.kind != "function" or function.image is not None or not _is_node(function):
             continue
-        handler = function.handler
-        value = text(handler)
-        if not value or is_dynamic(handler) or "${" in value or "." not in value:
-            continue
-        module, export = value.rsplit(".", 1)
-        if module.split("/", 1)[0] in BUILD_OUTPUT_DIRS and not (service.root / module).parent.exists():
-            continue
-        path, export = service.handler_path(function)
-        if path is None:
-            outside = _outside_project(service, value)
-            if outside is not None:
-                yield Finding.at(handler, f"handler `{value}` names `{outside}`, outside the project "
-                                 "(the repository that holds the service): lintkit does not read it "
-                                 "and a deployment from this repository cannot rely on it; move the "
-                                 "code into the project.", function=function.name)
-            elif not _other_language_file(service.root / module):
-                yield Finding.at(handler, f"no source file for handler `{value}`: expected "
-                                 f"`{module}` with a .ts or .js extension (or `{module}/index.ts`); fix "
-                                 "the path or add the file.", function=function.name)
-            continue
-        source = service.sources.parse(path)
-        if source is None or source.has_errors:
-            continue  # unreadable or partial: PARSE004 says so, and exports may be hidden
-        if not source.has_export(export):
-            relative = path.relative_to(service.root).as_posix() if path.is_relative_to(service.root) else path.name
-            yield Finding.at(handler, f"{relative} has no export named `{export}`: export it "
-                             f"(`export const {export} = ...`) or change the handler to an export "
-                             "the file has.", function=function.name)
+        resolved = zip([function.handler, *function.middleware],
+                       [service.handler_path(function), *service.middleware_paths(function)])
+        for handler, (path, export) in resolved:
+            yield from _check_handler(service, function, handler, path, export)
+
+
+def _check_handler(service, function, handler, path, export):
+    value = text(handler)
+    if not isinstance(value, str) or is_dynamic(handler) or "${" in value or "." not in value:
+        return
+    module = value.rsplit(".", 1)[0]
+    if module.split("/", 1)[0] in BUILD_OUTPUT_DIRS and not (service.root / module).parent.exists():
+        return
+    if path is None:
+        outside = _outside_project(service, value)
+        if outside is not None:
+            yield Finding.at(handler, f"handler `{value}` names `{outside}`, outside the project "
+                             "(the repository that holds the service): lintkit does not read it "
+                             "and a deployment from this repository cannot rely on it; move the "
+                             "code into the project.", function=function.name)
+        elif not _other_language_file(service.root / module):
+            yield Finding.at(handler, f"no source file for handler `{value}`: expected "
+                             f"`{module}` with a .ts or .js extension (or `{module}/index.ts`); fix "
+                             "the path or add the file.", function=function.name)
+        return
+    source = service.sources.parse(path)
+    if source is None or source.has_errors:
+        return  # unreadable or partial: PARSE004 says so, and exports may be hidden
+    if not source.has_export(export):
+        relative = path.relative_to(service.root).as_posix() if path.is_relative_to(service.root) else path.name
+        yield Finding.at(handler, f"{relative} has no export named `{export}`: export it "
+                         f"(`export const {export} = ...`) or change the handler to an export "
+                         "the file has.", function=function.name)
 
 
 def _is_node(function) -> bool:
