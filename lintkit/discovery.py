@@ -3,6 +3,7 @@ repository root or one file), `services_of` (the services that changed files bel
 pre-commit hook) and `service_target` (one service by its serverless.yml, for editors)."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,30 +60,30 @@ def find_services(root: Path, skipped: list[Skipped] | None = None) -> list[Path
     could loop); `root` itself is linted wherever it is. What is skipped is added to `skipped`. A
     folder named serverless.yml where no such file is counts too, so that linting it says
     (PARSE001) that it is not a file instead of skipping it silently."""
-    root = Path(root)
-    ignore = GitIgnore(repository_root(root) or root)
+    top = str(root)
+    ignore = GitIgnore(repository_root(Path(root)) or root)
     found = []
-    for folder, dirs, files in walk(root):
-        folder = Path(folder)
-        dirs[:] = [name for name in dirs if _enter(folder / name, ignore, skipped)]
+    for folder, dirs, files in walk(top):
+        ignore.listed(folder, files)
+        dirs[:] = [name for name in dirs if _enter(folder, name, ignore, skipped)]
         name = next((name for name in CONFIG_NAMES if name in files), None) \
             or next((name for name in CONFIG_NAMES if name in dirs), None)
         if name is None:
             continue
-        config = folder / name
-        if folder != root and ignore.ignores(config, is_dir=False):
-            _skip(skipped, config, "ignored by .gitignore")
+        config = os.path.join(folder, name)
+        if folder != top and ignore.ignores(config, is_dir=False):
+            _skip(skipped, Path(config), "ignored by .gitignore")
         else:
-            found.append(config)
+            found.append(Path(config))
     return found
 
 
-def _enter(folder: Path, ignore: GitIgnore, skipped: list[Skipped] | None) -> bool:
-    reason = _skip_reason(folder.name)
-    if reason is None and ignore.ignores(folder, is_dir=True):
+def _enter(folder: str, name: str, ignore: GitIgnore, skipped: list[Skipped] | None) -> bool:
+    reason = _skip_reason(name)
+    if reason is None and ignore.ignores(os.path.join(folder, name), is_dir=True):
         reason = "ignored by .gitignore"
-    if reason is not None and folder.name != ".git":
-        _skip(skipped, folder, reason)
+    if reason is not None and name != ".git":
+        _skip(skipped, Path(folder, name), reason)
     return reason is None
 
 
