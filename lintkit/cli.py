@@ -126,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--stdin-filename", metavar="PATH", default=None,
                        help="lint standard input as the unsaved content of PATH (the rest of its "
                             "service is read from disk) and report that file only")
+    check.add_argument("--verbose", "-v", action="store_true",
+                       help="say on stderr which folders and services discovery skipped, and why")
     check.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                        help="processes that lint services (default: auto, one per idle CPU from "
                             "32 services on; the report is the same)")
@@ -275,9 +277,23 @@ def _targets(args):
 
     if args.stdin_filename is not None:
         return _stdin_targets(args.stdin_filename)
+    skipped = []
     if args.services_of:
-        return services_of(args.paths)
-    return discover(args.paths or ["."])
+        targets = services_of(args.paths, skipped)
+    else:
+        targets = discover(args.paths or ["."], skipped)
+    if args.verbose:
+        _print_skipped(skipped)
+    return targets
+
+
+def _print_skipped(skipped) -> None:
+    from .display import display_path
+    from .redact import redact
+
+    cwd = Path.cwd()
+    for skip in skipped:
+        print(f"lintkit: skipped {redact(display_path(skip.path, cwd))} ({skip.reason})", file=sys.stderr)
 
 
 def _stdin_targets(raw: str):

@@ -3,16 +3,19 @@ repository root or one file), `services_of` (the services that changed files bel
 pre-commit hook) and `service_target` (one service by its serverless.yml, for editors)."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .formats import CONFIG_NAMES
 from .read.files import walk
+from .read.gitignore import GitIgnore
 
-SKIPPED_DIRS = frozenset({
-    "node_modules", ".git", ".serverless", ".esbuild", ".webpack", "dist", "build", "cdk.out",
-    ".build", ".aws-sam", ".venv", "venv", "__pycache__",
-})
+DEPENDENCY_DIRS = frozenset({"node_modules", ".venv", "venv", "__pycache__"})
+# Build output: what Serverless, its bundler plugins, CDK and SAM write, and `dist`/`build`, where a
+# build script may copy serverless.yml next to the compiled code (usually git-ignored as well).
+BUILD_DIRS = frozenset({".serverless", ".esbuild", ".webpack", ".build", "dist", "build", "cdk.out",
+                        ".aws-sam"})
 
 
 class DiscoveryError(Exception):
@@ -43,21 +46,60 @@ def repository_root(start: Path) -> Path | None:
     return None
 
 
-def find_services(root: Path) -> list[Path]:
-    """Every serverless.yml below `root`, skipping dependency and build folders and symlinked
-    folders (which could loop). A folder named serverless.yml where no such file is counts too, so
-    that linting it says (PARSE001) that it is not a file instead of skipping it silently."""
+@dataclass(frozen=True)
+class Skipped:
+    """A folder or service discovery did not lint, and why (`check --verbose` prints them)."""
+
+    path: Path
+    reason: str
+
+
+def find_services(root: Path, skipped: list[Skipped] | None = None) -> list[Path]:
+    """Every serverless.yml in and below `root`, nested services included, skipping dependency
+    and build folders, what the repository's .gitignore ignores, and symlinked folders (which
+    could loop); `root` itself is linted wherever it is. What is skipped is added to `skipped`. A
+    folder named serverless.yml where no such file is counts too, so that linting it says
+    (PARSE001) that it is not a file instead of skipping it silently."""
+    top = str(root)
+    ignore = GitIgnore(repository_root(Path(root)) or root)
     found = []
-    for folder, dirs, files in walk(root, skip=_is_skipped_dir):
+    for folder, dirs, files in walk(top):
+        ignore.listed(folder, files)
+        dirs[:] = [name for name in dirs if _enter(folder, name, ignore, skipped)]
         name = next((name for name in CONFIG_NAMES if name in files), None) \
             or next((name for name in CONFIG_NAMES if name in dirs), None)
-        if name is not None:
-            found.append(Path(folder) / name)
+        if name is None:
+            continue
+        config = os.path.join(folder, name)
+        if folder != top and ignore.ignores(config, is_dir=False):
+            _skip(skipped, Path(config), "ignored by .gitignore")
+        else:
+            found.append(Path(config))
     return found
 
 
-def _is_skipped_dir(name: str) -> bool:
-    return name in SKIPPED_DIRS or name.startswith(".serverless")
+def _enter(folder: str, name: str, ignore: GitIgnore, skipped: list[Skipped] | None) -> bool:
+    reason = _skip_reason(name)
+    if reason is None and ignore.ignores(os.path.join(folder, name), is_dir=True):
+        reason = "ignored by .gitignore"
+    if reason is not None and name != ".git":
+        _skip(skipped, Path(folder, name), reason)
+    return reason is None
+
+
+def _skip_reason(name: str) -> str | None:
+    if name == ".git":
+        return "git's own folder"
+    if name in DEPENDENCY_DIRS:
+        return "dependencies"
+    if name in BUILD_DIRS or name.startswith(".serverless"):
+        return "build output"
+    return None
+
+
+def _skip(skipped: list[Skipped] | None, path: Path, reason: str) -> None:
+    if skipped is not None:
+        skipped.append(Skipped(path, reason))
 
 
 def owning_service(file: Path) -> Path | None:
@@ -76,20 +118,20 @@ def service_target(config: Path) -> Target:
     return _target({}, config, boundary=config.parent)
 
 
-def services_of(paths: list[str]) -> list[Target]:
+def services_of(paths: list[str], skipped: list[Skipped] | None = None) -> list[Target]:
     """The services that own `paths` (the files a commit changes), each linted whole.
 
     A file belongs to the nearest serverless.yml/.yaml above it, up to the repository root; it need
     not exist (a deleted file still names its service). A folder stands for the services in and
-    below it, or else for the service it lies in. Paths that belong to no service, and services inside dependency or build folders
-    (node_modules, .serverless, ...), are skipped quietly: the result may be empty.
+    below it, or else for the service it lies in. Paths that belong to no service are skipped
+    quietly, and services inside dependency or build folders (node_modules, .serverless, ...) or
+    what .gitignore ignores are added to `skipped`: the result may be empty.
     """
     targets: dict[Path, Target] = {}
     for raw in paths:
         path = Path(raw).resolve()
         if path.is_dir():
-            own = service_config(path)
-            configs = [own] if own else find_services(path)
+            configs = find_services(path, skipped)
             if not configs:  # a folder inside a service, e.g. src/
                 inside = owning_service(path)
                 configs = [inside] if inside is not None else []
@@ -99,20 +141,38 @@ def services_of(paths: list[str]) -> list[Target]:
             config = owning_service(path)
             configs = [config] if config is not None else []
         for config in configs:
-            if not _in_skipped_folder(config):
+            if config in targets:
+                continue
+            reason = _skipped_folder_above(config)
+            if reason is None:
                 _target(targets, config, boundary=config.parent)
+            else:
+                _skip(skipped, config, reason)
     return list(targets.values())
 
 
-def _in_skipped_folder(config: Path) -> bool:
+def _skipped_folder_above(config: Path) -> str | None:
+    """Why discovery would not lint `config`, found walking from its repository root down."""
     root = repository_root(config.parent)
     if root is None:  # outside a repository nothing says where the project starts
-        return False
-    folders = config.parent.relative_to(root).parts
-    return any(_is_skipped_dir(part) for part in folders)
+        return None
+    ignore = GitIgnore(root)
+    parts = config.relative_to(root).parts
+    for depth in range(1, len(parts) + 1):
+        path, is_dir = root.joinpath(*parts[:depth]), depth < len(parts)
+        reason = _skip_reason(path.name) if is_dir else None
+        if reason is None and ignore.ignores(path, is_dir):
+            reason = "ignored by .gitignore"
+        if reason is not None:
+            return reason
+    return None
 
 
-def discover(paths: list[str]) -> list[Target]:
+def discover(paths: list[str], skipped: list[Skipped] | None = None) -> list[Target]:
+    """The services to lint for the PATHs of `check`: a folder stands for every service in and
+    below it (what is skipped there is added to `skipped`), a serverless.yml for its service, any
+    other file for the service it lies in, reporting that file only. A PATH given explicitly is
+    linted even inside a folder discovery skips (`lintkit check node_modules/x`)."""
     targets: dict[Path, Target] = {}
     whole: set[Path] = set()
     for raw in paths:
@@ -121,8 +181,7 @@ def discover(paths: list[str]) -> list[Target]:
             raise DiscoveryError(f"{raw}: no such file or directory")
         path = path.resolve()
         if path.is_dir():
-            own = service_config(path)
-            configs = [own] if own else find_services(path)
+            configs = find_services(path, skipped)
             if not configs and path.name in CONFIG_NAMES:
                 configs = [path]  # a folder named serverless.yml: PARSE001 says it is not a file
             if not configs:

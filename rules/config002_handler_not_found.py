@@ -5,7 +5,8 @@ What: `functions.X.handler: src/handlers/users.handler` must name a source file
 exports `handler`: `export const handler`, `export function handler`, `export { impl as handler }`,
 `export default` (for `.default`), `exports.handler =`, `module.exports.handler =`,
 `module.exports = { handler }`, or a re-export (`module.exports = require('./impl')` included).
-Not checked: container-image functions, handlers that contain variables and functions on a
+With the serverless-middleware plugin every entry of a list-valued `handler:` (or `middleware:`)
+is checked. Not checked: container-image functions, handlers that contain variables and functions on a
 non-Node.js runtime. A handler in build output (`dist/handlers/users.handler`, a NestJS
 `dist/main.handler`, a `handler.js` that is `module.exports = require('./dist/index')`, a
 serverless.yml a script copies into `dist/`) is checked in its source, found through tsconfig
@@ -53,39 +54,45 @@ def check(service, context):
     for function in service.functions:
         if function.kind != "function" or function.image is not None or not _is_node(function):
             continue
-        handler = function.handler
-        value = text(handler)
-        if not value or is_dynamic(handler) or "${" in value or "." not in value:
-            continue
-        module, export = value.rsplit(".", 1)
-        unfollowed = service.unfollowed(function)
-        if unfollowed is not None:
-            yield Finding.at(handler, f"`{function.name}` is not analysed: {unfollowed}; the rules "
-                             "that read handler code skip it.", function=function.name,
-                             severity="info")
-            continue
-        path, export = service.handler_path(function)
-        if path is None:
-            outside = _outside_project(service, value)
-            if outside is not None:
-                yield Finding.at(handler, f"handler `{value}` names `{outside}`, outside the project "
-                                 "(the repository that holds the service): lintkit does not read it "
-                                 "and a deployment from this repository cannot rely on it; move the "
-                                 "code into the project.", function=function.name)
-            elif not _other_language_file(service.root / module):
-                yield Finding.at(handler, f"no source file for handler `{value}`: expected "
-                                 f"`{module}` with a .ts or .js extension (or `{module}/index.ts`)"
-                                 f"{_not_built(service, module)}; fix the path or add the file.",
-                                 function=function.name)
-            continue
-        source = service.sources.parse(path)
-        if source is None or source.has_errors:
-            continue  # unreadable or partial: PARSE004 says so, and exports may be hidden
-        if not source.has_export(export) and not _found_through_graph(service, function):
-            relative = path.relative_to(service.root).as_posix() if path.is_relative_to(service.root) else path.name
-            yield Finding.at(handler, f"{relative} has no export named `{export}`: export it "
-                             f"(`export const {export} = ...`) or change the handler to an export "
-                             "the file has.", function=function.name)
+        resolved = zip([function.handler, *function.middleware],
+                       [service.handler_path(function), *service.middleware_paths(function)])
+        for index, (handler, (path, export)) in enumerate(resolved):
+            yield from _check_handler(service, function, handler, path, export, index == 0)
+
+
+def _check_handler(service, function, handler, path, export, is_handler: bool):
+    """The findings for one entry: the handler itself, or a middleware entry before it."""
+    value = text(handler)
+    if not isinstance(value, str) or is_dynamic(handler) or "${" in value or "." not in value:
+        return
+    module = value.rsplit(".", 1)[0]
+    unfollowed = service.unfollowed(function) if is_handler else None
+    if unfollowed is not None:
+        yield Finding.at(handler, f"`{function.name}` is not analysed: {unfollowed}; the rules "
+                         "that read handler code skip it.", function=function.name,
+                         severity="info")
+        return
+    if path is None:
+        outside = _outside_project(service, value)
+        if outside is not None:
+            yield Finding.at(handler, f"handler `{value}` names `{outside}`, outside the project "
+                             "(the repository that holds the service): lintkit does not read it "
+                             "and a deployment from this repository cannot rely on it; move the "
+                             "code into the project.", function=function.name)
+        elif not _other_language_file(service.root / module):
+            yield Finding.at(handler, f"no source file for handler `{value}`: expected "
+                             f"`{module}` with a .ts or .js extension (or `{module}/index.ts`)"
+                             f"{_not_built(service, module)}; fix the path or add the file.",
+                             function=function.name)
+        return
+    source = service.sources.parse(path)
+    if source is None or source.has_errors:
+        return  # unreadable or partial: PARSE004 says so, and exports may be hidden
+    if not source.has_export(export) and not (is_handler and _found_through_graph(service, function)):
+        relative = path.relative_to(service.root).as_posix() if path.is_relative_to(service.root) else path.name
+        yield Finding.at(handler, f"{relative} has no export named `{export}`: export it "
+                         f"(`export const {export} = ...`) or change the handler to an export "
+                         "the file has.", function=function.name)
 
 
 def _found_through_graph(service, function) -> bool:

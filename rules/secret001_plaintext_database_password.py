@@ -32,10 +32,11 @@ OWASP, "Secrets Management Cheat Sheet".
 """
 import re
 
-from lintkit.analysis.secretscan import (database_passwords, dotenv_plugin_keys, is_git_ignored, literal_span,
+from lintkit.analysis.secretscan import (database_passwords, dotenv_plugin_keys, literal_span,
                                 secret_finding, source_strings, yaml_texts)
 from lintkit.model.nodes import Span
 from lintkit.read.dotenv import is_template_env
+from lintkit.read.gitignore import is_git_ignored
 from lintkit.read.positions import scalar_sub_span
 
 from ._common import shared

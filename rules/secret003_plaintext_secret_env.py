@@ -34,9 +34,10 @@ Parameter Store and Secrets Manager".
 """
 from lintkit.analysis.secrets import is_reference_value, is_secret_key, looks_like_placeholder
 from lintkit.analysis.secretscan import (built_from_variables, dotenv_plugin_keys, environment_blocks,
-                                is_git_ignored, is_secret_literal, secret_finding)
+                                is_secret_literal, secret_finding)
 from lintkit.model.nodes import Scalar, is_dynamic
 from lintkit.read.dotenv import is_template_env
+from lintkit.read.gitignore import is_git_ignored
 
 CODE = "SECRET003"
 NAME = "plaintext-secret-env"

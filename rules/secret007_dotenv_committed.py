@@ -28,10 +28,10 @@ References: Serverless Framework, "Resolution of environment variables" (.env fi
 from the package) and "Packaging: patterns"; git, "gitignore"; OWASP, "Secrets Management Cheat
 Sheet".
 """
-from lintkit.analysis.secretscan import (is_git_ignored, packaging_pattern, secret_env_entries,
-                                secret_finding)
+from lintkit.analysis.secretscan import packaging_pattern, secret_env_entries, secret_finding
 from lintkit.model.diagnostics import Finding
 from lintkit.read.dotenv import is_template_env
+from lintkit.read.gitignore import is_git_ignored
 
 CODE = "SECRET007"
 NAME = "dotenv-committed"

@@ -2,7 +2,8 @@
 
 import pytest
 
-from lintkit.analysis.secretscan import address_name, fallbacks, glob_matches, is_git_ignored
+from lintkit.analysis.secretscan import address_name, fallbacks, glob_matches
+from lintkit.read.gitignore import is_git_ignored
 
 
 @pytest.mark.parametrize("gitignore, ignored", [

@@ -346,7 +346,8 @@ class ClientAnalysis:
         """Does `node` (in `file`) run each time the handler runs, along this call chain? Every
         call must be uncached and run directly in its caller (not in a nested function other than
         a callback that is invoked there)."""
-        executed = self.graph.handler
+        start = (chain[0].file, chain[0].call) if chain else (file, node)
+        executed = self.graph.entry_function(*start)
         for step in chain:
             if not runs_when_called(step.file, step.call, executed) \
                     or self.is_cached(step.file, step.call):

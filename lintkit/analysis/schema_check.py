@@ -34,7 +34,8 @@ SCHEMA_NAME = "serverless.schema.json"
 
 # Settings that plugins add, by plugin: accepted only when the plugin is listed in `plugins:`.
 # Scopes: "function" (keys of a function), "provider" (keys of `provider:`), "event" (event types),
-# "runtime" (`runtime` values the plugin replaces at packaging time).
+# "runtime" (`runtime` values the plugin replaces at packaging time), "handler" ("list": a list of
+# handlers where the schema wants one).
 # The Framework (v4) accepts serverless-iam-roles-per-function's keys itself: they are in the schema.
 PLUGIN_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
     "serverless-rust": {"runtime": ("rust",)},
@@ -56,6 +57,7 @@ PLUGIN_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
     "@silvermine/serverless-plugin-cloudfront-lambda-edge": {"function": ("lambdaAtEdge",)},
     "serverless-lambda-edge-pre-existing-cloudfront": {"event": ("preExistingCloudFront",)},
     "serverless-plugin-existing-s3": {"event": ("existingS3",)},
+    "serverless-middleware": {"function": ("middleware",), "handler": ("list",)},
 }
 
 # Values people write for an enum member under another name.
@@ -292,7 +294,8 @@ class _Report:
 
     def add(self, error) -> None:
         kind = error.validator
-        if self._unset(tuple(error.absolute_path)) or self._plugin_runtime(error):
+        if self._unset(tuple(error.absolute_path)) or self._plugin_runtime(error) \
+                or self._plugin_handler_list(error):
             return
         if kind in ("anyOf", "oneOf"):
             self._alternatives(error)
@@ -461,6 +464,12 @@ class _Report:
         if not path or path[-1] != "runtime" or not isinstance(error.instance, str):
             return False
         return error.instance in self.plugin_keys.get("runtime", {})
+
+    def _plugin_handler_list(self, error) -> bool:
+        """A function's `handler:` that lists handlers, with serverless-middleware listed."""
+        path = tuple(error.absolute_path)
+        return len(path) == 3 and path[0] == "functions" and path[2] == "handler" \
+            and isinstance(error.instance, list) and "list" in self.plugin_keys.get("handler", {})
 
     def _scope(self, error) -> str | None:
         return self.scopes.get(id(error.schema))

@@ -8,8 +8,8 @@ machine.
   `literal_span`).
 - Secret-looking values (`database_passwords`, `access_keys`, `is_secret_literal`,
   `secret_env_entries`).
-- Whether a `.env` file gets committed (`is_git_ignored`, a small .gitignore matcher) or shipped by
-  `package.patterns` (`packaging_pattern`).
+- Whether a `.env` file gets shipped by `package.patterns` (`packaging_pattern`); whether it gets
+  committed is `lintkit.read.gitignore`'s to say.
 """
 from __future__ import annotations
 
@@ -21,8 +21,7 @@ from ..formats.variables import find_variables, is_variable, split_alternatives
 from ..model.diagnostics import Finding
 from ..model.nodes import Mapping, Scalar, Sequence, Span, Unknown, path_get, text, walk
 from ..read.dburl import find_db_urls, is_placeholder_credential, parse_db_url
-from ..read.files import read_bytes
-from ..read.globs import Glob, compile_glob, glob_matches
+from ..read.globs import glob_matches
 from ..read.sources import iter_nodes, string_value
 from .packaging import function_package, packed_individually, service_package
 from .secrets import (AWS_ACCESS_KEY, is_reference_value, is_secret_key, looks_like_access_key,
@@ -267,75 +266,6 @@ def literal_span(file, node, start: int, end: int) -> Span:
         return span
     first = span.column + 1 + start
     return Span(span.path, span.line, first, span.line, first + (end - start))
-
-
-# -- .gitignore ------------------------------------------------------------------------------------
-MAX_IGNORE_BYTES = 1 << 20  # a .gitignore is a few kilobytes
-
-
-@dataclass(frozen=True)
-class _IgnoreRule:
-    base: Path
-    pattern: Glob
-    negated: bool
-    directory_only: bool
-
-
-def _ignore_rule(line: str, base: Path) -> _IgnoreRule | None:
-    line = re.sub(r"(?<!\\)[ \t]+$", "", line.rstrip("\r\n"))
-    if not line or line.startswith("#"):
-        return None
-    negated = line.startswith("!")
-    line = line[1:] if negated else line
-    directory_only = line.endswith("/")
-    line = line.rstrip("/")
-    if not line:
-        return None
-    anchored = "/" in line  # else the name matches at any depth
-    glob = line.lstrip("/") if anchored else "**/" + line
-    return _IgnoreRule(base, compile_glob(glob, "gitignore"), negated, directory_only)
-
-
-def _read_rules(file: Path, base: Path) -> list[_IgnoreRule]:
-    try:
-        lines = read_bytes(file, MAX_IGNORE_BYTES).decode("utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
-    return [rule for rule in (_ignore_rule(line, base) for line in lines) if rule is not None]
-
-
-def _ignore_rules(folders: list[Path]) -> list[_IgnoreRule]:
-    """`.git/info/exclude` of the top folder, then each folder's .gitignore, top down (later rules
-    win, as in git)."""
-    rules = _read_rules(folders[0] / ".git" / "info" / "exclude", folders[0])
-    for folder in folders:
-        rules.extend(_read_rules(folder / ".gitignore", folder))
-    return rules
-
-
-def _matches(rules: list[_IgnoreRule], path: Path, is_dir: bool) -> bool:
-    ignored = False
-    for rule in rules:
-        if (rule.directory_only and not is_dir) or not path.is_relative_to(rule.base):
-            continue
-        if rule.pattern.fullmatch(path.relative_to(rule.base).as_posix()):
-            ignored = not rule.negated
-    return ignored
-
-
-def is_git_ignored(path: Path, project_root: Path) -> bool:
-    """Whether the .gitignore files from `project_root` down to `path`'s folder ignore it. A
-    folder that is ignored hides everything in it, as in git."""
-    path, root = Path(path), Path(project_root)
-    if not path.is_relative_to(root):
-        root = path.parent
-    parts = path.relative_to(root).parts
-    folders = [root.joinpath(*parts[:depth]) for depth in range(len(parts))]
-    rules = _ignore_rules(folders)
-    for depth in range(1, len(parts) + 1):
-        if _matches(rules, root.joinpath(*parts[:depth]), depth < len(parts)):
-            return True
-    return False
 
 
 # -- package.patterns ------------------------------------------------------------------------------

@@ -30,6 +30,10 @@ RESOURCE_PROPERTY = {
 
 LAMBDA_RESOURCE_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 
+# The plugin that runs a list of handlers in order: `handler: [auth.check, api.handler]` (or its
+# newer `middleware:` key), each entry a handler string or `{then: ..., catch: ...}`.
+MIDDLEWARE_PLUGIN = "serverless-middleware"
+
 
 @dataclass
 class Resource:
@@ -57,10 +61,40 @@ class Function:
 
     @cached_property  # asked for by most rules, for every function
     def handler(self) -> Node | None:
+        """The handler node; in a serverless-middleware chain, its last entry that is not an
+        error handler (`catch:`)."""
         if self.kind == "resource":
             props = self.resource.properties if self.resource else None
             return props.get("Handler") if props else None
-        return self.node.get("handler")
+        chain = self._middleware_chain()
+        if chain is None:
+            return self.node.get("handler")
+        handlers = [item.get("then") if isinstance(item, Mapping) else item for item in chain.items]
+        handlers = [item for item in handlers if item is not None]
+        return handlers[-1] if handlers else None
+
+    @cached_property
+    def middleware(self) -> list[Node]:
+        """The other entries of a serverless-middleware chain, in order (middleware before the
+        handler, error handlers): they run on the invocations of the function too."""
+        chain = self._middleware_chain()
+        if chain is None:
+            return []
+        entries = []
+        for item in chain.items:
+            parts = [item.get("then"), item.get("catch")] if isinstance(item, Mapping) else [item]
+            entries.extend(part for part in parts if part is not None and part is not self.handler)
+        return entries
+
+    def _middleware_chain(self) -> Sequence | None:
+        """The list of handlers of the serverless-middleware plugin, when it is listed; without
+        it a list-valued `handler:` is a schema error (CONFIG001) and no handler at all."""
+        if self.kind != "function" or MIDDLEWARE_PLUGIN not in self.service.plugins:
+            return None
+        chain = self.node.get("handler")
+        if chain is None:
+            chain = self.node.get("middleware")
+        return chain if isinstance(chain, Sequence) else None
 
     @property
     def image(self) -> Node | None:
@@ -169,7 +203,7 @@ class Service:
         self.document: Mapping | None = loaded.document
         self._sources = sources
         self._graphs: dict[int, object] = {}  # id of the function node -> graph
-        self._handler_graphs: dict[tuple | int, object] = {}  # (file, export) -> graph
+        self._handler_graphs: dict[tuple | int, object] = {}  # (file, export, middleware) -> graph
         self._handler_paths: dict[str, tuple[Path | None, str]] = {}
 
     @cached_property  # every function's settings fall back to it
@@ -294,8 +328,18 @@ class Service:
     def handler_path(self, function: Function):
         """(path or None, export name) for a `functions:` entry's handler; (None, None) when the
         handler is missing or not a literal."""
-        handler = text(function.handler)
-        if function.kind != "function" or not handler or "${" in handler:
+        if function.kind != "function":
+            return None, None
+        return self._resolved_handler(function.handler)
+
+    def middleware_paths(self, function: Function) -> list[tuple[Path | None, str | None]]:
+        """(path or None, export name) for each middleware entry of a function (see
+        `Function.middleware`), as `handler_path` gives them."""
+        return [self._resolved_handler(entry) for entry in function.middleware]
+
+    def _resolved_handler(self, node: Node | None) -> tuple[Path | None, str | None]:
+        handler = text(node)
+        if not isinstance(handler, str) or not handler or "${" in handler:
             return None, None
         if handler not in self._handler_paths:  # probing is a dozen stats: once per handler string
             from ..read.handlers import resolve_handler_path
@@ -337,7 +381,7 @@ class Service:
         node = id(function.node)
         if node not in self._graphs:
             path, export = self.handler_path(function)
-            key = (path, export) if path is not None else node
+            key = (path, export, *self.middleware_paths(function)) if path is not None else node
             if key not in self._handler_graphs:
                 self._handler_graphs[key] = self._build_graph(function)
             self._graphs[node] = self._handler_graphs[key]
@@ -357,8 +401,11 @@ class Service:
         entry = self.sources.parse(path)
         if entry is None:
             return None
+        middleware = [(self.sources.parse(path), name) for path, name in self.middleware_paths(function)
+                      if path is not None]
         return HandlerGraph(entry, export, self.sources, self.tsconfig, self.project_root,
-                            self.build_layout)
+                            self.build_layout,
+                            middleware=[(source, name) for source, name in middleware if source is not None])
 
     def _inline_graph(self, function: Function):
         from ..read.handlers import HandlerGraph, source_from_block_scalar

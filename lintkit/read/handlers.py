@@ -467,7 +467,10 @@ class HandlerGraph:
 
     def __init__(self, entry: SourceFile, export_name: str, cache: SourceCache,
                  tsconfig: TsConfig | None = None, project_root: Path | None = None,
-                 layout: BuildLayout | None = None):
+                 layout: BuildLayout | None = None, middleware: Iterable[tuple[SourceFile, str]] = ()):
+        """`layout`: how build output maps back to sources; `middleware`: (file, export) of the
+        functions that run with the handler on each invocation (the serverless-middleware plugin's
+        chain)."""
         self.entry = entry
         self.export_name = export_name
         self.cache = cache
@@ -478,7 +481,11 @@ class HandlerGraph:
         # Imports of build output whose source was not found: (file, import, module path).
         self.missing_output: list[tuple[SourceFile, Import, Path]] = []
         self.truncated = False
+        middleware = list(middleware)
         self.files: list[SourceFile] = [entry]
+        for file, _ in middleware:
+            if not any(file is known for known in self.files):
+                self.files.append(file)
         self._names_memo: dict[int, dict] = {}
         self._lookup_memo: dict = {}
         self._imports_memo: dict[tuple, bool] = {}
@@ -487,6 +494,8 @@ class HandlerGraph:
         handler = self._unwrap_export(self._export)
         self.handler_file: SourceFile | None = handler[0] if handler else None
         self.handler = handler[1] if handler else None
+        found = (self._unwrap_export(self.resolve_export(file, name)) for file, name in middleware)
+        self.middleware: list[tuple[SourceFile, object]] = [each for each in found if each]
 
     def __repr__(self) -> str:
         return (f"HandlerGraph({str(self.entry.path)!r}, {self.export_name!r}, "
@@ -516,8 +525,8 @@ class HandlerGraph:
                 return
 
     def _collect(self) -> None:
-        seen = {id(self.entry)}
-        queue = deque([self.entry])
+        seen = {id(file) for file in self.files}
+        queue = deque(self.files)
         while queue:
             file = queue.popleft()
             for imp in file.imports:
@@ -880,8 +889,9 @@ class HandlerGraph:
         at most MAX_CALL_DEPTH calls deep, shortest chains first)."""
         if self.handler is None:
             return
-        queue = deque([(self.handler_file, self.handler, [])])
-        visited = {(id(self.handler_file), self.handler.id)}
+        roots = [(self.handler_file, self.handler), *self.middleware]
+        queue = deque((file, function, []) for file, function in roots)
+        visited = {(id(file), function.id) for file, function in roots}
         while queue:
             file, function, steps = queue.popleft()
             for node, chain in self._executed(file, function):
@@ -892,6 +902,15 @@ class HandlerGraph:
             implicit = self._implicit_super(file, function)
             if implicit is not None and len(steps) < MAX_CALL_DEPTH:
                 self._enqueue(file, implicit[0], implicit[1], steps, visited, queue)
+
+    def entry_function(self, file: SourceFile, node):
+        """The function an invocation starts in that holds `node`: a middleware function, or
+        else the handler."""
+        for middleware_file, function in self.middleware:
+            if middleware_file is file and function.start_byte <= node.start_byte \
+                    and node.end_byte <= function.end_byte:
+                return function
+        return self.handler
 
     def _enqueue(self, file, call, target, steps, visited, queue) -> None:
         if target is None:

@@ -1,0 +1,111 @@
+"""Which services `check` lints: every serverless.yml in the tree, nested services too, none inside
+dependency or build folders or what .gitignore ignores (`--verbose` says what was skipped), and a
+PATH given explicitly even there."""
+import json
+from pathlib import Path
+
+from lintkit.discovery import Skipped, discover, services_of
+from test_cli import DEPRECATED_SERVICE, concise, make_service
+
+
+def linted(run_lintkit, *args, cwd) -> list[str]:
+    code, out, err = concise(run_lintkit, *args, cwd=cwd)
+    assert code in (0, 1), err
+    return sorted({line.split(":")[0] for line in out.splitlines()})
+
+
+def repository(tmp_path: Path) -> Path:
+    (tmp_path / ".git").mkdir()
+    return tmp_path
+
+
+def test_a_service_nested_in_another_is_linted_too(tmp_path, run_lintkit):
+    root = repository(tmp_path)
+    make_service(root, DEPRECATED_SERVICE)
+    make_service(root / "layers" / "database", DEPRECATED_SERVICE)
+    assert linted(run_lintkit, ".", cwd=root) == ["layers/database/serverless.yml", "serverless.yml"]
+    assert linted(run_lintkit, "serverless.yml", cwd=root) == ["serverless.yml"]
+
+
+def test_nested_services_are_found_from_the_pre_commit_hook_too(tmp_path):
+    root = repository(tmp_path)
+    make_service(root, DEPRECATED_SERVICE)
+    make_service(root / "layers" / "database", DEPRECATED_SERVICE)
+    configs = sorted(target.config_path for target in services_of([str(root)]))
+    assert configs == [root / "layers" / "database" / "serverless.yml", root / "serverless.yml"]
+    # a changed file belongs to the nearest service above it
+    (root / "layers" / "database" / "src" / "api.ts").touch()
+    targets = services_of([str(root / "layers" / "database" / "src" / "api.ts")])
+    assert [target.config_path for target in targets] == [root / "layers" / "database" / "serverless.yml"]
+
+
+def test_git_ignored_folders_are_skipped_and_verbose_says_so(tmp_path, run_lintkit):
+    root = repository(tmp_path)
+    (root / ".gitignore").write_text("generated/\n")
+    make_service(root / "services" / "api", DEPRECATED_SERVICE)
+    make_service(root / "services" / "api" / "generated", DEPRECATED_SERVICE)
+    make_service(root / "node_modules" / "pkg", DEPRECATED_SERVICE)
+    make_service(root / "services" / "api" / ".esbuild" / ".build", DEPRECATED_SERVICE)
+    assert linted(run_lintkit, ".", cwd=root) == ["services/api/serverless.yml"]
+    # the root .gitignore counts when a folder below it is linted
+    assert linted(run_lintkit, "services", cwd=root) == ["services/api/serverless.yml"]
+
+    code, out, err = concise(run_lintkit, ".", "--verbose", cwd=root)
+    assert code == 1 and "generated" not in out
+    assert err.splitlines() == [
+        "lintkit: skipped node_modules (dependencies)",
+        "lintkit: skipped services/api/.esbuild (build output)",
+        "lintkit: skipped services/api/generated (ignored by .gitignore)",
+    ]
+    _, _, quiet = concise(run_lintkit, ".", cwd=root)
+    assert quiet == ""
+
+
+def test_verbose_keeps_machine_output_on_stdout_unchanged(tmp_path, run_lintkit):
+    root = repository(tmp_path)
+    make_service(root / "api", DEPRECATED_SERVICE)
+    make_service(root / "node_modules" / "pkg", DEPRECATED_SERVICE)
+    plain = run_lintkit("check", ".", "--format", "json", "--as-of", "2026-11-27", cwd=root)
+    verbose = run_lintkit("check", ".", "--format", "json", "--as-of", "2026-11-27", "-v", cwd=root)
+    assert plain[:2] == verbose[:2] and json.loads(verbose[1])
+    assert verbose[2] == "lintkit: skipped node_modules (dependencies)\n"
+
+
+def test_a_negated_gitignore_line_brings_a_folder_back(tmp_path, run_lintkit):
+    root = repository(tmp_path)
+    (root / ".gitignore").write_text("services/*\n!services/kept\n")
+    make_service(root / "services" / "kept", DEPRECATED_SERVICE)
+    make_service(root / "services" / "gone", DEPRECATED_SERVICE)
+    assert linted(run_lintkit, ".", cwd=root) == ["services/kept/serverless.yml"]
+
+
+def test_an_explicit_path_is_linted_inside_a_skipped_folder(tmp_path, run_lintkit):
+    root = repository(tmp_path)
+    (root / ".gitignore").write_text("dist/\n")
+    make_service(root / "node_modules" / "x", DEPRECATED_SERVICE)
+    make_service(root / "dist", DEPRECATED_SERVICE)
+    make_service(root / "api", DEPRECATED_SERVICE)
+    assert linted(run_lintkit, "node_modules/x", cwd=root) == ["node_modules/x/serverless.yml"]
+    assert linted(run_lintkit, "dist/serverless.yml", cwd=root) == ["dist/serverless.yml"]
+    assert linted(run_lintkit, "dist", cwd=root) == ["dist/serverless.yml"]
+    assert linted(run_lintkit, ".", cwd=root) == ["api/serverless.yml"]
+
+
+def test_the_pre_commit_hook_skips_services_in_ignored_folders(tmp_path):
+    root = repository(tmp_path)
+    (root / ".gitignore").write_text("generated/\n")
+    make_service(root / "generated" / "svc", DEPRECATED_SERVICE)
+    make_service(root / "node_modules" / "pkg", DEPRECATED_SERVICE)
+    skipped = []
+    changed = [str(root / "generated" / "svc" / "src" / "api.ts"), str(root / "node_modules" / "pkg")]
+    assert services_of(changed, skipped) == []
+    assert skipped == [Skipped(root / "generated" / "svc" / "serverless.yml", "ignored by .gitignore"),
+                       Skipped(root / "node_modules" / "pkg" / "serverless.yml", "dependencies")]
+
+
+def test_a_file_included_with_file_is_not_a_service(tmp_path):
+    root = repository(tmp_path)
+    make_service(root, DEPRECATED_SERVICE + "custom: ${file(./config/custom.yml)}\n")
+    (root / "config").mkdir()
+    (root / "config" / "custom.yml").write_text("service: not-a-service\nprovider:\n  name: aws\n")
+    assert [target.config_path for target in discover([str(root)])] == [root / "serverless.yml"]
