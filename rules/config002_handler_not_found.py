@@ -12,7 +12,8 @@ non-Node.js runtime. A handler in build output (`dist/handlers/users.handler`, a
 serverless.yml a script copies into `dist/`) is checked in its source, found through tsconfig
 `outDir`/`rootDir`, nest-cli.json `sourceRoot` or the common `src/` → `dist/` layouts. It is an
 error only when nothing could build it (no compiling script, no bundler plugin, no tsconfig
-`outDir` for it); when a build could but no source is found, an info finding says once that the
+`outDir` for it; a service without package.json whose output folder is missing may be built by
+another toolchain, Gradle or Leiningen, and says nothing); when a build could but no source is found, an info finding says once that the
 function's code was not followed, and the rules that read handler code say nothing about it.
 Bundler plugins (`serverless-esbuild`, `serverless-webpack`) keep handler paths relative to the
 service folder, so those are still checked.
@@ -79,6 +80,8 @@ def _check_handler(service, function, handler, path, export, is_handler: bool):
                              "(the repository that holds the service): lintkit does not read it "
                              "and a deployment from this repository cannot rely on it; move the "
                              "code into the project.", function=function.name)
+        elif _built_by_unseen_toolchain(service, module):
+            return  # cannot know: a Gradle, Leiningen or other non-npm build may produce it
         elif not _other_language_file(service.root / module):
             yield Finding.at(handler, f"no source file for handler `{value}`: expected "
                              f"`{module}` with a .ts or .js extension (or `{module}/index.ts`)"
@@ -109,6 +112,15 @@ def _not_built(service, module: str) -> str:
         return ""
     return (f"; `{folder}/` is not produced by any build step (no compiling "
             "package.json script, bundler plugin or tsconfig `outDir` for it)")
+
+
+def _built_by_unseen_toolchain(service, module: str) -> bool:
+    """A handler in a build output folder that does not exist, in a service without package.json:
+    whatever builds it (Kotlin/JS with Gradle, ClojureScript with Leiningen) is not an npm build
+    lintkit can read, so a missing file there says nothing."""
+    folder = module.split("/", 1)[0]
+    return folder in COMMON_OUTPUT_DIRS and not (service.root / folder).exists() \
+        and service.package_json is None
 
 
 def _is_node(function) -> bool:
