@@ -5,7 +5,8 @@ ask which format a service came from, except through `Service.format` for the fe
 rules (CONFIG001's serverless.yml schema, SECRET006's `${ssm:~true}`).
 
 A front end is a module with `NAME`, `CONFIG_NAMES` (the file names discovery claims for it) and
-`load(config_path, project_root, options) -> LoadedConfig`; listing it in FRONT_ENDS plugs it in.
+`load(config_path, project_root, options, sources) -> LoadedConfig` (`sources`: the run's SourceCache,
+for a front end that parses code); listing it in FRONT_ENDS plugs it in.
 
 - `serverless`: serverless.yml / serverless.yaml / serverless.json, with Serverless variables
   (`variables`).
@@ -37,5 +38,5 @@ def load_service(config_path: Path, project_root: Path, options: dict[str, str] 
 
     options = options or {}
     with long_lived_objects():
-        loaded = front_end_for(config_path).load(config_path, project_root, options)
+        loaded = front_end_for(config_path).load(config_path, project_root, options, sources)
     return Service(config_path, project_root, loaded, options, sources=sources)

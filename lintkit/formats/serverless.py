@@ -15,7 +15,8 @@ NAME = "serverless"
 CONFIG_NAMES = ("serverless.yml", "serverless.yaml", "serverless.json")
 
 
-def load(config_path: Path, project_root: Path, options: dict[str, str]) -> LoadedConfig:
+def load(config_path: Path, project_root: Path, options: dict[str, str],
+         sources=None) -> LoadedConfig:
     from ..read.yamlload import load_yaml
 
     loaded = load_yaml(config_path)

@@ -20,25 +20,24 @@ from pathlib import Path
 from ..model.diagnostics import Finding
 from ..model.nodes import Mapping, Node, Scalar, Sequence, Span, Unknown
 from ..model.service import LoadedConfig
+from ..read.yamlload import BOOL_TAG as BOOL, FLOAT_TAG as FLOAT, INT_TAG as INT, NULL_TAG as NULL
+from ..read.yamlload import STR_TAG as STR
 
 NAME = "serverless"  # the same framework and document as serverless.yml's
 CONFIG_NAMES = ("serverless.ts", "serverless.js", "serverless.cjs", "serverless.mjs")
 MAX_DEPTH = 100  # nesting of literals followed; deeper is Unknown
 MAX_MODULES = 200  # local modules a configuration may import values from
 
-STR = "tag:yaml.org,2002:str"
-INT = "tag:yaml.org,2002:int"
-FLOAT = "tag:yaml.org,2002:float"
-BOOL = "tag:yaml.org,2002:bool"
-NULL = "tag:yaml.org,2002:null"
 UNKNOWN_SOURCE = frozenset({"code"})  # a value only running the code would give
 
 
-def load(config_path: Path, project_root: Path, options: dict[str, str]) -> LoadedConfig:
+def load(config_path: Path, project_root: Path, options: dict[str, str],
+         sources=None) -> LoadedConfig:
+    """`sources`: the run's SourceCache, so that modules the handlers import too are parsed once."""
     from ..read.sources import SourceCache
 
     result = LoadedConfig(NAME)
-    sources = SourceCache()
+    sources = sources if sources is not None else SourceCache()
     source = sources.parse(config_path)
     if source is None:
         reason = sources.reason(config_path) or "it cannot be read"

@@ -31,8 +31,7 @@ from pathlib import Path
 from ..model.diagnostics import Finding
 from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown
 from ..read.files import is_inside, is_system_path
-from ..read.yamlload import (BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG, LoadResult,
-                       load_json_or_yaml, read_source)
+from ..read.yamlload import STR_TAG, LoadResult, load_json_or_yaml, read_source, tag_of
 
 MAX_STRING = 1_000_000
 """Longest string a variable expansion may build."""
@@ -225,14 +224,6 @@ def _js_string(value) -> str:
     return str(value)
 
 
-def _tag_of(value) -> str:
-    if value is None:
-        return NULL_TAG
-    if isinstance(value, bool):
-        return BOOL_TAG
-    return INT_TAG if isinstance(value, int) else FLOAT_TAG if isinstance(value, float) else STR_TAG
-
-
 # -- resolution ------------------------------------------------------------------------------------
 
 def resolve(document: Mapping, *, config_path: Path, project_root: Path,
@@ -351,7 +342,7 @@ class _Resolver:
 
     def _final(self, value, site: Node) -> Scalar:
         """A value made by the resolver (option, default, environment): located at the site."""
-        node = Scalar(value, site.span, _tag_of(value), None)
+        node = Scalar(value, site.span, tag_of(value), None)
         self._remember(node, node, 1)
         return node
 

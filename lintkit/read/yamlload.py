@@ -582,7 +582,7 @@ def _json_nodes(path: Path, text: str) -> Node | None:
             node = Sequence([None] * len(value), span)
             _queue_children(stack, node, value, depth)
         else:
-            node = Scalar(value, span, _json_tag(value))
+            node = Scalar(value, span, tag_of(value))
         attach(node)
     return root_holder[0]
 
@@ -602,7 +602,8 @@ def _setter(parent: Node, index: int):
     return attach
 
 
-def _json_tag(value) -> str:
+def tag_of(value) -> str:
+    """The YAML tag of a plain Python value (JSON's, or one computed from variables)."""
     if value is None:
         return NULL_TAG
     if isinstance(value, bool):
