@@ -265,11 +265,11 @@ class Engine:
         findings: list[tuple[Rule, Finding]] = []
         secrets: list[tuple[str, Span]] = []
         errors: list[str] = []
-        service = None
+        service, ran = None, self._selected(config)
         with confined_to(target.project_root) as confinement:
             try:
                 with time_budget(self.options.service_timeout):
-                    service = self._run_rules(target, config, findings, secrets, errors)
+                    service, ran = self._run_rules(target, config, findings, secrets, errors)
             except OutOfTime:
                 findings.append((self.rules[TIMEOUT_CODE], Finding(
                     Span.point(target.config_path), f"linting this service took longer than "
@@ -280,13 +280,15 @@ class Engine:
         diagnostics = [d for d in diagnostics if d is not None]
         files = touched_files(service) if service is not None else {target.config_path}
         if not self.options.no_ignores:
-            diagnostics = self._apply_suppressions(diagnostics, files, config, self._selected(config))
+            diagnostics = self._apply_suppressions(diagnostics, files, config, ran)
         if target.only_files:
             diagnostics = [d for d in diagnostics if d.path in target.only_files]
             files = files & target.only_files
         return ServiceOutcome(diagnostics, files, errors, secrets)
 
     def _run_rules(self, target: Target, config, findings, secrets, errors):
+        """Loads the service and runs its rules; returns the service and the rules that applied
+        (for SUPPRESS001: a suppression naming a rule that did not run is not reported)."""
         from .formats import load_service
 
         opt = {**(config.opt or {}), **self.options.opt}
@@ -309,7 +311,7 @@ class Engine:
                 detail = traceback.format_exc(limit=-3)
                 errors.append(
                     f"internal error in {rule.code} on {target.config_path}:\n{redact(detail)}")
-        return service
+        return service, selected
 
     def _refusals(self, confinement, findings) -> list[tuple[Rule, Finding]]:
         """PARSE006 for the files refused while linting (lintkit.read.files) that no PARSE finding
