@@ -32,7 +32,15 @@ class UsageError(Exception):
 
 
 def _selectors(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
+    """A comma-separated list of rule selectors; an unknown one is a usage error (a typo in
+    `--ignore` or `--select` would otherwise turn a check off without a word)."""
+    from .registry import selector_problem
+
+    selectors = [part.strip() for part in value.split(",") if part.strip()]
+    problems = [problem for problem in map(selector_problem, selectors) if problem]
+    if problems:
+        raise argparse.ArgumentTypeError("; ".join(problems) + " (`lintkit rules` lists them)")
+    return selectors
 
 
 def _as_of(value: str) -> date:
@@ -266,7 +274,13 @@ def _check(args, baseline, overlays) -> int:
     elif gone and args.format in HUMAN_FORMATS:
         print(f"lintkit: {baseline_gone(gone, args.baseline)}", file=sys.stderr)
     report_internal_errors(result.internal_errors)
-    if result.internal_errors:
+    if result.invalid_configs:
+        from .display import display_path
+
+        shown = ", ".join(engine.redactor(display_path(path, Path.cwd())) for path in result.invalid_configs)
+        print(f"lintkit: invalid configuration in {shown} (PARSE001 above says where); the "
+              "services it applies to were linted with the default configuration", file=sys.stderr)
+    if result.internal_errors or result.invalid_configs:
         return EXIT_ERROR
     return exit_code(diagnostics)
 

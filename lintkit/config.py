@@ -38,11 +38,15 @@ MAX_NODES = 100_000
 
 class ConfigError(Exception):
     """An unreadable, unparsable or invalid config file: `problems` are (line, column, message),
-    line 0 where a problem has no place. The message names the file and the line."""
+    line 0 where a problem has no place. The message names the file and the line. `invalid`: the
+    file was read and says something lintkit cannot do (a wrong key or value, a selector that picks
+    no rule), a usage error (exit 2); otherwise the file could not be read or parsed, a finding
+    like any other bad file."""
 
-    def __init__(self, path: Path, problems: list[tuple[int, int, str]]):
+    def __init__(self, path: Path, problems: list[tuple[int, int, str]], invalid: bool = False):
         self.path = Path(path)
         self.problems = problems
+        self.invalid = invalid
         shown = display_path(path, Path.cwd())
         super().__init__("\n".join(f"{shown}:{line}:{column}: {message}" if line else
                                     f"{shown}: {message}" for line, column, message in problems))
@@ -161,8 +165,10 @@ def load_config(path: Path) -> Config:
     schema = json.loads(resources.files("lintkit.schemas").joinpath(SCHEMA_NAME).read_text("utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(_schema_error(loaded.node, error) for error in validator.iter_errors(data))
+    if not errors:
+        errors = _unknown_selectors(loaded.node, data)
     if errors:
-        raise ConfigError(path, errors)
+        raise ConfigError(path, errors, invalid=True)
 
     folder = Path(os.path.abspath(path)).parent
     return Config(
@@ -176,6 +182,27 @@ def load_config(path: Path) -> Config:
         fail_on=data.get("fail-on"),
         opt={str(k): _opt_text(v) for k, v in data.get("opt", {}).items()},
     )
+
+
+def _unknown_selectors(document: Node | None, data: dict) -> list[tuple[int, int, str]]:
+    """Selectors that pick no rule, where they are: a typo in `ignore` or `select` would otherwise
+    turn a check off, or every check, without a word."""
+    from .registry import selector_problem
+
+    places = [(["select", i], s) for i, s in enumerate(data.get("select", []))]
+    places += [(["ignore", i], s) for i, s in enumerate(data.get("ignore", []))]
+    places += [(["severity"], str(s)) for s in data.get("severity", {})]
+    places += [(["per-file-ignores", pattern, i], s)
+               for pattern, selectors in data.get("per-file-ignores", {}).items()
+               for i, s in enumerate(selectors)]
+    errors = []
+    for keys, selector in places:
+        problem = selector_problem(selector)
+        if problem:
+            key = selector if keys == ["severity"] else None
+            line, column = _locate(document, keys, key) or (0, 0)
+            errors.append((line, column, f"{_key_path(keys)}: {problem}"))
+    return errors
 
 
 def _opt_text(value) -> str:

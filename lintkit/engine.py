@@ -69,6 +69,7 @@ class RunResult:
     services: int = 0
     internal_errors: list[str] = field(default_factory=list)
     fail_on: str = "warning"
+    invalid_configs: list[Path] = field(default_factory=list)  # .lintkit.yml files that say the impossible
 
 
 @dataclass
@@ -150,6 +151,8 @@ class Engine:
                     continue
                 result.services += 1
                 self._merge(self._lint_service(target, config), result)
+        result.invalid_configs = sorted(Path(path) for path, error in self._config_errors.items()
+                                        if error.invalid)
         result.diagnostics.extend(self._config_diagnostics(targets))
         result.diagnostics.sort(key=lambda d: d.sort_key)
         return result
@@ -352,18 +355,35 @@ class Engine:
         if not by_path:
             return diagnostics
         kept, unused = apply_suppressions(diagnostics, by_path)
+        kept.extend(self._unknown_selectors(by_path, config))
         suppress_rule = self.rules.get(SUPPRESS_CODE)
         ran = [(rule.code, rule.name) for rule in selected]
         if suppress_rule is None or not config.is_selected(suppress_rule.code, suppress_rule.name):
             return kept
         for suppression in unused:
-            if not _names_a_rule_that_ran(suppression.unused_selectors, ran):
+            # Only selectors of rules that ran can be known to be unused (SUPPRESS002 reports
+            # the ones that name no rule at all).
+            named = [s for s in suppression.unused_selectors if _names_a_rule_that_ran(s, ran)]
+            if not (named or suppression.malformed):
                 continue
-            finding = unused_finding(suppression)
+            finding = unused_finding(suppression, named)
             diagnostic = self._diagnostic(suppress_rule, finding, config)
             if diagnostic is not None:
                 kept.append(diagnostic)
         return kept
+
+    def _unknown_selectors(self, by_path, config) -> list[Diagnostic]:
+        """SUPPRESS002 for every selector of a suppression comment that names no rule."""
+        from .registry import selector_problem
+        from .suppress import UNKNOWN_CODE, unknown_selector_findings
+
+        rule = self.rules.get(UNKNOWN_CODE)
+        if rule is None or not config.is_selected(rule.code, rule.name):
+            return []
+        found = (self._diagnostic(rule, finding, config)
+                 for suppressions in by_path.values() for suppression in suppressions
+                 for finding in unknown_selector_findings(suppression, selector_problem))
+        return [diagnostic for diagnostic in found if diagnostic is not None]
 
 
 def _always_reported(rule: Rule, config) -> bool:
@@ -447,12 +467,10 @@ def _lint_in_worker(target: Target) -> ServiceOutcome:
     return engine._lint_service(target, engine._config_for(target))
 
 
-def _names_a_rule_that_ran(selectors: list[str], ran: list[tuple[str, str]]) -> bool:
+def _names_a_rule_that_ran(selector: str, ran: list[tuple[str, str]]) -> bool:
     from .suppress import matches
 
-    if not selectors:
-        return True
-    return all(any(matches(s, code, name) for code, name in ran) for s in selectors)
+    return any(matches(selector, code, name) for code, name in ran)
 
 
 def touched_files(service) -> set[Path]:

@@ -105,9 +105,10 @@ def good_config(runtime: str = "nodejs24.x") -> str:
         "service: normal", "service: adv").replace("nodejs18.x", runtime)
 
 
-def assert_contained(run: Run) -> None:
-    """Exit 1 (findings), no traceback, in bounded time and memory, the neighbour still linted."""
-    assert run.code == 1, (run.code, run.stdout[-2000:], run.stderr[-2000:])
+def assert_contained(run: Run, code: int = 1) -> None:
+    """Exit 1 (findings), no traceback, in bounded time and memory, the neighbour still linted.
+    `code` 2: a configuration that says something impossible is a usage error."""
+    assert run.code == code, (run.code, run.stdout[-2000:], run.stderr[-2000:])
     assert "Traceback" not in run.stderr and "internal error" not in run.stdout + run.stderr
     assert run.seconds < MAX_SECONDS, run.seconds
     assert run.rss_mb < MAX_RSS_MB, run.rss_mb
@@ -890,7 +891,8 @@ def test_lintkit_yml_errors_never_echo_its_values(tmp_path, config, problems):
     (adv / "serverless.yml").write_text(good_config())
     (adv / ".lintkit.yml").write_text(config)
     run = lint(root)
-    assert_contained(run)  # a broken configuration is a finding of its service (PARSE001)
+    # A broken configuration is a finding of its service (PARSE001); an invalid one exits 2.
+    assert_contained(run, code=2 if "unknown: *nowhere" not in config else 1)
     messages = "\n".join(d["message"] for d in run.diagnostics if d["path"] == "adv/.lintkit.yml")
     assert all(p in messages for p in problems), messages
     for format in ("json", "sarif", "github", "concise"):  # messages; a text frame shows the line

@@ -142,7 +142,7 @@ def test_invalid_config_is_a_finding_and_the_service_is_still_linted(tmp_path, r
     make_service(tmp_path, DEPRECATED_SERVICE)
     (tmp_path / ".lintkit.yml").write_text("ignore: [RUNTIME001]\nfail-on: sometimes\n")
     code, out, err = concise(run_lintkit, ".", cwd=tmp_path)
-    assert code == 1 and err == ""
+    assert code == 2 and err.startswith("lintkit: invalid configuration in .lintkit.yml")
     assert out.splitlines()[0].startswith(".lintkit.yml:2:10: PARSE001 [yaml-syntax-error] fail-on: ")
     assert "serverless.yml:4:12: RUNTIME001" in out  # linted with the default configuration
 
