@@ -368,7 +368,8 @@ def run_lsp(args) -> int:
     missing = [name for name in ("pygls", "lsprotocol") if _find(find_spec, name) is None]
     if missing:  # pygls is the `lsp` extra, not a core dependency
         raise UsageError(f"the language server needs pygls 2 (missing: {', '.join(missing)}): "
-                         f"pip install 'lintkit[lsp]'")
+                         "install the `lsp` extra (`pip install '.[lsp]'` in a checkout of lintkit) "
+                         "or `pip install 'pygls>=2,<3'` into lintkit's environment")
     from .lsp import serve
 
     return serve(args)

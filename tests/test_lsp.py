@@ -330,7 +330,7 @@ def test_exit_without_shutdown_is_exit_code_1(tmp_path):
 def test_lsp_without_pygls_is_a_clear_usage_error(run_lintkit, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "pygls", None)
     code, out, err = run_lintkit("lsp", cwd=tmp_path)
-    assert code == 2 and out == "" and "pip install 'lintkit[lsp]'" in err
+    assert code == 2 and out == "" and "pip install 'pygls>=2,<3'" in err
 
 
 # -- issue 9: lone surrogates in a buffer -------------------------------------------------------------

@@ -19,7 +19,6 @@ from ..redact import redact
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
 HUMAN_FORMATS = ("text", "concise")
-PROJECT_URL = "https://github.com/lintkit/lintkit#readme"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from ..fingerprint import numbered
 from ..model.diagnostics import Diagnostic
 from ..model.nodes import Span
-from . import PROJECT_URL, ReportContext, RuleInfo, relative_path, sorted_diagnostics
+from . import ReportContext, RuleInfo, relative_path, sorted_diagnostics
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -56,7 +56,6 @@ def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO)
                         "name": "lintkit",
                         "version": report.tool_version,
                         "semanticVersion": report.tool_version,
-                        "informationUri": PROJECT_URL,
                         "rules": [_rule(rule) for rule in rules],
                     }
                 },
