@@ -104,12 +104,45 @@ def _add_lint_options(command: argparse.ArgumentParser) -> None:
                          help="disregard every inline `lintkit: ignore` comment")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse without prefix abbreviations (`--stat` is not `--statistics`: an abbreviation that
+    works today breaks when a longer option arrives), and with the closest option named when one
+    is unknown."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, allow_abbrev=False, **kwargs)
+
+    def parse_args(self, args=None, namespace=None):
+        parsed, unknown = self.parse_known_args(args, namespace)
+        if unknown:
+            command = self._subcommand(getattr(parsed, "command", None)) or self
+            command.error(command.unknown_message(unknown))
+        return parsed
+
+    def _subcommand(self, name):
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+                return action.choices[name]
+        return None
+
+    def unknown_message(self, unknown: list[str]) -> str:
+        import difflib
+
+        options = [o for action in self._actions for o in action.option_strings if o.startswith("--")]
+        message = f"unrecognized arguments: {' '.join(unknown)}"
+        flag = next((u.split("=")[0] for u in unknown if u.startswith("--")), None)
+        close = difflib.get_close_matches(flag, options, n=1, cutoff=0.5) if flag else []
+        if not close and flag:
+            close = [o for o in options if o.startswith(flag)][:1]
+        return message + (f" (did you mean {close[0]}?)" if close else "")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="lintkit",
         description="Lint Serverless Framework services on AWS Lambda with Prisma.")
-    parser.add_argument("--version", action="version", version=f"lintkit {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--version", "-V", action="version", version=f"lintkit {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     check = commands.add_parser("check", help="lint services, handler sources and Prisma files")
     check.add_argument("paths", nargs="*", default=[], metavar="PATH",
@@ -134,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--stdin-filename", metavar="PATH", default=None,
                        help="lint standard input as the unsaved content of PATH (the rest of its "
                             "service is read from disk) and report that file only")
+    check.add_argument("--quiet", "-q", action="store_true",
+                       help="print the findings only: no summary, no progress bar, no notes")
     check.add_argument("--verbose", "-v", action="store_true",
                        help="say on stderr which folders and services discovery skipped, and why")
     check.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
@@ -150,7 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="wait this long after the last keystroke before linting (default: 300)")
     lsp.add_argument("--stdio", action="store_true", help=argparse.SUPPRESS)  # what some clients add
 
-    commands.add_parser("rules", help="list every rule")
+    rules = commands.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text (default) or json: code, name, severity, summary, tags")
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("rule", metavar="CODE|NAME")
     return parser
@@ -168,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return run_check(args)
         if args.command == "rules":
-            return list_rules()
+            return list_rules(args.format)
         if args.command == "rule":
             return show_rule(args.rule)
         if args.command == "lsp":
@@ -251,7 +288,7 @@ def _check(args, baseline, overlays) -> int:
     try:
         targets = _targets(args)
         engine = Engine(options)
-        with progress_bar(args.format, len(targets)) as progress:
+        with progress_bar(args.format if not args.quiet else "quiet", len(targets)) as progress:
             result = engine.run(targets, progress)
     except (DiscoveryError, ConfigError) as error:
         raise UsageError(str(error))
@@ -268,11 +305,16 @@ def _check(args, baseline, overlays) -> int:
 
         comparison = baseline.compare(diagnostics, engine.lines, engine.redactor)
         diagnostics, baselined, gone = comparison.new, comparison.baselined, comparison.gone
-    render(args, diagnostics, result, engine, baselined)
-    if args.output and args.output != "-":
+    try:
+        render(args, diagnostics, result, engine, baselined)
+    except BrokenPipeError:  # `lintkit check | head`: the reader left; the exit code still counts
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if args.quiet:
+        pass
+    elif args.output and args.output != "-":
         print(summary_line(diagnostics, args.output, args.baseline, baselined, gone))
     elif gone and args.format in HUMAN_FORMATS:
-        print(f"lintkit: {baseline_gone(gone, args.baseline)}", file=sys.stderr)
+        print(f"lintkit: {baseline_gone(gone, args.baseline, len(diagnostics))}", file=sys.stderr)
     report_internal_errors(result.internal_errors)
     if result.invalid_configs:
         from .display import display_path
@@ -422,7 +464,8 @@ def render(args, diagnostics, result, engine, baselined: int = 0) -> None:
     context = ReportContext(
         cwd=Path.cwd(), files_checked=len(result.files), rules=rule_infos(),
         tool_version=__version__, read_source=engine.lines, color=color,
-        services=result.services, redact=engine.redactor, checked=sorted(result.files), baselined=baselined)
+        services=result.services, redact=engine.redactor, checked=sorted(result.files), baselined=baselined,
+        quiet=args.quiet)
     stream = io.StringIO() if to_file else sys.stdout
     if args.statistics:
         from .reporters import statistics
@@ -454,15 +497,21 @@ def summary_line(diagnostics, output: str, baseline: str | None = None, baseline
     found = ", ".join(_plural(totals[s], new + s) for s in ("error", "warning", "info") if totals[s])
     notes = [f"{baselined} in the baseline"] if baselined else []
     if gone:
-        notes.append(baseline_gone(gone, baseline))
+        notes.append(baseline_gone(gone, baseline, len(diagnostics)))
     note = f" ({'; '.join(notes)})" if notes else ""
     return f"lintkit: {found or f'no {new}problems'}{note}; report written to {output}"
 
 
-def baseline_gone(gone: int, baseline: str | None) -> str:
+def baseline_gone(gone: int, baseline: str | None, new: int = 0) -> str:
+    """The note on baseline entries that match nothing any more. Rewriting the baseline drops them,
+    but it records every current finding too: with new findings, say that it would accept them."""
     them = "it" if gone == 1 else "them"
-    return (f"{_plural(gone, 'baseline entry', 'baseline entries')} no longer "
-            f"{'matches' if gone == 1 else 'match'}: drop {them} with --write-baseline {baseline}")
+    entries = (f"{_plural(gone, 'baseline entry', 'baseline entries')} no longer "
+               f"{'matches' if gone == 1 else 'match'}")
+    if new:
+        return (f"{entries}; `--write-baseline {baseline}` would drop {them} but also accept the "
+                f"{_plural(new, 'new finding')}: fix those first")
+    return f"{entries}: drop {them} with --write-baseline {baseline}"
 
 
 @contextmanager
@@ -502,10 +551,18 @@ def rule_infos():
             for rule in all_rules()]
 
 
-def list_rules() -> int:
+def list_rules(format: str = "text") -> int:
     from .registry import all_rules
 
     rules = all_rules()
+    if format == "json":
+        import json
+
+        # tags: the rule's group (the letters of its code), for editors and scripts to filter on.
+        print(json.dumps([{"code": rule.code, "name": rule.name, "severity": rule.severity,
+                           "summary": rule.summary, "tags": [rule.code.rstrip("0123456789")]}
+                          for rule in rules], indent=2))
+        return EXIT_OK
     width = max((len(rule.name) for rule in rules), default=0)
     for rule in rules:
         print(f"{rule.code:<12} {rule.name:<{width}}  {rule.severity:<7}  {rule.summary}")

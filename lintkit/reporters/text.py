@@ -61,7 +61,8 @@ def report_lines(diagnostics: list[Diagnostic], report: ReportContext) -> list[L
         width = len(str(max(d.line for d in group)))
         for d in group:
             out.extend(_finding(d, path, lines, width, report))
-    out.append(_summary(diagnostics, {d.path for _, d in pairs}, report))
+    if not report.quiet:
+        out.append(_summary(diagnostics, {d.path for _, d in pairs}, report))
     return out
 
 
