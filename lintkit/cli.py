@@ -465,7 +465,7 @@ def render(args, diagnostics, result, engine, baselined: int = 0) -> None:
         cwd=Path.cwd(), files_checked=len(result.files), rules=rule_infos(),
         tool_version=__version__, read_source=engine.lines, color=color,
         services=result.services, redact=engine.redactor, checked=sorted(result.files), baselined=baselined,
-        quiet=args.quiet)
+        quiet=args.quiet, rule_url=result.rule_url)
     stream = io.StringIO() if to_file else sys.stdout
     if args.statistics:
         from .reporters import statistics

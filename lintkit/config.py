@@ -7,6 +7,7 @@
     exclude: ["examples/**"]
     fail-on: error                      # error | warning (default) | info | never
     opt: {stage: prod}                  # values for ${opt:...}
+    rule-url: https://wiki.example.com/lintkit/{code}   # SARIF helpUri of each rule
 
 Globs are relative to the folder of the config file; `*` stays within a path segment, `**` spans
 segments, and a pattern without `/` matches a file or folder name at any depth.
@@ -78,6 +79,7 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     fail_on: str | None = None  # None: not configured, DEFAULT_FAIL_ON applies
     opt: dict[str, str] = field(default_factory=dict)
+    rule_url: str | None = None
 
     def is_selected(self, code: str, name: str) -> bool:
         if self.select and not any(matches(s, code, name) for s in self.select):
@@ -181,6 +183,7 @@ def load_config(path: Path) -> Config:
         exclude=list(data.get("exclude", [])),
         fail_on=data.get("fail-on"),
         opt={str(k): _opt_text(v) for k, v in data.get("opt", {}).items()},
+        rule_url=data.get("rule-url"),
     )
 
 
@@ -231,6 +234,8 @@ def _schema_error(document: Node | None, error) -> tuple[int, int, str]:
             close = difflib.get_close_matches(str(name), allowed, n=1)
             hints.append("unknown key" + (f" (did you mean {close[0]!r}?)" if close else ""))
         message = "; ".join(hints) + f"; allowed keys: {', '.join(allowed)}"
+    elif error.validator == "pattern" and keys == ["rule-url"]:
+        message = "must be a URL template with {code}, e.g. https://wiki.example.com/lintkit/{code}"
     elif error.validator == "pattern":
         key = error.instance  # a selector as a mapping key (`severity:`) is where to point
         message = ("not a rule code (SECRET001), code prefix (SECRET) or rule name "

@@ -70,6 +70,7 @@ class RunResult:
     internal_errors: list[str] = field(default_factory=list)
     fail_on: str = "warning"
     invalid_configs: list[Path] = field(default_factory=list)  # .lintkit.yml files that say the impossible
+    rule_url: str | None = None  # the configurations' rule-url, when they agree on one
 
 
 @dataclass
@@ -151,6 +152,8 @@ class Engine:
                     continue
                 result.services += 1
                 self._merge(self._lint_service(target, config), result)
+        urls = {config.rule_url for config in self._configs.values() if config.rule_url}
+        result.rule_url = urls.pop() if len(urls) == 1 else None
         result.invalid_configs = sorted(Path(path) for path, error in self._config_errors.items()
                                         if error.invalid)
         result.diagnostics.extend(self._config_diagnostics(targets))

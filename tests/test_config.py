@@ -102,7 +102,7 @@ ignore: [SECRET001, "not a selector"]
         load_config(tmp_path / ".lintkit.yml")
     assert str(error.value).splitlines() == [
         ".lintkit.yml:1:1: unknown key (did you mean 'select'?); allowed keys: select, "
-        "ignore, severity, per-file-ignores, exclude, fail-on, opt",
+        "ignore, severity, per-file-ignores, exclude, fail-on, rule-url, opt",
         ".lintkit.yml:2:10: fail-on: must be one of error, warning, info, never",
         ".lintkit.yml:4:14: severity.<key>: must be one of error, warning, info",
         ".lintkit.yml:5:21: ignore[1]: not a rule code (SECRET001), code prefix "
