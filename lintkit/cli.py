@@ -151,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=FAIL_ON, default=None,
                        help="lowest severity that makes the exit code 1 (default: warning)")
     _add_lint_options(check)
+    configuration = check.add_mutually_exclusive_group()
+    configuration.add_argument("--config", metavar="FILE", default=None,
+                               help="use this .lintkit.yml (or package.json with a \"lintkit\" key) for "
+                                    "every service instead of the ones found above them")
+    configuration.add_argument("--isolated", action="store_true",
+                               help="ignore every configuration file: the defaults and the command line")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour in text output (default: auto; NO_COLOR is honoured)")
     check.add_argument("--output", "-o", metavar="FILE", default=None,
@@ -284,7 +290,8 @@ def _check(args, baseline, overlays) -> int:
     options = Options(
         as_of=args.as_of or date.today(), opt=dict(args.opt), select=args.select,
         ignore=args.ignore, fail_on=args.fail_on, no_ignores=args.no_ignores, overlays=overlays,
-        jobs=args.jobs, service_timeout=args.service_timeout)
+        jobs=args.jobs, service_timeout=args.service_timeout,
+        config=_explicit_config(args.config) if args.config else None, isolated=args.isolated)
     try:
         targets = _targets(args)
         engine = Engine(options)
@@ -325,6 +332,20 @@ def _check(args, baseline, overlays) -> int:
     if result.internal_errors or result.invalid_configs:
         return EXIT_ERROR
     return exit_code(diagnostics)
+
+
+def _explicit_config(path: str):
+    """The `--config FILE` configuration; anything wrong with it is a usage error (exit 2): the user
+    named this file, so lintkit does not fall back to the defaults."""
+    from .config import ConfigError, load_config
+    from .read.files import is_file
+
+    if not is_file(Path(path)):
+        raise UsageError(f"--config {path}: no such file")
+    try:
+        return load_config(Path(path))
+    except ConfigError as error:
+        raise UsageError(f"--config {path}: invalid configuration\n{error}")
 
 
 def _targets(args):

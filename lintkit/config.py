@@ -31,6 +31,7 @@ from .read.globs import Glob, compile_glob
 from .suppress import matches
 
 CONFIG_NAMES = (".lintkit.yml", ".lintkit.yaml")
+PACKAGE_JSON_KEY = "lintkit"  # a "lintkit" object in package.json, where Node teams keep tool settings
 FAIL_ON = ("error", "warning", "info", "never")
 DEFAULT_FAIL_ON = "warning"
 SCHEMA_NAME = "lintkit-config.schema.json"
@@ -55,7 +56,8 @@ class ConfigError(Exception):
 
 def find_config(start: Path, stop_at: Path | None = None) -> Path | None:
     """The nearest config file from `start` upwards, stopping after the repository root (a folder with
-    `.git`), `stop_at`, or the filesystem root."""
+    `.git`), `stop_at`, or the filesystem root. In one folder `.lintkit.yml` wins over a package.json
+    with a "lintkit" key; a package.json without one is passed over."""
     folder = Path(os.path.abspath(start))
     stop = Path(os.path.abspath(stop_at)) if stop_at is not None else None
     while True:
@@ -63,6 +65,8 @@ def find_config(start: Path, stop_at: Path | None = None) -> Path | None:
             candidate = folder / name
             if is_present(candidate):  # one lintkit refuses to read is reported, not skipped
                 return candidate
+        if _has_lintkit_key(folder / "package.json"):
+            return folder / "package.json"
         if folder == stop or (folder / ".git").exists() or folder.parent == folder:
             return None
         folder = folder.parent
@@ -142,9 +146,40 @@ def _glob(pattern: str) -> tuple[Glob, bool]:
     return compile_glob(pattern, "lintkit"), "/" in pattern
 
 
+def _has_lintkit_key(package_json: Path) -> bool:
+    from .read.files import read_bytes
+
+    if not is_present(package_json):
+        return False
+    try:
+        data = read_bytes(package_json)
+    except OSError:
+        return False  # unreadable: its service's package.json findings say so
+    if f'"{PACKAGE_JSON_KEY}"'.encode() not in data:
+        return False
+    document = _package_json_document(package_json, data)
+    return isinstance(document, Mapping) and any(key.value == PACKAGE_JSON_KEY for key, _ in document.pairs)
+
+
+def _package_json_document(path: Path, data: bytes):
+    from .read.packagejson import parse_json
+
+    node, _ = parse_json(data.decode("utf-8", "replace"), path)
+    return node
+
+
 def load_config(path: Path) -> Config:
-    """The configuration in `path`; raises ConfigError. The file is read and parsed with the same
-    bounds as serverless.yml (size, nesting, aliases: lintkit.read.files and lintkit.read.yamlload)."""
+    """The configuration in `path` (a .lintkit.yml, or the "lintkit" key of a package.json); raises
+    ConfigError. The file is read and parsed with the same bounds as serverless.yml (size, nesting,
+    aliases: lintkit.read.files and lintkit.read.yamlload)."""
+    node = _package_json_settings(path) if Path(path).name == "package.json" else _yaml_settings(path)
+    if node is not None and sum(1 for _ in itertools.islice(walk(node), MAX_NODES + 1)) > MAX_NODES:
+        raise ConfigError(path, [(1, 1, f"more than {MAX_NODES:,} values (after aliases are "
+                                        "expanded); a configuration is a few dozen lines")])
+    return _config_from(path, node)
+
+
+def _yaml_settings(path: Path) -> Node | None:
     from .read.yamlload import load_yaml
 
     loaded = load_yaml(path)
@@ -154,11 +189,28 @@ def load_config(path: Path) -> Config:
         if loaded.text is not None and not message.startswith("cannot read"):
             message = f"invalid YAML: {message}"
         raise ConfigError(path, [(finding.span.line, finding.span.column, message)])
-    if loaded.node is not None and \
-            sum(1 for _ in itertools.islice(walk(loaded.node), MAX_NODES + 1)) > MAX_NODES:
-        raise ConfigError(path, [(1, 1, f"more than {MAX_NODES:,} values (after aliases are "
-                                        "expanded); a configuration is a few dozen lines")])
-    data = to_plain(loaded.node)
+    return loaded.node
+
+
+def _package_json_settings(path: Path) -> Node | None:
+    """The "lintkit" value of a package.json, located in it."""
+    from .read.files import Refused, read_bytes
+    from .read.packagejson import parse_json
+
+    try:
+        data = read_bytes(path)
+    except (OSError, Refused) as error:
+        raise ConfigError(path, [(0, 0, f"cannot read: {getattr(error, 'strerror', None) or error}")])
+    node, problem = parse_json(data.decode("utf-8", "replace"), path)
+    if problem is not None:
+        raise ConfigError(path, [(problem.span.line, problem.span.column, f"invalid JSON: {problem.message}")])
+    settings = next((value for key, value in node.pairs if key.value == PACKAGE_JSON_KEY), None) \
+        if isinstance(node, Mapping) else None
+    return settings
+
+
+def _config_from(path: Path, node: Node | None) -> Config:
+    data = to_plain(node)
     if data is None:
         data = {}
 
@@ -166,9 +218,9 @@ def load_config(path: Path) -> Config:
 
     schema = json.loads(resources.files("lintkit.schemas").joinpath(SCHEMA_NAME).read_text("utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(_schema_error(loaded.node, error) for error in validator.iter_errors(data))
+    errors = sorted(_schema_error(node, error) for error in validator.iter_errors(data))
     if not errors:
-        errors = _unknown_selectors(loaded.node, data)
+        errors = _unknown_selectors(node, data)
     if errors:
         raise ConfigError(path, errors, invalid=True)
 

@@ -53,6 +53,10 @@ class Options:
     jobs: int | None = 1
     # Seconds one service may take before LINT001 reports it and the run goes on; 0: no budget.
     service_timeout: float = DEFAULT_SERVICE_TIMEOUT
+    # `--config FILE`: this configuration for every service instead of the ones found; `--isolated`:
+    # none at all (the defaults).
+    config: object | None = None
+    isolated: bool = False
 
 
 @dataclass
@@ -231,6 +235,12 @@ class Engine:
         from .config import Config, ConfigError, find_config, load_config
 
         self.lines.add_root(target.project_root)
+        if self.options.isolated or self.options.config is not None:
+            path = getattr(self.options.config, "path", None)
+            if path not in self._configs:
+                self._configs[path] = (self.options.config or Config()).with_overrides(
+                    select=self.options.select, ignore=self.options.ignore, fail_on=self.options.fail_on)
+            return self._configs[path]
         with confined_to(target.project_root):
             path = find_config(target.config_path.parent, stop_at=target.project_root)
             if path not in self._configs:
