@@ -43,6 +43,10 @@ def _selectors(value: str) -> list[str]:
     return selectors
 
 
+def _globs(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
 def _as_of(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -157,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
                                     "every service instead of the ones found above them")
     configuration.add_argument("--isolated", action="store_true",
                                help="ignore every configuration file: the defaults and the command line")
+    check.add_argument("--exclude", type=_globs, default=None, metavar="GLOBS",
+                       help="skip services matching these globs (comma-separated, relative to the "
+                            "working folder) instead of the configuration's `exclude`")
+    check.add_argument("--extend-exclude", type=_globs, default=None, metavar="GLOBS",
+                       help="skip services matching these globs as well as the configuration's `exclude`")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour in text output (default: auto; NO_COLOR is honoured)")
     check.add_argument("--output", "-o", metavar="FILE", default=None,
@@ -291,7 +300,8 @@ def _check(args, baseline, overlays) -> int:
         as_of=args.as_of or date.today(), opt=dict(args.opt), select=args.select,
         ignore=args.ignore, fail_on=args.fail_on, no_ignores=args.no_ignores, overlays=overlays,
         jobs=args.jobs, service_timeout=args.service_timeout,
-        config=_explicit_config(args.config) if args.config else None, isolated=args.isolated)
+        config=_explicit_config(args.config) if args.config else None, isolated=args.isolated,
+        exclude=args.exclude, extend_exclude=args.extend_exclude, cwd=Path.cwd())
     try:
         targets = _targets(args)
         engine = Engine(options)
@@ -322,6 +332,9 @@ def _check(args, baseline, overlays) -> int:
         print(summary_line(diagnostics, args.output, args.baseline, baselined, gone))
     elif gone and args.format in HUMAN_FORMATS:
         print(f"lintkit: {baseline_gone(gone, args.baseline, len(diagnostics))}", file=sys.stderr)
+    if not (args.quiet or args.stdin_filename):
+        for note in unreached_notes(targets, result.files, engine.redactor):
+            print(f"lintkit: {note}", file=sys.stderr)
     report_internal_errors(result.internal_errors)
     if result.invalid_configs:
         from .display import display_path
@@ -332,6 +345,25 @@ def _check(args, baseline, overlays) -> int:
     if result.internal_errors or result.invalid_configs:
         return EXIT_ERROR
     return exit_code(diagnostics)
+
+
+def unreached_notes(targets, files_read: set[Path], redact) -> list[str]:
+    """A file or folder named on the command line that no function of its service reaches has no
+    findings because lintkit never looked: say so rather than "0 files checked"."""
+    from .display import display_path
+
+    notes = []
+    for target in targets:
+        service = display_path(target.config_path, Path.cwd())
+        for path in sorted(target.only_files - files_read):
+            notes.append(f"{redact(display_path(path, Path.cwd()))}: no function of {redact(service)} "
+                         "reaches it (it is not a handler, an import of one, or a file the service "
+                         "reads), so it was not checked")
+        for folder in sorted(target.only_under):
+            if not any(target.reports(file) for file in files_read):
+                notes.append(f"{redact(display_path(folder, Path.cwd()))}: no file in it is read by "
+                             f"{redact(service)} (no handler or import of one is there), so none was checked")
+    return notes
 
 
 def _explicit_config(path: str):

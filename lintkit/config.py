@@ -84,6 +84,9 @@ class Config:
     fail_on: str | None = None  # None: not configured, DEFAULT_FAIL_ON applies
     opt: dict[str, str] = field(default_factory=dict)
     rule_url: str | None = None
+    # `--exclude`/`--extend-exclude`: globs relative to the working folder of the run.
+    command_line_exclude: tuple[str, ...] = ()
+    command_line_root: Path | None = None
 
     def is_selected(self, code: str, name: str) -> bool:
         if self.select and not any(matches(s, code, name) for s in self.select):
@@ -107,16 +110,24 @@ class Config:
         )
 
     def is_excluded(self, path: Path) -> bool:
-        return any(self._glob_matches(pattern, path) for pattern in self.exclude)
+        return any(self._glob_matches(pattern, path) for pattern in self.exclude) or any(
+            self._glob_matches(pattern, path, self.command_line_root) for pattern in self.command_line_exclude)
 
     def fails(self, severity: str) -> bool:
         """Does a diagnostic of this severity make the exit code 1?"""
         fail_on = self.fail_on or DEFAULT_FAIL_ON
         return fail_on != "never" and SEVERITY_RANK[severity] >= SEVERITY_RANK[fail_on]
 
-    def with_overrides(self, select=None, ignore=None, fail_on=None) -> "Config":
-        """CLI options: --select replaces the configured list, --ignore adds to it."""
+    def with_overrides(self, select=None, ignore=None, fail_on=None, exclude=None,
+                       extend_exclude=None, cwd: Path | None = None) -> "Config":
+        """CLI options: --select replaces the configured list, --ignore adds to it; --exclude
+        replaces the configured `exclude`, --extend-exclude adds to it (globs relative to `cwd`)."""
         changes = {}
+        if exclude is not None:
+            changes["exclude"] = []
+        if exclude or extend_exclude:
+            changes["command_line_exclude"] = (*(exclude or ()), *(extend_exclude or ()))
+            changes["command_line_root"] = Path(os.path.abspath(cwd or Path.cwd()))
         if select is not None:
             changes["select"] = list(select)
         if ignore:
@@ -127,8 +138,8 @@ class Config:
             changes["fail_on"] = fail_on
         return dataclasses.replace(self, **changes)
 
-    def _glob_matches(self, pattern: str, path: Path) -> bool:
-        relative = relative_path(path, self.root)
+    def _glob_matches(self, pattern: str, path: Path, root: Path | None = None) -> bool:
+        relative = relative_path(path, root or self.root)
         # Outside the root only the file name can match.
         parts = relative.split("/") if relative is not None else [Path(path).name]
         glob, anchored = _glob(pattern)

@@ -57,6 +57,11 @@ class Options:
     # none at all (the defaults).
     config: object | None = None
     isolated: bool = False
+    # `--exclude` (replaces each configuration's `exclude`) and `--extend-exclude` (adds to it):
+    # globs relative to `cwd`.
+    exclude: list[str] | None = None
+    extend_exclude: list[str] | None = None
+    cwd: Path | None = None
 
 
 @dataclass
@@ -238,8 +243,7 @@ class Engine:
         if self.options.isolated or self.options.config is not None:
             path = getattr(self.options.config, "path", None)
             if path not in self._configs:
-                self._configs[path] = (self.options.config or Config()).with_overrides(
-                    select=self.options.select, ignore=self.options.ignore, fail_on=self.options.fail_on)
+                self._configs[path] = self._with_command_line(self.options.config or Config())
             return self._configs[path]
         with confined_to(target.project_root):
             path = find_config(target.config_path.parent, stop_at=target.project_root)
@@ -249,20 +253,22 @@ class Engine:
                 except ConfigError as error:
                     config = Config()
                     self._config_errors[path] = error
-                self._configs[path] = config.with_overrides(
-                    select=self.options.select, ignore=self.options.ignore,
-                    fail_on=self.options.fail_on)
+                self._configs[path] = self._with_command_line(config)
         return self._configs[path]
+
+    def _with_command_line(self, config):
+        options = self.options
+        return config.with_overrides(select=options.select, ignore=options.ignore,
+                                     fail_on=options.fail_on, exclude=options.exclude,
+                                     extend_exclude=options.extend_exclude, cwd=options.cwd)
 
     def _config_diagnostics(self, targets: list[Target]) -> list[Diagnostic]:
         """PARSE001 for each broken configuration file, once, whatever is selected (the selection
         may be what is broken), unless the run reports other files only (an editor buffer)."""
-        shown = [target for target in targets if not target.only_files]
-        wanted = {path for target in targets for path in target.only_files}
         rule = self.rules.get("PARSE001")
         diagnostics = []
         for path, error in self._config_errors.items():
-            if rule is None or not (shown or Path(path) in wanted):
+            if rule is None or not any(target.reports(Path(path)) for target in targets):
                 continue
             for line, column, message in error.problems:
                 diagnostics.append(Diagnostic(
@@ -297,9 +303,9 @@ class Engine:
         files = touched_files(service) if service is not None else {target.config_path}
         if not self.options.no_ignores:
             diagnostics = self._apply_suppressions(diagnostics, files, config, ran)
-        if target.only_files:
-            diagnostics = [d for d in diagnostics if d.path in target.only_files]
-            files = files & target.only_files
+        if target.narrowed:
+            diagnostics = [d for d in diagnostics if target.reports(d.path)]
+            files = {file for file in files if target.reports(file)}
         return ServiceOutcome(diagnostics, files, errors, secrets)
 
     def _run_rules(self, target: Target, config, findings, secrets, errors):
@@ -412,9 +418,9 @@ def _rules_to_run(selected: list[Rule], service, target: Target) -> list[Rule]:
     findings all sit on the resolved configuration (`SCOPE = "configuration"`) when the report is
     narrowed to files the configuration has no node from (an editor checking a handler). They still
     count as run for SUPPRESS001: a suppression naming them in such a file suppresses nothing."""
-    if not target.only_files or not any(rule.scope == "configuration" for rule in selected):
+    if not target.narrowed or not any(rule.scope == "configuration" for rule in selected):
         return selected
-    if target.only_files & configuration_files(service):
+    if any(target.reports(file) for file in configuration_files(service)):
         return selected
     return [rule for rule in selected if rule.scope != "configuration"]
 
