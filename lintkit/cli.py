@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from contextlib import contextmanager
 from datetime import date
@@ -518,7 +519,7 @@ def render(args, diagnostics, result, engine, baselined: int = 0) -> None:
         cwd=Path.cwd(), files_checked=len(result.files), rules=rule_infos(),
         tool_version=__version__, read_source=engine.lines, color=color,
         services=result.services, redact=engine.redactor, checked=sorted(result.files), baselined=baselined,
-        quiet=args.quiet, rule_url=result.rule_url)
+        quiet=args.quiet, rule_url=result.rule_url, width=None if to_file else terminal_width(sys.stdout))
     stream = io.StringIO() if to_file else sys.stdout
     if args.statistics:
         from .reporters import statistics
@@ -583,17 +584,39 @@ def progress_bar(format: str, total: int, stream=None):
     from .display import display_path
 
     console = Console(file=stream, highlight=False, markup=False, emoji=False)
-    columns = (TextColumn("Linting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.description}", markup=False))
+    bar_width = 20
+    columns = (TextColumn("Linting"), BarColumn(bar_width=bar_width), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("{task.description}", markup=False))
+    # What the path may take once the bar, the count and the clock have theirs: the path is cut
+    # first (from the left, where the folders are), never the bar or the count.
+    room = console.width - (len("Linting") + bar_width + 2 * len(str(total)) + 1 + len("0:00:00") + 5)
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("", total=total)
 
         def advance(index: int, target) -> None:
-            progress.update(task, completed=index,
-                            description=redact(display_path(target.config_path.parent, Path.cwd())))
+            shown = redact(display_path(target.config_path.parent, Path.cwd()))
+            progress.update(task, completed=index, description=shorten_left(shown, room))
 
         yield advance
         progress.update(task, completed=total)
+
+
+def terminal_width(stream) -> int | None:
+    """The columns of the terminal `stream` writes to, or None when it is not one (a pipe or a
+    file gets one line per message, for grep and for diffs)."""
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return None
+    import shutil
+
+    return max(shutil.get_terminal_size().columns, 40)
+
+
+def shorten_left(text: str, width: int) -> str:
+    """`text` in at most `width` cells, cut from the left: `...vices/orders/api`."""
+    if len(text) <= width:
+        return text
+    return "..." + text[len(text) - max(width - 3, 0):] if width > 3 else ""
 
 
 def rule_infos():
@@ -616,9 +639,21 @@ def list_rules(format: str = "text") -> int:
                            "summary": rule.summary, "tags": [rule.code.rstrip("0123456789")]}
                           for rule in rules], indent=2))
         return EXIT_OK
+    import textwrap
+
     width = max((len(rule.name) for rule in rules), default=0)
+    columns = terminal_width(sys.stdout)
     for rule in rules:
-        print(f"{rule.code:<12} {rule.name:<{width}}  {rule.severity:<7}  {rule.summary}")
+        row = f"{rule.code:<12} {rule.name:<{width}}  {rule.severity:<7}  "
+        if columns is None or len(row) + len(rule.summary) <= columns:
+            print(row + rule.summary)
+        elif columns - len(row) >= 30:  # the summary wraps in its own column
+            print("\n".join(textwrap.wrap(rule.summary, columns, initial_indent=row,
+                                          subsequent_indent=" " * len(row))))
+        else:  # too narrow for columns: the summary goes under the row
+            print(row.rstrip())
+            print("\n".join(textwrap.wrap(rule.summary, columns, initial_indent="    ",
+                                          subsequent_indent="    ")))
     return EXIT_OK
 
 
@@ -629,5 +664,31 @@ def show_rule(code_or_name: str) -> int:
     if rule is None:
         raise UsageError(f"no rule named {code_or_name!r}; `lintkit rules` lists them")
     print(f"{rule.code} [{rule.name}] ({rule.severity})\n")
-    print(rule.doc)
+    columns = terminal_width(sys.stdout)
+    print(rewrap(rule.doc, columns) if columns else rule.doc)
     return EXIT_OK
+
+
+def rewrap(doc: str, columns: int) -> str:
+    """A rule's documentation at the terminal's width: prose paragraphs are wrapped again at
+    words; indented lines (examples, lists) are kept as they are written."""
+    import textwrap
+
+    out, paragraph = [], []
+
+    def flush():
+        if paragraph:
+            out.extend(textwrap.wrap(" ".join(paragraph), columns, break_on_hyphens=False,
+                                     break_long_words=False))
+            paragraph.clear()
+
+    for line in doc.splitlines():
+        if line and not line[0].isspace():
+            if re.match(r"(?:[-*]|\d+\.) ", line):  # a list item starts a paragraph of its own
+                flush()
+            paragraph.append(line.strip())
+        else:
+            flush()
+            out.append(line)
+    flush()
+    return "\n".join(out)

@@ -47,6 +47,7 @@ class ReportContext:
     checked: list[Path] = field(default_factory=list)  # the files checked (JUnit: a passing test each)
     baselined: int = 0  # findings left out because the baseline has them
     quiet: bool = False  # the findings only: no summary (`--quiet`)
+    width: int | None = None  # the terminal's columns: text messages wrap there; None: no wrapping
     rule_url: str | None = None  # `.lintkit.yml` rule-url: a URL template with {code} (SARIF helpUri)
 
     def shown_path(self, path: Path) -> str:
