@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from contextlib import contextmanager
 from datetime import date
@@ -32,6 +33,18 @@ class UsageError(Exception):
 
 
 def _selectors(value: str) -> list[str]:
+    """A comma-separated list of rule selectors; an unknown one is a usage error (a typo in
+    `--ignore` or `--select` would otherwise turn a check off without a word)."""
+    from .registry import selector_problem
+
+    selectors = [part.strip() for part in value.split(",") if part.strip()]
+    problems = [problem for problem in map(selector_problem, selectors) if problem]
+    if problems:
+        raise argparse.ArgumentTypeError("; ".join(problems) + " (`lintkit rules` lists them)")
+    return selectors
+
+
+def _globs(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
@@ -96,12 +109,45 @@ def _add_lint_options(command: argparse.ArgumentParser) -> None:
                          help="disregard every inline `lintkit: ignore` comment")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse without prefix abbreviations (`--stat` is not `--statistics`: an abbreviation that
+    works today breaks when a longer option arrives), and with the closest option named when one
+    is unknown."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, allow_abbrev=False, **kwargs)
+
+    def parse_args(self, args=None, namespace=None):
+        parsed, unknown = self.parse_known_args(args, namespace)
+        if unknown:
+            command = self._subcommand(getattr(parsed, "command", None)) or self
+            command.error(command.unknown_message(unknown))
+        return parsed
+
+    def _subcommand(self, name):
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+                return action.choices[name]
+        return None
+
+    def unknown_message(self, unknown: list[str]) -> str:
+        import difflib
+
+        options = [o for action in self._actions for o in action.option_strings if o.startswith("--")]
+        message = f"unrecognized arguments: {' '.join(unknown)}"
+        flag = next((u.split("=")[0] for u in unknown if u.startswith("--")), None)
+        close = difflib.get_close_matches(flag, options, n=1, cutoff=0.5) if flag else []
+        if not close and flag:
+            close = [o for o in options if o.startswith(flag)][:1]
+        return message + (f" (did you mean {close[0]}?)" if close else "")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="lintkit",
         description="Lint Serverless Framework services on AWS Lambda with Prisma.")
-    parser.add_argument("--version", action="version", version=f"lintkit {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--version", "-V", action="version", version=f"lintkit {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     check = commands.add_parser("check", help="lint services, handler sources and Prisma files")
     check.add_argument("paths", nargs="*", default=[], metavar="PATH",
@@ -110,6 +156,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=FAIL_ON, default=None,
                        help="lowest severity that makes the exit code 1 (default: warning)")
     _add_lint_options(check)
+    configuration = check.add_mutually_exclusive_group()
+    configuration.add_argument("--config", metavar="FILE", default=None,
+                               help="use this .lintkit.yml (or package.json with a \"lintkit\" key) for "
+                                    "every service instead of the ones found above them")
+    configuration.add_argument("--isolated", action="store_true",
+                               help="ignore every configuration file: the defaults and the command line")
+    check.add_argument("--exclude", type=_globs, default=None, metavar="GLOBS",
+                       help="skip services matching these globs (comma-separated, relative to the "
+                            "working folder) instead of the configuration's `exclude`")
+    check.add_argument("--extend-exclude", type=_globs, default=None, metavar="GLOBS",
+                       help="skip services matching these globs as well as the configuration's `exclude`")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour in text output (default: auto; NO_COLOR is honoured)")
     check.add_argument("--output", "-o", metavar="FILE", default=None,
@@ -126,6 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--stdin-filename", metavar="PATH", default=None,
                        help="lint standard input as the unsaved content of PATH (the rest of its "
                             "service is read from disk) and report that file only")
+    check.add_argument("--quiet", "-q", action="store_true",
+                       help="print the findings only: no summary, no progress bar, no notes")
     check.add_argument("--verbose", "-v", action="store_true",
                        help="say on stderr which folders and services discovery skipped, and why")
     check.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
@@ -142,7 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="wait this long after the last keystroke before linting (default: 300)")
     lsp.add_argument("--stdio", action="store_true", help=argparse.SUPPRESS)  # what some clients add
 
-    commands.add_parser("rules", help="list every rule")
+    rules = commands.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text (default) or json: code, name, severity, summary, tags")
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("rule", metavar="CODE|NAME")
     return parser
@@ -160,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return run_check(args)
         if args.command == "rules":
-            return list_rules()
+            return list_rules(args.format)
         if args.command == "rule":
             return show_rule(args.rule)
         if args.command == "lsp":
@@ -239,11 +300,13 @@ def _check(args, baseline, overlays) -> int:
     options = Options(
         as_of=args.as_of or date.today(), opt=dict(args.opt), select=args.select,
         ignore=args.ignore, fail_on=args.fail_on, no_ignores=args.no_ignores, overlays=overlays,
-        jobs=args.jobs, service_timeout=args.service_timeout)
+        jobs=args.jobs, service_timeout=args.service_timeout,
+        config=_explicit_config(args.config) if args.config else None, isolated=args.isolated,
+        exclude=args.exclude, extend_exclude=args.extend_exclude, cwd=Path.cwd())
     try:
         targets = _targets(args)
         engine = Engine(options)
-        with progress_bar(args.format, len(targets)) as progress:
+        with progress_bar(args.format if not args.quiet else "quiet", len(targets)) as progress:
             result = engine.run(targets, progress)
     except (DiscoveryError, ConfigError) as error:
         raise UsageError(str(error))
@@ -260,15 +323,62 @@ def _check(args, baseline, overlays) -> int:
 
         comparison = baseline.compare(diagnostics, engine.lines, engine.redactor)
         diagnostics, baselined, gone = comparison.new, comparison.baselined, comparison.gone
-    render(args, diagnostics, result, engine, baselined)
-    if args.output and args.output != "-":
+    try:
+        render(args, diagnostics, result, engine, baselined)
+    except BrokenPipeError:  # `lintkit check | head`: the reader left; the exit code still counts
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if args.quiet:
+        pass
+    elif args.output and args.output != "-":
         print(summary_line(diagnostics, args.output, args.baseline, baselined, gone))
     elif gone and args.format in HUMAN_FORMATS:
-        print(f"lintkit: {baseline_gone(gone, args.baseline)}", file=sys.stderr)
+        print(f"lintkit: {baseline_gone(gone, args.baseline, len(diagnostics))}", file=sys.stderr)
+    if not (args.quiet or args.stdin_filename):
+        for note in unreached_notes(targets, result.files, engine.redactor):
+            print(f"lintkit: {note}", file=sys.stderr)
     report_internal_errors(result.internal_errors)
-    if result.internal_errors:
+    if result.invalid_configs:
+        from .display import display_path
+
+        shown = ", ".join(engine.redactor(display_path(path, Path.cwd())) for path in result.invalid_configs)
+        print(f"lintkit: invalid configuration in {shown} (PARSE001 above says where); the "
+              "services it applies to were linted with the default configuration", file=sys.stderr)
+    if result.internal_errors or result.invalid_configs:
         return EXIT_ERROR
     return exit_code(diagnostics)
+
+
+def unreached_notes(targets, files_read: set[Path], redact) -> list[str]:
+    """A file or folder named on the command line that no function of its service reaches has no
+    findings because lintkit never looked: say so rather than "0 files checked"."""
+    from .display import display_path
+
+    notes = []
+    for target in targets:
+        service = display_path(target.config_path, Path.cwd())
+        for path in sorted(target.only_files - files_read):
+            notes.append(f"{redact(display_path(path, Path.cwd()))}: no function of {redact(service)} "
+                         "reaches it (it is not a handler, an import of one, or a file the service "
+                         "reads), so it was not checked")
+        for folder in sorted(target.only_under):
+            if not any(target.reports(file) for file in files_read):
+                notes.append(f"{redact(display_path(folder, Path.cwd()))}: no file in it is read by "
+                             f"{redact(service)} (no handler or import of one is there), so none was checked")
+    return notes
+
+
+def _explicit_config(path: str):
+    """The `--config FILE` configuration; anything wrong with it is a usage error (exit 2): the user
+    named this file, so lintkit does not fall back to the defaults."""
+    from .config import ConfigError, load_config
+    from .read.files import is_file
+
+    if not is_file(Path(path)):
+        raise UsageError(f"--config {path}: no such file")
+    try:
+        return load_config(Path(path))
+    except ConfigError as error:
+        raise UsageError(f"--config {path}: invalid configuration\n{error}")
 
 
 def _targets(args):
@@ -354,7 +464,8 @@ def run_lsp(args) -> int:
     missing = [name for name in ("pygls", "lsprotocol") if _find(find_spec, name) is None]
     if missing:  # pygls is the `lsp` extra, not a core dependency
         raise UsageError(f"the language server needs pygls 2 (missing: {', '.join(missing)}): "
-                         f"pip install 'lintkit[lsp]'")
+                         "install the `lsp` extra (`pip install '.[lsp]'` in a checkout of lintkit) "
+                         "or `pip install 'pygls>=2,<3'` into lintkit's environment")
     from .lsp import serve
 
     return serve(args)
@@ -407,7 +518,8 @@ def render(args, diagnostics, result, engine, baselined: int = 0) -> None:
     context = ReportContext(
         cwd=Path.cwd(), files_checked=len(result.files), rules=rule_infos(),
         tool_version=__version__, read_source=engine.lines, color=color,
-        services=result.services, redact=engine.redactor, checked=sorted(result.files), baselined=baselined)
+        services=result.services, redact=engine.redactor, checked=sorted(result.files), baselined=baselined,
+        quiet=args.quiet, rule_url=result.rule_url, width=None if to_file else terminal_width(sys.stdout))
     stream = io.StringIO() if to_file else sys.stdout
     if args.statistics:
         from .reporters import statistics
@@ -439,15 +551,21 @@ def summary_line(diagnostics, output: str, baseline: str | None = None, baseline
     found = ", ".join(_plural(totals[s], new + s) for s in ("error", "warning", "info") if totals[s])
     notes = [f"{baselined} in the baseline"] if baselined else []
     if gone:
-        notes.append(baseline_gone(gone, baseline))
+        notes.append(baseline_gone(gone, baseline, len(diagnostics)))
     note = f" ({'; '.join(notes)})" if notes else ""
     return f"lintkit: {found or f'no {new}problems'}{note}; report written to {output}"
 
 
-def baseline_gone(gone: int, baseline: str | None) -> str:
+def baseline_gone(gone: int, baseline: str | None, new: int = 0) -> str:
+    """The note on baseline entries that match nothing any more. Rewriting the baseline drops them,
+    but it records every current finding too: with new findings, say that it would accept them."""
     them = "it" if gone == 1 else "them"
-    return (f"{_plural(gone, 'baseline entry', 'baseline entries')} no longer "
-            f"{'matches' if gone == 1 else 'match'}: drop {them} with --write-baseline {baseline}")
+    entries = (f"{_plural(gone, 'baseline entry', 'baseline entries')} no longer "
+               f"{'matches' if gone == 1 else 'match'}")
+    if new:
+        return (f"{entries}; `--write-baseline {baseline}` would drop {them} but also accept the "
+                f"{_plural(new, 'new finding')}: fix those first")
+    return f"{entries}: drop {them} with --write-baseline {baseline}"
 
 
 @contextmanager
@@ -466,17 +584,39 @@ def progress_bar(format: str, total: int, stream=None):
     from .display import display_path
 
     console = Console(file=stream, highlight=False, markup=False, emoji=False)
-    columns = (TextColumn("Linting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.description}", markup=False))
+    bar_width = 20
+    columns = (TextColumn("Linting"), BarColumn(bar_width=bar_width), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("{task.description}", markup=False))
+    # What the path may take once the bar, the count and the clock have theirs: the path is cut
+    # first (from the left, where the folders are), never the bar or the count.
+    room = console.width - (len("Linting") + bar_width + 2 * len(str(total)) + 1 + len("0:00:00") + 5)
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("", total=total)
 
         def advance(index: int, target) -> None:
-            progress.update(task, completed=index,
-                            description=redact(display_path(target.config_path.parent, Path.cwd())))
+            shown = redact(display_path(target.config_path.parent, Path.cwd()))
+            progress.update(task, completed=index, description=shorten_left(shown, room))
 
         yield advance
         progress.update(task, completed=total)
+
+
+def terminal_width(stream) -> int | None:
+    """The columns of the terminal `stream` writes to, or None when it is not one (a pipe or a
+    file gets one line per message, for grep and for diffs)."""
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return None
+    import shutil
+
+    return max(shutil.get_terminal_size().columns, 40)
+
+
+def shorten_left(text: str, width: int) -> str:
+    """`text` in at most `width` cells, cut from the left: `...vices/orders/api`."""
+    if len(text) <= width:
+        return text
+    return "..." + text[len(text) - max(width - 3, 0):] if width > 3 else ""
 
 
 def rule_infos():
@@ -487,13 +627,33 @@ def rule_infos():
             for rule in all_rules()]
 
 
-def list_rules() -> int:
+def list_rules(format: str = "text") -> int:
     from .registry import all_rules
 
     rules = all_rules()
+    if format == "json":
+        import json
+
+        # tags: the rule's group (the letters of its code), for editors and scripts to filter on.
+        print(json.dumps([{"code": rule.code, "name": rule.name, "severity": rule.severity,
+                           "summary": rule.summary, "tags": [rule.code.rstrip("0123456789")]}
+                          for rule in rules], indent=2))
+        return EXIT_OK
+    import textwrap
+
     width = max((len(rule.name) for rule in rules), default=0)
+    columns = terminal_width(sys.stdout)
     for rule in rules:
-        print(f"{rule.code:<12} {rule.name:<{width}}  {rule.severity:<7}  {rule.summary}")
+        row = f"{rule.code:<12} {rule.name:<{width}}  {rule.severity:<7}  "
+        if columns is None or len(row) + len(rule.summary) <= columns:
+            print(row + rule.summary)
+        elif columns - len(row) >= 30:  # the summary wraps in its own column
+            print("\n".join(textwrap.wrap(rule.summary, columns, initial_indent=row,
+                                          subsequent_indent=" " * len(row))))
+        else:  # too narrow for columns: the summary goes under the row
+            print(row.rstrip())
+            print("\n".join(textwrap.wrap(rule.summary, columns, initial_indent="    ",
+                                          subsequent_indent="    ")))
     return EXIT_OK
 
 
@@ -504,5 +664,31 @@ def show_rule(code_or_name: str) -> int:
     if rule is None:
         raise UsageError(f"no rule named {code_or_name!r}; `lintkit rules` lists them")
     print(f"{rule.code} [{rule.name}] ({rule.severity})\n")
-    print(rule.doc)
+    columns = terminal_width(sys.stdout)
+    print(rewrap(rule.doc, columns) if columns else rule.doc)
     return EXIT_OK
+
+
+def rewrap(doc: str, columns: int) -> str:
+    """A rule's documentation at the terminal's width: prose paragraphs are wrapped again at
+    words; indented lines (examples, lists) are kept as they are written."""
+    import textwrap
+
+    out, paragraph = [], []
+
+    def flush():
+        if paragraph:
+            out.extend(textwrap.wrap(" ".join(paragraph), columns, break_on_hyphens=False,
+                                     break_long_words=False))
+            paragraph.clear()
+
+    for line in doc.splitlines():
+        if line and not line[0].isspace():
+            if re.match(r"(?:[-*]|\d+\.) ", line):  # a list item starts a paragraph of its own
+                flush()
+            paragraph.append(line.strip())
+        else:
+            flush()
+            out.append(line)
+    flush()
+    return "\n".join(out)

@@ -7,6 +7,7 @@
     exclude: ["examples/**"]
     fail-on: error                      # error | warning (default) | info | never
     opt: {stage: prod}                  # values for ${opt:...}
+    rule-url: https://wiki.example.com/lintkit/{code}   # SARIF helpUri of each rule
 
 Globs are relative to the folder of the config file; `*` stays within a path segment, `**` spans
 segments, and a pattern without `/` matches a file or folder name at any depth.
@@ -30,6 +31,7 @@ from .read.globs import Glob, compile_glob
 from .suppress import matches
 
 CONFIG_NAMES = (".lintkit.yml", ".lintkit.yaml")
+PACKAGE_JSON_KEY = "lintkit"  # a "lintkit" object in package.json, where Node teams keep tool settings
 FAIL_ON = ("error", "warning", "info", "never")
 DEFAULT_FAIL_ON = "warning"
 SCHEMA_NAME = "lintkit-config.schema.json"
@@ -38,11 +40,15 @@ MAX_NODES = 100_000
 
 class ConfigError(Exception):
     """An unreadable, unparsable or invalid config file: `problems` are (line, column, message),
-    line 0 where a problem has no place. The message names the file and the line."""
+    line 0 where a problem has no place. The message names the file and the line. `invalid`: the
+    file was read and says something lintkit cannot do (a wrong key or value, a selector that picks
+    no rule), a usage error (exit 2); otherwise the file could not be read or parsed, a finding
+    like any other bad file."""
 
-    def __init__(self, path: Path, problems: list[tuple[int, int, str]]):
+    def __init__(self, path: Path, problems: list[tuple[int, int, str]], invalid: bool = False):
         self.path = Path(path)
         self.problems = problems
+        self.invalid = invalid
         shown = display_path(path, Path.cwd())
         super().__init__("\n".join(f"{shown}:{line}:{column}: {message}" if line else
                                     f"{shown}: {message}" for line, column, message in problems))
@@ -50,7 +56,8 @@ class ConfigError(Exception):
 
 def find_config(start: Path, stop_at: Path | None = None) -> Path | None:
     """The nearest config file from `start` upwards, stopping after the repository root (a folder with
-    `.git`), `stop_at`, or the filesystem root."""
+    `.git`), `stop_at`, or the filesystem root. In one folder `.lintkit.yml` wins over a package.json
+    with a "lintkit" key; a package.json without one is passed over."""
     folder = Path(os.path.abspath(start))
     stop = Path(os.path.abspath(stop_at)) if stop_at is not None else None
     while True:
@@ -58,6 +65,8 @@ def find_config(start: Path, stop_at: Path | None = None) -> Path | None:
             candidate = folder / name
             if is_present(candidate):  # one lintkit refuses to read is reported, not skipped
                 return candidate
+        if _has_lintkit_key(folder / "package.json"):
+            return folder / "package.json"
         if folder == stop or (folder / ".git").exists() or folder.parent == folder:
             return None
         folder = folder.parent
@@ -74,6 +83,10 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     fail_on: str | None = None  # None: not configured, DEFAULT_FAIL_ON applies
     opt: dict[str, str] = field(default_factory=dict)
+    rule_url: str | None = None
+    # `--exclude`/`--extend-exclude`: globs relative to the working folder of the run.
+    command_line_exclude: tuple[str, ...] = ()
+    command_line_root: Path | None = None
 
     def is_selected(self, code: str, name: str) -> bool:
         if self.select and not any(matches(s, code, name) for s in self.select):
@@ -97,16 +110,24 @@ class Config:
         )
 
     def is_excluded(self, path: Path) -> bool:
-        return any(self._glob_matches(pattern, path) for pattern in self.exclude)
+        return any(self._glob_matches(pattern, path) for pattern in self.exclude) or any(
+            self._glob_matches(pattern, path, self.command_line_root) for pattern in self.command_line_exclude)
 
     def fails(self, severity: str) -> bool:
         """Does a diagnostic of this severity make the exit code 1?"""
         fail_on = self.fail_on or DEFAULT_FAIL_ON
         return fail_on != "never" and SEVERITY_RANK[severity] >= SEVERITY_RANK[fail_on]
 
-    def with_overrides(self, select=None, ignore=None, fail_on=None) -> "Config":
-        """CLI options: --select replaces the configured list, --ignore adds to it."""
+    def with_overrides(self, select=None, ignore=None, fail_on=None, exclude=None,
+                       extend_exclude=None, cwd: Path | None = None) -> "Config":
+        """CLI options: --select replaces the configured list, --ignore adds to it; --exclude
+        replaces the configured `exclude`, --extend-exclude adds to it (globs relative to `cwd`)."""
         changes = {}
+        if exclude is not None:
+            changes["exclude"] = []
+        if exclude or extend_exclude:
+            changes["command_line_exclude"] = (*(exclude or ()), *(extend_exclude or ()))
+            changes["command_line_root"] = Path(os.path.abspath(cwd or Path.cwd()))
         if select is not None:
             changes["select"] = list(select)
         if ignore:
@@ -117,8 +138,8 @@ class Config:
             changes["fail_on"] = fail_on
         return dataclasses.replace(self, **changes)
 
-    def _glob_matches(self, pattern: str, path: Path) -> bool:
-        relative = relative_path(path, self.root)
+    def _glob_matches(self, pattern: str, path: Path, root: Path | None = None) -> bool:
+        relative = relative_path(path, root or self.root)
         # Outside the root only the file name can match.
         parts = relative.split("/") if relative is not None else [Path(path).name]
         glob, anchored = _glob(pattern)
@@ -136,9 +157,40 @@ def _glob(pattern: str) -> tuple[Glob, bool]:
     return compile_glob(pattern, "lintkit"), "/" in pattern
 
 
+def _has_lintkit_key(package_json: Path) -> bool:
+    from .read.files import read_bytes
+
+    if not is_present(package_json):
+        return False
+    try:
+        data = read_bytes(package_json)
+    except OSError:
+        return False  # unreadable: its service's package.json findings say so
+    if f'"{PACKAGE_JSON_KEY}"'.encode() not in data:
+        return False
+    document = _package_json_document(package_json, data)
+    return isinstance(document, Mapping) and any(key.value == PACKAGE_JSON_KEY for key, _ in document.pairs)
+
+
+def _package_json_document(path: Path, data: bytes):
+    from .read.packagejson import parse_json
+
+    node, _ = parse_json(data.decode("utf-8", "replace"), path)
+    return node
+
+
 def load_config(path: Path) -> Config:
-    """The configuration in `path`; raises ConfigError. The file is read and parsed with the same
-    bounds as serverless.yml (size, nesting, aliases: lintkit.read.files and lintkit.read.yamlload)."""
+    """The configuration in `path` (a .lintkit.yml, or the "lintkit" key of a package.json); raises
+    ConfigError. The file is read and parsed with the same bounds as serverless.yml (size, nesting,
+    aliases: lintkit.read.files and lintkit.read.yamlload)."""
+    node = _package_json_settings(path) if Path(path).name == "package.json" else _yaml_settings(path)
+    if node is not None and sum(1 for _ in itertools.islice(walk(node), MAX_NODES + 1)) > MAX_NODES:
+        raise ConfigError(path, [(1, 1, f"more than {MAX_NODES:,} values (after aliases are "
+                                        "expanded); a configuration is a few dozen lines")])
+    return _config_from(path, node)
+
+
+def _yaml_settings(path: Path) -> Node | None:
     from .read.yamlload import load_yaml
 
     loaded = load_yaml(path)
@@ -148,11 +200,28 @@ def load_config(path: Path) -> Config:
         if loaded.text is not None and not message.startswith("cannot read"):
             message = f"invalid YAML: {message}"
         raise ConfigError(path, [(finding.span.line, finding.span.column, message)])
-    if loaded.node is not None and \
-            sum(1 for _ in itertools.islice(walk(loaded.node), MAX_NODES + 1)) > MAX_NODES:
-        raise ConfigError(path, [(1, 1, f"more than {MAX_NODES:,} values (after aliases are "
-                                        "expanded); a configuration is a few dozen lines")])
-    data = to_plain(loaded.node)
+    return loaded.node
+
+
+def _package_json_settings(path: Path) -> Node | None:
+    """The "lintkit" value of a package.json, located in it."""
+    from .read.files import Refused, read_bytes
+    from .read.packagejson import parse_json
+
+    try:
+        data = read_bytes(path)
+    except (OSError, Refused) as error:
+        raise ConfigError(path, [(0, 0, f"cannot read: {getattr(error, 'strerror', None) or error}")])
+    node, problem = parse_json(data.decode("utf-8", "replace"), path)
+    if problem is not None:
+        raise ConfigError(path, [(problem.span.line, problem.span.column, f"invalid JSON: {problem.message}")])
+    settings = next((value for key, value in node.pairs if key.value == PACKAGE_JSON_KEY), None) \
+        if isinstance(node, Mapping) else None
+    return settings
+
+
+def _config_from(path: Path, node: Node | None) -> Config:
+    data = to_plain(node)
     if data is None:
         data = {}
 
@@ -160,9 +229,11 @@ def load_config(path: Path) -> Config:
 
     schema = json.loads(resources.files("lintkit.schemas").joinpath(SCHEMA_NAME).read_text("utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(_schema_error(loaded.node, error) for error in validator.iter_errors(data))
+    errors = sorted(_schema_error(node, error) for error in validator.iter_errors(data))
+    if not errors:
+        errors = _unknown_selectors(node, data)
     if errors:
-        raise ConfigError(path, errors)
+        raise ConfigError(path, errors, invalid=True)
 
     folder = Path(os.path.abspath(path)).parent
     return Config(
@@ -175,7 +246,29 @@ def load_config(path: Path) -> Config:
         exclude=list(data.get("exclude", [])),
         fail_on=data.get("fail-on"),
         opt={str(k): _opt_text(v) for k, v in data.get("opt", {}).items()},
+        rule_url=data.get("rule-url"),
     )
+
+
+def _unknown_selectors(document: Node | None, data: dict) -> list[tuple[int, int, str]]:
+    """Selectors that pick no rule, where they are: a typo in `ignore` or `select` would otherwise
+    turn a check off, or every check, without a word."""
+    from .registry import selector_problem
+
+    places = [(["select", i], s) for i, s in enumerate(data.get("select", []))]
+    places += [(["ignore", i], s) for i, s in enumerate(data.get("ignore", []))]
+    places += [(["severity"], str(s)) for s in data.get("severity", {})]
+    places += [(["per-file-ignores", pattern, i], s)
+               for pattern, selectors in data.get("per-file-ignores", {}).items()
+               for i, s in enumerate(selectors)]
+    errors = []
+    for keys, selector in places:
+        problem = selector_problem(selector)
+        if problem:
+            key = selector if keys == ["severity"] else None
+            line, column = _locate(document, keys, key) or (0, 0)
+            errors.append((line, column, f"{_key_path(keys)}: {problem}"))
+    return errors
 
 
 def _opt_text(value) -> str:
@@ -204,6 +297,8 @@ def _schema_error(document: Node | None, error) -> tuple[int, int, str]:
             close = difflib.get_close_matches(str(name), allowed, n=1)
             hints.append("unknown key" + (f" (did you mean {close[0]!r}?)" if close else ""))
         message = "; ".join(hints) + f"; allowed keys: {', '.join(allowed)}"
+    elif error.validator == "pattern" and keys == ["rule-url"]:
+        message = "must be a URL template with {code}, e.g. https://wiki.example.com/lintkit/{code}"
     elif error.validator == "pattern":
         key = error.instance  # a selector as a mapping key (`severity:`) is where to point
         message = ("not a rule code (SECRET001), code prefix (SECRET) or rule name "

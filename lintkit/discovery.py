@@ -24,11 +24,23 @@ class DiscoveryError(Exception):
 
 @dataclass
 class Target:
-    """One service to lint; `only_files` narrows the report to some of its files."""
+    """One service to lint; `only_files` narrows the report to some of its files, `only_under` to
+    the files under some of its folders (`lintkit check src` inside a service)."""
 
     config_path: Path
     project_root: Path
     only_files: set[Path] = field(default_factory=set)
+    only_under: set[Path] = field(default_factory=set)
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.only_files or self.only_under)
+
+    def reports(self, path: Path) -> bool:
+        """Whether a finding in `path` belongs in this target's report."""
+        if not self.narrowed or path in self.only_files:
+            return True
+        return any(path.is_relative_to(folder) for folder in self.only_under)
 
 
 def service_config(folder: Path) -> Path | None:
@@ -181,11 +193,18 @@ def discover(paths: list[str], skipped: list[Skipped] | None = None) -> list[Tar
             raise DiscoveryError(f"{raw}: no such file or directory")
         path = path.resolve()
         if path.is_dir():
-            configs = find_services(path, skipped)
+            found: list[Skipped] = []
+            configs = find_services(path, found)
+            if skipped is not None:
+                skipped.extend(found)
             if not configs and path.name in CONFIG_NAMES:
                 configs = [path]  # a folder named serverless.yml: PARSE001 says it is not a file
             if not configs:
-                raise DiscoveryError(f"{raw}: no serverless.yml or serverless.yaml found here or below")
+                inside = None if _passed_over(found) else owning_service(path)
+                if inside is not None:  # a folder of a service, e.g. src/: its files are reported
+                    _target(targets, inside, boundary=inside.parent).only_under.add(path)
+                    continue
+                raise DiscoveryError(_nothing_found(raw, found))
             for config in configs:
                 _target(targets, config, boundary=path)
                 whole.add(config)
@@ -199,7 +218,31 @@ def discover(paths: list[str], skipped: list[Skipped] | None = None) -> list[Tar
             _target(targets, config, boundary=config.parent).only_files.add(path)
     for config in whole:
         targets[config].only_files.clear()
+        targets[config].only_under.clear()
     return list(targets.values())
+
+
+def _passed_over(skipped: list[Skipped]) -> list[tuple[Path, str]]:
+    """The services inside what discovery skipped (build output, git-ignored folders; not
+    dependencies), with the reason: (serverless.yml, why)."""
+    return [(config, skip.reason) for skip in skipped if skip.path.name not in DEPENDENCY_DIRS
+            for config in ([skip.path] if skip.path.name in CONFIG_NAMES else find_services(skip.path))]
+
+
+def _nothing_found(raw: str, skipped: list[Skipped]) -> str:
+    """No service under a PATH: say so, and name the services discovery passed over there (in
+    build output or git-ignored folders), which a user may have meant."""
+    from .display import display_path
+
+    message = f"{raw}: no serverless.yml or serverless.yaml found here or below"
+    passed_over = _passed_over(skipped)
+    if not passed_over:
+        return message
+    shown = [f"{display_path(config, Path.cwd())} ({reason})" for config, reason in passed_over]
+    more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
+    first = display_path(passed_over[0][0], Path.cwd())
+    return (f"{message} outside the folders discovery skips; skipped: {'; '.join(shown[:3])}{more}. "
+            f"Name one to lint it: `lintkit check {first}`")
 
 
 def _target(targets: dict[Path, Target], config: Path, boundary: Path) -> Target:

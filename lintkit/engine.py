@@ -53,6 +53,15 @@ class Options:
     jobs: int | None = 1
     # Seconds one service may take before LINT001 reports it and the run goes on; 0: no budget.
     service_timeout: float = DEFAULT_SERVICE_TIMEOUT
+    # `--config FILE`: this configuration for every service instead of the ones found; `--isolated`:
+    # none at all (the defaults).
+    config: object | None = None
+    isolated: bool = False
+    # `--exclude` (replaces each configuration's `exclude`) and `--extend-exclude` (adds to it):
+    # globs relative to `cwd`.
+    exclude: list[str] | None = None
+    extend_exclude: list[str] | None = None
+    cwd: Path | None = None
 
 
 @dataclass
@@ -69,6 +78,8 @@ class RunResult:
     services: int = 0
     internal_errors: list[str] = field(default_factory=list)
     fail_on: str = "warning"
+    invalid_configs: list[Path] = field(default_factory=list)  # .lintkit.yml files that say the impossible
+    rule_url: str | None = None  # the configurations' rule-url, when they agree on one
 
 
 @dataclass
@@ -150,6 +161,10 @@ class Engine:
                     continue
                 result.services += 1
                 self._merge(self._lint_service(target, config), result)
+        urls = {config.rule_url for config in self._configs.values() if config.rule_url}
+        result.rule_url = urls.pop() if len(urls) == 1 else None
+        result.invalid_configs = sorted(Path(path) for path, error in self._config_errors.items()
+                                        if error.invalid)
         result.diagnostics.extend(self._config_diagnostics(targets))
         result.diagnostics.sort(key=lambda d: d.sort_key)
         return result
@@ -225,6 +240,11 @@ class Engine:
         from .config import Config, ConfigError, find_config, load_config
 
         self.lines.add_root(target.project_root)
+        if self.options.isolated or self.options.config is not None:
+            path = getattr(self.options.config, "path", None)
+            if path not in self._configs:
+                self._configs[path] = self._with_command_line(self.options.config or Config())
+            return self._configs[path]
         with confined_to(target.project_root):
             path = find_config(target.config_path.parent, stop_at=target.project_root)
             if path not in self._configs:
@@ -233,20 +253,22 @@ class Engine:
                 except ConfigError as error:
                     config = Config()
                     self._config_errors[path] = error
-                self._configs[path] = config.with_overrides(
-                    select=self.options.select, ignore=self.options.ignore,
-                    fail_on=self.options.fail_on)
+                self._configs[path] = self._with_command_line(config)
         return self._configs[path]
+
+    def _with_command_line(self, config):
+        options = self.options
+        return config.with_overrides(select=options.select, ignore=options.ignore,
+                                     fail_on=options.fail_on, exclude=options.exclude,
+                                     extend_exclude=options.extend_exclude, cwd=options.cwd)
 
     def _config_diagnostics(self, targets: list[Target]) -> list[Diagnostic]:
         """PARSE001 for each broken configuration file, once, whatever is selected (the selection
         may be what is broken), unless the run reports other files only (an editor buffer)."""
-        shown = [target for target in targets if not target.only_files]
-        wanted = {path for target in targets for path in target.only_files}
         rule = self.rules.get("PARSE001")
         diagnostics = []
         for path, error in self._config_errors.items():
-            if rule is None or not (shown or Path(path) in wanted):
+            if rule is None or not any(target.reports(Path(path)) for target in targets):
                 continue
             for line, column, message in error.problems:
                 diagnostics.append(Diagnostic(
@@ -281,9 +303,9 @@ class Engine:
         files = touched_files(service) if service is not None else {target.config_path}
         if not self.options.no_ignores:
             diagnostics = self._apply_suppressions(diagnostics, files, config, ran)
-        if target.only_files:
-            diagnostics = [d for d in diagnostics if d.path in target.only_files]
-            files = files & target.only_files
+        if target.narrowed:
+            diagnostics = [d for d in diagnostics if target.reports(d.path)]
+            files = {file for file in files if target.reports(file)}
         return ServiceOutcome(diagnostics, files, errors, secrets)
 
     def _run_rules(self, target: Target, config, findings, secrets, errors):
@@ -352,18 +374,35 @@ class Engine:
         if not by_path:
             return diagnostics
         kept, unused = apply_suppressions(diagnostics, by_path)
+        kept.extend(self._unknown_selectors(by_path, config))
         suppress_rule = self.rules.get(SUPPRESS_CODE)
         ran = [(rule.code, rule.name) for rule in selected]
         if suppress_rule is None or not config.is_selected(suppress_rule.code, suppress_rule.name):
             return kept
         for suppression in unused:
-            if not _names_a_rule_that_ran(suppression.unused_selectors, ran):
+            # Only selectors of rules that ran can be known to be unused (SUPPRESS002 reports
+            # the ones that name no rule at all).
+            named = [s for s in suppression.unused_selectors if _names_a_rule_that_ran(s, ran)]
+            if not (named or suppression.malformed):
                 continue
-            finding = unused_finding(suppression)
+            finding = unused_finding(suppression, named)
             diagnostic = self._diagnostic(suppress_rule, finding, config)
             if diagnostic is not None:
                 kept.append(diagnostic)
         return kept
+
+    def _unknown_selectors(self, by_path, config) -> list[Diagnostic]:
+        """SUPPRESS002 for every selector of a suppression comment that names no rule."""
+        from .registry import selector_problem
+        from .suppress import UNKNOWN_CODE, unknown_selector_findings
+
+        rule = self.rules.get(UNKNOWN_CODE)
+        if rule is None or not config.is_selected(rule.code, rule.name):
+            return []
+        found = (self._diagnostic(rule, finding, config)
+                 for suppressions in by_path.values() for suppression in suppressions
+                 for finding in unknown_selector_findings(suppression, selector_problem))
+        return [diagnostic for diagnostic in found if diagnostic is not None]
 
 
 def _always_reported(rule: Rule, config) -> bool:
@@ -379,9 +418,9 @@ def _rules_to_run(selected: list[Rule], service, target: Target) -> list[Rule]:
     findings all sit on the resolved configuration (`SCOPE = "configuration"`) when the report is
     narrowed to files the configuration has no node from (an editor checking a handler). They still
     count as run for SUPPRESS001: a suppression naming them in such a file suppresses nothing."""
-    if not target.only_files or not any(rule.scope == "configuration" for rule in selected):
+    if not target.narrowed or not any(rule.scope == "configuration" for rule in selected):
         return selected
-    if target.only_files & configuration_files(service):
+    if any(target.reports(file) for file in configuration_files(service)):
         return selected
     return [rule for rule in selected if rule.scope != "configuration"]
 
@@ -447,12 +486,10 @@ def _lint_in_worker(target: Target) -> ServiceOutcome:
     return engine._lint_service(target, engine._config_for(target))
 
 
-def _names_a_rule_that_ran(selectors: list[str], ran: list[tuple[str, str]]) -> bool:
+def _names_a_rule_that_ran(selector: str, ran: list[tuple[str, str]]) -> bool:
     from .suppress import matches
 
-    if not selectors:
-        return True
-    return all(any(matches(s, code, name) for code, name in ran) for s in selectors)
+    return any(matches(selector, code, name) for code, name in ran)
 
 
 def touched_files(service) -> set[Path]:

@@ -105,6 +105,11 @@ def _apply(settings: Settings, key: str, value) -> None:
             value = [part.strip() for part in value.split(",") if part.strip()]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise SettingsError("expected a list of codes, code prefixes or rule names")
+        from .registry import selector_problem
+
+        problems = [problem for problem in map(selector_problem, value) if problem]
+        if problems:
+            raise SettingsError("; ".join(problems))
         setattr(settings, key, value)
     elif key == "noIgnores":
         if not isinstance(value, bool):

@@ -59,3 +59,33 @@ def find_rule(code_or_name: str) -> Rule | None:
         if rule.code.lower() == wanted.lower() or rule.name == wanted.lower():
             return rule
     return None
+
+
+def selector_problem(selector: str) -> str | None:
+    """Why a selector (`--select`, `.lintkit.yml`, `lintkit: ignore[...]`) picks no rule, with the
+    closest real selector; None when it picks at least one."""
+    from .suppress import matches
+
+    rules = all_rules()
+    if any(matches(selector, rule.code, rule.name) for rule in rules):
+        return None
+    message = f"`{selector}` is not a rule code, code prefix or rule name"
+    closest = closest_selector(selector, rules)
+    return f"{message} (did you mean `{closest}`?)" if closest else message
+
+
+def closest_selector(selector: str, rules: tuple[Rule, ...]) -> str | None:
+    """The real selector a typo most likely meant: a code or group for code-like text (any case),
+    a rule name for the rest."""
+    from difflib import SequenceMatcher
+
+    groups = {rule.code.rstrip("0123456789") for rule in rules}
+    codes = sorted(groups | {rule.code for rule in rules})
+    names = sorted(rule.name for rule in rules)
+    scored = [(SequenceMatcher(None, selector.upper(), code).ratio(), code) for code in codes]
+    scored += [(SequenceMatcher(None, selector.lower(), name).ratio(), name) for name in names]
+    score, best = max(scored, key=lambda pair: pair[0])
+    if score >= 0.6:
+        return best
+    cut_off = [group for group in sorted(groups) if group.startswith(selector.upper())]
+    return cut_off[0] if selector.isalpha() and cut_off else None  # `SEC` for SECRET

@@ -25,9 +25,10 @@ from .model.nodes import Span
 
 SUPPRESS_CODE = "SUPPRESS001"
 SUPPRESS_NAME = "unused-suppression"
+UNKNOWN_CODE = "SUPPRESS002"
 
-_CODE = re.compile(r"[A-Z]+[0-9]+")
-_PREFIX = re.compile(r"[A-Z]+")
+_SELECTOR = re.compile(r"(?P<letters>[A-Z]+)(?P<digits>[0-9]*)")
+_RULE_CODE = re.compile(r"(?P<letters>[A-Z]+)(?P<digits>[0-9]+)")
 _DIRECTIVE = re.compile(
     r"lintkit:\s*(?P<kind>ignore(?:-file)?)(?![\w-])(?:\s*\[(?P<selectors>[^\]]*)\])?(?P<reason>.*)",
     re.I,
@@ -38,13 +39,15 @@ _STRING_OPENERS = " \t:=(,[{"
 
 
 def matches(selector: str, code: str, name: str) -> bool:
-    """Does a selector (code, letters-only code prefix, or rule name) pick this rule?"""
+    """Does a selector pick this rule? A selector is a rule name, a code (SECRET001), or a code
+    prefix: the whole letter group, optionally with leading digits (SECRET, SECRET00, SECRET0).
+    Part of a letter group (SEC) picks nothing: `S` would otherwise mean SECRET and SUPPRESS."""
     if selector == name:
         return True
-    upper = selector.upper()
-    if _CODE.fullmatch(upper):
-        return upper == code
-    return bool(_PREFIX.fullmatch(upper)) and code.startswith(upper) and code[len(upper):].isdigit()
+    wanted = _SELECTOR.fullmatch(selector.upper())
+    rule = _RULE_CODE.fullmatch(code)
+    return (wanted is not None and rule is not None
+            and wanted["letters"] == rule["letters"] and rule["digits"].startswith(wanted["digits"]))
 
 
 @dataclass(eq=False)
@@ -57,6 +60,7 @@ class Suppression:
     applies_to_lines: set[int] = field(default_factory=set)
     reason: str = ""
     used_selectors: set[str] = field(default_factory=set)
+    selector_spans: dict[str, Span] = field(default_factory=dict)  # where each selector is written
 
     @property
     def used(self) -> bool:
@@ -77,12 +81,12 @@ class Suppression:
     def covers(self, line: int) -> bool:
         return self.file_wide or line in self.applies_to_lines
 
-    def unused_message(self) -> str:
+    def unused_message(self, unused: list[str] | None = None) -> str:
         kind = "ignore-file" if self.file_wide else "ignore"
         if self.malformed:
             return (f"`lintkit: {kind}` names no rule, so it suppresses nothing: "
                     f"write the codes, e.g. `lintkit: {kind}[SECRET001]`.")
-        unused = self.unused_selectors
+        unused = self.unused_selectors if unused is None else unused
         if len(unused) == len(self.selectors):
             return f"Unused suppression: nothing here is reported as {', '.join(unused)}; remove the comment."
         return f"Unused selector in suppression: nothing here is reported as {', '.join(unused)}; remove it."
@@ -143,12 +147,19 @@ def parse_suppressions(
             continue
         column = body_start + directive.start() + 1
         end_column = max(body_start + len(comment.rstrip()) + 1, column + 1)
-        selectors = [s for s in re.split(r"[\s,]+", directive.group("selectors") or "") if s]
+        selectors, selector_spans = [], {}
+        if directive.group("selectors"):
+            offset = body_start + directive.start("selectors") + 1
+            for written in re.finditer(r"[^\s,]+", directive.group("selectors")):
+                selectors.append(written.group())
+                selector_spans.setdefault(written.group(), Span(
+                    path, number, offset + written.start(), number, offset + written.end()))
         suppression = Suppression(
             path=path,
             line=number,
             span=Span(path, number, column, number, end_column),
             selectors=selectors,
+            selector_spans=selector_spans,
             file_wide=directive.group("kind").lower() == "ignore-file",
             reason=directive.group("reason").strip().lstrip("-–—:").strip(),
         )
@@ -211,6 +222,21 @@ def _suppress(code: str, name: str, line: int, suppressions: Iterable[Suppressio
     return suppressed
 
 
-def unused_finding(suppression: Suppression) -> Finding:
-    """The SUPPRESS001 finding for an unused suppression (the engine adds name and severity)."""
-    return Finding(suppression.span, suppression.unused_message(), code=SUPPRESS_CODE)
+def unused_finding(suppression: Suppression, unused: list[str] | None = None) -> Finding:
+    """The SUPPRESS001 finding for an unused suppression (the engine adds name and severity);
+    `unused`: the selectors to name, when not all of the unused ones count."""
+    return Finding(suppression.span, suppression.unused_message(unused), code=SUPPRESS_CODE)
+
+
+def unknown_selector_findings(suppression: Suppression, problem_of) -> list[Finding]:
+    """SUPPRESS002 findings for the selectors of a comment that name no rule; `problem_of` says
+    why a selector picks no rule (None when it picks one)."""
+    findings = []
+    for selector in dict.fromkeys(suppression.selectors):
+        problem = problem_of(selector)
+        if problem:
+            findings.append(Finding(
+                suppression.selector_spans.get(selector, suppression.span),
+                f"{problem}, so this comment suppresses nothing under that name: correct it or "
+                "remove it.", code=UNKNOWN_CODE))
+    return findings

@@ -273,3 +273,14 @@ def test_text_summary_counts_baselined_findings():
     assert summary([client(2)], 3) == (
         "Found 1 new problem (1 error) in 1 file, 3 in the baseline; 2 files checked in 1 service.")
     assert summary([client(2)], 0) == "Found 1 problem (1 error) in 1 file; 2 files checked in 1 service."
+
+
+def test_with_new_findings_the_hint_says_rewriting_would_accept_them(baselined, run_lintkit):
+    config = baselined / "serverless.yml"
+    config.write_text(config.read_text().replace("runtime: nodejs18.x", "runtime: nodejs24.x")
+                      + "  jobs:\n    handler: src/api.handler\n    runtime: nodejs16.x\n")
+    code, out, err = check(run_lintkit, "--baseline", ".lintkit-baseline.json", cwd=baselined)
+    assert code == 1 and codes(out) == ["RUNTIME001"]  # a new finding beside the fixed one
+    assert "drop it with" not in err
+    assert ("`--write-baseline .lintkit-baseline.json` would drop it but also accept the 1 new finding"
+            in err)

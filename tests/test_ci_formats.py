@@ -300,32 +300,6 @@ def test_statistics_with_a_machine_format_is_a_usage_error(tmp_path, run_lintkit
     assert code == 2 and out == "" and "--statistics" in err
 
 
-# GitHub Action
-
-def test_action_yml_is_a_composite_action_that_uploads_sarif_and_fails_on_findings():
-    action = yaml.safe_load((REPO / "action.yml").read_text())
-    assert action["name"] and action["description"]
-    assert {"paths", "fail-on", "args"} <= set(action["inputs"])
-    assert action["runs"]["using"] == "composite"
-    steps = action["runs"]["steps"]
-    uses = [step.get("uses", "") for step in steps]
-    assert any(u.startswith("actions/setup-python@") for u in uses)
-    install = next(step for step in steps if "pip install" in step.get("run", ""))
-    assert '"${{ github.action_path }}"' in install["run"]
-    lint = next(step for step in steps if "lintkit check" in step.get("run", ""))
-    assert "--format sarif" in lint["run"] and "--output" in lint["run"]
-    assert "id" in lint and all(step.get("shell") for step in steps if "run" in step)
-    upload = next(step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
-    assert upload["uses"].endswith("@v3") and upload["if"].startswith("always()")
-    assert steps.index(lint) < steps.index(upload) < len(steps) - 1
-    last = steps[-1]
-    assert f"steps.{lint['id']}.outputs.exit-code" in str(last) and last["if"].startswith("always()")
-    assert "exit " in last["run"]
-    # Inputs reach the shell through the environment, never spliced into the script.
-    for step in steps:
-        assert "inputs." not in step.get("run", "")
-
-
 # Progress
 
 def _many_services(root: Path, count: int = 7) -> Path:

@@ -142,7 +142,7 @@ def test_invalid_config_is_a_finding_and_the_service_is_still_linted(tmp_path, r
     make_service(tmp_path, DEPRECATED_SERVICE)
     (tmp_path / ".lintkit.yml").write_text("ignore: [RUNTIME001]\nfail-on: sometimes\n")
     code, out, err = concise(run_lintkit, ".", cwd=tmp_path)
-    assert code == 1 and err == ""
+    assert code == 2 and err.startswith("lintkit: invalid configuration in .lintkit.yml")
     assert out.splitlines()[0].startswith(".lintkit.yml:2:10: PARSE001 [yaml-syntax-error] fail-on: ")
     assert "serverless.yml:4:12: RUNTIME001" in out  # linted with the default configuration
 
@@ -222,3 +222,54 @@ def test_python_dash_m_runs_the_cli(tmp_path):
     done = subprocess.run([sys.executable, "-m", "lintkit", "check", ".", "--format", "concise",
                            "--as-of", "2026-11-27"], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 1 and "RUNTIME001" in done.stdout
+
+
+# -- CLI manners (issue 12, item 8) ------------------------------------------------------------------
+def test_abbreviated_and_unknown_options_are_errors_that_name_the_closest(tmp_path, run_lintkit):
+    make_service(tmp_path, DEPRECATED_SERVICE)
+    code, out, err = concise(run_lintkit, ".", "--stat", cwd=tmp_path)
+    assert (code, out) == (2, "")
+    assert "usage: lintkit check" in err  # the subcommand's usage, not the top level's
+    assert "unrecognized arguments: --stat (did you mean --statistics?)" in err
+    code, _, err = run_lintkit("rules", "--formt", "json", cwd=tmp_path)
+    assert code == 2 and "(did you mean --format?)" in err
+
+
+def test_short_version_flag(run_lintkit):
+    from lintkit import __version__
+
+    assert run_lintkit("-V") == (0, f"lintkit {__version__}\n", "")
+
+
+def test_quiet_prints_the_findings_only(tmp_path, run_lintkit):
+    make_service(tmp_path, DEPRECATED_SERVICE)
+    code, out, _ = run_lintkit("check", ".", "--quiet", "--as-of", "2026-11-27", "--color", "never",
+                               cwd=tmp_path)
+    assert code == 1 and "RUNTIME001" in out and "Found" not in out
+    make_service(tmp_path)
+    assert run_lintkit("check", ".", "-q", cwd=tmp_path) == (0, "", "")
+    code, out, _ = run_lintkit("check", ".", "-q", "-o", "report.json", "--format", "json", cwd=tmp_path)
+    assert (code, out) == (0, "") and (tmp_path / "report.json").is_file()
+
+
+def test_a_reader_that_leaves_early_keeps_the_exit_code_of_the_findings(tmp_path):
+    make_service(tmp_path, DEPRECATED_SERVICE * 1)
+    script = ("import subprocess, sys\n"
+              "p = subprocess.Popen([sys.executable, '-m', 'lintkit', 'check', '.', '--format', 'json'],"
+              " stdout=subprocess.PIPE, stderr=subprocess.PIPE)\n"
+              "p.stdout.close()\n"  # the reader is gone before lintkit writes
+              "err = p.stderr.read(); print(p.wait()); sys.stderr.buffer.write(err)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout.strip() == "1", done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+def test_rules_as_json_for_scripts_and_editors(run_lintkit):
+    code, out, _ = run_lintkit("rules", "--format", "json")
+    rules = json.loads(out)
+    assert code == 0 and len(rules) > 50
+    vpc = next(rule for rule in rules if rule["code"] == "VPC001")
+    assert vpc == {"code": "VPC001", "name": "database-function-outside-vpc", "severity": vpc["severity"],
+                   "summary": vpc["summary"], "tags": ["VPC"]}
+    assert vpc["severity"] in ("error", "warning", "info") and vpc["summary"]

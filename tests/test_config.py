@@ -102,7 +102,7 @@ ignore: [SECRET001, "not a selector"]
         load_config(tmp_path / ".lintkit.yml")
     assert str(error.value).splitlines() == [
         ".lintkit.yml:1:1: unknown key (did you mean 'select'?); allowed keys: select, "
-        "ignore, severity, per-file-ignores, exclude, fail-on, opt",
+        "ignore, severity, per-file-ignores, exclude, fail-on, rule-url, opt",
         ".lintkit.yml:2:10: fail-on: must be one of error, warning, info, never",
         ".lintkit.yml:4:14: severity.<key>: must be one of error, warning, info",
         ".lintkit.yml:5:21: ignore[1]: not a rule code (SECRET001), code prefix "
@@ -144,3 +144,67 @@ def test_jsonschema_is_imported_only_for_a_config_file():
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- configuration where Node teams keep it; --config and --isolated (issue 12, item 10) ------------
+SERVICE = ("service: app\nprovider:\n  name: aws\n  runtime: nodejs18.x\n"
+           "functions:\n  api:\n    handler: src/api.handler\n")
+
+
+def _service(folder: Path) -> Path:
+    (folder / "src").mkdir(parents=True)
+    (folder / "src" / "api.ts").write_text("export const handler = async () => ({})\n")
+    (folder / "serverless.yml").write_text(SERVICE)
+    return folder
+
+
+def _codes(out: str) -> list[str]:
+    return [line.split(": ")[1].split()[0] for line in out.splitlines()]
+
+
+def test_a_lintkit_key_in_package_json_is_a_configuration(tmp_path, run_lintkit):
+    _service(tmp_path)
+    (tmp_path / "package.json").write_text('{"name": "app", "lintkit": {"ignore": ["RUNTIME001"]}}\n')
+    code, out, _ = run_lintkit("check", ".", "--format", "concise", "--as-of", "2026-11-27", cwd=tmp_path)
+    assert (code, _codes(out)) == (0, ["CONFIG004"])
+
+
+def test_lintkit_yml_wins_over_package_json_and_package_json_without_the_key_is_passed_over(tmp_path):
+    service = _service(tmp_path / "svc")
+    (tmp_path / ".git").mkdir()
+    (service / "package.json").write_text('{"name": "svc", "dependencies": {"lintkit": "1"}}\n')
+    (tmp_path / "package.json").write_text('{"lintkit": {"select": ["VPC"]}}\n')
+    assert find_config(service) == tmp_path / "package.json"
+    (tmp_path / ".lintkit.yml").write_text("select: [RUNTIME]\n")
+    assert find_config(service) == tmp_path / ".lintkit.yml"
+
+
+def test_package_json_configuration_errors_are_located_in_package_json(tmp_path, run_lintkit):
+    _service(tmp_path)
+    (tmp_path / "package.json").write_text('{\n  "name": "app",\n  "lintkit": {\n    "fail-on": "sometimes"\n  }\n}\n')
+    code, out, err = run_lintkit("check", ".", "--format", "concise", "--as-of", "2026-11-27", cwd=tmp_path)
+    assert code == 2 and out.startswith("package.json:4:16: PARSE001 ") and "fail-on: must be one of" in out
+    assert "RUNTIME001" in out  # linted with the default configuration
+
+
+def test_explicit_config_replaces_the_ones_found_and_isolated_ignores_them_all(tmp_path, run_lintkit):
+    service = _service(tmp_path / "svc")
+    (service / ".lintkit.yml").write_text("ignore: [RUNTIME001, CONFIG004]\n")
+    (tmp_path / "ci.yml").write_text("select: [CONFIG]\n")
+    lint = ("check", ".", "--format", "concise", "--as-of", "2026-11-27")
+    assert run_lintkit(*lint, cwd=service)[0] == 0
+    code, out, _ = run_lintkit(*lint, "--config", str(tmp_path / "ci.yml"), cwd=service)
+    assert _codes(out) == ["CONFIG004"]
+    code, out, _ = run_lintkit(*lint, "--isolated", cwd=service)
+    assert (code, _codes(out)) == (1, ["CONFIG004", "RUNTIME001"])
+
+
+def test_a_missing_or_invalid_explicit_config_is_a_usage_error(tmp_path, run_lintkit):
+    _service(tmp_path)
+    code, out, err = run_lintkit("check", ".", "--config", "nope.yml", cwd=tmp_path)
+    assert (code, out) == (2, "") and "--config nope.yml: no such file" in err
+    (tmp_path / "bad.yml").write_text("select: [RUNTME]\n")
+    code, out, err = run_lintkit("check", ".", "--config", "bad.yml", cwd=tmp_path)
+    assert (code, out) == (2, "") and "bad.yml:1:10: select[0]: `RUNTME` is not a rule code" in err
+    code, _, err = run_lintkit("check", ".", "--config", "bad.yml", "--isolated", cwd=tmp_path)
+    assert code == 2 and "not allowed with argument" in err

@@ -47,6 +47,13 @@ def test_initialization_options_override_the_command_line():
     assert len(problems) == 4 and all(p.startswith("initializationOptions.") for p in problems)
 
 
+def test_initialization_options_with_an_unknown_selector_are_left_out():
+    updated, problems = Settings(ignore=["CONFIG004"]).updated({"ignore": ["RUNTME001"]})
+    assert updated.ignore == ["CONFIG004"]
+    assert problems == ["initializationOptions.ignore: `RUNTME001` is not a rule code, code prefix or "
+                        "rule name (did you mean `RUNTIME001`?)"]
+
+
 def test_lint_service_uses_unsaved_text_and_never_raises(tmp_path, monkeypatch):
     make_service(tmp_path)
     config = (tmp_path / "serverless.yml").resolve()
@@ -323,7 +330,7 @@ def test_exit_without_shutdown_is_exit_code_1(tmp_path):
 def test_lsp_without_pygls_is_a_clear_usage_error(run_lintkit, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "pygls", None)
     code, out, err = run_lintkit("lsp", cwd=tmp_path)
-    assert code == 2 and out == "" and "pip install 'lintkit[lsp]'" in err
+    assert code == 2 and out == "" and "pip install 'pygls>=2,<3'" in err
 
 
 # -- issue 9: lone surrogates in a buffer -------------------------------------------------------------

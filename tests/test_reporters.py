@@ -136,7 +136,8 @@ def test_sarif_content():
     assert document["version"] == "2.1.0"
     (run,) = document["runs"]
     driver = run["tool"]["driver"]
-    assert driver["name"] == "lintkit" and driver["version"] == "1.2.3" and driver["informationUri"]
+    assert driver["name"] == "lintkit" and driver["version"] == "1.2.3"
+    assert "informationUri" not in driver  # no published home page to point at yet
     rule_ids = [rule["id"] for rule in driver["rules"]]
     assert rule_ids[:4] == ["SECRET001", "CLIENT001", "RUNTIME001", "CONFIG004"]
     assert "SECRET003" in rule_ids  # not in report.rules, still described
@@ -282,3 +283,54 @@ def test_only_the_text_reporter_imports_rich():
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- SARIF as GitHub code scanning reads it (issue 12, item 5) ---------------------------------------
+def _sarif_rules(rule_url=None) -> dict:
+    from lintkit.cli import rule_infos
+
+    report = ReportContext(cwd=ROOT, rules=rule_infos(), rule_url=rule_url)
+    stream = io.StringIO()
+    render("sarif", [], report, stream)
+    return {rule["id"]: rule for rule in json.loads(stream.getvalue())["runs"][0]["tool"]["driver"]["rules"]}
+
+
+def test_security_rules_carry_a_security_severity_github_can_map():
+    from lintkit.reporters.sarif import security_severities
+
+    rules = _sarif_rules()
+    scores = security_severities()
+    assert set(scores) <= set(rules)  # the table names only real rules
+    assert {"SECRET001", "SECRET002", "VPC001"} <= set(scores)
+    for code, rule in rules.items():
+        properties = rule["properties"]
+        if code in scores:
+            assert "security" in properties["tags"]
+            assert 0.1 <= float(properties["security-severity"]) <= 10.0
+        else:
+            assert "security" not in properties["tags"] and "security-severity" not in properties
+    assert rules["SECRET002"]["properties"]["security-severity"] == "9.3"  # critical: an AWS key
+
+
+def test_full_description_fits_github_and_help_has_the_documentation():
+    from lintkit.registry import find_rule
+
+    for code, rule in _sarif_rules().items():
+        assert len(rule["fullDescription"]["text"]) <= 1024
+        assert rule["help"]["text"] == find_rule(code).doc
+    assert "helpUri" not in _sarif_rules()["VPC001"]
+
+
+def test_rule_url_from_the_configuration_is_the_help_uri(tmp_path, run_lintkit):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "api.ts").write_text("export const handler = async () => ({})\n")
+    (tmp_path / "serverless.yml").write_text(
+        "service: app\nprovider:\n  name: aws\n  runtime: nodejs18.x\nfunctions:\n  api:\n    handler: src/api.handler\n")
+    (tmp_path / ".lintkit.yml").write_text("rule-url: https://wiki.example.com/lintkit/{code}\n")
+    code, out, err = run_lintkit("check", ".", "--format", "sarif", "--as-of", "2026-11-27", cwd=tmp_path)
+    rules = {rule["id"]: rule for rule in json.loads(out)["runs"][0]["tool"]["driver"]["rules"]}
+    assert code == 1, err
+    assert rules["RUNTIME001"]["helpUri"] == "https://wiki.example.com/lintkit/RUNTIME001"
+    (tmp_path / ".lintkit.yml").write_text("rule-url: https://wiki.example.com/lintkit/\n")
+    code, out, _ = run_lintkit("check", ".", "--format", "concise", cwd=tmp_path)
+    assert code == 2 and "rule-url: must be a URL template with {code}" in out  # a template without it

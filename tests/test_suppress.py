@@ -101,7 +101,7 @@ def test_prisma_double_slash():
     "selector, expected",
     [
         ("SECRET001", True), ("secret001", True), ("SECRET", True), ("plaintext-database-password", True),
-        ("SECRET002", False), ("SECRET00", False), ("SEC", False), ("VPC", False), ("other-name", False),
+        ("SECRET002", False), ("SECRET00", True), ("SECRET01", False), ("SEC", False), ("VPC", False), ("other-name", False),
     ],
 )
 def test_matches(selector, expected):

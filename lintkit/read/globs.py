@@ -137,6 +137,13 @@ def _tokens(glob: str, flavour: str) -> list[tuple]:
     out, i = [], 0
     while i < len(glob):
         globstar = flavour == "lintkit" or i == 0 or glob[i - 1] == "/"  # `**` may span folders
+        if flavour == "gitignore" and globstar and glob.startswith("***", i):
+            # git's wildmatch reads any run of stars that fills a segment as `**`
+            end = i
+            while glob.startswith("*", end):
+                end += 1
+            if end == len(glob) or glob[end] == "/":
+                glob, i = glob[:i] + glob[end - 2:], i
         if glob.startswith("**/", i) and globstar:
             out.append(("folders", None))  # `**/` is any number of folders
             i += 3

@@ -19,7 +19,6 @@ from ..redact import redact
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
 HUMAN_FORMATS = ("text", "concise")
-PROJECT_URL = "https://github.com/lintkit/lintkit#readme"
 
 
 @dataclass(frozen=True)
@@ -47,6 +46,9 @@ class ReportContext:
     redact: Callable[[str], str] = redact
     checked: list[Path] = field(default_factory=list)  # the files checked (JUnit: a passing test each)
     baselined: int = 0  # findings left out because the baseline has them
+    quiet: bool = False  # the findings only: no summary (`--quiet`)
+    width: int | None = None  # the terminal's columns: text messages wrap there; None: no wrapping
+    rule_url: str | None = None  # `.lintkit.yml` rule-url: a URL template with {code} (SARIF helpUri)
 
     def shown_path(self, path: Path) -> str:
         """`path` as a report shows it: relative to `cwd` when under it, redacted."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
@@ -10,11 +11,12 @@ from urllib.parse import quote
 from ..fingerprint import numbered
 from ..model.diagnostics import Diagnostic
 from ..model.nodes import Span
-from . import PROJECT_URL, ReportContext, RuleInfo, relative_path, sorted_diagnostics
+from . import ReportContext, RuleInfo, relative_path, sorted_diagnostics
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+FULL_DESCRIPTION_LIMIT = 1024
 
 
 def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO) -> None:
@@ -56,8 +58,7 @@ def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO)
                         "name": "lintkit",
                         "version": report.tool_version,
                         "semanticVersion": report.tool_version,
-                        "informationUri": PROJECT_URL,
-                        "rules": [_rule(rule) for rule in rules],
+                        "rules": [_rule(rule, report.rule_url) for rule in rules],
                     }
                 },
                 "originalUriBaseIds": {SRCROOT: {"uri": _base_uri(report)}},
@@ -74,20 +75,40 @@ def _base_uri(report: ReportContext) -> str:
     return report.redact(Path(os.path.abspath(report.cwd)).as_uri()).rstrip("/") + "/"
 
 
-def _rule(rule: RuleInfo) -> dict:
+def _rule(rule: RuleInfo, rule_url: str | None = None) -> dict:
     descriptor = {"id": rule.code, "name": rule.name}
     if rule.summary:
         descriptor["shortDescription"] = {"text": rule.summary}
+        # GitHub shows at most 1024 characters of fullDescription: the summary, the whole
+        # documentation is `help`.
+        descriptor["fullDescription"] = {"text": _shorten(rule.summary, FULL_DESCRIPTION_LIMIT)}
     if rule.help_text:
-        descriptor["fullDescription"] = {"text": rule.help_text}
         # Two trailing spaces keep the docstring's line breaks in Markdown.
         markdown = "  \n".join(rule.help_text.splitlines())
         descriptor["help"] = {"text": rule.help_text, "markdown": markdown}
+    if rule_url:
+        descriptor["helpUri"] = rule_url.replace("{code}", rule.code)
     descriptor["defaultConfiguration"] = {"level": _LEVELS.get(rule.severity, "note")}
-    category = rule.code.rstrip("0123456789").lower()
-    tags = [category] + (["security"] if category == "secret" else [])
+    score = security_severities().get(rule.code)
+    tags = [rule.code.rstrip("0123456789").lower()] + (["security"] if score is not None else [])
     descriptor["properties"] = {"tags": tags, "severity": rule.severity}
+    if score is not None:
+        descriptor["properties"]["security-severity"] = f"{score:.1f}"
     return descriptor
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@lru_cache(maxsize=1)
+def security_severities() -> dict[str, float]:
+    """Rule code -> the security-severity GitHub maps to critical/high/medium/low
+    (lintkit/data/security_severity.json says how each was chosen)."""
+    from importlib import resources
+
+    table = json.loads(resources.files("lintkit.data").joinpath("security_severity.json").read_text("utf-8"))
+    return {code: float(score) for code, score in table["rules"].items()}
 
 
 def _location(path: Path, where: Diagnostic | Span, report: ReportContext) -> dict:

@@ -26,6 +26,7 @@ from ..redact import mask_ranges, source_line_ranges
 from . import ReportContext, counts, one_line, sanitize, sorted_diagnostics
 
 TAB_SIZE = 4
+HANGING_INDENT = 4  # continuation lines of a wrapped message
 RICH_TAB_SIZE = 8  # Rich expands the tabs left in messages and paths to 8-cell stops
 RICH_STRIPPED = dict.fromkeys((7, 8, 11, 12, 13))  # control codes Rich's Text leaves out
 MAX_FRAME_WIDTH = 160  # longer lines (minified bundles) are cut around the span
@@ -59,9 +60,10 @@ def report_lines(diagnostics: list[Diagnostic], report: ReportContext) -> list[L
         out.append([(sanitize(path), "bold underline")])
         lines = report.read_source(group[0].path)
         width = len(str(max(d.line for d in group)))
-        for d in group:
-            out.extend(_finding(d, path, lines, width, report))
-    out.append(_summary(diagnostics, {d.path for _, d in pairs}, report))
+        for _, on_line in groupby(group, key=lambda d: d.line):
+            out.extend(_findings_on_a_line(list(on_line), path, lines, width, report))
+    if not report.quiet:
+        out.append(_summary(diagnostics, {d.path for _, d in pairs}, report))
     return out
 
 
@@ -120,7 +122,7 @@ def cell_len(text: str) -> int:
 def use_color(color: bool | None, stream: TextIO) -> bool:
     if color is not None:
         return color
-    if os.environ.get("NO_COLOR"):
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     if os.environ.get("FORCE_COLOR", "").lower() not in ("", "0", "false", "no"):
         return True
@@ -128,26 +130,53 @@ def use_color(color: bool | None, stream: TextIO) -> bool:
     return bool(isatty and isatty())
 
 
-def _finding(d: Diagnostic, path: str, lines, width: int, report) -> list[Line]:
+def _findings_on_a_line(group: list[Diagnostic], path: str, lines, width: int, report) -> list[Line]:
+    """The findings on one source line: each one's message and place, then one code frame with an
+    underline per finding (several findings on a line share the frame)."""
+    out: list[Line] = []
+    for d in group:
+        out.extend(_heading(d, path, width, report))
+    frames = [(d, code_frame(d, lines, report.redact)) for d in group]
+    frames = [(d, frame) for d, frame in frames if frame is not None]
+    if frames:
+        blank = " " * width + " |"
+        out.append([(blank, GUTTER)])
+        out.append([(f"{group[0].line:>{width}} | ", GUTTER), (frames[0][1][0], "")])
+        underlined = set()
+        for d, (_, start, end) in sorted(frames, key=lambda pair: (pair[1][1], pair[1][2])):
+            if (start, end) in underlined:
+                continue  # two findings on the same span: one underline
+            underlined.add((start, end))
+            style = STYLES.get(d.severity, "bold")
+            out.append([(blank, GUTTER), (" " * (start + 1), ""), ("^" + "~" * (end - start - 1), style)])
+    out.append([])
+    return out
+
+
+def _heading(d: Diagnostic, path: str, width: int, report) -> list[Line]:
     style = STYLES.get(d.severity, "bold")
+    prefix = f"{d.severity} {d.code} [{d.name}]: "
+    message = one_line(d.message)
+    if report.width and len(prefix) + len(message) > report.width:
+        # At the terminal's width, wrapped at words with a hanging indent (code frames are not).
+        import textwrap
+
+        wrapped = textwrap.wrap(message, width=report.width, initial_indent=" " * len(prefix),
+                                subsequent_indent=" " * HANGING_INDENT, break_on_hyphens=False,
+                                break_long_words=False) or [" " * len(prefix)]
+        message, rest = wrapped[0][len(prefix):], wrapped[1:]
+    else:
+        rest = []
     out: list[Line] = [[(d.severity, style), (f" {d.code}", "bold"), (f" [{d.name}]", "dim"),
-                        (f": {one_line(d.message)}", "")]]
+                        (f": {message}", "")]]
+    out.extend([(line, "")] for line in rest)
     where: Line = [(" " * width + " --> ", GUTTER), (sanitize(f"{path}:{d.line}:{d.column}"), "")]
     if d.function:
         where.append((f" (function {sanitize(d.function)})", "dim"))
     out.append(where)
-
-    frame = code_frame(d, lines, report.redact)
-    if frame is not None:
-        source, start, end = frame
-        blank = " " * width + " |"
-        out.append([(blank, GUTTER)])
-        out.append([(f"{d.line:>{width}} | ", GUTTER), (source, "")])
-        out.append([(blank, GUTTER), (" " * (start + 1), ""), ("^" + "~" * (end - start - 1), style)])
     for span in d.related:
         related = f"related: {report.shown_path(span.path)}:{span.line}:{span.column}"
         out.append([(" " * width + " = ", GUTTER), (sanitize(related), "")])
-    out.append([])
     return out
 
 
