@@ -52,3 +52,21 @@ def test_package_origin_and_calls_follow_module_scope_bindings():
                      ("@apollo/server", "ApolloServer"), ("copy-webpack-plugin", "*")]
     other = next(n for n in iter_nodes(file.root, ("identifier",)) if n.text == b"Other")
     assert package_origin(file, other) is None
+
+
+@pytest.mark.parametrize("function, names, returned", [
+    ("(e) => e", ["e"], ["e"]),
+    ("e => e.originalError", ["e"], ["e.originalError"]),
+    ("function (formatted, { extensions }, ...rest) { log(formatted); return formatted }",
+     ["formatted", None, None], ["formatted"]),
+    ("(err) => { if (known(err)) { return err } return generic }", ["err"], ["err", "generic"]),
+    ("(err) => { if (known(err)) { return err } }", ["err"], None),
+    ("(err) => { function f() { return 1 }; return }", ["err"], None),
+])
+def test_parameters_and_what_a_function_returns_on_every_path(function, names, returned):
+    from lintkit.read.staticjs import parameter_names, returned_values
+
+    file, node = _value(function, "typescript")
+    assert parameter_names(node) == names
+    values = returned_values(node)
+    assert (None if values is None else [file.node_text(v) for v in values]) == returned

@@ -1,7 +1,8 @@
 """What a JS/TS expression stands for, read statically within one file: the package export a
 name is bound to (`new CopyPlugin()` with `const CopyPlugin = require('copy-webpack-plugin')`,
 `new ApolloServer()` with `import { ApolloServer } from '@apollo/server'`), and the path that a
-string, `path.resolve(__dirname, '.env')`, `path.join(...)` or `` `${__dirname}/.env` `` builds.
+string, `path.resolve(__dirname, '.env')`, `path.join(...)` or `` `${__dirname}/.env` `` builds;
+a function's parameter names and what it returns on every path.
 
 Only module-scope bindings are followed (imports, `require` calls), and no value is guessed: an
 expression that depends on anything else is None.
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 import posixpath
 
-from .sources import CALL_TYPES, SourceFile, iter_nodes, named_children, string_value, unwrap
+from .sources import (
+    CALL_TYPES, FUNCTION_TYPES, SourceFile, iter_nodes, named_children, string_value, unwrap, walk,
+)
 
 PATH_MODULES = frozenset({"path", "node:path"})
 PATH_BUILDERS = frozenset({"resolve", "join"})
@@ -119,3 +122,43 @@ def _template_text(file: SourceFile, node, dirname: str) -> str | None:
         rest = value[len(file.node_text(children[0])):].lstrip("/")
         return posixpath.join(dirname, rest) if here == "__dirname" else rest
     return value
+
+
+def parameter_names(function) -> list[str | None]:
+    """The names of a function's parameters in order (None for a destructured or rest one)."""
+    single = function.child_by_field_name("parameter")  # `e => e`
+    if single is not None:
+        return [_identifier_text(single)]
+    parameters = function.child_by_field_name("parameters")
+    names = []
+    for parameter in named_children(parameters) if parameters is not None else []:
+        if parameter.type in ("required_parameter", "optional_parameter"):
+            parameter = parameter.child_by_field_name("pattern")
+        names.append(_identifier_text(parameter))
+    return names
+
+
+def _identifier_text(node) -> str | None:
+    return node.text.decode("utf-8", "replace") if node is not None and node.type == "identifier" else None
+
+
+def returned_values(function) -> list | None:
+    """What a function returns on every path: an arrow's expression body, or the values of its own
+    `return` statements when its body ends with one. None when some path returns nothing (a bare
+    `return`, or a body that can end without a return)."""
+    body = function.child_by_field_name("body")
+    if body is None:
+        return None
+    if body.type != "statement_block":
+        return [body]
+    statements = named_children(body)
+    if not statements or statements[-1].type != "return_statement":
+        return None
+    values = []
+    for node in walk(body, lambda n: n.type not in FUNCTION_TYPES):
+        if node.type == "return_statement":
+            value = named_children(node)
+            if not value:
+                return None
+            values.append(value[0])
+    return values
