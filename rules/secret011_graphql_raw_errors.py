@@ -159,20 +159,19 @@ def _raw_return(function) -> str | None:
 
 
 def _raw_kind(value, names: list[str]) -> str | None:
+    """"error" for one of the parameters, "original" for its `.originalError` or
+    `unwrapResolverError(...)` of it; None for anything else."""
+    kind = "error"
     value = unwrap(value)
-    if value is None:
-        return None
-    if value.type == "identifier" and value.text.decode() in names:
-        return "error"
-    if value.type == "member_expression":
-        owner = unwrap(value.child_by_field_name("object"))
-        if (owner is not None and owner.type == "identifier" and owner.text.decode() in names
-                and value.child_by_field_name("property").text == b"originalError"):
-            return "original"
-    if value.type == "call_expression" and callee_name(value).endswith("unwrapResolverError"):
-        argument = call_arguments(value)
-        if argument and _raw_kind(argument[0], names) is not None:
-            return "original"
+    while value is not None and value.type == "call_expression" \
+            and callee_name(value).endswith("unwrapResolverError"):
+        arguments = call_arguments(value)
+        value, kind = (unwrap(arguments[0]) if arguments else None), "original"
+    if value is not None and value.type == "member_expression" \
+            and value.child_by_field_name("property").text == b"originalError":
+        value, kind = unwrap(value.child_by_field_name("object")), "original"
+    if value is not None and value.type == "identifier" and value.text.decode() in names:
+        return kind
     return None
 
 

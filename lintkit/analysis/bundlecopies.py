@@ -58,7 +58,7 @@ def _webpack_copies(service) -> list[BundleCopy]:
     dirname = "" if folder == "." else folder  # what `__dirname` is, relative to the service
     copies = []
     for call, (_, imported) in package_calls(file, frozenset({COPY_WEBPACK_PLUGIN})):
-        if call.type != "new_expression" or imported not in ("*", "default") or _conditional(call):
+        if call.type != "new_expression" or imported not in ("*", "default") or _conditional(file, call):
             continue
         arguments = [unwrap(argument) for argument in call_arguments(call)]
         patterns, shared_ignore = _plugin_patterns(file, arguments)
@@ -69,18 +69,16 @@ def _webpack_copies(service) -> list[BundleCopy]:
     return copies
 
 
-def _conditional(node) -> bool:
+def _conditional(file, node) -> bool:
     """The node sits in a branch of a ternary, an `if` or a `&&`/`||`/`??` operand."""
-    child, parent = node, node.parent
-    while parent is not None:
-        if parent.type == "ternary_expression" and child != parent.child_by_field_name("condition"):
+    lineage = [*file.ancestors(node), node]
+    for parent, child in zip(lineage, lineage[1:]):
+        if parent.type in ("ternary_expression", "if_statement") \
+                and child != parent.child_by_field_name("condition"):
             return True
-        if parent.type == "if_statement" and child != parent.child_by_field_name("condition"):
+        operator = parent.child_by_field_name("operator") if parent.type == "binary_expression" else None
+        if operator is not None and operator.type in ("&&", "||", "??"):
             return True
-        if parent.type == "binary_expression" and parent.child_by_field_name("operator").type in (
-                "&&", "||", "??"):
-            return True
-        child, parent = parent, parent.parent
     return False
 
 

@@ -32,10 +32,12 @@ def package_origin(file: SourceFile, node) -> tuple[str, str] | None:
     if node.type == "identifier":
         imp = file.bindings.get(file.node_text(node))
         return (imp.module, imp.bindings[file.node_text(node)]) if imp is not None else None
-    if node.type == "member_expression":
-        owner = package_origin(file, node.child_by_field_name("object"))
-        if owner is not None and owner[1] in ("*", "default"):
-            return owner[0], file.node_text(node.child_by_field_name("property"))
+    if node.type == "member_expression":  # `m.X`: one level only, never a chain walked deep
+        owner = unwrap(node.child_by_field_name("object"))
+        found = package_origin(file, owner) if owner is not None and owner.type != "member_expression" \
+            else None
+        if found is not None and found[1] in ("*", "default"):
+            return found[0], file.node_text(node.child_by_field_name("property"))
         return None
     if node.type == "call_expression":
         imp = file.imports_by_node.get(node.id)
