@@ -13,8 +13,9 @@ caller as they are:
   execution result it was given.
 Options written inline or as a module-scope `const` of the same file are read; a `formatError`
 named by identifier is followed to its function in that file. Reported at the function or at the
-literal `true`/`false`. Not flagged: a `formatError` that returns something else on some path (it
-masks), or builds a new object (`{ message: 'Internal server error' }`, also one taken from the
+literal `true`/`false`; the message speaks of Prisma's error messages when the handler graph
+imports the Prisma client, of database errors otherwise. Not flagged: a `formatError` that
+returns something else on some path (it masks), or builds a new object (`{ message: 'Internal server error' }`, also one taken from the
 error's fields, the author's choice of what to show); values that are not literals (`debug:
 process.env.STAGE !== 'prod'`: the stage decides, and lintkit cannot know the deployed one);
 servers in files no handler reaches; Apollo's defaults (no `formatError`; no `debug`, although
@@ -47,6 +48,7 @@ References: Apollo Server, "Error handling" (masking and logging errors, formatE
 includeStacktraceInErrorResponses); GraphQL Yoga, "Error masking"; Mercurius, "errorFormatter";
 OWASP, "GraphQL Cheat Sheet" (error handling) and CWE-209.
 """
+from lintkit.analysis.packaging import imports_prisma
 from lintkit.model.diagnostics import Finding
 from lintkit.read.sources import FUNCTION_TYPES, callee_name, iter_nodes, object_member, unwrap
 from lintkit.read.staticjs import (
@@ -69,8 +71,13 @@ YOGA = {"graphql-yoga": ("createYoga", "createServer"), "@graphql-yoga/node": ("
 MERCURIUS = "mercurius"
 MARKERS = (b"formatError", b"debug", b"includeStacktraceInErrorResponses", b"maskedErrors",
            b"errorFormatter")
-PRISMA = ("Prisma's messages name the database host, the failed query with its arguments and the "
-          "constraint and fields of a failed check")
+# What a database error tells a caller, said of Prisma when the handler graph uses it.
+EXPOSURE = {
+    True: ("Prisma's messages name the database host, the failed query with its arguments and the "
+           "constraint and fields of a failed check"),
+    False: ("database errors name the host, the failed query and the tables and constraints "
+            "involved"),
+}
 FORMAT_ADVICE = ("log the error and return a generic message such as `{ message: 'Internal server "
                  "error' }`, keeping only the errors you throw for clients (test "
                  "`unwrapResolverError(error)` against your own error classes or known "
@@ -85,28 +92,28 @@ def check(service, context):
             if file.path in seen or not any(marker in file.text for marker in MARKERS):
                 continue
             seen.add(file.path)
-            for node, message in _raw_error_options(file):
+            for node, message in _raw_error_options(file, EXPOSURE[imports_prisma(service, graph)]):
                 yield Finding.at(file.span(node), message, function=function.name)
 
 
-def _raw_error_options(file):
+def _raw_error_options(file, exposure: str):
     modules = frozenset(APOLLO_2_3 | APOLLO_4 | set(YOGA) | {MERCURIUS})
     for call, (module, imported) in package_calls(file, modules):
         if call.type == "new_expression" and imported == "ApolloServer" and module != MERCURIUS:
             options = _options(file, call, 0)
             if options is not None:
-                yield from _apollo(file, options, module)
+                yield from _apollo(file, options, module, exposure)
         elif imported in YOGA.get(module, ()):
             options = _options(file, call, 0)
             masked = object_member(options, "maskedErrors") if options is not None else None
             if masked is not None and unwrap(masked).type == "false":
                 yield unwrap(masked), (
                     "`maskedErrors: false` turns off GraphQL Yoga's error masking, so unexpected "
-                    f"errors reach every caller with their messages; {PRISMA}. Remove it (Yoga "
+                    f"errors reach every caller with their messages; {exposure}. Remove it (Yoga "
                     "then logs the error and answers `Unexpected error.`) and throw `GraphQLError` "
                     "for the messages meant for clients.")
     if MERCURIUS.encode() in file.text:
-        yield from _mercurius(file)
+        yield from _mercurius(file, exposure)
 
 
 def _options(file, call, index: int):
@@ -118,21 +125,21 @@ def _options(file, call, index: int):
     return node if node is not None and node.type == "object" else None
 
 
-def _apollo(file, options, module: str):
+def _apollo(file, options, module: str, exposure: str):
     format_error = _function(file, object_member(options, "formatError"))
     if format_error is not None:
         raw = _raw_return(format_error)
         if raw is not None:
             yield format_error, (
                 f"This Apollo `formatError` returns {raw} on every path, so every caller gets the "
-                f"error's message; {PRISMA}. Instead, {FORMAT_ADVICE}.")
+                f"error's message; {exposure}. Instead, {FORMAT_ADVICE}.")
     flag, where = (("debug", "`extensions.exception.stacktrace`") if module in APOLLO_2_3
                    else ("includeStacktraceInErrorResponses", "`extensions.stacktrace`"))
     value = unwrap(object_member(options, flag))
     if value is not None and value.type == "true":
         yield value, (
             f"`{flag}: true` makes Apollo Server put every error's stack trace ({where}) into "
-            f"its responses, with the server's file paths and the error's message; {PRISMA}. "
+            f"its responses, with the server's file paths and the error's message; {exposure}. "
             f"Set it to `false`: removing it is not enough, Apollo's default is `true` unless "
             "NODE_ENV is `production`, and Lambda does not set NODE_ENV.")
 
@@ -175,7 +182,7 @@ def _raw_kind(value, names: list[str]) -> str | None:
     return None
 
 
-def _mercurius(file):
+def _mercurius(file, exposure: str):
     for call in _register_calls(file):
         options = _options(file, call, 1)
         formatter = _function(file, object_member(options, "errorFormatter") if options is not None else None)
@@ -186,7 +193,7 @@ def _mercurius(file):
         if values and all(_returns_execution(value, names[0]) for value in values):
             yield formatter, (
                 "This Mercurius `errorFormatter` answers with the execution result as it is, so "
-                f"every caller gets each error's message; {PRISMA}. Map the errors to generic "
+                f"every caller gets each error's message; {exposure}. Map the errors to generic "
                 "messages (log the originals) and keep only the ones you throw for clients.")
 
 
