@@ -6,19 +6,22 @@ default) creates a copy-webpack-plugin (`new CopyPlugin(...)`, the class bound t
 `.env` file: `'.env'`, `{ from: '.env.production' }`, `path.resolve(__dirname, '.env')`,
 `path.join(__dirname, 'config', '.env')`, `` `${__dirname}/.env` ``, or a glob that explicitly
 matches one (`.env*`, `**/.env`); the v6+ `{ patterns: [...] }` form and the v4/v5 array are
-read. Also serverless-bundle's `custom.bundle.copyFiles` entries (`from: .env`). Reported at the
-`from` as written, naming the file and saying whether it is in the service folder (a git-ignored
-`.env` that is absent from the checkout still ships from the machine that deploys). Not flagged:
-templates (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`), patterns whose
-`globOptions.ignore` (or v4/v5 `ignore`) leaves the file out, copies of other files, whole
-folders and wildcards such as `**/*` (copy-webpack-plugin skips dotfiles in globs unless
-`globOptions.dot` is set; with it, only `.env` files present in the service folder count),
-a plugin that is required but never created, patterns with a `filter` function, a `to` outside
-the output folder or values lintkit cannot read (variables, function results), and calls under
-a condition (`isLocal ? new CopyPlugin(...) : ...`). serverless-esbuild's `plugins` file is not
-read. `package.patterns` that put a `.env` back into the package are SECRET007's.
+read. Also serverless-bundle's `custom.bundle.copyFiles` entries (`from: .env`), and
+esbuild-plugin-copy's `copy({ assets: { from, to } })` in serverless-esbuild's
+`custom.esbuild.plugins` file. Reported at the `from` as written, naming the file and saying
+whether it is in the service folder (a git-ignored `.env` that is absent from the checkout still
+ships from the machine that deploys). Not flagged: templates (`.env.example`, `.env.sample`,
+`.env.template`, `.env.dist`), patterns whose `globOptions.ignore` (or v4/v5 `ignore`,
+esbuild-plugin-copy's `globbyOptions.ignore`) leaves the file out, copies of other files, whole
+folders and wildcards such as `**/*` (the copy plugins skip dotfiles in globs unless `dot` is
+set; with it, only `.env` files present in the service folder count), a plugin that is required
+but never created, patterns with a `filter` function, a `to` outside the output folder (also
+esbuild-plugin-copy's `resolveFrom`), values lintkit cannot read (variables, function results),
+and calls under a condition (`isLocal ? new CopyPlugin(...) : ...`, also `fs.existsSync('.env')
+? ...`). Other esbuild copy plugins are not read. `package.patterns` that put a `.env` back into
+the package are SECRET007's.
 
-Why: the copied file lands in webpack's output folder, which serverless-webpack zips and uploads:
+Why: the copied file lands in the bundler's output folder, which the plugin zips and uploads:
 every secret in it (the database URL with its password, API keys) is readable by anyone allowed
 `lambda:GetFunction` or read access to the deployment bucket, and stays in every old version of
 the function.

@@ -6,6 +6,9 @@
   or `{ from, to, context, globOptions: { ignore, dot }, ignore }`. Copies land in webpack's
   output folder, which serverless-webpack zips.
 - serverless-bundle: `custom.bundle.copyFiles: [{ from, to }]` (it runs copy-webpack-plugin).
+- serverless-esbuild: `copy({ assets: { from, to } })` calls of esbuild-plugin-copy in the
+  `custom.esbuild.plugins` file (copies land in esbuild's output folder unless `resolveFrom` is
+  set, and such calls are left out).
 
 A copy is known only when what decides its files is literal: `from` and `context` are strings or
 paths built from `__dirname`/`process.cwd()` (lintkit.read.staticjs), the ignore lists are
@@ -25,6 +28,7 @@ from ..read.staticjs import call_arguments, package_calls, static_path
 from .packaging import webpack_config
 
 COPY_WEBPACK_PLUGIN = "copy-webpack-plugin"
+ESBUILD_PLUGIN_COPY = "esbuild-plugin-copy"
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class BundleCopy:
     source: str
     ignore: tuple[str, ...]  # globs the copy leaves out
     dot: bool  # globOptions.dot: wildcards match dotfiles
-    via: str  # "copy-webpack-plugin" or "serverless-bundle copyFiles"
+    via: str  # "copy-webpack-plugin", "serverless-bundle copyFiles" or "esbuild-plugin-copy"
 
 
 def bundle_copies(service) -> list[BundleCopy]:
@@ -43,7 +47,16 @@ def bundle_copies(service) -> list[BundleCopy]:
         return _webpack_copies(service)
     if "serverless-bundle" in service.plugins:
         return _bundle_copy_files(service)
+    if "serverless-esbuild" in service.plugins:
+        return _esbuild_copies(service)
     return []
+
+
+def _folder_of(name: str) -> str:
+    """The folder of a file named relative to the service ("" for the service folder): what
+    `__dirname` is in it."""
+    folder = posixpath.normpath(posixpath.dirname(name.replace("\\", "/")))
+    return "" if folder == "." else folder
 
 
 # -- serverless-webpack -----------------------------------------------------------------------------
@@ -54,8 +67,7 @@ def _webpack_copies(service) -> list[BundleCopy]:
     file = service.sources.parse(service.root / name)
     if file is None:
         return []
-    folder = posixpath.normpath(posixpath.dirname(name.replace("\\", "/")))
-    dirname = "" if folder == "." else folder  # what `__dirname` is, relative to the service
+    dirname = _folder_of(name)
     copies = []
     for call, (_, imported) in package_calls(file, frozenset({COPY_WEBPACK_PLUGIN})):
         if call.type != "new_expression" or imported not in ("*", "default") or _conditional(file, call):
@@ -115,23 +127,17 @@ def _webpack_pattern(file, pattern, shared_ignore, dirname: str) -> BundleCopy |
     base = static_path(file, context, dirname) if context is not None else ""
     if source is None or base is None or not _inside_output(file, object_member(pattern, "to")):
         return None
-    glob_options = unwrap(object_member(pattern, "globOptions"))
-    ignore_sets = [_literal_globs(file, object_member(pattern, "ignore"))]
-    dot = False
-    if glob_options is not None:
-        if glob_options.type != "object":
-            return None
-        ignore_sets.append(_literal_globs(file, object_member(glob_options, "ignore")))
-        dot = file.node_text(unwrap(object_member(glob_options, "dot")) or glob_options) == "true"
-    if any(ignore is None for ignore in ignore_sets):
+    glob_options = _glob_options(file, object_member(pattern, "globOptions"))
+    own_ignore = _literal_globs(file, object_member(pattern, "ignore"))  # v4/v5
+    if glob_options is None or own_ignore is None:
         return None
-    ignore = shared_ignore + tuple(glob for globs in ignore_sets for glob in globs)
+    ignore = shared_ignore + own_ignore + glob_options[0]
     path = source if source.startswith("/") or not base else f"{base}/{source}"
-    return BundleCopy(file.span(origin), path, ignore, dot, COPY_WEBPACK_PLUGIN)
+    return BundleCopy(file.span(origin), path, ignore, glob_options[1], COPY_WEBPACK_PLUGIN)
 
 
 def _inside_output(file, to) -> bool:
-    """`to` is absent or a relative literal path: the copy lands in webpack's output folder."""
+    """`to` is absent or a relative literal path: the copy lands in the bundler's output folder."""
     if to is None:
         return True
     value = string_value(file, to)
@@ -153,6 +159,62 @@ def _literal_globs(file, node) -> tuple[str, ...] | None:
             return None
         globs.append(value)
     return tuple(globs)
+
+
+# -- serverless-esbuild ----------------------------------------------------------------------------
+def _esbuild_copies(service) -> list[BundleCopy]:
+    """`copy({ assets: { from, to } })` of esbuild-plugin-copy in the file `custom.esbuild.plugins`
+    names; `from` is relative to the working folder, `to` to esbuild's output folder (unless
+    `resolveFrom` says otherwise: then it is left out)."""
+    settings = service.custom.get("esbuild") if isinstance(service.custom, Mapping) else None
+    name = settings.get("plugins") if isinstance(settings, Mapping) else None
+    if not _literal_scalar(name):
+        return []
+    file = service.sources.parse(service.root / text(name))
+    if file is None:
+        return []
+    dirname = _folder_of(text(name))
+    copies = []
+    for call, (_, imported) in package_calls(file, frozenset({ESBUILD_PLUGIN_COPY})):
+        options = unwrap(next(iter(call_arguments(call)), None))
+        if imported not in ("copy", "default") or options is None or options.type != "object" \
+                or _conditional(file, call) or object_member(options, "resolveFrom") is not None:
+            continue
+        glob_options = _glob_options(file, object_member(options, "globbyOptions"))
+        if glob_options is None:
+            continue
+        for asset in map(unwrap, _items(unwrap(object_member(options, "assets")))):
+            if asset is None or asset.type != "object" or not _esbuild_targets_inside(file, asset):
+                continue
+            for origin in _items(unwrap(object_member(asset, "from"))):
+                source = static_path(file, origin, dirname) if origin is not None else None
+                if source is not None:
+                    copies.append(BundleCopy(file.span(origin), source, *glob_options,
+                                             ESBUILD_PLUGIN_COPY))
+    return copies
+
+
+def _esbuild_targets_inside(file, asset) -> bool:
+    targets = unwrap(object_member(asset, "to"))
+    return targets is not None and all(_inside_output(file, item) for item in _items(targets))
+
+
+def _items(node) -> list:
+    """The elements of an array literal; any other node stands for itself."""
+    return named_children(node) if node is not None and node.type == "array" else [node]
+
+
+def _glob_options(file, node) -> tuple[tuple[str, ...], bool] | None:
+    """(ignore globs, dot) of a `globOptions`/`globbyOptions` object (none: `((), False)`); None
+    when it is not a literal object or its ignore list is not literal."""
+    node = unwrap(node)
+    if node is None:
+        return (), False
+    if node.type != "object":
+        return None
+    ignore = _literal_globs(file, object_member(node, "ignore"))
+    dot = unwrap(object_member(node, "dot"))
+    return (ignore, dot is not None and dot.type == "true") if ignore is not None else None
 
 
 # -- serverless-bundle ------------------------------------------------------------------------------
