@@ -85,10 +85,13 @@ FORMAT_ADVICE = ("log the error and return a generic message such as `{ message:
 
 
 def check(service, context):
-    seen = set()
+    seen, graphs = set(), set()
     for function in service.functions:
         graph = service.graph(function)
-        for file in graph.files if graph is not None else ():
+        if graph is None or id(graph) in graphs:  # functions naming one handler share its graph
+            continue
+        graphs.add(id(graph))
+        for file in graph.files:
             if file.path in seen or not any(marker in file.text for marker in MARKERS):
                 continue
             seen.add(file.path)
