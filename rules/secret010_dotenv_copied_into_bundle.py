@@ -9,8 +9,10 @@ matches one (`.env*`, `**/.env`); the v6+ `{ patterns: [...] }` form and the v4/
 read. Also serverless-bundle's `custom.bundle.copyFiles` entries (`from: .env`), and
 esbuild-plugin-copy's `copy({ assets: { from, to } })` in serverless-esbuild's
 `custom.esbuild.plugins` file. Reported at the `from` as written, naming the file and saying
-whether it is in the service folder (a git-ignored `.env` that is absent from the checkout still
-ships from the machine that deploys). Not flagged: templates (`.env.example`, `.env.sample`,
+whether it is in the repository, present but git-ignored, or absent (a `.env` absent from the
+checkout still ships from the machine that deploys); a glob is tried on the `.env` files of its
+folder and on `.env`, `.env.local` and `.env.production`, and one with a glob in its folder part
+(other than `**`) is left out. Not flagged: templates (`.env.example`, `.env.sample`,
 `.env.template`, `.env.dist`), patterns whose `globOptions.ignore` (or v4/v5 `ignore`,
 esbuild-plugin-copy's `globbyOptions.ignore`) leaves the file out, copies of other files, whole
 folders and wildcards such as `**/*` (the copy plugins skip dotfiles in globs unless `dot` is
@@ -43,11 +45,12 @@ References: copy-webpack-plugin, "Options: patterns, globOptions"; Serverless Fr
 "Resolution of environment variables" (`useDotenv`); AWS Lambda, "Securing environment
 variables"; OWASP, "Secrets Management Cheat Sheet".
 """
+import posixpath
 from pathlib import Path
 
 from lintkit.analysis.bundlecopies import bundle_copies
 from lintkit.model.diagnostics import Finding
-from lintkit.read.dotenv import is_template_env
+from lintkit.read.dotenv import find_env_files, is_template_env
 from lintkit.read.files import is_present
 from lintkit.read.gitignore import is_git_ignored
 from lintkit.read.globs import glob_matches
@@ -78,21 +81,29 @@ def _findings(service):
 
 
 def _copied_env_files(service, copy) -> tuple[list[str], list[str]]:
-    """(the `.env` files the copy takes, those of them in the service folder), paths relative
-    to the service folder."""
+    """(the `.env` files the copy takes, those of them in the checkout), paths relative to the
+    service folder. A glob is tried on the `.env` files of its folder and the usual names; one
+    whose folder part is a glob (other than `**`) is left out."""
     source = copy.source.removeprefix("./")
-    name = source.rpartition("/")[2]
+    directory, _, name = source.rpartition("/")
     if not GLOB_CHARACTERS & set(source):
         if not _is_env_name(name) or _ignored(copy, source):
             return [], []
         return [source], [source] if is_present(service.root / source) else []
     if not (copy.dot or name.startswith(".")):
-        return [], []  # copy-webpack-plugin's globs skip dotfiles
-    present = [env.path.name for env in service.env_files if not is_template_env(env.path)]
+        return [], []  # the copy plugins' globs skip dotfiles
+    if set(directory.split("/")) == {"**"}:
+        directory = ""  # `**/.env`: the service folder's own count
+    elif GLOB_CHARACTERS & set(directory):
+        return [], []
+    files = [env.path for env in service.env_files] if not directory else \
+        find_env_files(service.root / directory)
+    present = [path.name for path in files if not is_template_env(path)]
     usual = [usual for usual in USUAL_ENV_FILES if usual not in present] if "env" in name else []
-    taken = [candidate for candidate in present + usual
-             if glob_matches(name, candidate) and not _ignored(copy, candidate)]
-    return taken, [candidate for candidate in taken if candidate in present]
+    paths = [posixpath.join(directory, candidate) for candidate in present + usual
+             if glob_matches(name, candidate)]
+    taken = [path for path in paths if not _ignored(copy, path)]
+    return taken, [path for path in taken if path.rpartition("/")[2] in present]
 
 
 def _is_env_name(name: str) -> bool:
@@ -115,9 +126,9 @@ def _message(service, copy, files: list[str], present: list[str]) -> str:
     if present:
         names = ", ".join(f"`{name}`" for name in present)
         ignored = all(is_git_ignored(service.root / name, service.project_root) for name in present)
-        where = (f"{names} {'is' if len(present) == 1 else 'are'} in the service folder"
-                 + (" (git-ignored, yet shipped by every deploy from a machine that has it)"
-                    if ignored else ""))
+        verb = "is" if len(present) == 1 else "are"
+        where = (f"{names} {verb} here but git-ignored: not committed, yet every deploy from a "
+                 "machine that has it ships it" if ignored else f"{names} {verb} in the repository")
     elif literal:
         where = f"no {shown} is in the checkout, so the deploy ships whichever the deploying machine has"
     else:
