@@ -236,11 +236,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `lintkit rule X | head`: the reader left, nothing more to say
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        discard_stdout()
         return EXIT_OK
     except Exception as error:  # a lintkit bug: exit 2 and say what failed, never exit 1
         print(f"lintkit: {internal_error(error)}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def discard_stdout() -> None:
+    """After the reader of stdout left: send what is still buffered to /dev/null, so that the
+    flush at exit does not fail again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def internal_error(error: BaseException) -> str:
@@ -326,7 +332,7 @@ def _check(args, baseline, overlays) -> int:
     try:
         render(args, diagnostics, result, engine, baselined)
     except BrokenPipeError:  # `lintkit check | head`: the reader left; the exit code still counts
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        discard_stdout()
     if args.quiet:
         pass
     elif args.output and args.output != "-":

@@ -587,6 +587,12 @@ def _regex_translation(glob: str, flavour: str) -> str:
     out, i = [], 0
     while i < len(glob):
         globstar = flavour == "lintkit" or i == 0 or glob[i - 1] == "/"
+        if flavour == "gitignore" and globstar and glob.startswith("***", i):
+            end = i  # git reads a run of stars that fills a segment as `**` (test_gitignore_git.py)
+            while glob.startswith("*", end):
+                end += 1
+            if end == len(glob) or glob[end] == "/":
+                glob = glob[:i] + glob[end - 2:]
         if glob.startswith("**/", i) and globstar:
             out.append("(?:.*/)?")
             i += 3
