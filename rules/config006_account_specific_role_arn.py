@@ -82,12 +82,17 @@ def _literal_here(service, mapping: Mapping, key: str, value) -> bool:
     """`value` is a string written at this setting, not one a variable brought from elsewhere."""
     if not (isinstance(value, Scalar) and isinstance(value.value, str)):
         return False
-    key_span, span = mapping.key_node(key).span, value.span
-    if span.path != key_span.path or (span.line, span.column) < (key_span.line, key_span.column):
+    if not _inside(value.span, mapping.span):  # `${self:custom.roles.${sls:stage}}`, an alias
         return False
     if built_from_variables(service, value):
         return False
     return span.path == service.config_path or not _includes_per_stage_files(service)
+
+
+def _inside(span, outer) -> bool:
+    return (span.path == outer.path
+            and (outer.line, outer.column) <= (span.line, span.column)
+            and (span.end_line, span.end_column) <= (outer.end_line, outer.end_column))
 
 
 def _includes_per_stage_files(service) -> bool:
