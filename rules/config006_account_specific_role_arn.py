@@ -73,12 +73,12 @@ def _findings(service):
         if not isinstance(mapping, Mapping):
             continue
         value = mapping.get(key)
-        match = ACCOUNT_ARN.match(value.value) if _literal_here(service, mapping, key, value) else None
+        match = ACCOUNT_ARN.match(value.value) if _literal_here(service, mapping, value) else None
         if match:
             yield Finding.at(value, _message(service, label, match.group(1), value.value))
 
 
-def _literal_here(service, mapping: Mapping, key: str, value) -> bool:
+def _literal_here(service, mapping: Mapping, value) -> bool:
     """`value` is a string written at this setting, not one a variable brought from elsewhere."""
     if not (isinstance(value, Scalar) and isinstance(value.value, str)):
         return False
@@ -86,7 +86,7 @@ def _literal_here(service, mapping: Mapping, key: str, value) -> bool:
         return False
     if built_from_variables(service, value):
         return False
-    return span.path == service.config_path or not _includes_per_stage_files(service)
+    return value.span.path == service.config_path or not _includes_per_stage_files(service)
 
 
 def _inside(span, outer) -> bool:
