@@ -86,17 +86,19 @@ def _oversized(service):
     provider = service.provider
     shared = path_get(provider, "environment")
     if isinstance(shared, Mapping):
-        size, partial, largest = _measure({str(k.value): (k, v) for k, v in shared.pairs})
-        if size > limit:
+        values, partial = _values({str(k.value): (k, v) for k, v in shared.pairs})
+        if _size(values) > limit:
             yield Finding.at(provider.key_node("environment"), _message(
-                "`provider.environment`, which every function inherits,", size, partial, largest, limit))
+                "`provider.environment`, which every function inherits,", values, partial, limit))
             return
     for function in service.functions:
-        size, partial, largest = _measure(function.environment)
         where = _environment_key(function)
-        if size > limit and where is not None:
+        if where is None:  # the provider's environment alone, measured above
+            continue
+        values, partial = _values(function.environment)
+        if _size(values) > limit:
             yield Finding.at(where, _message(f"the environment of `{function.name}` (provider and "
-                                             "function merged)", size, partial, largest, limit),
+                                             "function merged)", values, partial, limit),
                              function=function.name)
 
 
@@ -107,32 +109,31 @@ def _environment_key(function):
     return function.node.key_node("environment")
 
 
-def _measure(environment: dict) -> tuple[int, bool, list[tuple[str, int]]]:
-    """(bytes of the compact JSON Lambda measures, whether some values are unknown and counted as
-    empty, the known entries largest first)."""
-    values, known = {}, {}
+def _values(environment: dict) -> tuple[dict, bool]:
+    """Each name's value as Lambda receives it, deploy-time values as empty strings (so sizes are
+    lower bounds), and whether there were any."""
+    values, partial = {}, False
     for name, (_, node) in environment.items():
-        if isinstance(node, Scalar) and not is_dynamic(node):
-            values[name] = known[name] = text(node) or ""
-        else:
-            values[name] = ""
-    size = len(json.dumps(values, separators=(",", ":"), ensure_ascii=False).encode())
-    largest = sorted(known, key=lambda name: _entry_bytes(name, known[name]), reverse=True)
-    return size, len(known) < len(values), [(name, _entry_bytes(name, known[name])) for name in largest]
+        known = isinstance(node, Scalar) and not is_dynamic(node)
+        values[name] = (text(node) or "") if known else ""
+        partial = partial or not known
+    return values, partial
 
 
-def _entry_bytes(name: str, value: str) -> int:
-    return len(json.dumps({name: value}, separators=(",", ":"), ensure_ascii=False).encode()) - 1
+def _size(values: dict) -> int:
+    """Bytes of the compact JSON object Lambda measures."""
+    return len(json.dumps(values, separators=(",", ":"), ensure_ascii=False).encode())
 
 
-def _message(what: str, size: int, partial: bool, largest: list, limit: int) -> str:
+def _message(what: str, values: dict, partial: bool, limit: int) -> str:
+    size = _size(values)
     amount = f"{'at least ' if partial else ''}{size:,} bytes"
     to_move, freed = [], 0
-    for name, entry in largest:  # the fewest entries whose move brings it under the limit
-        if size - freed <= limit:
+    for name in sorted(values, key=lambda name: _size({name: values[name]}), reverse=True):
+        if size - freed <= limit or not values[name]:  # the fewest moves that bring it under
             break
         to_move.append(f"`{name}`")
-        freed += entry
+        freed += _size({name: values[name]}) - 1
     moved = ", ".join(to_move) if to_move else "some variables"
     read = "them" if len(to_move) != 1 else "it"
     return (f"{what} is {amount} as Lambda measures it (the JSON of every name and value), over "
