@@ -9,9 +9,11 @@ What: an `AWS::Lambda::Permission` under `resources.Resources` whose `Principal`
   confused deputy AWS warns about (warning).
 Reported at the `Principal` value. Not flagged: a public function URL, which is public by design
 (`FunctionUrlAuthType: NONE`, or `InvokedViaFunctionUrl: true`, the `lambda:InvokeFunction`
-statement AWS requires for such URLs since October 2025); an account ID, an account or role ARN;
-principals given by a CloudFormation function or a deploy-time variable; the permissions
-Serverless generates for `events:` (it sets `SourceArn` itself).
+statement such a URL also needs); an account ID, an account or role ARN; principals given by a
+CloudFormation function or a deploy-time variable; the permissions Serverless generates for
+`events:` (it sets `SourceArn` itself). Account IDs written into `SourceArn` or `SourceAccount`
+are not flagged either (the issue also asked about them): a topic or bucket in another account is
+a legitimate source, and lintkit cannot tell it from the service's own account.
 
 Why: the permission is a statement in the function's resource policy. With `'*'`, anyone with AWS
 credentials can invoke the function directly, outside every authorizer in front of it. With a
