@@ -61,7 +61,8 @@ SOURCE_KEYS = ("SourceArn", "SourceAccount")
 SOURCE_OF = {
     "s3": "the bucket", "sns": "the topic", "events": "the EventBridge rule",
     "apigateway": "the API (`arn:aws:execute-api:...`)", "logs": "the log group",
-    "cognito-idp": "the user pool", "iot": "the IoT rule", "elasticloadbalancing": "the target group",
+    "cognito-idp": "the user pool", "iot": "the IoT rule",
+    "elasticloadbalancing": "the target group",
     "secretsmanager": "the secret", "ses": "the SES rule set", "lex": "the bot alias",
     "config": "the Config rule", "cloudformation": "the stack",
 }
@@ -109,7 +110,8 @@ def _open_message(properties, logical_id: str) -> str:
 
 def _service_message(logical_id: str, principal: str) -> str:
     service = principal.split(".", 1)[0]
-    fix = f"add `SourceArn` with the ARN of {SOURCE_OF.get(service, 'the resource that invokes it')}"
+    source = SOURCE_OF.get(service, "the resource that invokes it")
+    fix = f"add `SourceArn` with the ARN of {source}"
     if service == "s3":  # bucket ARNs hold no account: AWS asks for both
         fix += " and `SourceAccount: !Ref AWS::AccountId`"
     return (f"`{logical_id}` lets `{principal}` invoke the function with no `SourceArn` or "

@@ -96,7 +96,7 @@ def _inside(span, outer) -> bool:
 
 
 def _includes_per_stage_files(service) -> bool:
-    """Some `${file()}` path of the service holds a variable (`${file(config/${sls:stage}.yml)}`)."""
+    """Some `${file()}` path of the service holds a variable: `${file(config/${sls:stage}.yml)}`."""
     return any(inner.startswith("file(") and "${" in inner.split(")", 1)[0]
                for _, scalar in raw_scalars(service) if "${" in scalar.value
                for _, _, inner in find_variables(scalar.value))
@@ -107,7 +107,9 @@ def _message(service, label: str, account: str, arn: str) -> str:
     fix = f"`arn:{partition}:iam::${{aws:accountId}}:{name}`"
     if label.removeprefix("provider.") not in FRAMEWORK_SETTINGS:
         sub = f"arn:{partition}:iam::${{AWS::AccountId}}:{name}"
-        sub = f"!Sub {sub}" if service.config_path.suffix in (".yml", ".yaml") else f'{{"Fn::Sub": "{sub}"}}'
+        yaml = service.config_path.suffix in (".yml", ".yaml")
+        sub = f"!Sub {sub}" if yaml else f'{{"Fn::Sub": "{sub}"}}'
         fix = f"`{sub}` or {fix}"
     return (f"`{label}` hard-codes account {account}, so the service can only be deployed to that "
-            f"account: write {fix}, or take the ARN from a `${{param:...}}` or `${{ssm:...}}` value.")
+            f"account: write {fix}, or take the ARN from a `${{param:...}}` or `${{ssm:...}}` "
+            "value.")

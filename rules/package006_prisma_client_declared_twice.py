@@ -47,7 +47,8 @@ def check(service, context):
         return
     for name in PRISMA_PACKAGES:
         if name in package.dependencies and name in package.dev_dependencies:
-            yield _finding(service, name, package.dependencies[name], package.dev_dependencies[name])
+            yield _finding(service, name, package.dependencies[name],
+                           package.dev_dependencies[name])
 
 
 def _finding(service, name, dependency, dev_dependency) -> Finding:
@@ -61,17 +62,18 @@ def _finding(service, name, dependency, dev_dependency) -> Finding:
     plugin = bundler(service)
     if plugin in ("serverless-webpack", "serverless-esbuild") and range_ != dev_range:
         why = (f"npm 7 and later install the devDependencies range `{dev_range}` locally, while "
-               f"{plugin} packs the `dependencies` range `{range_}`, so the version deployed is not "
-               "the one tested")
+               f"{plugin} packs the `dependencies` range `{range_}`, so the version deployed is "
+               "not the one tested")
     elif plugin is not None:
         why = ("npm 7 and later count it as a dev dependency, so `npm ci --omit=dev` leaves it "
                "out")
     else:
-        why = ("npm 7 and later count it as a dev dependency (`npm ls --prod` does not list it), so "
-               "`npm ci --omit=dev` and Serverless's exclusion of devDependencies leave it out of "
-               "the deployment package")
+        why = ("npm 7 and later count it as a dev dependency (`npm ls --prod` does not list it), "
+               "so `npm ci --omit=dev` and Serverless's exclusion of devDependencies leave it out "
+               "of the deployment package")
     if runners:
-        why += f", although {function_names(runners)} run{'s' if len(runners) == 1 else ''} the Prisma CLI"
+        verb = "runs" if len(runners) == 1 else "run"
+        why += f", although {function_names(runners)} {verb} the Prisma CLI"
     return Finding.at(dev_span, f"{both}: {why}; remove this `devDependencies` entry.")
 
 

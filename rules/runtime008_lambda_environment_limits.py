@@ -2,7 +2,7 @@
 
 What: (1) an environment variable whose name Lambda sets itself and reserves (`AWS_REGION`,
 `AWS_DEFAULT_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `_HANDLER`,
-`LAMBDA_TASK_ROOT`, `AWS_LAMBDA_FUNCTION_NAME`, ...; the list is `lintkit/data/lambda_environment.json`)
+`LAMBDA_TASK_ROOT`, `AWS_LAMBDA_FUNCTION_NAME`, ...; listed in lintkit/data/lambda_environment.json)
 in `provider.environment`, a function's `environment` or a raw resource's `Environment.Variables`,
 reported at the name; (2) a function whose environment (provider and function merged) is larger
 than 4,096 bytes as Lambda measures it, the compact JSON of every name and value, reported at the
@@ -48,20 +48,21 @@ from ._common import once_per_place
 CODE = "RUNTIME008"
 NAME = "lambda-environment-limits"
 SEVERITY = "error"
-SUMMARY = "An environment variable name Lambda reserves, or more than 4 KB of environment variables."
+SUMMARY = "An environment variable that Lambda reserves, or more than 4 KB of them in a function."
 
 ADVICE = {
     "credentials": "remove it: the function gets credentials from its execution role, so grant the "
                    "permissions there (`provider.iam.role.statements`)",
-    "region": "remove it (the AWS SDK reads the function's own region from it), or use another name "
-              "such as `APP_REGION` for a different region",
+    "region": "remove it (the AWS SDK reads the function's own region from it), or use another "
+              "name such as `APP_REGION` for a different region",
     "runtime": "remove it, or use another name",
 }
 
 
 @lru_cache(maxsize=1)
 def _limits() -> dict:
-    return json.loads(resources.files("lintkit.data").joinpath("lambda_environment.json").read_text())
+    table = resources.files("lintkit.data").joinpath("lambda_environment.json")
+    return json.loads(table.read_text())
 
 
 def check(service, context):
@@ -75,10 +76,10 @@ def _reserved_names(service):
         for key, _ in block.pairs:
             group = groups.get(str(key.value))
             if group is not None:
-                yield Finding.at(key, f"`{key.value}` is reserved: Lambda sets it itself and refuses "
-                                 "to deploy a function whose environment sets it (\"reserved keys "
-                                 f"that are currently not supported for modification\"); "
-                                 f"{ADVICE[group]}.", function=function)
+                yield Finding.at(key, f"`{key.value}` is reserved: Lambda sets it itself and "
+                                 "refuses to deploy a function whose environment sets it "
+                                 "(\"reserved keys that are currently not supported for "
+                                 f"modification\"); {ADVICE[group]}.", function=function)
 
 
 def _oversized(service):
