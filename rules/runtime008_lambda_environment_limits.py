@@ -123,7 +123,8 @@ def _values(environment: dict) -> tuple[dict, bool]:
 
 def _size(values: dict) -> int:
     """Bytes of the compact JSON object Lambda measures."""
-    return len(json.dumps(values, separators=(",", ":"), ensure_ascii=False).encode())
+    measured = json.dumps(values, separators=(",", ":"), ensure_ascii=False)
+    return len(measured.encode("utf-8", "surrogatepass"))  # a lone surrogate from serverless.ts
 
 
 def _message(what: str, values: dict, partial: bool, limit: int) -> str:
