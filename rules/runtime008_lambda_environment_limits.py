@@ -8,10 +8,12 @@ reported at the name; (2) a function whose environment (provider and function me
 than 4,096 bytes as Lambda measures it, the compact JSON of every name and value, reported at the
 function's `environment` key (at `provider.environment` when that alone is too large, once).
 Values known only at deploy time (`${ssm:...}`, `!Ref`) count as empty strings, so the size is a
-lower bound and a finding is certain. Not flagged: `TZ` and `_X_AMZN_TRACE_ID` (listed by AWS, but
-functions set `TZ` in practice), unreserved names Lambda lets you extend (`PATH`, `NODE_PATH`,
-`NODE_OPTIONS`, `LANG`, `AWS_LAMBDA_EXEC_WRAPPER`, ...), environments that reach 4 KB only with
-values lintkit cannot know, variables a plugin adds at deploy time (serverless-dotenv-plugin).
+lower bound and a finding is certain. Not flagged: names the evidence disagrees on, `TZ` and
+`_X_AMZN_TRACE_ID` (listed by AWS, but functions set `TZ` in practice), `AWS_ACCESS_KEY`,
+`AWS_SECRET_KEY` and `AWS_SECURITY_TOKEN` (reserved in some versions of AWS's table only);
+unreserved names Lambda lets you extend (`PATH`, `NODE_PATH`, `NODE_OPTIONS`, `LANG`,
+`AWS_LAMBDA_EXEC_WRAPPER`, ...); environments that reach 4 KB only with values lintkit cannot
+know; variables a plugin adds at deploy time (serverless-dotenv-plugin).
 
 Why: both make CloudFormation's create or update of the function fail, and the whole deployment
 roll back: "Lambda was unable to configure your environment variables because the environment
