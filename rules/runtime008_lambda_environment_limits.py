@@ -63,8 +63,8 @@ ADVICE = {
 
 @lru_cache(maxsize=1)
 def _limits() -> dict:
-    table = resources.files("lintkit.data").joinpath("lambda_environment.json")
-    return json.loads(table.read_text())
+    return json.loads(
+        resources.files("lintkit.data").joinpath("lambda_environment.json").read_text())
 
 
 def check(service, context):
