@@ -13,9 +13,10 @@ Why: npm 7 and later keep one edge per name for the project, and the `devDepende
 `npm install` installs the devDependencies range and records the package as `"dev": true` in
 package-lock.json, so `npm ci --omit=dev` leaves it out and `npm ls --prod` does not list it, and
 `npm ls --prod` is how Serverless decides which devDependencies to keep out of the package
-(`Cannot find module '@prisma/client'`). serverless-webpack and serverless-esbuild build their own
-package.json from the `dependencies` range, so with two ranges the version tested locally is not
-the one deployed. The finding is info, as the issue asked: yarn and pnpm, npm 6, a layer or
+(`Cannot find module '@prisma/client'`). serverless-webpack (with `includeModules`) and
+serverless-esbuild (for its `external` modules) install the package into the bundle from the
+`dependencies` range, so with two ranges the version tested locally is not the one deployed.
+The finding is info, as the issue asked: yarn and pnpm, npm 6, a layer or
 `excludeDevDependencies: false` change the outcome, and lintkit does not know which installs.
 
 Example:
@@ -31,8 +32,9 @@ npm/rfcs#324) and npm/cli#5590; Serverless Framework, "Packaging" (devDependenci
 serverless-webpack, "includeModules"; Prisma, "Install Prisma Client".
 """
 from lintkit.analysis.migrations import cli_runs
-from lintkit.analysis.packaging import bundler, function_names
+from lintkit.analysis.packaging import BUNDLERS, bundler, function_names
 from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import Mapping, Sequence, path_get, text
 from lintkit.read.packagejson import PRISMA_PACKAGES
 
 CODE = "PACKAGE006"
@@ -60,7 +62,7 @@ def _finding(service, name, dependency, dev_dependency) -> Finding:
                           "count it as a dev dependency, and no function runs the Prisma CLI, so "
                           "this `dependencies` entry only misleads: remove it.")
     plugin = bundler(service)
-    if plugin in ("serverless-webpack", "serverless-esbuild") and range_ != dev_range:
+    if range_ != dev_range and _installs_dependencies_range(service, plugin, name):
         why = (f"npm 7 and later install the devDependencies range `{dev_range}` locally, while "
                f"{plugin} packs the `dependencies` range `{range_}`, so the version deployed is "
                "not the one tested")
@@ -75,6 +77,19 @@ def _finding(service, name, dependency, dev_dependency) -> Finding:
         verb = "runs" if len(runners) == 1 else "run"
         why += f", although {function_names(runners)} {verb} the Prisma CLI"
     return Finding.at(dev_span, f"{both}: {why}; remove this `devDependencies` entry.")
+
+
+def _installs_dependencies_range(service, plugin: str | None, name: str) -> bool:
+    """The bundler installs `name` into the package from the `dependencies` range:
+    serverless-webpack with `includeModules`, serverless-esbuild with `name` in `external`."""
+    settings = path_get(service.custom, BUNDLERS.get(plugin, ""))
+    if plugin == "serverless-webpack":
+        include = path_get(settings, "includeModules")
+        return isinstance(include, Mapping) or text(include) == "true"
+    if plugin == "serverless-esbuild":
+        external = path_get(settings, "external")
+        return isinstance(external, Sequence) and any(text(item) == name for item in external)
+    return False
 
 
 def _cli_runners(service) -> list:
