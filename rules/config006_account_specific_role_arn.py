@@ -7,9 +7,10 @@ boundary (`provider.iam.role.permissionsBoundary`, `provider.rolePermissionsBoun
 the value, once. Not flagged: ARNs built with variables (`${aws:accountId}`, `${param:...}`,
 `${ssm:...}`, `${opt:...}`, a per-stage `${self:custom.roles.${sls:stage}}`), values that come
 from a reference elsewhere (`${self:custom.deployRole}`: a map of accounts per stage is how a
-multi-account service is written), values in a file included through a `${file()}` path that
-holds a variable (a per-stage file), AWS-managed ARNs (`arn:aws:iam::aws:policy/...`), role names
-without an ARN, CloudFormation functions (`!GetAtt`, `!Sub`, `!ImportValue`).
+multi-account service is written), values in an included file when some `${file()}` picks its
+file or part with a variable (`${file(config/${sls:stage}.yml)}`,
+`${file(config.yml):${sls:stage}}`), AWS-managed ARNs (`arn:aws:iam::aws:policy/...`), role names without an ARN, CloudFormation
+functions (`!GetAtt`, `!Sub`, `!ImportValue`).
 
 Why: the service can then be deployed to that one account only: a deploy to a second account
 (staging, a developer's sandbox, a fork) fails on a role it cannot use (CloudFormation cannot
@@ -96,8 +97,9 @@ def _inside(span, outer) -> bool:
 
 
 def _includes_per_stage_files(service) -> bool:
-    """Some `${file()}` path of the service holds a variable: `${file(config/${sls:stage}.yml)}`."""
-    return any(inner.startswith("file(") and "${" in inner.split(")", 1)[0]
+    """Some `${file()}` of the service picks its file or its part with a variable:
+    `${file(config/${sls:stage}.yml)}`, `${file(config.yml):${sls:stage}}`."""
+    return any(inner.startswith("file(") and "${" in inner
                for _, scalar in raw_scalars(service) if "${" in scalar.value
                for _, _, inner in find_variables(scalar.value))
 
