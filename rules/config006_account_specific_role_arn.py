@@ -9,8 +9,8 @@ the value, once. Not flagged: ARNs built with variables (`${aws:accountId}`, `${
 from a reference elsewhere (`${self:custom.deployRole}`: a map of accounts per stage is how a
 multi-account service is written), values in an included file when some `${file()}` picks its
 file or part with a variable (`${file(config/${sls:stage}.yml)}`,
-`${file(config.yml):${sls:stage}}`), AWS-managed ARNs (`arn:aws:iam::aws:policy/...`), role names without an ARN, CloudFormation
-functions (`!GetAtt`, `!Sub`, `!ImportValue`).
+`${file(config.yml):${sls:stage}}`), AWS-managed ARNs (`arn:aws:iam::aws:policy/...`), role
+names without an ARN, CloudFormation functions (`!GetAtt`, `!Sub`, `!ImportValue`).
 
 Why: the service can then be deployed to that one account only: a deploy to a second account
 (staging, a developer's sandbox, a fork) fails on a role it cannot use (CloudFormation cannot
