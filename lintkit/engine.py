@@ -166,6 +166,7 @@ class Engine:
         result.invalid_configs = sorted(Path(path) for path, error in self._config_errors.items()
                                         if error.invalid)
         result.diagnostics.extend(self._config_diagnostics(targets))
+        result.diagnostics = once_each(result.diagnostics)
         result.diagnostics.sort(key=lambda d: d.sort_key)
         return result
 
@@ -484,6 +485,18 @@ def _start_worker(options: Options) -> None:
 def _lint_in_worker(target: Target) -> ServiceOutcome:
     engine = _worker_engine
     return engine._lint_service(target, engine._config_for(target))
+
+
+def once_each(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One of each finding: services that share a file (a monorepo's root package.json, an
+    included YAML file) would otherwise each report the same problem at the same place. Of the
+    copies, one whose service's fail-on it fails is kept."""
+    kept: dict[tuple, Diagnostic] = {}
+    for d in diagnostics:
+        key = (d.code, d.path, d.line, d.column, d.end_line, d.end_column, d.message)
+        if key not in kept or (d.fails and not kept[key].fails):
+            kept[key] = d
+    return list(kept.values())
 
 
 def _names_a_rule_that_ran(selector: str, ran: list[tuple[str, str]]) -> bool:

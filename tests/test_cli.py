@@ -273,3 +273,13 @@ def test_rules_as_json_for_scripts_and_editors(run_lintkit):
     assert vpc == {"code": "VPC001", "name": "database-function-outside-vpc", "severity": vpc["severity"],
                    "summary": vpc["summary"], "tags": ["VPC"]}
     assert vpc["severity"] in ("error", "warning", "info") and vpc["summary"]
+
+
+def test_a_file_two_services_share_reports_each_finding_once(tmp_path, run_lintkit):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "package.json").write_text(
+        '{"dependencies": {"@prisma/client": "^5.0.0"}, "devDependencies": {"@prisma/client": "^5.1.0"}}\n')
+    for name in ("a", "b"):
+        make_service(tmp_path / name)
+    code, out, _ = concise(run_lintkit, ".", "--select", "PACKAGE006", cwd=tmp_path)
+    assert out.count("package.json:1:") == 1, out
