@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -22,6 +23,8 @@ from ..read.sources import SourceFile, iter_nodes, unwrap
 from .clients import PRISMA_CLIENT, client_analysis, generated_client_dirs
 
 NAMESPACE = "Prisma"
+_NAMED = re.compile(rb"\bPrisma\b")
+_MEMBER = re.compile(rb"\.\s*Prisma\b")  # `client.Prisma` of a namespace import
 _DEFENSIVE_PARENTS = frozenset({"type_query", "unary_expression", "update_expression"})
 _ASSIGNMENTS = frozenset({"assignment_expression", "augmented_assignment_expression"})
 
@@ -71,22 +74,28 @@ def namespace_reads(service) -> list[NamespaceRead]:
             if id(file) in seen_files or str(file.path).endswith(".d.ts"):
                 continue
             seen_files.add(id(file))
-            found += _file_reads(analysis, file)
+            if _NAMED.search(file.text):  # no file reaches the namespace without naming it
+                found += _file_reads(analysis, file)
     return found
 
 
 def _file_reads(analysis, file: SourceFile) -> list[NamespaceRead]:
     reads = []
-    names = set(file.bindings) | set(file.top_level_definitions)
+    candidates = _candidate_names(file)
+    if not candidates and not _MEMBER.search(file.text):
+        return reads
+    known: dict[str, bool] = {}  # module-level name → is it the namespace
     for node in iter_nodes(file.root, ("member_expression", "variable_declarator")):
         if node.type == "variable_declarator":
-            reads += _destructured(analysis, file, node, names)
+            value = unwrap(node.child_by_field_name("value"))
+            if value is not None and _is_namespace(analysis, file, value, node, candidates, known):
+                reads += _destructured(file, node)
             continue
         obj = unwrap(node.child_by_field_name("object"))
         prop = node.child_by_field_name("property")
         if obj is None or prop is None or prop.type != "property_identifier" or _optional(node):
             continue
-        if not _may_be_namespace(file, obj, names) or not _is_namespace(analysis, file, obj, node):
+        if not _is_namespace(analysis, file, obj, node, candidates, known):
             continue
         use = _use(node)
         if use is not None and not _tested_first(file, node):
@@ -94,18 +103,34 @@ def _file_reads(analysis, file: SourceFile) -> list[NamespaceRead]:
     return reads
 
 
-def _may_be_namespace(file: SourceFile, obj, names: set[str]) -> bool:
-    """A cheap test before following imports: a module-level name, or `x.Prisma`."""
-    if obj.type == "identifier":
-        return file.node_text(obj) in names
-    if obj.type == "member_expression":
-        prop = obj.child_by_field_name("property")
-        return prop is not None and file.node_text(prop) == NAMESPACE
-    return False
+def _candidate_names(file: SourceFile) -> set[str]:
+    """Module-level names that may hold the namespace: imported as `Prisma` (under any local
+    name), or aliases (`const Db = Prisma`). Following every other name through the imports
+    would cost more than the whole rule."""
+    names = {name for name, imp in file.bindings.items()
+             if imp.bindings.get(name) == NAMESPACE and name not in imp.type_names and not imp.type_only}
+    names.update(name for name, node in file.top_level_definitions.items()
+                 if node.type in ("identifier", "member_expression"))
+    return names
 
 
-def _is_namespace(analysis, file: SourceFile, expr, at) -> bool:
-    # ClientAnalysis is the one place that follows an expression to the module export it names.
+def _is_namespace(analysis, file: SourceFile, expr, at, candidates: set[str], known: dict) -> bool:
+    """Is `expr` (a name or `x.Prisma`) the Prisma namespace? ClientAnalysis is the one place that
+    follows an expression to the module export it names."""
+    if expr.type == "identifier":
+        name = file.node_text(expr)
+        if name not in candidates:
+            return False
+        if analysis.local_definition(file, at, name) is None:  # the module-level name
+            if name not in known:
+                known[name] = analysis._origin(file, expr, at) == (PRISMA_CLIENT, NAMESPACE)
+            return known[name]
+    elif expr.type == "member_expression":
+        prop = expr.child_by_field_name("property")
+        if prop is None or file.node_text(prop) != NAMESPACE:
+            return False
+    else:
+        return False
     return analysis._origin(file, expr, at) == (PRISMA_CLIENT, NAMESPACE)
 
 
@@ -161,14 +186,11 @@ def _use(member) -> str | None:
     return "read"
 
 
-def _destructured(analysis, file: SourceFile, declarator, names: set[str]) -> list[NamespaceRead]:
+def _destructured(file: SourceFile, declarator) -> list[NamespaceRead]:
     """`const { X, Y: z } = Prisma`: the names read from the namespace (those with a default are
     written for an absent value and left out)."""
     pattern = declarator.child_by_field_name("name")
-    value = unwrap(declarator.child_by_field_name("value"))
-    if pattern is None or pattern.type != "object_pattern" or value is None:
-        return []
-    if not _may_be_namespace(file, value, names) or not _is_namespace(analysis, file, value, declarator):
+    if pattern is None or pattern.type != "object_pattern":
         return []
     reads = []
     for part in pattern.named_children:
