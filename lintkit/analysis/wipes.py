@@ -37,6 +37,11 @@ _WIPING_SQL = [
     (re.compile(r"DROP\s+(?:TABLE|SCHEMA|DATABASE)\b", re.IGNORECASE), "`DROP`"),
 ]
 _DELETE = re.compile(r"DELETE\s+FROM\b", re.IGNORECASE)
+_NAME = r"((?:[\w$]+|\"[^\"]+\"|`[^`]+`)(?:\.(?:[\w$]+|\"[^\"]+\"|`[^`]+`))?)"
+_TARGET = re.compile(r"(?:TRUNCATE(?:\s+TABLE)?(?:\s+ONLY)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?|DELETE\s+FROM)\s+"
+                     + _NAME + r"\s*(?:$|[\s,;])", re.IGNORECASE)
+_CREATE = re.compile(r"CREATE\s+(?:(?:GLOBAL\s+|LOCAL\s+)?(?:TEMP|TEMPORARY)\s+|UNLOGGED\s+)?TABLE\s+"
+                     r"(?:IF\s+NOT\s+EXISTS\s+)?" + _NAME, re.IGNORECASE)
 _WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
 MAX_LABEL = 60  # longer calls are named by their receiver
 _EXITS = frozenset({"return_statement", "throw_statement"})
@@ -75,11 +80,11 @@ def _code_wipes(graph, generated_dirs) -> list[Wipe]:
     if not graph.imports_prisma_client(generated_dirs):
         return []
     found = []
-    for file, node, _ in graph.per_invocation():
+    for file, node, chain in graph.per_invocation():
         if node.type != "call_expression":
             continue
         wipe = _delete_many(file, node) or _raw_sql(file, node)
-        if wipe is not None and not guarded(file, node):
+        if wipe is not None and not guarded(file, node, chain):
             found.append(wipe)
     return found
 
@@ -88,7 +93,7 @@ def _cli_wipes(service, function) -> list[Wipe]:
     found = []
     for run in prisma_runs(service):
         command = run.command
-        if run.function is not function or not run.reached or guarded(run.source, run.call):
+        if run.function is not function or not run.reached or guarded(run.source, run.call, run.chain):
             continue
         names = command.names[:2]
         if names == ("migrate", "reset") or (names == ("db", "push") and "--force-reset" in command.flags):
@@ -148,7 +153,7 @@ def _raw_sql(file: SourceFile, call) -> Wipe | None:
     if method is None or method[1] not in RAW_METHODS:
         return None
     sql = _sql_text(file, call)
-    what = wiping_statement(sql) if sql is not None else None
+    what = wiping_statement(sql, _created_tables(file)) if sql is not None else None
     if what is None:
         return None
     receiver = file.node_text(method[0])
@@ -173,10 +178,14 @@ def _sql_text(file: SourceFile, call) -> str | None:
     return "".join(piece.text if piece.literal else _UNKNOWN for piece in pieces(file, source))
 
 
-def wiping_statement(sql: str) -> str | None:
-    """What wipes a table in `sql` (`TRUNCATE`, `DROP`, a `DELETE` with no `WHERE`), or None."""
+def wiping_statement(sql: str, scratch: frozenset[str] = frozenset()) -> str | None:
+    """What wipes a table in `sql` (`TRUNCATE`, `DROP`, a `DELETE` with no `WHERE`), or None.
+    Statements on `scratch` tables (the code creates them itself) do not count."""
     for statement in _SQL_COMMENT.sub(" ", sql).split(";"):
         statement = statement.strip()
+        target = _TARGET.match(statement)
+        if target is not None and _table_name(target.group(1)) in scratch:
+            continue
         for pattern, name in _WIPING_SQL:
             if pattern.match(statement):
                 return name
@@ -185,9 +194,25 @@ def wiping_statement(sql: str) -> str | None:
     return None
 
 
+def _created_tables(file: SourceFile) -> frozenset[str]:
+    """Tables the file's own SQL creates (`CREATE TEMP TABLE staging ...`): its scratch tables."""
+    text = file.text.decode("utf-8", "replace")
+    return frozenset(_table_name(name) for name in _CREATE.findall(text))
+
+
+def _table_name(written: str) -> str:
+    """`"public"."User"` → `user`: the last part, unquoted, lowercase."""
+    return written.rsplit(".", 1)[-1].strip('"`[]').lower()
+
+
 # -- guards ---------------------------------------------------------------------------------------
-def guarded(file: SourceFile, node) -> bool:
-    """Does a test of the stage, the environment or a credential decide whether `node` runs?"""
+def guarded(file: SourceFile, node, chain=()) -> bool:
+    """Does a test of the stage, the environment or a credential decide whether `node` runs, in
+    its function or around one of the calls that lead to it (`chain`: HandlerGraph CallSteps)?"""
+    return _guarded_here(file, node) or any(_guarded_here(step.file, step.call) for step in chain or ())
+
+
+def _guarded_here(file: SourceFile, node) -> bool:
     ancestors = [*file.ancestors(node), node]
     for ancestor, child in zip(ancestors, ancestors[1:]):
         kind = ancestor.type
