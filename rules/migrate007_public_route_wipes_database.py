@@ -45,9 +45,7 @@ References: Serverless Framework, "API Gateway" (authorizers, `private`) and "HT
 (authorizers); Prisma Client API reference (`deleteMany`, `$executeRaw`); OWASP API Security Top 10,
 API5:2023 "Broken Function Level Authorization".
 """
-import os
-from pathlib import Path
-
+from lintkit.analysis.clients import location
 from lintkit.analysis.wipes import invocation_wipes
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import Mapping, Scalar, Sequence, is_dynamic, path_get, text
@@ -152,11 +150,9 @@ def _wrapped_by_middleware(service, function) -> bool:
 def _route_label(kind, event) -> str:
     if isinstance(event, Mapping):
         method, path = text(event.get("method")), text(event.get("path"))
-        if kind == "httpApi" and method is None and path is None:
-            return "the catch-all route"
     else:
         method, _, path = (text(event) or "").strip().partition(" ")
-    if kind == "httpApi" and (method or "").strip() == "*" and not path:
+    if kind == "httpApi" and (method or "*").strip() == "*" and (path or "*").strip() == "*":
         return "the catch-all route `*`"
     route = " ".join(part for part in ((method or "").upper(), _slashed(path)) if part)
     return f"`{route}`" if route else f"an `{kind}` route"
@@ -169,7 +165,7 @@ def _slashed(path) -> str:
 
 def _message(service, route, wipes) -> str:
     first = wipes[0]
-    where = f"{Path(os.path.relpath(first.span.path, service.root)).as_posix()}:{first.span.line}"
+    where = location(first.span, service.root)
     runs = first.what if first.kind == "cli" else f"`{first.label}` with {first.what}"
     others = len(wipes) - 1
     more = f" and {others} more such call{'s' if others > 1 else ''}" if others else ""
