@@ -60,17 +60,17 @@ MIDDLEWARE_MODULES = ("@middy/core", "middy")
 
 
 def check(service, context):
-    unseen = _unseen_access_control(service)
+    unseen = None
     for function in service.functions:
         if function.kind != "function":
             continue
+        wipes = invocation_wipes(service, function)
+        if not wipes or _wrapped_by_middleware(service, function):
+            continue
+        if unseen is None:
+            unseen = _unseen_access_control(service)
         routes = [(key, kind, event) for key, kind, event in _route_events(function)
                   if kind not in unseen and not _authorised(kind, event)]
-        if not routes or _wrapped_by_middleware(service, function):
-            continue
-        wipes = invocation_wipes(service, function)
-        if not wipes:
-            continue
         for key, kind, event in routes:
             yield Finding.at(key, _message(service, _route_label(kind, event), wipes),
                              function=function.name, related=[wipe.span for wipe in wipes])

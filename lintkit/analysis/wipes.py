@@ -28,6 +28,7 @@ from .execcalls import pieces
 from .migrations import prisma_runs
 
 RAW_METHODS = frozenset({"$executeRaw", "$executeRawUnsafe", "$queryRaw", "$queryRawUnsafe"})
+_MENTIONED = re.compile(rb"deleteMany|\$executeRaw|\$queryRaw")
 GUARD = re.compile(r"process\.env|\bstage\b|header|authori[sz]|token|secret|api_?key|password",
                    re.IGNORECASE)
 _UNKNOWN = "\x00"  # stands for the parts of an SQL text known only at run time
@@ -77,6 +78,8 @@ def invocation_wipes(service, function) -> list[Wipe]:
 
 
 def _code_wipes(graph, generated_dirs) -> list[Wipe]:
+    if not any(_MENTIONED.search(file.text) for file in graph.files):
+        return []  # walking what runs per invocation costs more than reading the bytes
     if not graph.imports_prisma_client(generated_dirs):
         return []
     found = []
@@ -91,15 +94,26 @@ def _code_wipes(graph, generated_dirs) -> list[Wipe]:
 
 def _cli_wipes(service, function) -> list[Wipe]:
     found = []
-    for run in prisma_runs(service):
+    for run in _runs_by_function(service).get(id(function), ()):
         command = run.command
-        if run.function is not function or not run.reached or guarded(run.source, run.call, run.chain):
+        if not run.reached or guarded(run.source, run.call, run.chain):
             continue
         names = command.names[:2]
         if names == ("migrate", "reset") or (names == ("db", "push") and "--force-reset" in command.flags):
             label = command.label + (" --force-reset" if names == ("db", "push") else "")
             found.append(Wipe(run.source, run.call, "cli", label, f"`{label}`"))
     return found
+
+
+def _runs_by_function(service) -> dict[int, list]:
+    """The Prisma CLI runs of each function (by id), grouped once per service."""
+    grouped = getattr(service, "_lintkit_runs_by_function", None)
+    if grouped is None:
+        grouped = {}
+        for run in prisma_runs(service):
+            grouped.setdefault(id(run.function), []).append(run)
+        service._lintkit_runs_by_function = grouped
+    return grouped
 
 
 def _method(call) -> tuple[object, str] | None:
