@@ -6,14 +6,17 @@ What: `Prisma.X` read as a value in a handler graph (`e instanceof Prisma.X`, `P
 `import * as pc`, aliased or re-exported by a local module), and X is not one of the namespace's
 runtime values in the Prisma major package.json installs (`@prisma/client`, else `prisma`): an error
 class that does not exist (`PrismaClientRequestError`), a name another major removed
-(`NotFoundError` in Prisma 6) or has not added yet (`skip` before Prisma 5), a misspelt helper
-(`Prisma.JsonNul`). When the major is unknown, only names that no major has are reported.
+(`NotFoundError` in Prisma 6) or has not added yet (`defineExtension` before Prisma 4), a misspelt
+helper (`Prisma.JsonNul`). The message names the closest runtime value. When the major is unknown
+(`latest`, a git URL), only names that no major has are reported.
 Not flagged: type positions (`Prisma.UserCreateInput` in an annotation, `satisfies`, type
-arguments); guarded reads (`typeof Prisma.X`, `Prisma.X?.y`, a destructured name with a default);
-names the generator writes from the schema and the query engine (`ModelName`,
-`UserScalarFieldEnum`, `SortOrder`, `TransactionIsolationLevel`, ...), and any other PascalCase
-name not ending in `Error` that resembles no runtime value, since the engine adds enums over time;
-`@prisma/client/runtime/*` imports; code outside handler graphs.
+arguments, `typeof` in a type); guarded reads (`typeof Prisma.X`, `Prisma.X?.y`, a destructured
+name with a default, a read under a condition that tests the same expression); `Prisma.skip`
+(where it does not exist it is `undefined`, which Prisma skips as well); names the generator
+writes from the schema and the query engine (`ModelName`, `UserScalarFieldEnum`, `SortOrder`,
+`TransactionIsolationLevel`, ...) and any other PascalCase name not ending in `Error` that
+resembles no runtime value, since the engine adds enums over time; a `Prisma` imported from
+`@prisma/client/runtime/*`; code outside handler graphs.
 
 Why: the namespace member is `undefined` at run time. `e instanceof undefined` throws a TypeError
 inside the `catch`, so the error branch never runs and the original error is lost; calling or

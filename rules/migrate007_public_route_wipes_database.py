@@ -13,11 +13,12 @@ defines authorizers. Nothing is said when lintkit cannot see the whole access co
 routes of a service whose REST API comes from another stack (`provider.apiGateway.restApiId`), has a
 resource policy or a `PRIVATE` endpoint, or whose `resources` add or override API Gateway methods
 (`AWS::ApiGateway::Method`, `extensions` of `ApiGatewayMethod*`); `httpApi` routes when `resources`
-add or override HTTP API routes; handlers wrapped by middleware (`middy(...).use(...)`), which may
-check credentials.
+add or override HTTP API routes; handlers wrapped by middleware (`middy(...).use(...)`, the
+serverless-middleware plugin's chain), which may check credentials.
 Not flagged: authorised routes, deletes with a `where` of any content (or arguments that are not an
-object literal), functions without `http`/`httpApi` events (a scheduled or manually invoked seed),
-code the handler does not run on each invocation, and calls behind a test of the stage, the
+object literal), SQL on a scratch table the same file creates (`CREATE TEMP TABLE`), functions
+without `http`/`httpApi` events (a scheduled or manually invoked seed; function URLs are not read
+here), code the handler does not run on each invocation, and calls behind a test of the stage, the
 environment or a credential (`if (process.env.STAGE === 'dev')`, an early `return` when a header
 does not match a secret): which stage the route reaches, and whether the check holds, lintkit
 cannot know.

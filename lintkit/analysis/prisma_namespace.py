@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ..read.handlers import module_matches
 from ..read.sources import SourceFile, iter_nodes, unwrap
 from .clients import PRISMA_CLIENT, client_analysis, generated_client_dirs
 
 NAMESPACE = "Prisma"
+RUNTIME_MODULE = "@prisma/client/runtime"  # the engine runtime: its exports are not the namespace's
 _NAMED = re.compile(rb"\bPrisma\b")
 _MEMBER = re.compile(rb"\.\s*Prisma\b")  # `client.Prisma` of a namespace import
 _DEFENSIVE_PARENTS = frozenset({"type_query", "unary_expression", "update_expression"})
@@ -108,7 +110,8 @@ def _candidate_names(file: SourceFile) -> set[str]:
     name), or aliases (`const Db = Prisma`). Following every other name through the imports
     would cost more than the whole rule."""
     names = {name for name, imp in file.bindings.items()
-             if imp.bindings.get(name) == NAMESPACE and name not in imp.type_names and not imp.type_only}
+             if imp.bindings.get(name) == NAMESPACE and name not in imp.type_names and not imp.type_only
+             and not module_matches(imp.module, RUNTIME_MODULE)}
     names.update(name for name, node in file.top_level_definitions.items()
                  if node.type in ("identifier", "member_expression"))
     return names
