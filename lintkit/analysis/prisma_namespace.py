@@ -7,8 +7,9 @@ an alias or a re-export through a local module (`clients.ClientAnalysis` follows
 A read is a member expression in a value position: `instanceof Prisma.X`, `Prisma.X(...)`,
 `new Prisma.X()`, `Prisma.X.y` and any other value use, and `const { X } = Prisma`. Type positions
 (`Prisma.UserCreateInput` in an annotation, `satisfies`, type arguments, `typeof` in a type) are
-not reads, nor are the defensive ones: `typeof Prisma.X`, `Prisma?.X`, `Prisma.X?.y`, a
-destructured name with a default, and assignments to `Prisma.X`.
+not reads, nor are the defensive ones: `typeof Prisma.X`, `Prisma?.X`, `Prisma.X?.y`,
+`Prisma.X?.()`, a read under a condition that tests the same expression, a destructured name with
+a default, and assignments to `Prisma.X`.
 """
 from __future__ import annotations
 
@@ -138,12 +139,14 @@ def _is_namespace(analysis, file: SourceFile, expr, at, candidates: set[str], kn
 
 
 def _optional(member) -> bool:
-    """`Prisma?.X`, or `Prisma.X?.y`: written for a value that may be absent."""
+    """`Prisma?.X`, `Prisma.X?.y` or `Prisma.X?.()`: written for a value that may be absent."""
     if any(child.type == "optional_chain" for child in member.children):
         return True
     parent = member.parent
-    return (parent is not None and parent.type == "member_expression"
-            and parent.child_by_field_name("object") == member
+    if parent is None:
+        return False
+    field = {"member_expression": "object", "call_expression": "function"}.get(parent.type)
+    return (field is not None and parent.child_by_field_name(field) == member
             and any(child.type == "optional_chain" for child in parent.children))
 
 
