@@ -10,8 +10,9 @@ class that does not exist (`PrismaClientRequestError`), a name another major rem
 helper (`Prisma.JsonNul`). The message names the closest runtime value. When the major is unknown
 (`latest`, a git URL), only names that no major has are reported.
 Not flagged: type positions (`Prisma.UserCreateInput` in an annotation, `satisfies`, type
-arguments, `typeof` in a type); guarded reads (`typeof Prisma.X`, `Prisma.X?.y`, a destructured
-name with a default, a read under a condition that tests the same expression); `Prisma.skip`
+arguments, `typeof` in a type); guarded reads (`typeof Prisma.X`, `Prisma.X?.y`, `Prisma.X?.()`,
+`if (Prisma.X)`, `Prisma.X && ...`, `Prisma.X ?? y`, a destructured name with a default, a read
+under a condition that tests the same expression); `Prisma.skip`
 (where it does not exist it is `undefined`, which Prisma skips as well); names the generator
 writes from the schema and the query engine (`ModelName`, `UserScalarFieldEnum`, `SortOrder`,
 `TransactionIsolationLevel`, ...) and any other PascalCase name not ending in `Error` that

@@ -8,8 +8,9 @@ A read is a member expression in a value position: `instanceof Prisma.X`, `Prism
 `new Prisma.X()`, `Prisma.X.y` and any other value use, and `const { X } = Prisma`. Type positions
 (`Prisma.UserCreateInput` in an annotation, `satisfies`, type arguments, `typeof` in a type) are
 not reads, nor are the defensive ones: `typeof Prisma.X`, `Prisma?.X`, `Prisma.X?.y`,
-`Prisma.X?.()`, a read under a condition that tests the same expression, a destructured name with
-a default, and assignments to `Prisma.X`.
+`Prisma.X?.()`, a test for presence (`if (Prisma.X)`, `Prisma.X && ...`, `Prisma.X ?? y`), a read
+under a condition that tests the same expression, a destructured name with a default, and
+assignments to `Prisma.X`.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ _NAMED = re.compile(rb"\bPrisma\b")
 _MEMBER = re.compile(rb"\.\s*Prisma\b")  # `client.Prisma` of a namespace import
 _DEFENSIVE_PARENTS = frozenset({"type_query", "unary_expression", "update_expression"})
 _ASSIGNMENTS = frozenset({"assignment_expression", "augmented_assignment_expression"})
+_PRESENCE_TESTS = frozenset({"&&", "||", "??"})
 
 
 @lru_cache(maxsize=1)
@@ -181,10 +183,15 @@ def _use(member) -> str | None:
         return None  # `typeof Prisma.X` (a guard, or a type), `Prisma.X++`
     if kind in _ASSIGNMENTS and parent.child_by_field_name("left") == node:
         return None
-    if kind == "binary_expression" and parent.child_by_field_name("right") == node:
+    if kind in ("if_statement", "ternary_expression") and parent.child_by_field_name("condition") == node:
+        return None  # `if (Prisma.X)`: a test for presence
+    if kind == "binary_expression":
         operator = parent.child_by_field_name("operator")
-        if operator is not None and operator.type == "instanceof":
+        operator = operator.type if operator is not None else None
+        if operator == "instanceof" and parent.child_by_field_name("right") == node:
             return "instanceof"
+        if operator in _PRESENCE_TESTS and parent.child_by_field_name("left") == node:
+            return None  # `Prisma.X && ...`, `Prisma.X ?? fallback`
     if kind == "call_expression" and parent.child_by_field_name("function") == node:
         return "call"
     if kind == "new_expression" and parent.child_by_field_name("constructor") == node:
