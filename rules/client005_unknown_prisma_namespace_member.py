@@ -12,12 +12,12 @@ helper (`Prisma.JsonNul`). The message names the closest runtime value. When the
 Not flagged: type positions (`Prisma.UserCreateInput` in an annotation, `satisfies`, type
 arguments, `typeof` in a type); guarded reads (`typeof Prisma.X`, `Prisma.X?.y`, `Prisma.X?.()`,
 `if (Prisma.X)`, `Prisma.X && ...`, `Prisma.X ?? y`, a destructured name with a default, a read
-under a condition that tests the same expression); `Prisma.skip`
-(where it does not exist it is `undefined`, which Prisma skips as well); names the generator
-writes from the schema and the query engine (`ModelName`, `UserScalarFieldEnum`, `SortOrder`,
-`TransactionIsolationLevel`, ...) and any other PascalCase name not ending in `Error` that
-resembles no runtime value, since the engine adds enums over time; a `Prisma` imported from
-`@prisma/client/runtime/*`; code outside handler graphs.
+under a condition that tests the same expression); `Prisma.skip` (where it does not exist it is
+`undefined`, which Prisma skips as well); names the generator writes from the schema and the query
+engine (`ModelName`, `UserScalarFieldEnum`, `SortOrder`, `TransactionIsolationLevel`, ...) and
+any other PascalCase name not ending in `Error` that resembles no runtime value, since the engine
+adds enums over time; a `Prisma` imported from `@prisma/client/runtime/*`; code outside handler
+graphs.
 
 Why: the namespace member is `undefined` at run time. `e instanceof undefined` throws a TypeError
 inside the `catch`, so the error branch never runs and the original error is lost; calling or
