@@ -2,8 +2,10 @@
 
 A *wipe* is one of:
 - `x.model.deleteMany()` on a Prisma client with no `where`, or with an empty one:
-  `deleteMany()`, `deleteMany({})`, `deleteMany({ where: {} })`. A `where` with any content, or
-  arguments that are not an object literal (a variable, a spread), count as scoped.
+  `deleteMany()`, `deleteMany({})`, `deleteMany({ where: {} })`, `deleteMany({ limit: 100 })`. A
+  `where` with any content, arguments that are not an object literal (a variable, a spread), and
+  objects with keys Prisma's `deleteMany` does not take (a project's own repository method) count
+  as scoped.
 - `$executeRaw`, `$executeRawUnsafe`, `$queryRaw` or `$queryRawUnsafe` whose SQL (a string, a
   template, a `Prisma.sql` template, a local constant holding one) has a `TRUNCATE`, a `DROP
   TABLE|SCHEMA|DATABASE` or a `DELETE FROM` without `WHERE` (a `DELETE` whose text is partly known
@@ -142,19 +144,18 @@ def _delete_many(file: SourceFile, call) -> Wipe | None:
 
 
 def _unscoped(args) -> bool:
-    """`{}`, `{ where: {} }`, or an object literal without `where` (and without a spread)."""
+    """`{}`, `{ where: {} }`, `{ limit: n }`: Prisma's deleteMany takes only `where` and `limit`,
+    so an object with other keys (or a spread, or a `where` with content) is not this call unscoped."""
     if args is None or args.type != "object":
         return False
-    where = None
     for member in named_children(args):
-        if member.type in ("spread_element", "shorthand_property_identifier"):
-            if member.type == "spread_element" or member.text == b"where":
-                return False
         if member.type == "pair" and _key(member) == "where":
             where = unwrap(member.child_by_field_name("value"))
-    if where is None:
-        return True
-    return where.type == "object" and not named_children(where)
+            if where is None or where.type != "object" or named_children(where):
+                return False
+        elif not (member.type == "pair" and _key(member) == "limit") and member.type != "comment":
+            return False
+    return True
 
 
 def _key(pair) -> str:
