@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..read.sources import SourceFile, named_children, unwrap
 from .clients import generated_client_dirs
@@ -127,7 +128,7 @@ def _method(call) -> tuple[object, str] | None:
     obj = callee.child_by_field_name("object")
     if prop is None or obj is None:
         return None
-    return unwrap(obj), prop.text.decode("utf-8", "replace")
+    return unwrap(obj), (prop.text or b"").decode("utf-8", "replace")
 
 
 def _delete_many(file: SourceFile, call) -> Wipe | None:
@@ -160,7 +161,7 @@ def _unscoped(args) -> bool:
 
 def _key(pair) -> str:
     key = pair.child_by_field_name("key")
-    return key.text.decode("utf-8", "replace").strip("'\"") if key is not None else ""
+    return (key.text or b"").decode("utf-8", "replace").strip("'\"") if key is not None else ""
 
 
 def _raw_sql(file: SourceFile, call) -> Wipe | None:
@@ -168,7 +169,9 @@ def _raw_sql(file: SourceFile, call) -> Wipe | None:
     if method is None or method[1] not in RAW_METHODS:
         return None
     sql = _sql_text(file, call)
-    what = wiping_statement(sql, _created_tables(file)) if sql is not None else None
+    what = wiping_statement(sql) if sql is not None else None
+    if what is not None:  # the file's own scratch tables are looked for only then
+        what = wiping_statement(sql, _created_tables(file))
     if what is None:
         return None
     receiver = file.node_text(method[0])
@@ -209,6 +212,7 @@ def wiping_statement(sql: str, scratch: frozenset[str] = frozenset()) -> str | N
     return None
 
 
+@lru_cache(maxsize=64)
 def _created_tables(file: SourceFile) -> frozenset[str]:
     """Tables the file's own SQL creates (`CREATE TEMP TABLE staging ...`): its scratch tables."""
     text = file.text.decode("utf-8", "replace")
