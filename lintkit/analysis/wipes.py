@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..read.sources import SourceFile, named_children, unwrap
 from .clients import generated_client_dirs
@@ -212,11 +211,15 @@ def wiping_statement(sql: str, scratch: frozenset[str] = frozenset()) -> str | N
     return None
 
 
-@lru_cache(maxsize=64)
+_CREATED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 def _created_tables(file: SourceFile) -> frozenset[str]:
     """Tables the file's own SQL creates (`CREATE TEMP TABLE staging ...`): its scratch tables."""
-    text = file.text.decode("utf-8", "replace")
-    return frozenset(_table_name(name) for name in _CREATE.findall(text))
+    if file not in _CREATED:
+        text = file.text.decode("utf-8", "replace")
+        _CREATED[file] = frozenset(_table_name(name) for name in _CREATE.findall(text))
+    return _CREATED[file]
 
 
 def _table_name(written: str) -> str:
