@@ -113,14 +113,14 @@ def _unseen_access_control(service) -> set[str]:
     provider = service.provider
     api = path_get(provider, "apiGateway")
     endpoint = path_get(provider, "endpointType")
-    if (path_get(api, "restApiId") is not None or path_get(api, "resourcePolicy") is not None
-            or (endpoint is not None and (is_dynamic(endpoint) or (text(endpoint) or "").upper() == "PRIVATE"))):
+    private = endpoint is not None and (is_dynamic(endpoint) or (text(endpoint) or "").upper() == "PRIVATE")
+    if path_get(api, "restApiId") is not None or path_get(api, "resourcePolicy") is not None or private:
         unseen.add("http")
     types = {resource.type for resource in service.resources}
     extensions = [str(key.value) for key, _ in _extensions(service)]
-    if "AWS::ApiGateway::Method" in types or any(name.startswith("ApiGatewayMethod") for name in extensions):
+    if "AWS::ApiGateway::Method" in types or any(n.startswith("ApiGatewayMethod") for n in extensions):
         unseen.add("http")
-    if "AWS::ApiGatewayV2::Route" in types or any(name.startswith("HttpApiRoute") for name in extensions):
+    if "AWS::ApiGatewayV2::Route" in types or any(n.startswith("HttpApiRoute") for n in extensions):
         unseen.add("httpApi")
     return unseen
 

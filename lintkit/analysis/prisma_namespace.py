@@ -160,7 +160,8 @@ def _tested_first(file: SourceFile, member) -> bool:
     for ancestor, child in zip(ancestors, ancestors[1:]):
         if ancestor.type in ("if_statement", "ternary_expression"):
             condition = ancestor.child_by_field_name("condition")
-            tested = condition is not None and child != condition and written in file.node_text(condition)
+            tested = (condition is not None and child != condition
+                      and written in file.node_text(condition))
         elif ancestor.type == "binary_expression" and child == ancestor.child_by_field_name("right"):
             left = ancestor.child_by_field_name("left")
             tested = left is not None and written in file.node_text(left)
@@ -183,7 +184,8 @@ def _use(member) -> str | None:
         return None  # `typeof Prisma.X` (a guard, or a type), `Prisma.X++`
     if kind in _ASSIGNMENTS and parent.child_by_field_name("left") == node:
         return None
-    if kind in ("if_statement", "ternary_expression") and parent.child_by_field_name("condition") == node:
+    if kind in ("if_statement", "ternary_expression") \
+            and parent.child_by_field_name("condition") == node:
         return None  # `if (Prisma.X)`: a test for presence
     if kind == "binary_expression":
         operator = parent.child_by_field_name("operator")

@@ -41,7 +41,8 @@ _WIPING_SQL = [
 ]
 _DELETE = re.compile(r"DELETE\s+FROM\b", re.IGNORECASE)
 _NAME = r"((?:[\w$]+|\"[^\"]+\"|`[^`]+`)(?:\.(?:[\w$]+|\"[^\"]+\"|`[^`]+`))?)"
-_TARGET = re.compile(r"(?:TRUNCATE(?:\s+TABLE)?(?:\s+ONLY)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?|DELETE\s+FROM)\s+"
+_TARGET = re.compile(r"(?:TRUNCATE(?:\s+TABLE)?(?:\s+ONLY)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?"
+                     r"|DELETE\s+FROM)\s+"
                      + _NAME + r"\s*(?:$|[\s,;])", re.IGNORECASE)
 _CREATE = re.compile(r"CREATE\s+(?:(?:GLOBAL\s+|LOCAL\s+)?(?:TEMP|TEMPORARY)\s+|UNLOGGED\s+)?TABLE\s+"
                      r"(?:IF\s+NOT\s+EXISTS\s+)?" + _NAME, re.IGNORECASE)
@@ -101,8 +102,9 @@ def _cli_wipes(service, function) -> list[Wipe]:
         if not run.reached or guarded(run.source, run.call, run.chain):
             continue
         names = command.names[:2]
-        if names == ("migrate", "reset") or (names == ("db", "push") and "--force-reset" in command.flags):
-            label = command.label + (" --force-reset" if names == ("db", "push") else "")
+        force_reset = names == ("db", "push") and "--force-reset" in command.flags
+        if names == ("migrate", "reset") or force_reset:
+            label = command.label + (" --force-reset" if force_reset else "")
             found.append(Wipe(run.source, run.call, "cli", label, f"`{label}`"))
     return found
 
