@@ -666,8 +666,9 @@ class _Resolver:
         if target.startswith("~"):
             return self._outside(site, target, "the home directory")
         try:
-            base = Path(site.span.path).parent
-            candidate = Path(os.path.normpath(base / target))
+            # Serverless resolves every `file()` path from the service folder, also inside an
+            # included file (lib/configuration/variables/sources/file.js: path.resolve(serviceDir, ..))
+            candidate = Path(os.path.normpath(self.config_path.parent / target))
             real = os.path.realpath(candidate)
         except (ValueError, OSError) as error:
             return _Missing("file", f"`{_short(target)}` is not a usable path ({error})", report=True)
