@@ -109,3 +109,49 @@ def test_a_file_included_with_file_is_not_a_service(tmp_path):
     (root / "config").mkdir()
     (root / "config" / "custom.yml").write_text("service: not-a-service\nprovider:\n  name: aws\n")
     assert [target.config_path for target in discover([str(root)])] == [root / "serverless.yml"]
+
+
+INCLUDED_RESOURCES = ("Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\n    Properties:\n"
+                      "      TableName: ${self:service}-${file(./config/common.yml):stage}\n")
+
+
+def test_a_config_named_file_another_service_includes_is_part_of_that_service(tmp_path, run_lintkit):
+    """`${file(./resources/serverless.yml)}` and a serverless.ts importing `./base/serverless.json`:
+    those files are the including service's, never services of their own (no "has no provider"
+    or unresolved-variable findings against them); --verbose says why they were skipped."""
+    root = repository(tmp_path)
+    make_service(root, DEPRECATED_SERVICE + "resources:\n  - ${file(./resources/serverless.yml)}\n")
+    (root / "resources").mkdir()
+    (root / "resources" / "serverless.yml").write_text(INCLUDED_RESOURCES)
+    (root / "config").mkdir()
+    (root / "config" / "common.yml").write_text("stage: dev\n")
+    ts = root / "ts-service"
+    make_service(ts, "import base from './base/serverless.json'\n"
+                     "export default { ...base, service: 'ts', functions: { api: { handler: 'src/api.handler' } } }\n",
+                 name="serverless.ts")
+    (ts / "base").mkdir()
+    (ts / "base" / "serverless.json").write_text('{"provider": {"name": "aws", "runtime": "nodejs18.x"}}\n')
+
+    skipped: list[Skipped] = []
+    configs = sorted(target.config_path for target in discover([str(root)], skipped))
+    assert configs == [root / "serverless.yml", ts / "serverless.ts"]
+    assert Skipped(root / "resources" / "serverless.yml", "included by serverless.yml, part of that service") in skipped
+    assert Skipped(ts / "base" / "serverless.json",
+                   "included by ts-service/serverless.ts, part of that service") in skipped
+    code, out, err = concise(run_lintkit, ".", cwd=root)
+    assert code == 1 and "resources/serverless.yml" not in out and "base/serverless.json:" in out  # its runtime
+    # named explicitly or changed in a commit, it stands for the service that includes it
+    assert [(t.config_path, t.only_files) for t in discover([str(root / "resources" / "serverless.yml")])] == \
+        [(root / "serverless.yml", {root / "resources" / "serverless.yml"})]
+    assert [t.config_path for t in services_of([str(root / "resources" / "serverless.yml")])] == \
+        [root / "serverless.yml"]
+
+
+def test_a_nested_service_that_is_not_included_is_still_its_own(tmp_path):
+    root = repository(tmp_path)
+    make_service(root, DEPRECATED_SERVICE + "custom: ${file(./config/custom.yml)}\n")
+    (root / "config").mkdir()
+    (root / "config" / "custom.yml").write_text("a: 1\n")
+    make_service(root / "layers" / "database", DEPRECATED_SERVICE)
+    configs = sorted(target.config_path for target in discover([str(root)]))
+    assert configs == [root / "layers" / "database" / "serverless.yml", root / "serverless.yml"]
