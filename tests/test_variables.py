@@ -317,7 +317,8 @@ def test_nested_include_paths_resolve_from_the_service_folder(tmp_path):
     assert custom.get("here").value == "from the service folder"
     assert custom.get("here").span.path == tmp_path / "inner.json"
     assert [(f.code, f.span.path.name, f.span.line) for f in result.findings] == [("PARSE002", "vpc.yml", 2)]
-    assert "`./sibling.json` does not exist" in result.findings[0].message
+    assert "`./sibling.json` does not exist in the service folder" in result.findings[0].message
+    assert "write it as `./config/sibling.json`" in result.findings[0].message
 
 
 def test_each_include_is_loaded_once(tmp_path):
