@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model.nodes import is_dynamic, text
-from .facts import node_version
+from .facts import is_node_function, other_language_module
 
 
 def prisma_evidence(service) -> str | None:
@@ -42,15 +42,15 @@ def _schema_name(service, schema) -> str:
 def code_not_followed(service, function) -> bool:
     """The function is one of the service's Node.js functions and lintkit could not follow all of
     its code (see the module docstring)."""
-    if function.kind != "function" or function.image is not None or not _is_node(function):
+    if function.kind != "function" or function.image is not None or not is_node_function(function):
         return False
     handler = function.handler
     value = text(handler)
-    if not isinstance(value, str) or not value or "${" in value or is_dynamic(handler):
+    if not isinstance(value, str) or "." not in value or "${" in value or is_dynamic(handler):
         return False
     graph = service.graph(function)
-    if graph is None:
-        return True
+    if graph is None:  # a handler that is a Python `app.py` (say) is no Node.js code
+        return not other_language_module(service.root / value.rsplit(".", 1)[0])
     return bool(graph.missing_output or graph.unparsed or graph.truncated)
 
 
@@ -61,9 +61,3 @@ def prisma_by_service(service, function) -> str | None:
         return None
     return prisma_evidence(service)
 
-
-def _is_node(function) -> bool:
-    runtime = function.runtime
-    if runtime is None:
-        return True  # the Serverless Framework's default runtime is Node.js
-    return not is_dynamic(runtime) and node_version(text(runtime)) is not None
