@@ -20,7 +20,8 @@ that silence it: an env-injecting plugin (`serverless-doppler`, `serverless-plug
 variable (or no `.env` is in the repository: it is written at deploy time) and `custom.dotenv`
 does not leave it out; `useDotenv: true` with a `.env` file defining it; code that loads it at run
 time (`dotenv`, `dotenv/config`, Secrets Manager or SSM clients, Powertools parameters, Middy
-secret middlewares, `aws-sdk` `SecretsManager`/`SSM`, an assignment to `process.env.DATABASE_URL`).
+secret middlewares, NestJS's `@nestjs/config` (its ConfigModule loads `.env`), `aws-sdk`
+`SecretsManager`/`SSM`, an assignment to `process.env.DATABASE_URL`).
 Not flagged either: environments that are deploy-time values, container images (their Dockerfile
 may set it), functions that run migrations (MIGRATE006 reports those), URLs built at run time.
 Reported at the function's key.

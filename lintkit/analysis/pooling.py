@@ -532,7 +532,8 @@ DOTENV_PLUGIN = "serverless-dotenv-plugin"
 DOTENV_MODULES = ("dotenv", "dotenv-flow", "dotenv-safe", "@dotenvx/dotenvx")
 RUNTIME_LOADERS = (*DOTENV_MODULES, "@aws-sdk/client-secrets-manager", "@aws-sdk/client-ssm",
                    "aws-sdk/clients/secretsmanager", "aws-sdk/clients/ssm",
-                   "@aws-lambda-powertools/parameters", "@middy/secrets-manager", "@middy/ssm")
+                   "@aws-lambda-powertools/parameters", "@middy/secrets-manager", "@middy/ssm",
+                   "@nestjs/config")  # NestJS's ConfigModule loads .env files with dotenv
 # PrismaClient options that give the URL in code instead of the schema's env().
 PRISMA_URL_OPTIONS = frozenset({"datasources", "datasourceUrl", "adapter", "accelerateUrl"})
 
