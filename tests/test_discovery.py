@@ -155,3 +155,16 @@ def test_a_nested_service_that_is_not_included_is_still_its_own(tmp_path):
     make_service(root / "layers" / "database", DEPRECATED_SERVICE)
     configs = sorted(target.config_path for target in discover([str(root)]))
     assert configs == [root / "layers" / "database" / "serverless.yml", root / "serverless.yml"]
+
+
+def test_the_editor_lints_an_included_config_as_part_of_its_service(tmp_path):
+    from lintkit.lsp import service_of
+
+    root = repository(tmp_path)
+    make_service(root, DEPRECATED_SERVICE + "resources:\n  - ${file(./resources/serverless.yml)}\n")
+    (root / "resources").mkdir()
+    (root / "resources" / "serverless.yml").write_text(INCLUDED_RESOURCES)
+    make_service(root / "layers" / "database", DEPRECATED_SERVICE)
+    assert service_of(root / "resources" / "serverless.yml") == root / "serverless.yml"
+    assert service_of(root / "layers" / "database" / "serverless.yml") == root / "layers" / "database" / "serverless.yml"
+    assert service_of(root / "new" / "serverless.yml") == root / "new" / "serverless.yml"  # not saved yet
