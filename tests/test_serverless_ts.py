@@ -133,7 +133,7 @@ import custom from './config/custom.json'
 
 const resources = yaml.load(readFileSync(path.join(__dirname, 'config', 'resources.yml'), 'utf8'))
 const functions = require('./config/functions.json')
-const envText = readFileSync('config/env.yml', 'utf8')
+const envText = readFileSync(path.resolve(process.cwd(), 'config/env.yml'), 'utf8')
 
 export default {
   service: 'a',

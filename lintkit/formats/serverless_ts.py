@@ -313,8 +313,8 @@ class _Evaluator:
 
     def _path_argument(self, file, node, depth: int) -> Path | None:
         """A file path given as a literal (relative to the service folder, where the Serverless CLI
-        runs) or as `path.join(__dirname, ...)`, `path.resolve(__dirname, ...)`, or a template
-        starting with `${__dirname}` (relative to the file)."""
+        runs, as `process.cwd()` is) or as `path.join(__dirname, ...)`, `path.resolve(__dirname, ...)`,
+        or a template starting with `${__dirname}` (relative to the file)."""
         from ..read.sources import callee_name, named_children, string_value
 
         node = self._through_const(file, node, depth)
@@ -328,6 +328,8 @@ class _Evaluator:
             base = self.service_root
             if args and file.node_text(args[0]) == "__dirname":
                 base, args = Path(file.path).parent, args[1:]
+            elif args and file.node_text(args[0]) == "process.cwd()":  # the service folder
+                args = args[1:]
             parts = [string_value(file, arg) for arg in args]
             if not parts or any(part is None or "${" in part for part in parts):
                 return None
