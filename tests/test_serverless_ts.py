@@ -131,7 +131,7 @@ import * as yaml from 'js-yaml'
 import { parse } from 'yaml'
 import custom from './config/custom.json'
 
-const resources = yaml.load(readFileSync(path.join(__dirname, 'config', 'resources.yml'), 'utf8'))
+const resources = yaml.load(readFileSync('config/resources.yml', 'utf8'))
 const functions = require('./config/functions.json')
 const envText = readFileSync(path.resolve(process.cwd(), 'config/env.yml'), 'utf8')
 
@@ -142,6 +142,7 @@ export default {
   functions,
   resources: resources as any,
   layers: JSON.parse(readFileSync(`${__dirname}/config/layers.json`, 'utf8')),
+  package: yaml.load(readFileSync(path.join(__dirname, 'config', 'package.yml'), 'utf8')),
 }
 """, files={
         "config/custom.json": '{"stage": "${opt:stage, \'dev\'}", "vpc": "${file(./config/vpc.yml)}"}\n',
@@ -150,6 +151,7 @@ export default {
         "config/resources.yml": "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n",
         "config/env.yml": "NODE_ENV: production\n",
         "config/layers.json": '{"prisma": {"path": "layers/prisma"}}\n',
+        "config/package.yml": "individually: true\n",
     })
     assert loaded.load_findings == []
     document = to_plain(loaded.document)
@@ -157,6 +159,7 @@ export default {
     assert document["provider"]["environment"] == {"NODE_ENV": "production"}
     assert document["resources"] == {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}
     assert document["layers"] == {"prisma": {"path": "layers/prisma"}}
+    assert document["package"] == {"individually": True}
     runtime = loaded.functions[0].runtime
     assert (runtime.value, runtime.span.path, runtime.span.line) == (
         "nodejs14.x", tmp_path / "config" / "functions.json", 2)
