@@ -102,10 +102,12 @@ def _included_files(config: Path, root: Path, cache: dict[Path, set[str]]) -> se
     """The real paths of the files a configuration's loading reads into it."""
     if config not in cache:
         from .formats import front_end_for
+        from .read.files import confined_to
 
         project = repository_root(config.parent) or root
         try:
-            loaded = front_end_for(config).load(config, project, {})
+            with confined_to(project):  # as the engine reads a service: nothing outside the project
+                loaded = front_end_for(config).load(config, project, {})
             cache[config] = {os.path.realpath(path) for path in loaded.includes}
         except Exception:  # a front end never raises for bad input; discovery must not either
             cache[config] = set()
