@@ -85,9 +85,12 @@ def _without_includes(configs: list[Path], root: Path, skipped: list[Skipped] | 
     folder only, so only a configuration nested below another can be one; those services are
     loaded once more to see what they include, which costs nothing in a tree without nesting."""
     includes: dict[Path, set[str]] = {}
+    by_folder: dict[Path, list[Path]] = {}
+    for config in configs:
+        by_folder.setdefault(config.parent, []).append(config)
     kept = []
     for config in configs:
-        outer = [other for other in configs if other != config and other.parent in config.parents]
+        outer = [other for folder in config.parent.parents for other in by_folder.get(folder, ())]
         including = next((other for other in outer if os.path.realpath(config) in
                           _included_files(other, root, includes)), None)
         if including is None:

@@ -69,11 +69,9 @@ def check(service, context):
             continue
         if function.image is not None:
             continue  # the image's Dockerfile may set it
-        if runs_migrations(service, function):
-            continue  # MIGRATE006 reports migration functions without the URL
         reason = _code_reads_url(service, function, env_var) or _service_reads_url(service, function, env_var)
-        if reason is None:
-            continue
+        if reason is None or runs_migrations(service, function):
+            continue  # MIGRATE006 reports migration functions without the URL
         where = "its `Environment.Variables`" if function.kind == "resource" else \
             "its `environment` (or `provider.environment`)"
         yield Finding.at(function.key, f"`{function.name}` reads its database URL from `{env_var}` "
