@@ -168,3 +168,19 @@ def test_the_editor_lints_an_included_config_as_part_of_its_service(tmp_path):
     assert service_of(root / "resources" / "serverless.yml") == root / "serverless.yml"
     assert service_of(root / "layers" / "database" / "serverless.yml") == root / "layers" / "database" / "serverless.yml"
     assert service_of(root / "new" / "serverless.yml") == root / "new" / "serverless.yml"  # not saved yet
+
+
+def test_discovery_loads_no_service_when_none_is_nested(tmp_path, monkeypatch):
+    """Only a configuration in a folder above another's can include it: without nesting,
+    discovery reads no configuration (a service never includes itself)."""
+    import lintkit.discovery as discovery
+
+    def refuse(*args):
+        raise AssertionError("discovery loaded a service")
+
+    monkeypatch.setattr(discovery, "_included_files", refuse)
+    root = repository(tmp_path)
+    make_service(root / "a", DEPRECATED_SERVICE)
+    make_service(root / "b", DEPRECATED_SERVICE)
+    assert sorted(t.config_path for t in discover([str(root)])) == [root / "a" / "serverless.yml",
+                                                                     root / "b" / "serverless.yml"]
