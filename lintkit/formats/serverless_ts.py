@@ -20,6 +20,7 @@ the module that defined the value).
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..model.diagnostics import Finding
@@ -359,8 +360,6 @@ class _Evaluator:
     def _data_file(self, path: Path, file, node, span: Span) -> Node:
         """The located root of a YAML or JSON file inside the project (loaded once); Unknown when
         it is outside, missing or cannot be parsed (its PARSE001 findings are reported)."""
-        import os
-
         from ..read.files import is_file, is_inside, is_system_path
         from ..read.yamlload import load_json_or_yaml
 
