@@ -98,7 +98,7 @@ def _service_reads_url(service, function, env_var) -> str | None:
         return None
     if unfollowed_code_may_supply_env(service, env_var):
         return None
-    return f"its code was not followed, but {evidence}, whose `url` is `env(\"{env_var}\")`"
+    return f"lintkit could not follow all its code, but {evidence}, whose `url` is `env(\"{env_var}\")`"
 
 
 def _reads_url_from_env(service, graph, env_var) -> str | None:

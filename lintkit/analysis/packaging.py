@@ -238,11 +238,10 @@ def not_followed_note(service, functions) -> str:
     names = [f"`{function.name}`" for function in functions if prisma_use(service, function) == "service"]
     if not names:
         return ""
-    if len(names) == 1:
-        return (f" {names[0]}'s code was not followed; it is counted as using Prisma because "
-                f"{prisma_evidence(service)}.")
-    return (f" The code of {', '.join(names[:-1])} and {names[-1]} was not followed; they are counted "
-            f"as using Prisma because {prisma_evidence(service)}.")
+    whose = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    counted = "it is" if len(names) == 1 else "they are"
+    return (f" lintkit could not follow all the code of {whose}; {counted} counted as using Prisma "
+            f"because {prisma_evidence(service)}.")
 
 
 def imports_prisma(service, graph) -> bool:
