@@ -79,12 +79,13 @@ def find_services(root: Path, skipped: list[Skipped] | None = None) -> list[Path
     return _without_includes(found, Path(root), skipped)
 
 
-def _without_includes(configs: list[Path], root: Path, skipped: list[Skipped] | None) -> list[Path]:
+def _without_includes(configs: list[Path], root: Path, skipped: list[Skipped] | None,
+                      includes: dict[Path, set[str]] | None = None) -> list[Path]:
     """The configurations that are not included by another one (`${file(resources/serverless.yml)}`,
     a serverless.ts loading a JSON file). Serverless reads included files from inside the service
     folder only, so only a configuration nested below another can be one; those services are
     loaded once more to see what they include, which costs nothing in a tree without nesting."""
-    includes: dict[Path, set[str]] = {}
+    includes = {} if includes is None else includes  # configuration -> what it includes
     by_folder: dict[Path, list[Path]] = {}
     for config in configs:
         by_folder.setdefault(config.parent, []).append(config)
@@ -141,7 +142,7 @@ def _skip(skipped: list[Skipped] | None, path: Path, reason: str) -> None:
         skipped.append(Skipped(path, reason))
 
 
-def owning_service(file: Path) -> Path | None:
+def owning_service(file: Path, includes: dict[Path, set[str]] | None = None) -> Path | None:
     """The nearest configuration above `file` (up to the repository root) that is not included
     by one further up."""
     configs = []
@@ -151,7 +152,7 @@ def owning_service(file: Path) -> Path | None:
             configs.append(config)
         if (folder / ".git").exists():
             if len(configs) > 1:
-                configs = _without_includes(configs, folder, None)
+                configs = _without_includes(configs, folder, None, includes)
             return configs[0] if configs else None
     return configs[0] if configs else None
 
@@ -172,17 +173,19 @@ def services_of(paths: list[str], skipped: list[Skipped] | None = None) -> list[
     what .gitignore ignores are added to `skipped`: the result may be empty.
     """
     targets: dict[Path, Target] = {}
+    includes: dict[Path, set[str]] = {}  # each enclosing service loaded once for all the paths
     for raw in paths:
         path = Path(raw).resolve()
         if path.is_dir():
             configs = find_services(path, skipped)
             if not configs:  # a folder inside a service, e.g. src/
-                inside = owning_service(path)
+                inside = owning_service(path, includes)
                 configs = [inside] if inside is not None else []
-        elif path.name in CONFIG_NAMES and path.is_file() and owning_service(path) in (path, None):
+        elif path.name in CONFIG_NAMES and path.is_file() and \
+                owning_service(path, includes) in (path, None):
             configs = [path]
         else:  # a file of a service, a configuration another one includes among them
-            config = owning_service(path)
+            config = owning_service(path, includes)
             configs = [config] if config is not None else []
         for config in configs:
             if config in targets:

@@ -12,10 +12,10 @@ elsewhere), else the last one that removes the engine. Not flagged: `engineType 
 `provider = "prisma-client"`, Prisma 7, Accelerate/no-engine builds, functions with `layers` (a
 layer may ship the engine), bundler plugins (PACKAGE003), `package.artifact`, container images,
 functions whose handler does not import the Prisma client, patterns that are variables. An arm64
-function with only the x86_64 engine re-included is PACKAGE002. A Node.js function whose code lintkit could not follow (its handler's source not found, build
-output not mapped back to it) counts when package.json depends on `@prisma/client` or `prisma`
-and the service has a schema.prisma, and the message says so; one whose code was followed
-and does not import the client never counts.
+function with only the x86_64 engine re-included is PACKAGE002. A Node.js function whose code
+lintkit could not follow (its handler's source not found, build output not mapped back to it) counts
+when package.json depends on `@prisma/client` or `prisma` and the service has a schema.prisma, and
+the message says so; one whose code was followed and does not import the client never counts.
 
 Why: without its engine Prisma fails on every invocation with "Query engine library for current
 platform could not be found", although the deploy succeeded.

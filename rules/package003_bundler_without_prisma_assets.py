@@ -2,8 +2,8 @@
 
 What: the service uses `serverless-esbuild`, `serverless-webpack` or `serverless-bundle`, a function
 imports the Prisma client, Prisma runs with the Rust engine, and nothing puts schema.prisma and the
-query engine (`node_modules/.prisma/client`) into the bundle: no Serverless plugin with `copy`
-or `prisma` in its name (e.g. `serverless-webpack-prisma`); no npm copy package doing it (for
+query engine (`node_modules/.prisma/client`) into the bundle: no Serverless plugin with `copy` or
+`prisma` in its name (e.g. `serverless-webpack-prisma`); no npm copy package doing it (for
 serverless-webpack, `copy-webpack-plugin` or another package with `copy` in its name counts only
 when the webpack config, `custom.webpack.webpackConfig` or `webpack.config.js`, uses it and names an
 engine file such as `.prisma/client` or `libquery_engine`; for serverless-esbuild a copy package
@@ -16,10 +16,10 @@ what it saw that does not count. Reported at the misplaced `prisma generate` key
 plugin's `custom:` block, else at its `plugins:` entry. Not flagged: `engineType = "client"`,
 `provider = "prisma-client"`, Prisma 7, Accelerate/no-engine builds, a Prisma version package.json
 does not pin (unless the schema sets `binaryTargets` or `engineType`), bundler settings that are
-variables, a webpack config that cannot be read. A Node.js function whose code lintkit could not follow (its handler's source not found, build
-output not mapped back to it) counts when package.json depends on `@prisma/client` or `prisma`
-and the service has a schema.prisma, and the message says so; one whose code was followed
-and does not import the client never counts.
+variables, a webpack config that cannot be read. A Node.js function whose code lintkit could not
+follow (its handler's source not found, build output not mapped back to it) counts when package.json
+depends on `@prisma/client` or `prisma` and the service has a schema.prisma, and the message says
+so; one whose code was followed and does not import the client never counts.
 
 Why: bundlers follow JavaScript imports; the engine is a native file Prisma loads by path and the
 schema is read at runtime, so neither lands in the zip and every query fails with "Query engine

@@ -127,7 +127,8 @@ def test_a_config_named_file_another_service_includes_is_part_of_that_service(tm
     (root / "config" / "common.yml").write_text("stage: dev\n")
     ts = root / "ts-service"
     make_service(ts, "import base from './base/serverless.json'\n"
-                     "export default { ...base, service: 'ts', functions: { api: { handler: 'src/api.handler' } } }\n",
+                     "export default { ...base, service: 'ts',\n"
+                     "  functions: { api: { handler: 'src/api.handler' } } }\n",
                  name="serverless.ts")
     (ts / "base").mkdir()
     (ts / "base" / "serverless.json").write_text('{"provider": {"name": "aws", "runtime": "nodejs18.x"}}\n')
@@ -135,14 +136,17 @@ def test_a_config_named_file_another_service_includes_is_part_of_that_service(tm
     skipped: list[Skipped] = []
     configs = sorted(target.config_path for target in discover([str(root)], skipped))
     assert configs == [root / "serverless.yml", ts / "serverless.ts"]
-    assert Skipped(root / "resources" / "serverless.yml", "included by serverless.yml, part of that service") in skipped
+    assert Skipped(root / "resources" / "serverless.yml",
+                   "included by serverless.yml, part of that service") in skipped
     assert Skipped(ts / "base" / "serverless.json",
                    "included by ts-service/serverless.ts, part of that service") in skipped
     code, out, err = concise(run_lintkit, ".", cwd=root)
-    assert code == 1 and "resources/serverless.yml" not in out and "base/serverless.json:" in out  # its runtime
+    assert code == 1 and "resources/serverless.yml" not in out
+    assert "base/serverless.json:" in out  # its deprecated runtime, in the ts service
     # named explicitly or changed in a commit, it stands for the service that includes it
-    assert [(t.config_path, t.only_files) for t in discover([str(root / "resources" / "serverless.yml")])] == \
-        [(root / "serverless.yml", {root / "resources" / "serverless.yml"})]
+    included = root / "resources" / "serverless.yml"
+    assert [(t.config_path, t.only_files) for t in discover([str(included)])] == \
+        [(root / "serverless.yml", {included})]
     assert [t.config_path for t in services_of([str(root / "resources" / "serverless.yml")])] == \
         [root / "serverless.yml"]
 
@@ -166,7 +170,8 @@ def test_the_editor_lints_an_included_config_as_part_of_its_service(tmp_path):
     (root / "resources" / "serverless.yml").write_text(INCLUDED_RESOURCES)
     make_service(root / "layers" / "database", DEPRECATED_SERVICE)
     assert service_of(root / "resources" / "serverless.yml") == root / "serverless.yml"
-    assert service_of(root / "layers" / "database" / "serverless.yml") == root / "layers" / "database" / "serverless.yml"
+    nested = root / "layers" / "database" / "serverless.yml"
+    assert service_of(nested) == nested
     assert service_of(root / "new" / "serverless.yml") == root / "new" / "serverless.yml"  # not saved yet
 
 

@@ -233,7 +233,8 @@ def test_engine_dir_follows_the_generator_output(tmp_path):
     assert re.fullmatch(r"node_modules/\.prisma/client", engine_dir(make_service(tmp_path / "d", SLS)))
 
 
-SCHEMA = 'generator client {\n  provider = "prisma-client-js"\n}\ndatasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n'
+SCHEMA = ('generator client {\n  provider = "prisma-client-js"\n}\n'
+          'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n')
 
 
 def test_prisma_use_counts_code_lintkit_could_not_follow_by_the_service(tmp_path):
@@ -244,10 +245,12 @@ def test_prisma_use_counts_code_lintkit_could_not_follow_by_the_service(tmp_path
 
     files = {"package.json": package_json("^5.22.0"), "prisma/schema.prisma": SCHEMA,
              "src/big.ts": "export const rows = [\n" + "  'x',\n" * 400_000 + "]\n",
-             "src/report.ts": "import { rows } from './big'\nexport const handler = async () => rows.length\n",
+             "src/report.ts": "import { rows } from './big'\n"
+                              "export const handler = async () => rows.length\n",
              "src/health.ts": "export const handler = async () => 'ok'\n",
              "src/users.ts": "import { PrismaClient } from '@prisma/client'\n"
-                             "const prisma = new PrismaClient()\nexport const handler = () => prisma.user.findMany()\n"}
+                             "const prisma = new PrismaClient()\n"
+                             "export const handler = () => prisma.user.findMany()\n"}
     service = make_service(tmp_path / "with-schema", """
         service: app
         provider: {name: aws, runtime: nodejs20.x}

@@ -147,7 +147,8 @@ export default {
 """, files={
         "config/custom.json": '{"stage": "${opt:stage, \'dev\'}", "vpc": "${file(./config/vpc.yml)}"}\n',
         "config/vpc.yml": "subnets: [s-1]\n",
-        "config/functions.json": '{\n  "hello": {"handler": "src/hello.handler", "runtime": "nodejs14.x"}\n}\n',
+        "config/functions.json":
+            '{\n  "hello": {"handler": "src/hello.handler", "runtime": "nodejs14.x"}\n}\n',
         "config/resources.yml": "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n",
         "config/env.yml": "NODE_ENV: production\n",
         "config/layers.json": '{"prisma": {"path": "layers/prisma"}}\n',
@@ -155,7 +156,8 @@ export default {
     })
     assert loaded.load_findings == []
     document = to_plain(loaded.document)
-    assert document["custom"] == {"stage": "dev", "vpc": {"subnets": ["s-1"]}}  # its file() from the service folder
+    # custom.json's file() is read from the service folder
+    assert document["custom"] == {"stage": "dev", "vpc": {"subnets": ["s-1"]}}
     assert document["provider"]["environment"] == {"NODE_ENV": "production"}
     assert document["resources"] == {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}
     assert document["layers"] == {"prisma": {"path": "layers/prisma"}}
@@ -178,7 +180,8 @@ def test_loaded_files_lintkit_cannot_know_stay_unknown(tmp_path, expression):
     root = tmp_path / "project"
     (tmp_path / "outside.yml").write_text("secret: x\n")
     loaded = service(root, "import * as yaml from 'js-yaml'\nimport { readFileSync } from 'fs'\n"
-                     f"export default {{ service: 'a', provider: {{ name: 'aws' }}, custom: {expression} }}\n",
+                     "export default { service: 'a', provider: { name: 'aws' },\n"
+                     f"  custom: {expression} }}\n",
                      files={"config.yml": "a: 1\n"})
     assert loaded.load_findings == []
     assert isinstance(loaded.document.get("custom"), Unknown)
