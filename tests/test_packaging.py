@@ -247,7 +247,9 @@ def test_prisma_use_counts_code_lintkit_could_not_follow_by_the_service(tmp_path
              "src/big.ts": "export const rows = [\n" + "  'x',\n" * 400_000 + "]\n",
              "src/report.ts": "import { rows } from './big'\n"
                               "export const handler = async () => rows.length\n",
-             "src/health.ts": "export const handler = async () => 'ok'\n",
+             "src/health.ts": "import type { Row } from '../dist/types'\n"  # no code: still followed
+                              "export const handler = async (): Promise<Row[]> => []\n",
+             "tsconfig.json": '{"compilerOptions": {"outDir": "dist", "rootDir": "src"}}',
              "src/users.ts": "import { PrismaClient } from '@prisma/client'\n"
                              "const prisma = new PrismaClient()\n"
                              "export const handler = () => prisma.user.findMany()\n"}

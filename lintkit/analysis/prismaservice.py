@@ -51,7 +51,8 @@ def code_not_followed(service, function) -> bool:
     graph = service.graph(function)
     if graph is None:  # a handler that is a Python `app.py` (say) is no Node.js code
         return not other_language_module(service.root / value.rsplit(".", 1)[0])
-    return bool(graph.missing_output or graph.unparsed or graph.truncated)
+    missing = any(not imp.type_only for _, imp, _ in graph.missing_output)  # types carry no code
+    return missing or bool(graph.unparsed) or graph.truncated
 
 
 def prisma_by_service(service, function) -> str | None:
