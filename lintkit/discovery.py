@@ -68,8 +68,9 @@ class Skipped:
 
 def find_services(root: Path, skipped: list[Skipped] | None = None) -> list[Path]:
     """Every serverless.yml in and below `root`, nested services included, skipping dependency
-    and build folders, what the repository's .gitignore ignores, and symlinked folders (which
-    could loop); `root` itself is linted wherever it is. What is skipped is added to `skipped`. A
+    and build folders, what the repository's .gitignore ignores, symlinked folders (which
+    could loop) and configuration files another service found here includes (part of that
+    service); `root` itself is linted wherever it is. What is skipped is added to `skipped`. A
     folder named serverless.yml where no such file is counts too, so that linting it says
     (PARSE001) that it is not a file instead of skipping it silently."""
     top = str(root)
@@ -87,7 +88,46 @@ def find_services(root: Path, skipped: list[Skipped] | None = None) -> list[Path
             _skip(skipped, Path(config), "ignored by .gitignore")
         else:
             found.append(Path(config))
-    return found
+    return _without_includes(found, Path(root), skipped)
+
+
+def _without_includes(configs: list[Path], root: Path, skipped: list[Skipped] | None,
+                      includes: dict[Path, set[str]] | None = None) -> list[Path]:
+    """The configurations that are not included by another one (`${file(resources/serverless.yml)}`,
+    a serverless.ts loading a JSON file). Serverless reads included files from inside the service
+    folder only, so only a configuration nested below another can be one; those services are
+    loaded once more to see what they include, which costs nothing in a tree without nesting."""
+    includes = {} if includes is None else includes  # configuration -> what it includes
+    by_folder: dict[Path, list[Path]] = {}
+    for config in configs:
+        by_folder.setdefault(config.parent, []).append(config)
+    kept = []
+    for config in configs:
+        outer = [other for folder in config.parent.parents for other in by_folder.get(folder, ())]
+        including = next((other for other in outer if os.path.realpath(config) in
+                          _included_files(other, root, includes)), None)
+        if including is None:
+            kept.append(config)
+        else:
+            _skip(skipped, config, f"included by {os.path.relpath(including, root)}, part of "
+                  "that service")
+    return kept
+
+
+def _included_files(config: Path, root: Path, cache: dict[Path, set[str]]) -> set[str]:
+    """The real paths of the files a configuration's loading reads into it."""
+    if config not in cache:
+        from .formats import front_end_for
+        from .read.files import confined_to
+
+        project = repository_root(config.parent) or root
+        try:
+            with confined_to(project):  # as the engine reads a service: nothing outside the project
+                loaded = front_end_for(config).load(config, project, {})
+            cache[config] = {os.path.realpath(path) for path in loaded.includes}
+        except Exception:  # a front end never raises for bad input; discovery must not either
+            cache[config] = set()
+    return cache[config]
 
 
 def _enter(folder: str, name: str, ignore: GitIgnore, skipped: list[Skipped] | None) -> bool:
@@ -114,14 +154,19 @@ def _skip(skipped: list[Skipped] | None, path: Path, reason: str) -> None:
         skipped.append(Skipped(path, reason))
 
 
-def owning_service(file: Path) -> Path | None:
+def owning_service(file: Path, includes: dict[Path, set[str]] | None = None) -> Path | None:
+    """The nearest configuration above `file` (up to the repository root) that is not included
+    by one further up."""
+    configs = []
     for folder in file.parents:
         config = service_config(folder)
         if config is not None:
-            return config
+            configs.append(config)
         if (folder / ".git").exists():
-            return None
-    return None
+            if len(configs) > 1:
+                configs = _without_includes(configs, folder, None, includes)
+            return configs[0] if configs else None
+    return configs[0] if configs else None
 
 
 def service_target(config: Path) -> Target:
@@ -140,17 +185,19 @@ def services_of(paths: list[str], skipped: list[Skipped] | None = None) -> list[
     what .gitignore ignores are added to `skipped`: the result may be empty.
     """
     targets: dict[Path, Target] = {}
+    includes: dict[Path, set[str]] = {}  # each enclosing service loaded once for all the paths
     for raw in paths:
         path = Path(raw).resolve()
         if path.is_dir():
             configs = find_services(path, skipped)
             if not configs:  # a folder inside a service, e.g. src/
-                inside = owning_service(path)
+                inside = owning_service(path, includes)
                 configs = [inside] if inside is not None else []
-        elif path.name in CONFIG_NAMES and path.is_file():
+        elif path.name in CONFIG_NAMES and path.is_file() and \
+                owning_service(path, includes) in (path, None):
             configs = [path]
-        else:
-            config = owning_service(path)
+        else:  # a file of a service, a configuration another one includes among them
+            config = owning_service(path, includes)
             configs = [config] if config is not None else []
         for config in configs:
             if config in targets:
@@ -183,7 +230,8 @@ def _skipped_folder_above(config: Path) -> str | None:
 def discover(paths: list[str], skipped: list[Skipped] | None = None) -> list[Target]:
     """The services to lint for the PATHs of `check`: a folder stands for every service in and
     below it (what is skipped there is added to `skipped`), a serverless.yml for its service, any
-    other file for the service it lies in, reporting that file only. A PATH given explicitly is
+    other file (a configuration another service includes too) for the service it lies in,
+    reporting that file only. A PATH given explicitly is
     linted even inside a folder discovery skips (`lintkit check node_modules/x`)."""
     targets: dict[Path, Target] = {}
     whole: set[Path] = set()
@@ -208,10 +256,10 @@ def discover(paths: list[str], skipped: list[Skipped] | None = None) -> list[Tar
             for config in configs:
                 _target(targets, config, boundary=path)
                 whole.add(config)
-        elif path.name in CONFIG_NAMES:
+        elif path.name in CONFIG_NAMES and owning_service(path) in (path, None):
             _target(targets, path, boundary=path.parent)
             whole.add(path)
-        else:
+        else:  # a file of a service, a configuration another one includes among them
             config = owning_service(path)
             if config is None:
                 raise DiscoveryError(f"{raw}: not inside a Serverless service (no serverless.yml above it)")

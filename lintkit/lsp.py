@@ -264,8 +264,12 @@ def is_linted_file(path: Path) -> bool:
 
 
 def service_of(path: Path) -> Path | None:
-    """The serverless.yml whose service `path` belongs to (itself, for a serverless.yml)."""
-    return path if path.name in CONFIG_NAMES else owning_service(path)
+    """The serverless.yml whose service `path` belongs to: itself, for a serverless.yml, unless
+    an enclosing service includes it (`${file(./resources/serverless.yml)}`)."""
+    if path.name not in CONFIG_NAMES:
+        return owning_service(path)
+    owner = owning_service(path) if path.is_file() else None  # an unsaved one is its own
+    return owner if owner is not None and owner.parent != path.parent else path
 
 
 def fs_path(uri: str) -> Path | None:

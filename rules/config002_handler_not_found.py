@@ -36,24 +36,23 @@ Node.js" and "Troubleshoot invocation issues".
 """
 import os
 
-from lintkit.analysis.facts import node_version
+from lintkit.analysis.facts import is_node_function, other_language_module
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import is_dynamic, text
 from lintkit.read.buildout import COMMON_OUTPUT_DIRS
 from lintkit.read.files import is_inside
-from lintkit.read.handlers import handler_candidates, path_exists
+from lintkit.read.handlers import handler_candidates
 
 CODE = "CONFIG002"
 NAME = "handler-not-found"
 SEVERITY = "error"
 SUMMARY = "A function's handler names a file or export that does not exist."
 
-OTHER_LANGUAGE_SUFFIXES = (".py", ".go", ".java", ".rb", ".cs", ".rs", ".php", ".sh")
 
 
 def check(service, context):
     for function in service.functions:
-        if function.kind != "function" or function.image is not None or not _is_node(function):
+        if function.kind != "function" or function.image is not None or not is_node_function(function):
             continue
         resolved = zip([function.handler, *function.middleware],
                        [service.handler_path(function), *service.middleware_paths(function)])
@@ -82,7 +81,7 @@ def _check_handler(service, function, handler, path, export, is_handler: bool):
                              "code into the project.", function=function.name)
         elif _built_by_unseen_toolchain(service, module):
             return  # cannot know: a Gradle, Leiningen or other non-npm build may produce it
-        elif not _other_language_file(service.root / module):
+        elif not other_language_module(service.root / module):
             yield Finding.at(handler, f"no source file for handler `{value}`: expected "
                              f"`{module}` with a .ts or .js extension (or `{module}/index.ts`)"
                              f"{_not_built(service, module)}; fix the path or add the file.",
@@ -121,18 +120,6 @@ def _built_by_unseen_toolchain(service, module: str) -> bool:
     folder = module.split("/", 1)[0]
     return folder in COMMON_OUTPUT_DIRS and not (service.root / folder).exists() \
         and service.package_json is None
-
-
-def _is_node(function) -> bool:
-    runtime = function.setting("runtime")
-    if runtime is None:
-        return True  # the Serverless Framework's default runtime is Node.js
-    return node_version(text(runtime)) is not None
-
-
-def _other_language_file(module_path) -> bool:
-    base = str(module_path.with_name(module_path.name))  # a ValueError for an empty name, as before
-    return any(path_exists(base + suffix) for suffix in OTHER_LANGUAGE_SUFFIXES)
 
 
 def _outside_project(service, handler: str) -> str | None:

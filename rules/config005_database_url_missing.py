@@ -7,7 +7,12 @@ set it, while nothing else supplies it. The code needs it when it reads `process
 without a `??`/`||` fallback, or (Prisma ≤ 6) when it imports the Prisma client, schema.prisma's
 `url` is `env("DATABASE_URL")` (the variable named there counts instead; without a schema.prisma
 beside serverless.yml only `process.env` reads count) and no `new
-PrismaClient({...})` passes `datasources`, `datasourceUrl`, `adapter` or `accelerateUrl`. Suppliers
+PrismaClient({...})` passes `datasources`, `datasourceUrl`, `adapter` or `accelerateUrl`. A Node.js
+function whose code lintkit could not follow (its handler's source not found, build output not
+mapped back to it) needs it when the service depends on `@prisma/client` or `prisma`, has a
+schema.prisma whose `url` is `env(...)` (Prisma ≤ 6), and neither a package it depends on
+(`dotenv`, the Secrets Manager and SSM clients, `aws-sdk` ...) nor the code of its other
+functions loads the URL at run time; the message says its code was not followed. Suppliers
 that silence it: an env-injecting plugin (`serverless-doppler`, `serverless-plugin-secrets`,
 `serverless-secrets-plugin`, `serverless-ssm-fetch`, `serverless-env-generator`,
 `serverless-plugin-ssm-env`, `@infisical/serverless-plugin`: see
@@ -15,7 +20,8 @@ that silence it: an env-injecting plugin (`serverless-doppler`, `serverless-plug
 variable (or no `.env` is in the repository: it is written at deploy time) and `custom.dotenv`
 does not leave it out; `useDotenv: true` with a `.env` file defining it; code that loads it at run
 time (`dotenv`, `dotenv/config`, Secrets Manager or SSM clients, Powertools parameters, Middy
-secret middlewares, `aws-sdk` `SecretsManager`/`SSM`, an assignment to `process.env.DATABASE_URL`).
+secret middlewares, NestJS's `@nestjs/config` (its ConfigModule loads `.env`), `aws-sdk`
+`SecretsManager`/`SSM`, an assignment to `process.env.DATABASE_URL`).
 Not flagged either: environments that are deploy-time values, container images (their Dockerfile
 may set it), functions that run migrations (MIGRATE006 reports those), URLs built at run time.
 Reported at the function's key.
@@ -42,7 +48,9 @@ References: Prisma, "Environment variables" and "Deploy to AWS Lambda"; Serverle
 from lintkit.analysis.dbfunctions import database_use
 from lintkit.analysis.facts import database_env_var
 from lintkit.analysis.pooling import (code_supplies_env, plugin_supplies_env, prisma_at_most_6,
-                             prisma_client_url_in_code, reads_env_without_fallback, runs_migrations)
+                             prisma_client_url_in_code, reads_env_without_fallback, runs_migrations,
+                             unfollowed_code_may_supply_env)
+from lintkit.analysis.prismaservice import prisma_by_service
 from lintkit.model.diagnostics import Finding
 from lintkit.read.prisma_schema import EnvRef
 
@@ -61,20 +69,36 @@ def check(service, context):
             continue
         if function.image is not None:
             continue  # the image's Dockerfile may set it
-        graph = service.graph(function)
-        if graph is None or database_use(service, function) is None:
-            continue
-        if runs_migrations(service, function):
+        reason = _code_reads_url(service, function, env_var) or _service_reads_url(service, function, env_var)
+        if reason is None or runs_migrations(service, function):
             continue  # MIGRATE006 reports migration functions without the URL
-        reason = _reads_url_from_env(service, graph, env_var)
-        if reason is None or code_supplies_env(graph, env_var):
-            continue
         where = "its `Environment.Variables`" if function.kind == "resource" else \
             "its `environment` (or `provider.environment`)"
         yield Finding.at(function.key, f"`{function.name}` reads its database URL from `{env_var}` "
                          f"({reason}), but nothing sets it, so every connection fails at run time: "
                          f"add `{env_var}` to {where}, e.g. `${{ssm:/app/database-url}}`.",
                          function=function.name)
+
+
+def _code_reads_url(service, function, env_var) -> str | None:
+    """Why the function's handler graph needs the URL from the environment, or None."""
+    graph = service.graph(function)
+    if graph is None or database_use(service, function) is None:
+        return None
+    reason = _reads_url_from_env(service, graph, env_var)
+    return None if reason is None or code_supplies_env(graph, env_var) else reason
+
+
+def _service_reads_url(service, function, env_var) -> str | None:
+    """Why a function whose code lintkit could not follow needs the URL: the service uses Prisma
+    ≤ 6 with schema.prisma's `url = env(...)`, and nothing in the code lintkit saw, nor a package
+    the service depends on, loads it at run time."""
+    evidence = prisma_by_service(service, function)
+    if evidence is None or not prisma_at_most_6(service) or not _schema_reads_env(service):
+        return None
+    if unfollowed_code_may_supply_env(service, env_var):
+        return None
+    return f"lintkit could not follow all its code, but {evidence}, whose `url` is `env(\"{env_var}\")`"
 
 
 def _reads_url_from_env(service, graph, env_var) -> str | None:

@@ -12,7 +12,10 @@ elsewhere), else the last one that removes the engine. Not flagged: `engineType 
 `provider = "prisma-client"`, Prisma 7, Accelerate/no-engine builds, functions with `layers` (a
 layer may ship the engine), bundler plugins (PACKAGE003), `package.artifact`, container images,
 functions whose handler does not import the Prisma client, patterns that are variables. An arm64
-function with only the x86_64 engine re-included is PACKAGE002.
+function with only the x86_64 engine re-included is PACKAGE002. A Node.js function whose code
+lintkit could not follow (its handler's source not found, build output not mapped back to it) counts
+when package.json depends on `@prisma/client` or `prisma` and the service has a schema.prisma, and
+the message says so; one whose code was followed and does not import the client never counts.
 
 Why: without its engine Prisma fails on every invocation with "Query engine library for current
 platform could not be found", although the deploy succeeded.
@@ -31,7 +34,7 @@ Use instead:
 References: Prisma, "Deploy to AWS Lambda" (package patterns); Serverless Framework, "Packaging"
 (patterns); prisma/prisma issues 8483 and 19906.
 """
-from lintkit.analysis.packaging import engine_gaps, function_names, group_by_node
+from lintkit.analysis.packaging import engine_gaps, function_names, group_by_node, not_followed_note
 from lintkit.model.diagnostics import Finding
 
 CODE = "PACKAGE001"
@@ -44,7 +47,7 @@ def check(service, context):
     gaps = [gap for gap in engine_gaps(service) if gap.why != "arm64"]
     for node, group in group_by_node(gaps, _pattern_to_fix):
         functions = [gap.function for gap in group]
-        yield Finding.at(node, _message(group[0], functions),
+        yield Finding.at(node, _message(group[0], functions) + not_followed_note(service, functions),
                          function=functions[0].name if len(functions) == 1 else None)
 
 

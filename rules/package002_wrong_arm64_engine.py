@@ -6,7 +6,8 @@ copied from Prisma's x86_64 guide), so its real engine,
 `libquery_engine-linux-arm64-openssl-1.0.x.so.node` / `-3.0.x.so.node`, stays excluded. Reported at
 the pattern that re-includes the rhel engine. Patterns are applied the way Serverless does (see
 PACKAGE001, which reports the other ways the engine is removed, and shares its exceptions: engine
-type `client`, Prisma 7, layers, bundlers, artifacts, container images).
+type `client`, Prisma 7, layers, bundlers, artifacts, container images; and, as there, a function
+whose code lintkit could not follow counts when the service depends on Prisma and has a schema).
 
 Why: Prisma looks for the `linux-arm64-openssl-*` engine on Graviton; the x86_64 file is useless
 there, so every invocation fails with "Query engine library for current platform could not be
@@ -29,7 +30,7 @@ Use instead:
 References: Prisma, "Deploy to AWS Lambda" (ARM64 / Graviton, binary targets); Serverless
 Framework, "Packaging" (patterns); AWS Lambda, "Lambda instruction set architectures".
 """
-from lintkit.analysis.packaging import engine_gaps, function_names, group_by_node
+from lintkit.analysis.packaging import engine_gaps, function_names, group_by_node, not_followed_note
 from lintkit.model.diagnostics import Finding
 
 CODE = "PACKAGE002"
@@ -48,5 +49,5 @@ def check(service, context):
             node, f"`{gap.misdirected.text}` re-includes the x86_64 engine, but {function_names(functions)} "
             f"{runs} on arm64 and load{'s' if len(functions) == 1 else ''} {gap.reinclude}, which stays "
             f"excluded: re-include `{gap.reinclude}` (and list "
-            f"\"{gap.targets[-1]}\" in binaryTargets).",
+            f"\"{gap.targets[-1]}\" in binaryTargets)." + not_followed_note(service, functions),
             function=functions[0].name if len(functions) == 1 else None)

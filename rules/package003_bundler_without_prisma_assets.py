@@ -2,8 +2,8 @@
 
 What: the service uses `serverless-esbuild`, `serverless-webpack` or `serverless-bundle`, a function
 imports the Prisma client, Prisma runs with the Rust engine, and nothing puts schema.prisma and the
-query engine (`node_modules/.prisma/client`) into the bundle: no Serverless plugin with `copy`
-or `prisma` in its name (e.g. `serverless-webpack-prisma`); no npm copy package doing it (for
+query engine (`node_modules/.prisma/client`) into the bundle: no Serverless plugin with `copy` or
+`prisma` in its name (e.g. `serverless-webpack-prisma`); no npm copy package doing it (for
 serverless-webpack, `copy-webpack-plugin` or another package with `copy` in its name counts only
 when the webpack config, `custom.webpack.webpackConfig` or `webpack.config.js`, uses it and names an
 engine file such as `.prisma/client` or `libquery_engine`; for serverless-esbuild a copy package
@@ -16,7 +16,10 @@ what it saw that does not count. Reported at the misplaced `prisma generate` key
 plugin's `custom:` block, else at its `plugins:` entry. Not flagged: `engineType = "client"`,
 `provider = "prisma-client"`, Prisma 7, Accelerate/no-engine builds, a Prisma version package.json
 does not pin (unless the schema sets `binaryTargets` or `engineType`), bundler settings that are
-variables, a webpack config that cannot be read.
+variables, a webpack config that cannot be read. A Node.js function whose code lintkit could not
+follow (its handler's source not found, build output not mapped back to it) counts when package.json
+depends on `@prisma/client` or `prisma` and the service has a schema.prisma, and the message says
+so; one whose code was followed and does not import the client never counts.
 
 Why: bundlers follow JavaScript imports; the engine is a native file Prisma loads by path and the
 schema is read at runtime, so neither lands in the zip and every query fails with "Query engine
@@ -42,7 +45,8 @@ serverless-esbuild and serverless-webpack documentation (external modules, packa
 prisma/prisma issues 14258 and 18858.
 """
 from lintkit.analysis.packaging import (
-    BUNDLERS, bundler, package_blocks, rust_engine, strings_with_paths, uses_prisma, webpack_config,
+    BUNDLERS, bundler, not_followed_note, package_blocks, prisma_use, rust_engine, strings_with_paths,
+    webpack_config,
 )
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import Mapping, Sequence, is_dynamic, text, walk
@@ -72,7 +76,8 @@ def check(service, context):
     plugin = bundler(service)
     if plugin is None or rust_engine(service) is None:
         return
-    if not any(uses_prisma(service, function) for function in service.functions):
+    uses = {prisma_use(service, function) for function in service.functions} - {None}
+    if not uses:
         return
     settings_key = BUNDLERS[plugin]
     near_misses: list[str] = []  # what looked like a copy but is not one, for the message
@@ -85,7 +90,8 @@ def check(service, context):
     seen = f" ({'; '.join(near_misses)})" if near_misses else ""
     yield Finding.at(where, f"{plugin} bundles the handlers, but nothing puts schema.prisma and the "
                      f"Prisma query engine (node_modules/.prisma/client) into the package{seen}, so "
-                     f"Prisma cannot start on Lambda: {FIX[settings_key]}.")
+                     f"Prisma cannot start on Lambda: {FIX[settings_key]}."
+                     + (not_followed_note(service, service.functions) if uses == {"service"} else ""))
 
 
 def _copies_prisma_assets(service, plugin: str, settings_key: str, near_misses: list[str]) -> bool:

@@ -11,7 +11,8 @@ dependency in package.json (2). Not flagged: packages with only needed engines, 
 the Lambda target (Prisma's own recommended setup),
 `@prisma/engines` when a handler runs the Prisma CLI (migrations need its schema engine), bundler
 plugins, container images, and the cases PACKAGE001 lists (engine type `client`, Prisma 7,
-Accelerate).
+Accelerate). As there, a function whose code lintkit could not follow counts as loading an engine
+when the service depends on Prisma and has a schema.
 
 Why: each query engine is about 15-20 MB unzipped; a package above Lambda's limits (50 MB zipped
 upload, 250 MB unzipped with layers) fails to deploy, and a bigger package slows every cold start.
@@ -41,6 +42,7 @@ from lintkit.analysis.packaging import (
     function_package,
     keeps_dev_dependencies,
     lambda_engine_targets,
+    not_followed_note,
     package_patterns,
     packaged,
     packed_individually,
@@ -109,7 +111,7 @@ def _extra_engines(service, functions, entries, engine, directory) -> str | None
             f"load only {', '.join(keep) or 'other targets'}; each adds about 15-20 MB toward Lambda's "
             f"250 MB unzipped limit. Add `!{directory}/{engine_file(engine, '*')}` and re-include "
             + " and ".join(f"`{directory}/{engine_file(engine, target)}`" for target in sorted(needed))
-            + " in package.patterns.")
+            + " in package.patterns." + not_followed_note(service, prisma_functions))
 
 
 def _file_target(target: str) -> str:

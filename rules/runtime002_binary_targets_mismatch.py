@@ -9,7 +9,11 @@ function whose runtime is not set accepts either target of its architecture. Rep
 `binaryTargets` value, or at the generator when it has none. Not flagged: `engineType = "client"`,
 `provider = "prisma-client"`, Prisma 7, Accelerate/no-engine builds, container images,
 `binaryTargets = env(...)`, functions whose handler does not import the Prisma client. With no
-Prisma version in package.json, only a schema that sets `binaryTargets` is checked.
+Prisma version in package.json, only a schema that sets `binaryTargets` is checked. A Node.js
+function whose code lintkit could not follow (its handler's source not found, build output not
+mapped back to it) counts when package.json depends on `@prisma/client` or `prisma` and the service
+has a schema.prisma, and the message says so; one whose code was followed and does not import the
+client never counts.
 
 Why: Prisma loads the engine built for the platform it runs on; without it every query fails with
 "Query engine library for current platform "rhel-openssl-3.0.x" could not be found".
@@ -33,6 +37,7 @@ from lintkit.analysis.packaging import (
     binary_target_list,
     function_names,
     lambda_engine_targets,
+    not_followed_note,
     runtime_label,
     rust_engine,
     target_runtimes,
@@ -60,8 +65,8 @@ def check(service, context):
     field = schema.binary_targets_field
     functions = [function for group in missing.values() for function in group]
     where = field.span if field is not None else generator.span
-    yield Finding.at(where, _message(missing, listed, field is not None),
-                     function=functions[0].name if len(functions) == 1 else None)
+    message = _message(missing, listed, field is not None) + not_followed_note(service, functions)
+    yield Finding.at(where, message, function=functions[0].name if len(functions) == 1 else None)
 
 
 def _missing_targets(service, listed: list[str]) -> dict[tuple[str, ...], list]:

@@ -109,3 +109,83 @@ def test_a_file_included_with_file_is_not_a_service(tmp_path):
     (root / "config").mkdir()
     (root / "config" / "custom.yml").write_text("service: not-a-service\nprovider:\n  name: aws\n")
     assert [target.config_path for target in discover([str(root)])] == [root / "serverless.yml"]
+
+
+INCLUDED_RESOURCES = ("Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\n    Properties:\n"
+                      "      TableName: ${self:service}-${file(./config/common.yml):stage}\n")
+
+
+def test_a_config_named_file_another_service_includes_is_part_of_that_service(tmp_path, run_lintkit):
+    """`${file(./resources/serverless.yml)}` and a serverless.ts importing `./base/serverless.json`:
+    those files are the including service's, never services of their own (no "has no provider"
+    or unresolved-variable findings against them); --verbose says why they were skipped."""
+    root = repository(tmp_path)
+    make_service(root, DEPRECATED_SERVICE + "resources:\n  - ${file(./resources/serverless.yml)}\n")
+    (root / "resources").mkdir()
+    (root / "resources" / "serverless.yml").write_text(INCLUDED_RESOURCES)
+    (root / "config").mkdir()
+    (root / "config" / "common.yml").write_text("stage: dev\n")
+    ts = root / "ts-service"
+    make_service(ts, "import base from './base/serverless.json'\n"
+                     "export default { ...base, service: 'ts',\n"
+                     "  functions: { api: { handler: 'src/api.handler' } } }\n",
+                 name="serverless.ts")
+    (ts / "base").mkdir()
+    (ts / "base" / "serverless.json").write_text('{"provider": {"name": "aws", "runtime": "nodejs18.x"}}\n')
+
+    skipped: list[Skipped] = []
+    configs = sorted(target.config_path for target in discover([str(root)], skipped))
+    assert configs == [root / "serverless.yml", ts / "serverless.ts"]
+    assert Skipped(root / "resources" / "serverless.yml",
+                   "included by serverless.yml, part of that service") in skipped
+    assert Skipped(ts / "base" / "serverless.json",
+                   "included by ts-service/serverless.ts, part of that service") in skipped
+    code, out, err = concise(run_lintkit, ".", cwd=root)
+    assert code == 1 and "resources/serverless.yml" not in out
+    assert "base/serverless.json:" in out  # its deprecated runtime, in the ts service
+    # named explicitly or changed in a commit, it stands for the service that includes it
+    included = root / "resources" / "serverless.yml"
+    assert [(t.config_path, t.only_files) for t in discover([str(included)])] == \
+        [(root / "serverless.yml", {included})]
+    assert [t.config_path for t in services_of([str(root / "resources" / "serverless.yml")])] == \
+        [root / "serverless.yml"]
+
+
+def test_a_nested_service_that_is_not_included_is_still_its_own(tmp_path):
+    root = repository(tmp_path)
+    make_service(root, DEPRECATED_SERVICE + "custom: ${file(./config/custom.yml)}\n")
+    (root / "config").mkdir()
+    (root / "config" / "custom.yml").write_text("a: 1\n")
+    make_service(root / "layers" / "database", DEPRECATED_SERVICE)
+    configs = sorted(target.config_path for target in discover([str(root)]))
+    assert configs == [root / "layers" / "database" / "serverless.yml", root / "serverless.yml"]
+
+
+def test_the_editor_lints_an_included_config_as_part_of_its_service(tmp_path):
+    from lintkit.lsp import service_of
+
+    root = repository(tmp_path)
+    make_service(root, DEPRECATED_SERVICE + "resources:\n  - ${file(./resources/serverless.yml)}\n")
+    (root / "resources").mkdir()
+    (root / "resources" / "serverless.yml").write_text(INCLUDED_RESOURCES)
+    make_service(root / "layers" / "database", DEPRECATED_SERVICE)
+    assert service_of(root / "resources" / "serverless.yml") == root / "serverless.yml"
+    nested = root / "layers" / "database" / "serverless.yml"
+    assert service_of(nested) == nested
+    assert service_of(root / "new" / "serverless.yml") == root / "new" / "serverless.yml"  # not saved yet
+
+
+def test_discovery_loads_no_service_when_none_is_nested(tmp_path, monkeypatch):
+    """Only a configuration in a folder above another's can include it: without nesting,
+    discovery reads no configuration (a service never includes itself)."""
+    import lintkit.discovery as discovery
+
+    def refuse(*args):
+        raise AssertionError("discovery loaded a service")
+
+    monkeypatch.setattr(discovery, "_included_files", refuse)
+    root = repository(tmp_path)
+    make_service(root / "a", DEPRECATED_SERVICE)
+    make_service(root / "b", DEPRECATED_SERVICE)
+    assert sorted(t.config_path for t in discover([str(root)])) == [root / "a" / "serverless.yml",
+                                                                     root / "b" / "serverless.yml"]

@@ -231,3 +231,45 @@ def test_engine_dir_follows_the_generator_output(tmp_path):
     })
     assert engine_dir(outside) is None
     assert re.fullmatch(r"node_modules/\.prisma/client", engine_dir(make_service(tmp_path / "d", SLS)))
+
+
+SCHEMA = ('generator client {\n  provider = "prisma-client-js"\n}\n'
+          'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n')
+
+
+def test_prisma_use_counts_code_lintkit_could_not_follow_by_the_service(tmp_path):
+    """A handler graph that reaches a file lintkit does not analyse (here one over 2 MB) stops
+    short: the service's @prisma/client and schema.prisma count it; a complete graph without
+    Prisma never does, and without schema.prisma nothing counts."""
+    from lintkit.analysis.packaging import prisma_use
+
+    files = {"package.json": package_json("^5.22.0"), "prisma/schema.prisma": SCHEMA,
+             "src/big.ts": "export const rows = [\n" + "  'x',\n" * 400_000 + "]\n",
+             "src/report.ts": "import { rows } from './big'\n"
+                              "export const handler = async () => rows.length\n",
+             "src/health.ts": "import type { Row } from '../dist/types'\n"  # no code: still followed
+                              "export const handler = async (): Promise<Row[]> => []\n",
+             "tsconfig.json": '{"compilerOptions": {"outDir": "dist", "rootDir": "src"}}',
+             "src/users.ts": "import { PrismaClient } from '@prisma/client'\n"
+                             "const prisma = new PrismaClient()\n"
+                             "export const handler = () => prisma.user.findMany()\n"}
+    service = make_service(tmp_path / "with-schema", """
+        service: app
+        provider: {name: aws, runtime: nodejs20.x}
+        functions:
+          report: {handler: src/report.handler}
+          health: {handler: src/health.handler}
+          users: {handler: src/users.handler}
+          missing: {handler: src/missing.handler}
+        """, files)
+    uses = {function.name: prisma_use(service, function) for function in service.functions}
+    assert uses == {"report": "service", "health": None, "users": "code", "missing": "service"}
+    del files["prisma/schema.prisma"]
+    service = make_service(tmp_path / "without-schema", """
+        service: app
+        provider: {name: aws, runtime: nodejs20.x}
+        functions:
+          report: {handler: src/report.handler}
+          missing: {handler: src/missing.handler}
+        """, files)
+    assert [prisma_use(service, function) for function in service.functions] == [None, None]

@@ -121,3 +121,75 @@ def test_javascript_configuration(tmp_path):
     assert runtime.value == "nodejs18.x" and (runtime.span.line, runtime.span.column) == (4, 37)
     assert isinstance(loaded.document, Mapping) and isinstance(loaded.document.get("service"), Scalar)
     assert not isinstance(loaded.provider, Sequence)
+
+
+def test_yaml_and_json_files_the_configuration_loads_are_part_of_it(tmp_path):
+    loaded = service(tmp_path, """\
+import { readFileSync } from 'fs'
+import * as path from 'path'
+import * as yaml from 'js-yaml'
+import { parse } from 'yaml'
+import custom from './config/custom.json'
+
+const resources = yaml.load(readFileSync('config/resources.yml', 'utf8'))
+const functions = require('./config/functions.json')
+const envText = readFileSync(path.resolve(process.cwd(), 'config/env.yml'), 'utf8')
+
+export default {
+  service: 'a',
+  provider: { name: 'aws', environment: parse(envText) },
+  custom,
+  functions,
+  resources: resources as any,
+  layers: JSON.parse(readFileSync(`${__dirname}/config/layers.json`, 'utf8')),
+  package: yaml.load(readFileSync(path.join(__dirname, 'config', 'package.yml'), 'utf8')),
+}
+""", files={
+        "config/custom.json": '{"stage": "${opt:stage, \'dev\'}", "vpc": "${file(./config/vpc.yml)}"}\n',
+        "config/vpc.yml": "subnets: [s-1]\n",
+        "config/functions.json":
+            '{\n  "hello": {"handler": "src/hello.handler", "runtime": "nodejs14.x"}\n}\n',
+        "config/resources.yml": "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n",
+        "config/env.yml": "NODE_ENV: production\n",
+        "config/layers.json": '{"prisma": {"path": "layers/prisma"}}\n',
+        "config/package.yml": "individually: true\n",
+    })
+    assert loaded.load_findings == []
+    document = to_plain(loaded.document)
+    # custom.json's file() is read from the service folder
+    assert document["custom"] == {"stage": "dev", "vpc": {"subnets": ["s-1"]}}
+    assert document["provider"]["environment"] == {"NODE_ENV": "production"}
+    assert document["resources"] == {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}
+    assert document["layers"] == {"prisma": {"path": "layers/prisma"}}
+    assert document["package"] == {"individually": True}
+    runtime = loaded.functions[0].runtime
+    assert (runtime.value, runtime.span.path, runtime.span.line) == (
+        "nodejs14.x", tmp_path / "config" / "functions.json", 2)
+    assert set(loaded.raw_includes) >= {tmp_path / "config" / name for name in (
+        "custom.json", "functions.json", "resources.yml", "env.yml", "layers.json", "vpc.yml")}
+
+
+@pytest.mark.parametrize("expression", [
+    "yaml.load(readFileSync('missing.yml', 'utf8'))",          # not in the repository: maybe generated
+    "yaml.load(readFileSync('../outside.yml', 'utf8'))",       # outside the project: never read
+    "yaml.load(readFileSync(process.env.CONFIG, 'utf8'))",     # a path only running the code gives
+    "other.load(readFileSync('config.yml', 'utf8'))",          # not a YAML parser lintkit knows
+    "require('./config.yml')",                                 # Node.js cannot require YAML
+])
+def test_loaded_files_lintkit_cannot_know_stay_unknown(tmp_path, expression):
+    root = tmp_path / "project"
+    (tmp_path / "outside.yml").write_text("secret: x\n")
+    loaded = service(root, "import * as yaml from 'js-yaml'\nimport { readFileSync } from 'fs'\n"
+                     "export default { service: 'a', provider: { name: 'aws' },\n"
+                     f"  custom: {expression} }}\n",
+                     files={"config.yml": "a: 1\n"})
+    assert loaded.load_findings == []
+    assert isinstance(loaded.document.get("custom"), Unknown)
+
+
+def test_a_loaded_file_with_a_syntax_error_is_reported_there(tmp_path):
+    loaded = service(tmp_path, "const custom = require('./custom.json')\n"
+                     "module.exports = { service: 'a', provider: { name: 'aws' }, custom }\n",
+                     files={"custom.json": '{"a": [1,\n'})
+    assert [(f.code, f.span.path.name) for f in loaded.load_findings] == [("PARSE001", "custom.json")]
+    assert isinstance(loaded.document.get("custom"), Unknown)

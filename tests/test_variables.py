@@ -292,7 +292,7 @@ def test_walking_into_unknown_is_unknown(tmp_path):
 
 def test_file_include_whole_and_subkey(tmp_path):
     files = {"config/vpc.yml": "subnets: [s-1, s-2]\nname: vpc-${self:service}\n"
-                               "inner: ${file(./inner.json):a}\n",
+                               "inner: ${file(./config/inner.json):a}\n",
              "config/inner.json": '{"a": {"b": 1}}'}
     text = ("service: svc\ncustom:\n  vpc: ${file(./config/vpc.yml)}\n"
             "  first: ${file(./config/vpc.yml):subnets.0}\n  name: ${self:custom.vpc.name}\n")
@@ -304,6 +304,21 @@ def test_file_include_whole_and_subkey(tmp_path):
     assert custom.get("vpc").span.path == tmp_path / "config" / "vpc.yml"
     assert custom.get("first").span.path == tmp_path / "config" / "vpc.yml"
     assert custom.get("vpc").get("inner").span.path == tmp_path / "config" / "inner.json"
+
+
+def test_nested_include_paths_resolve_from_the_service_folder(tmp_path):
+    """As Serverless does (`path.resolve(serviceDir, path)` in its file source), not from the
+    including file: `./inner.json` inside config/vpc.yml names the service's inner.json."""
+    files = {"config/vpc.yml": "here: ${file(./inner.json):a}\nbeside: ${file(./sibling.json):a}\n",
+             "inner.json": '{"a": "from the service folder"}',
+             "config/sibling.json": '{"a": "beside the included file"}'}
+    result = run(tmp_path, "service: svc\ncustom: ${file(./config/vpc.yml)}\n", files)
+    custom = result.document.get("custom")
+    assert custom.get("here").value == "from the service folder"
+    assert custom.get("here").span.path == tmp_path / "inner.json"
+    assert [(f.code, f.span.path.name, f.span.line) for f in result.findings] == [("PARSE002", "vpc.yml", 2)]
+    assert "`./sibling.json` does not exist in the service folder" in result.findings[0].message
+    assert "write it as `./config/sibling.json`" in result.findings[0].message
 
 
 def test_each_include_is_loaded_once(tmp_path):
@@ -322,7 +337,7 @@ def test_each_include_is_loaded_once(tmp_path):
 
 
 def test_included_self_refers_to_main_document(tmp_path):
-    files = {"sub/a.yml": "stage: ${self:provider.stage}\nnext: ${file(./b.yml):v}\n",
+    files = {"sub/a.yml": "stage: ${self:provider.stage}\nnext: ${file(./sub/b.yml):v}\n",
              "sub/b.yml": "v: from-b\n"}
     result = run(tmp_path, "provider:\n  stage: qa\ncustom: ${file(./sub/a.yml)}\n", files)
     assert to_plain(result.document)["custom"] == {"stage": "qa", "next": "from-b"}

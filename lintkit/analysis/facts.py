@@ -7,7 +7,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
-from ..model.nodes import Node, Scalar, text
+from ..model.nodes import Node, Scalar, is_dynamic, text
 
 NODE_RUNTIME = re.compile(r"^nodejs(\d+)(?:\.(\d+))?(?:\.x)?$")
 
@@ -48,6 +48,26 @@ def node_version(runtime: str | None) -> tuple[int, int] | None:
     if not match:
         return None
     return int(match.group(1)), int(match.group(2) or 0)
+
+
+def is_node_function(function) -> bool:
+    """The function's runtime is a Node.js one, or unset (the Serverless Framework's default);
+    not a runtime that is a variable."""
+    runtime = function.runtime
+    if runtime is None:
+        return True
+    return not is_dynamic(runtime) and node_version(text(runtime)) is not None
+
+
+OTHER_LANGUAGE_SUFFIXES = (".py", ".go", ".java", ".rb", ".cs", ".rs", ".php", ".sh")
+
+
+def other_language_module(module_path) -> bool:
+    """A handler's module path names a source file of another language (`app.py` for `app`)."""
+    from ..read.handlers import path_exists
+
+    base = str(module_path.with_name(module_path.name))  # a ValueError for an empty name, as before
+    return any(path_exists(base + suffix) for suffix in OTHER_LANGUAGE_SUFFIXES)
 
 
 def number(node: Node | None) -> float | None:

@@ -34,6 +34,7 @@ from ..read.files import read_bytes
 from ..read.globs import glob_matches
 from ..read.prisma_schema import EnvRef
 from .facts import database_env_var, database_url_node, node_version
+from .prismaservice import prisma_by_service, prisma_evidence
 
 ARCHITECTURES = ("x86_64", "arm64")
 ENGINE_TYPES = ("library", "binary")
@@ -212,15 +213,35 @@ def generated_client_dirs(service) -> list[Path]:
 
 
 def uses_prisma(service, function) -> bool:
-    """The function loads the Prisma client: its handler graph imports it (a generated client
-    counts even when it has not been generated yet), or, when its code is not available, its
-    environment carries the schema's database URL."""
+    return prisma_use(service, function) is not None
+
+
+def prisma_use(service, function) -> str | None:
+    """How the function is known to load the Prisma client: "code" (its handler graph imports it;
+    a generated client counts even when it has not been generated yet), "environment" (its code is
+    not available, a raw resource's say, and its environment carries the schema's database URL) or
+    "service" (lintkit could not follow its code, and the service depends on Prisma:
+    `prismaservice`). None when it does not."""
     if function.image is not None:
-        return False
+        return None
     graph = service.graph(function)
-    if graph is None:
-        return database_env_var(service) in function.environment
-    return imports_prisma(service, graph)
+    if graph is not None and imports_prisma(service, graph):
+        return "code"
+    if graph is None and database_env_var(service) in function.environment:
+        return "environment"
+    return "service" if prisma_by_service(service, function) is not None else None
+
+
+def not_followed_note(service, functions) -> str:
+    """A sentence for a finding's message naming the functions it counts only by the service's
+    evidence (`prisma_use` "service"); "" when there are none."""
+    names = [f"`{function.name}`" for function in functions if prisma_use(service, function) == "service"]
+    if not names:
+        return ""
+    whose = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    counted = "it is" if len(names) == 1 else "they are"
+    return (f" lintkit could not follow all the code of {whose}; {counted} counted as using Prisma "
+            f"because {prisma_evidence(service)}.")
 
 
 def imports_prisma(service, graph) -> bool:

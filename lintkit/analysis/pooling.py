@@ -532,7 +532,8 @@ DOTENV_PLUGIN = "serverless-dotenv-plugin"
 DOTENV_MODULES = ("dotenv", "dotenv-flow", "dotenv-safe", "@dotenvx/dotenvx")
 RUNTIME_LOADERS = (*DOTENV_MODULES, "@aws-sdk/client-secrets-manager", "@aws-sdk/client-ssm",
                    "aws-sdk/clients/secretsmanager", "aws-sdk/clients/ssm",
-                   "@aws-lambda-powertools/parameters", "@middy/secrets-manager", "@middy/ssm")
+                   "@aws-lambda-powertools/parameters", "@middy/secrets-manager", "@middy/ssm",
+                   "@nestjs/config")  # NestJS's ConfigModule loads .env files with dotenv
 # PrismaClient options that give the URL in code instead of the schema's env().
 PRISMA_URL_OPTIONS = frozenset({"datasources", "datasourceUrl", "adapter", "accelerateUrl"})
 
@@ -575,6 +576,24 @@ def code_supplies_env(graph, env_var: str) -> str | None:
         if _assigns_env(source, env_var):
             return f"it sets `process.env.{env_var}`"
     return None
+
+
+def unfollowed_code_may_supply_env(service, env_var: str) -> bool:
+    """Code lintkit did not follow might load the URL itself: package.json depends on a module
+    that loads variables or secrets at run time, or a handler lintkit did follow does (another
+    function's code likely shares that database module)."""
+    package = service.package_json
+    loaders = {_package_name(module) for module in (*RUNTIME_LOADERS, "aws-sdk")}
+    if package is not None and any(package.dependency(name) for name in loaders):
+        return True
+    graphs = [graph for graph in _graphs(service) if graph is not None]
+    return any(code_supplies_env(graph, env_var) or prisma_client_url_in_code(graph) for graph in graphs)
+
+
+def _package_name(module: str) -> str:
+    """The npm package a module specifier names: `@scope/name` or `name`."""
+    parts = module.split("/")
+    return "/".join(parts[:2]) if module.startswith("@") else parts[0]
 
 
 def _aws_sdk_v2_secret_fetch(source) -> bool:

@@ -6,15 +6,21 @@ such as `const serverlessConfiguration: AWS = {...}` exported later) becomes loc
 and array literals, strings, template strings, numbers, booleans and null; identifiers bound to a
 `const` in the same file or exported by a local module (`functions: { hello }` imported from
 `./src/functions`); spreads of objects that are known. The template's `handlerPath(__dirname)` is the
-folder of the file that calls it, relative to the service. Everything else (calls, `.map()`,
-conditionals, `process.env` reads) is Unknown: never guessed, never a finding. `${self:...}`,
-`${file()}` and `${opt:}` strings are then resolved like serverless.yml's (`variables`).
+folder of the file that calls it, relative to the service. A YAML or JSON file the configuration
+loads is part of it, with the positions of that file: `require('./x.json')`, `import x from
+'./x.json'`, and `yaml.load(readFileSync('x.yml', 'utf8'))` (js-yaml's `load`/`safeLoad`, the yaml
+package's `parse`, `JSON.parse`; the path a literal, relative to the service folder where the
+Serverless CLI runs, or `path.join(__dirname, ...)`/`path.resolve(__dirname, ...)`, relative to the
+file). Everything else (other calls, `.map()`, conditionals, `process.env` reads, files outside the
+project or missing) is Unknown: never guessed, never a finding. `${self:...}`, `${file()}` and
+`${opt:}` strings are then resolved like serverless.yml's (`variables`).
 
 Every node keeps its span in the file it was written in, so a finding points into serverless.ts (or
 the module that defined the value).
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..model.diagnostics import Finding
@@ -27,6 +33,10 @@ NAME = "serverless"  # the same framework and document as serverless.yml's
 CONFIG_NAMES = ("serverless.ts", "serverless.js", "serverless.cjs", "serverless.mjs")
 MAX_DEPTH = 100  # nesting of literals followed; deeper is Unknown
 MAX_MODULES = 200  # local modules a configuration may import values from
+DATA_SUFFIXES = (".json", ".yml", ".yaml")
+# Modules whose `load`/`parse` turns YAML text into a value, and the names they export for it.
+YAML_PARSERS = {"js-yaml": ("load", "safeLoad"), "yaml": ("parse",), "yamljs": ("parse",)}
+PATH_JOINERS = ("join", "resolve")
 
 UNKNOWN_SOURCE = frozenset({"code"})  # a value only running the code would give
 
@@ -56,6 +66,7 @@ def load(config_path: Path, project_root: Path, options: dict[str, str],
                                        "`export default ...`", code="PARSE001"))
         return result
     document = evaluator.value(source, exported, 0)
+    result.findings.extend(evaluator.findings)
     result.raw_document = document
     if not isinstance(document, Mapping):
         if not isinstance(document, Unknown):
@@ -68,7 +79,8 @@ def load(config_path: Path, project_root: Path, options: dict[str, str],
     resolved = resolve(document, config_path=config_path, project_root=project_root, options=options)
     result.findings.extend(resolved.findings)
     result.document = resolved.document
-    result.includes = resolved.included
+    loaded = {path: root for path, root in evaluator.data_files.items() if root is not None}
+    result.includes = {**loaded, **resolved.included}
     return result
 
 
@@ -92,6 +104,8 @@ class _Evaluator:
         self.sources = sources
         self.tsconfig = load_tsconfig(service_root, project_root)  # `@functions/hello` aliases
         self.modules = 0
+        self.data_files: dict[Path, Node] = {}  # YAML/JSON files loaded into the value, by path
+        self.findings: list[Finding] = []
 
     def value(self, file, node, depth: int) -> Node:
         from ..read.sources import unwrap
@@ -126,6 +140,10 @@ class _Evaluator:
             return Scalar(None, span, NULL)
         if kind in ("identifier", "shorthand_property_identifier"):
             return self._identifier(file, node, depth, span)
+        if kind == "call_expression":
+            path = self._loaded_file(file, node, depth)
+            if path is not None:
+                return self._data_file(path, file, node, span)
         return self._unknown(file, node, span)
 
     def _object(self, file, node, depth: int) -> Node:
@@ -219,6 +237,11 @@ class _Evaluator:
         from ..read.handlers import resolve_module
 
         imported = imp.bindings.get(local)
+        if imp.is_relative and Path(imp.module).suffix.lower() == ".json":
+            data = self._data_file(Path(file.path).parent / imp.module, file, None, span)
+            if imported in ("default", "*") or not isinstance(data, Mapping):
+                return data
+            return data.get(imported) or Unknown(local, UNKNOWN_SOURCE, span)
         target = resolve_module(file.path, imp.module, self.tsconfig, self.project_root)
         if target is None or imported in (None, "*") or self.modules >= MAX_MODULES:
             return Unknown(local, UNKNOWN_SOURCE, span)
@@ -250,6 +273,107 @@ class _Evaluator:
         if definition is None:
             return Unknown(name, UNKNOWN_SOURCE, span)
         return self.value(module, definition, depth + 1)
+
+    # -- YAML and JSON files the configuration loads --------------------------------------------
+    def _loaded_file(self, file, call, depth: int) -> Path | None:
+        """The YAML or JSON file a call's value is read from: `require('./x.json')`,
+        `yaml.load(readFileSync(path, 'utf8'))`, `JSON.parse(readFileSync(path))`; else None."""
+        from ..read.sources import callee_name, named_children, string_value
+
+        arguments = call.child_by_field_name("arguments")
+        args = named_children(arguments) if arguments is not None else []
+        name = callee_name(call)
+        if name == "require" and len(args) == 1:
+            module = string_value(file, args[0])
+            if module and module.startswith(".") and Path(module).suffix.lower() == ".json":
+                return Path(file.path).parent / module
+            return None
+        if not args or not self._parses_data(file, name):
+            return None
+        read = self._through_const(file, args[0], depth)
+        if read is None or read.type != "call_expression" or \
+                callee_name(read).rsplit(".", 1)[-1] != "readFileSync":
+            return None
+        read_arguments = read.child_by_field_name("arguments")
+        read_args = named_children(read_arguments) if read_arguments is not None else []
+        path = self._path_argument(file, read_args[0], depth) if read_args else None
+        return path if path is not None and path.suffix.lower() in DATA_SUFFIXES else None
+
+    def _parses_data(self, file, name: str) -> bool:
+        """`JSON.parse`, or a YAML parser imported from js-yaml, yaml or yamljs (`yaml.load`, `load`)."""
+        if name == "JSON.parse":
+            return True
+        owner, _, member = name.rpartition(".")
+        imp = file.bindings.get(owner or member)
+        if imp is None or imp.module not in YAML_PARSERS:
+            return False
+        parsers = YAML_PARSERS[imp.module]
+        if owner:  # `yaml.load(...)`: the module (default or namespace import) or its export
+            return imp.bindings.get(owner) in ("default", "*") and member in parsers
+        return imp.bindings.get(member) in parsers
+
+    def _path_argument(self, file, node, depth: int) -> Path | None:
+        """A file path given as a literal (relative to the service folder, where the Serverless CLI
+        runs, as `process.cwd()` is) or as `path.join(__dirname, ...)`, `path.resolve(__dirname, ...)`,
+        or a template starting with `${__dirname}` (relative to the file)."""
+        from ..read.sources import callee_name, named_children, string_value
+
+        node = self._through_const(file, node, depth)
+        if node is None:
+            return None
+        if node.type == "call_expression":
+            if callee_name(node).rsplit(".", 1)[-1] not in PATH_JOINERS:
+                return None
+            arguments = node.child_by_field_name("arguments")
+            args = named_children(arguments) if arguments is not None else []
+            base = self.service_root
+            if args and file.node_text(args[0]) == "__dirname":
+                base, args = Path(file.path).parent, args[1:]
+            elif args and file.node_text(args[0]) == "process.cwd()":  # the service folder
+                args = args[1:]
+            parts = [string_value(file, arg) for arg in args]
+            if not parts or any(part is None or "${" in part for part in parts):
+                return None
+            return Path(base, *parts)
+        value = string_value(file, node)
+        if value is None:
+            return None
+        if value.startswith("${__dirname}"):
+            value, base = value[len("${__dirname}"):].lstrip("/"), Path(file.path).parent
+        else:
+            base = self.service_root
+        return None if not value or "${" in value else base / value
+
+    def _through_const(self, file, node, depth: int):
+        """The expression a module-scope `const` name stands for (once), or the node itself."""
+        from ..read.sources import unwrap
+
+        node = unwrap(node)
+        if node is not None and node.type == "identifier" and depth < MAX_DEPTH:
+            definition = file.top_level_definitions.get(file.node_text(node))
+            if definition is not None and definition.type not in (
+                    "variable_declarator", "function_declaration", "class_declaration") \
+                    and _is_const(definition):
+                return unwrap(definition)
+        return node
+
+    def _data_file(self, path: Path, file, node, span: Span) -> Node:
+        """The located root of a YAML or JSON file inside the project (loaded once); Unknown when
+        it is outside, missing or cannot be parsed (its PARSE001 findings are reported)."""
+        from ..read.files import is_file, is_inside, is_system_path
+        from ..read.yamlload import load_json_or_yaml
+
+        path = Path(os.path.normpath(path))
+        real = os.path.realpath(path)
+        if not is_inside(real, os.path.realpath(self.project_root)) or is_system_path(real) \
+                or not is_file(path):
+            return self._unknown(file, node, span)
+        if path not in self.data_files:
+            loaded = load_json_or_yaml(path)
+            self.findings.extend(loaded.findings)
+            self.data_files[path] = loaded.node
+        root = self.data_files[path]
+        return root if root is not None else self._unknown(file, node, span)
 
     @staticmethod
     def _number(text: str, span: Span) -> Node:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..model.diagnostics import Finding
 from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown
-from ..read.files import is_inside, is_system_path
+from ..read.files import is_file, is_inside, is_system_path
 from ..read.yamlload import STR_TAG, LoadResult, load_json_or_yaml, read_source, tag_of
 
 MAX_STRING = 1_000_000
@@ -666,8 +666,9 @@ class _Resolver:
         if target.startswith("~"):
             return self._outside(site, target, "the home directory")
         try:
-            base = Path(site.span.path).parent
-            candidate = Path(os.path.normpath(base / target))
+            # Serverless resolves every `file()` path from the service folder, also inside an
+            # included file (lib/configuration/variables/sources/file.js: path.resolve(serviceDir, ..))
+            candidate = Path(os.path.normpath(self.config_path.parent / target))
             real = os.path.realpath(candidate)
         except (ValueError, OSError) as error:
             return _Missing("file", f"`{_short(target)}` is not a usable path ({error})", report=True)
@@ -675,7 +676,25 @@ class _Resolver:
             return self._outside(site, target, real)
         if real not in self.files:
             self.files[real] = self._load_include(candidate, real, target)
-        return self.files[real]
+        included = self.files[real]
+        if isinstance(included, _Missing):
+            return self._beside_including_file(site, target) or included
+        return included
+
+    def _beside_including_file(self, site: Scalar, target: str) -> _Missing | None:
+        """A missing include written relative to the included file it is in, where the file does
+        exist: say that Serverless reads it from the service folder, and how to write it."""
+        service_folder = self.config_path.parent
+        folder = Path(site.span.path).parent
+        if folder == service_folder:
+            return None
+        beside = Path(os.path.normpath(folder / target))
+        if not is_inside(os.path.realpath(beside), self.root_real) or not is_file(beside):
+            return None
+        written = os.path.relpath(beside, service_folder).replace(os.sep, "/")
+        return _Missing("file", f"`{_short(target)}` does not exist in the service folder, where "
+                        "Serverless reads `file()` paths from, also inside an included file",
+                        report=True, fix=f"write it as `./{_short(written)}` or give a default")
 
     def _outside(self, site: Scalar, target: str, where: str) -> _Deferred:
         self._report(site, "PARSE005", f"`{_short(target)}` is outside the project ({where}); lintkit "
