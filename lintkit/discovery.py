@@ -124,7 +124,7 @@ def _included_files(config: Path, root: Path, cache: dict[Path, set[str]]) -> se
         try:
             with confined_to(project):  # as the engine reads a service: nothing outside the project
                 loaded = front_end_for(config).load(config, project, {})
-            cache[config] = {os.path.realpath(path) for path in loaded.includes}
+            cache[config] = {os.path.realpath(path) for path in (*loaded.includes, *loaded.modules)}
         except Exception:  # a front end never raises for bad input; discovery must not either
             cache[config] = set()
     return cache[config]

@@ -151,6 +151,24 @@ def test_a_config_named_file_another_service_includes_is_part_of_that_service(tm
         [root / "serverless.yml"]
 
 
+def test_a_serverless_ts_module_the_configuration_imports_values_from_is_part_of_it(tmp_path, run_lintkit):
+    """`import { todoHandlers } from './src/handlers/todo/serverless'`: a module named like a
+    configuration that the service's serverless.ts takes `functions` from is not a service."""
+    root = repository(tmp_path)
+    make_service(root, "import { handlers } from './src/api/serverless'\n"
+                       "export default { service: 'app', provider: { name: 'aws', runtime: 'nodejs24.x' },\n"
+                       "  functions: { ...handlers } }\n", name="serverless.ts")
+    (root / "src" / "api").mkdir()
+    (root / "src" / "api" / "serverless.ts").write_text(
+        "export const handlers = { api: { handler: 'src/api.handler', runtime: 'nodejs16.x' } }\n")
+    skipped: list[Skipped] = []
+    assert [t.config_path for t in discover([str(root)], skipped)] == [root / "serverless.ts"]
+    assert Skipped(root / "src" / "api" / "serverless.ts",
+                   "included by serverless.ts, part of that service") in skipped
+    code, out, _ = concise(run_lintkit, ".", cwd=root)
+    assert "PARSE001" not in out and "src/api/serverless.ts:1:" in out  # its runtime, in the service
+
+
 def test_a_nested_service_that_is_not_included_is_still_its_own(tmp_path):
     root = repository(tmp_path)
     make_service(root, DEPRECATED_SERVICE + "custom: ${file(./config/custom.yml)}\n")

@@ -81,6 +81,7 @@ def load(config_path: Path, project_root: Path, options: dict[str, str],
     result.document = resolved.document
     loaded = {path: root for path, root in evaluator.data_files.items() if root is not None}
     result.includes = {**loaded, **resolved.included}
+    result.modules = evaluator.module_files
     return result
 
 
@@ -104,6 +105,7 @@ class _Evaluator:
         self.sources = sources
         self.tsconfig = load_tsconfig(service_root, project_root)  # `@functions/hello` aliases
         self.modules = 0
+        self.module_files: set[Path] = set()  # the local modules values were taken from
         self.data_files: dict[Path, Node] = {}  # YAML/JSON files loaded into the value, by path
         self.findings: list[Finding] = []
 
@@ -249,6 +251,7 @@ class _Evaluator:
         module = self.sources.parse(target)
         if module is None:
             return Unknown(local, UNKNOWN_SOURCE, span)
+        self.module_files.add(Path(target))
         name = "default" if imported == "default" else imported
         if name in module.reexports:
             inner, original = module.reexports[name]
@@ -269,6 +272,8 @@ class _Evaluator:
             return Unknown(name, UNKNOWN_SOURCE, span)
         self.modules += 1
         module = self.sources.parse(target)
+        if module is not None:
+            self.module_files.add(Path(target))
         definition = module.definition(name) if module is not None else None
         if definition is None:
             return Unknown(name, UNKNOWN_SOURCE, span)

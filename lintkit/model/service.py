@@ -177,13 +177,15 @@ class Function:
 class LoadedConfig:
     """What a config-format front end makes of a service's configuration: the document before and
     after its variables are resolved (None when it could not be loaded), the PARSE findings of
-    loading it, the raw roots of the files it included, and the format's name."""
+    loading it, the raw roots of the files it included, the code modules it took values from (a
+    serverless.ts importing `functions` from `./src/functions/serverless.ts`), and the format's name."""
 
     format: str
     raw_document: Node | None = None
     document: Mapping | None = None
     findings: list[Finding] = field(default_factory=list)
     includes: dict[Path, Node] = field(default_factory=dict)
+    modules: set[Path] = field(default_factory=set)
 
 
 class Service:
