@@ -69,6 +69,7 @@ QUIET = [
     pytest.param(APOLLO, None, "CLIENT001", id="apollo-module-scope-client"),
     pytest.param(APOLLO, None, "CONFIG005", id="apollo-url-from-uncommitted-env-yml"),
     pytest.param(APOLLO, None, "VPC001", id="apollo-no-evidence-of-rds"),
+    pytest.param(APOLLO, None, "PARSE002", id="apollo-env-yml-kept-out-of-git"),
 ]
 
 _reports: dict[str, list[dict]] = {}

@@ -696,6 +696,11 @@ class _Resolver:
                         "Serverless reads `file()` paths from, also inside an included file",
                         report=True, fix=f"write it as `./{_short(written)}` or give a default")
 
+    def _kept_out_of_git(self, path: Path) -> bool:
+        from ..read.gitignore import is_git_ignored
+
+        return is_git_ignored(path, Path(self.root_real))
+
     def _outside(self, site: Scalar, target: str, where: str) -> _Deferred:
         self._report(site, "PARSE005", f"`{_short(target)}` is outside the project ({where}); lintkit "
                      "does not read it. Keep included files inside the project, next to serverless.yml")
@@ -708,6 +713,10 @@ class _Resolver:
             if error.errno == errno.ELOOP:
                 return _Missing("file", f"`{_short(target)}` is a symbolic link loop", report=True,
                                 fix="fix the link or give a default")
+            if isinstance(error, FileNotFoundError) and self._kept_out_of_git(candidate):
+                # `env.yml` in .gitignore: each developer and the CI write their own copy, so
+                # its values exist at deploy time only (as `${ssm:}`), never a finding.
+                return _Deferred({"file"})
             reason = "does not exist" if isinstance(error, FileNotFoundError) else \
                 f"cannot be read ({error.strerror})"
             return _Missing("file", f"`{_short(target)}` {reason}", report=True,
