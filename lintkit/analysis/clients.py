@@ -23,7 +23,7 @@ from tree_sitter import Node as TreeNode
 
 from ..read.handlers import (
     enclosing_class, enclosing_function, format_chain, is_generated_client, is_module_scope,
-    iter_module_scope, module_matches,
+    iter_module_scope, module_matches, returned_expressions,
 )
 from ..read.sources import (
     CALL_TYPES, CLASS_TYPES, FUNCTION_TYPES, WRAPPER_TYPES, SourceFile, callee_name, is_static,
@@ -360,13 +360,15 @@ class ClientAnalysis:
         return self._once("constructions", self._per_invocation_constructions)
 
     def _per_invocation_constructions(self):
+        reported = set()  # a function run with different bindings meets its nodes again
         for file, node, chain in self.graph.per_invocation():
-            if node.type not in CALL_TYPES:
+            if node.type not in CALL_TYPES or (id(file), node.id) in reported:
                 continue
             built = self.construction(file, node)
             if built is None or self.is_cached(file, node):
                 continue
             if self.chain_runs(file, node, chain):
+                reported.add(built.key)
                 yield built, chain
 
     def per_invocation_disconnects(self) -> list["Disconnect"]:
@@ -456,7 +458,7 @@ class ClientAnalysis:
         if key not in self._returns:
             self._returns[key] = None  # a recursive call returns nothing known
             values = [self.client_value(target[0], expr, depth + 1)
-                      for expr in _returned(target[1])]
+                      for expr in returned_expressions(target[1])]
             values = [v for v in values if v is not None]
             fresh = [v for v in values if v.lifetime == "invocation"]
             self._returns[key] = (fresh or values or [None])[0]
@@ -694,18 +696,6 @@ def _superclass(cls):
         return None
     clause = next((c for c in heritage.named_children if c.type == "extends_clause"), heritage)
     return clause.child_by_field_name("value") or next(iter(named_children(clause)), None)
-
-
-def _returned(function) -> list:
-    """The expressions a function returns (an arrow's expression body included)."""
-    body = function.child_by_field_name("body")
-    if body is None:
-        return []
-    if body.type != "statement_block":
-        return [body]
-    returns = walk(body, lambda n: n.type not in FUNCTION_TYPES)
-    return [r.named_children[0] for r in returns
-            if r.type == "return_statement" and r.named_children]
 
 
 def _destructurings(file: SourceFile, name: str):
