@@ -279,3 +279,99 @@ def test_an_app_that_is_a_parameter_or_unknown_says_nothing(tmp_path):
                       "const app = makeApp()\napp.get('/', () => new PrismaClient())\n"
                       "export const handler = serverless(app)\n",
     }) == []
+
+
+# -- NestJS ----------------------------------------------------------------------------------------
+NEST_MODULE = ("import { Module } from '@nestjs/common'\nimport { PrismaService } from './prisma.service'\n"
+               "import { UsersService } from './users.service'\n"
+               "import { UsersController } from './users.controller'\n"
+               "@Module({ providers: [PrismaService, UsersService], controllers: [UsersController] })\n"
+               "export class AppModule {}\n")
+NEST_CONTROLLER = ("import { Controller } from '@nestjs/common'\nimport { UsersService } from './users.service'\n"
+                   "@Controller('users')\n"
+                   "export class UsersController { constructor(private readonly users: UsersService) {} }\n")
+NEST_SERVICE = ("import { Injectable } from '@nestjs/common'\nimport { PrismaService } from './prisma.service'\n"
+                "@Injectable()\nexport class UsersService { constructor(private prisma: PrismaService) {} }\n")
+SINGLETON_PRISMA = (PRISMA + "import { Injectable } from '@nestjs/common'\n"
+                    "@Injectable()\nexport class PrismaService extends PrismaClient {}\n")
+CACHED_BOOTSTRAP = ("import { NestFactory } from '@nestjs/core'\n"
+                    "import serverlessExpress from '@codegenie/serverless-express'\n"
+                    "import { AppModule } from './app.module'\nlet server\n"
+                    "async function bootstrap() {\n  const app = await NestFactory.create(AppModule)\n"
+                    "  await app.init()\n"
+                    "  return serverlessExpress({ app: app.getHttpAdapter().getInstance() })\n}\n"
+                    "export const handler = async (event, context) => {\n"
+                    "  server ??= await bootstrap()\n  return server(event, context)\n}\n")
+
+
+def nest_project(bootstrap: str, **overrides) -> dict[str, str]:
+    files = {"handler.ts": bootstrap, "app.module.ts": NEST_MODULE,
+             "users.controller.ts": NEST_CONTROLLER, "users.service.ts": NEST_SERVICE,
+             "prisma.service.ts": SINGLETON_PRISMA}
+    files.update({name.replace("_", "."): text for name, text in overrides.items()})
+    return files
+
+
+def test_a_nest_app_created_on_every_invocation_builds_its_providers(tmp_path):
+    found = per_invocation(tmp_path, nest_project(
+        "import { NestFactory } from '@nestjs/core'\nimport { AppModule } from './app.module'\n"
+        "export const handler = async (event) => {\n"
+        "  const app = await NestFactory.createApplicationContext(AppModule)\n"
+        "  return app.get('UsersService').list(event)\n}\n"))
+    assert found == [("prisma.service.ts", 4, ["NestFactory.create() → new PrismaService()"])]
+
+
+def test_a_cached_nest_app_builds_its_singletons_once(tmp_path):
+    assert per_invocation(tmp_path, nest_project(CACHED_BOOTSTRAP, prisma_service_ts=(
+        PRISMA + "import { Injectable } from '@nestjs/common'\n@Injectable()\n"
+        "export class PrismaService { client: PrismaClient\n"
+        "  constructor() { this.client = new PrismaClient() } }\n"))) == []
+
+
+@pytest.mark.parametrize("provider, line", [
+    (PRISMA + "import { Injectable, Scope } from '@nestjs/common'\n"
+     "@Injectable({ scope: Scope.REQUEST })\nexport class PrismaService extends PrismaClient {}\n", 4),
+    (PRISMA + "import { Injectable, Scope } from '@nestjs/common'\n"
+     "@Injectable({ scope: Scope.REQUEST })\n"
+     "export class PrismaService { client = new PrismaClient() }\n", 4),
+])
+def test_a_request_scoped_provider_that_a_controller_needs_is_built_per_request(tmp_path, provider,
+                                                                               line):
+    found = per_invocation(tmp_path, nest_project(CACHED_BOOTSTRAP, prisma_service_ts=provider))
+    assert found == [("prisma.service.ts", line, [])]
+
+
+def test_request_scope_bubbles_up_to_providers_that_inject_it(tmp_path):
+    found = per_invocation(tmp_path, nest_project(
+        CACHED_BOOTSTRAP,
+        users_service_ts="import { Injectable } from '@nestjs/common'\n" + PRISMA +
+        "import { RequestContext } from './request.context'\n@Injectable()\n"
+        "export class UsersService { db = new PrismaClient()\n"
+        "  constructor(private context: RequestContext) {} }\n",
+        request_context_ts="import { Injectable, Scope } from '@nestjs/common'\n"
+        "@Injectable({ scope: Scope.REQUEST })\nexport class RequestContext {}\n",
+        app_module_ts=NEST_MODULE.replace("providers: [PrismaService, UsersService]",
+                                          "providers: [PrismaService, UsersService, RequestContext]")
+        .replace("import { Module }", "import { RequestContext } from './request.context'\n"
+                 "import { Module }")))
+    assert found == [("users.service.ts", 5, [])]
+
+
+def test_a_request_scoped_provider_no_controller_needs_is_never_built(tmp_path):
+    assert per_invocation(tmp_path, nest_project(
+        CACHED_BOOTSTRAP, users_service_ts="import { Injectable } from '@nestjs/common'\n"
+        "@Injectable()\nexport class UsersService {}\n",
+        prisma_service_ts=PRISMA + "import { Injectable, Scope } from '@nestjs/common'\n"
+        "@Injectable({ scope: Scope.REQUEST })\nexport class PrismaService extends PrismaClient {}\n")
+    ) == []
+
+
+def test_providers_of_dynamic_modules_are_not_guessed(tmp_path):
+    assert per_invocation(tmp_path, nest_project(
+        "import { NestFactory } from '@nestjs/core'\nimport { AppModule } from './app.module'\n"
+        "export const handler = async () => { await NestFactory.create(AppModule) }\n",
+        app_module_ts="import { Module } from '@nestjs/common'\nimport { DbModule } from './db.module'\n"
+        "@Module({ imports: [DbModule.forRoot()] })\nexport class AppModule {}\n",
+        db_module_ts=PRISMA + "import { Module } from '@nestjs/common'\n@Module({})\n"
+        "export class DbModule { static forRoot() { return { module: DbModule, providers: [\n"
+        "  { provide: 'DB', useValue: new PrismaClient() }] } } }\n")) == []

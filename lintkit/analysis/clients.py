@@ -22,7 +22,7 @@ from pathlib import Path
 from tree_sitter import Node as TreeNode
 
 from ..read.handlers import (
-    enclosing_class, enclosing_function, format_chain, is_generated_client, is_module_scope,
+    constructor_of, enclosing_class, enclosing_function, format_chain, is_generated_client, is_module_scope,
     iter_module_scope, module_matches, returned_expressions,
 )
 from ..read.sources import (
@@ -362,14 +362,35 @@ class ClientAnalysis:
     def _per_invocation_constructions(self):
         reported = set()  # a function run with different bindings meets its nodes again
         for file, node, chain in self.graph.per_invocation():
-            if node.type not in CALL_TYPES or (id(file), node.id) in reported:
+            if (id(file), node.id) in reported:
                 continue
-            built = self.construction(file, node)
+            if node.type == "class_heritage":
+                built = self._inherited_client(file, node, chain)
+            elif node.type in CALL_TYPES:
+                built = self.construction(file, node)
+            else:
+                continue
             if built is None or self.is_cached(file, node):
                 continue
             if self.chain_runs(file, node, chain):
                 reported.add(built.key)
                 yield built, chain
+
+    def _inherited_client(self, file: SourceFile, heritage, chain) -> Construction | None:
+        """`class PrismaService extends PrismaClient` built without a `new` the code shows (by
+        Nest's container, or as the parent of a class built with `new`): the instance is a
+        client. `new Db()` of such a class directly is the construction itself."""
+        if chain and chain[-1].is_new and chain[-1].target_file is file \
+                and heritage.parent is not None and chain[-1].target in (
+                    heritage.parent, constructor_of(heritage.parent)):
+            return None
+        parent = _superclass(heritage.parent) if heritage.parent is not None else None
+        origin = self._origin(file, parent, parent) if parent is not None else None
+        kind = _client_kind(origin, True) if isinstance(origin, tuple) else None
+        if kind is None:
+            return None
+        label = f"{node_name(heritage.parent) or 'class'} extends {_text(unwrap(parent))}"
+        return Construction(file, heritage, kind, label, subclass=True)
 
     def per_invocation_disconnects(self) -> list["Disconnect"]:
         """`$disconnect()` / pool `end()` on every invocation, on a client that outlives it."""

@@ -30,7 +30,7 @@ from .sources import (  # noqa: F401  (re-exported helpers for rules)
     object_member, parents, returned_expressions, string_value, unwrap, unwrap_function, walk,
 )
 from .tsconfig import TsConfig
-from . import webapps
+from . import nest, webapps
 
 MAX_GRAPH_FILES = 2000
 MAX_CALL_DEPTH = 20
@@ -484,6 +484,7 @@ class CallStep:
     name: str
     target_file: SourceFile
     target: object
+    text: str = ""  # what the step does, when it is not a call written as such
 
     @property
     def is_new(self) -> bool:
@@ -498,6 +499,8 @@ class CallStep:
         return self.target_file.span(self.target)
 
     def label(self) -> str:
+        if self.text:
+            return self.text
         return f"new {self.name}()" if self.is_new else f"{self.name}()"
 
 
@@ -933,6 +936,11 @@ class HandlerGraph:
         parameter bindings; None when unknown."""
         return self._value(file, node, chain, 0, env)
 
+    def value_of_name(self, file: SourceFile, name: str):
+        """(file, node, chain) a module-level name of `file` stands for (a type name in an
+        annotation, say), or None."""
+        return self._resolve_name(file, name, None, 0)
+
     def callee_of(self, file: SourceFile, call, chain: Scope | None, env: tuple = ()):
         """(file, function, chain) a call runs, as resolve_callee, with `env`'s bindings."""
         return self._callee(file, call, chain, env)
@@ -1002,6 +1010,7 @@ class HandlerGraph:
                 roots += webapps.request_handlers(self, self._exported_apps(file, node))
         if self.handler is not None and self.serves_web_apps:
             roots += webapps.request_handlers(self, self._apps_the_handler_invokes())
+            roots += self._request_scoped_providers()
         unique, seen = [], set()
         for root in roots:
             if self.entry_key(*root) not in seen:
@@ -1040,6 +1049,17 @@ class HandlerGraph:
                 apps += webapps.invoked_apps(self, self.handler_file, node, chain)
         return apps
 
+    def _request_scoped_providers(self) -> list:
+        """The request-scoped providers of the Nest apps the graph creates, when a controller
+        needs them: the handler serves the app, so each request, each invocation, builds them."""
+        found = []
+        for file, _, root in nest.app_creations(self):
+            for provider in nest.application(self, root).per_request:
+                target = self._callable((*provider, None))
+                if target is not None:
+                    found.append((target[0], target[1], ()))
+        return found
+
     @property
     def serves_web_apps(self) -> bool:
         """Does the graph import a package that serves a web framework app from a Lambda handler
@@ -1070,15 +1090,21 @@ class HandlerGraph:
                               runs, queue)
 
     def _call_targets(self, file: SourceFile, call, chain, env) -> list:
-        """(file, function, chain, bindings[, name]) for what a call runs: its callee, with the parameters
+        """(file, function, chain, bindings[, name, label]) for what a call runs: its callee, with the parameters
         bound to the functions passed to it; or, for a call that serves a web app
         (`proxy(server, event, context)`), the app's request handlers."""
         target = self._callee(file, call, chain, env)
         if target is not None:
             return [(*target, self._call_env(file, call, chain, env, target))]
         callbacks = self._invoked_callbacks(file, call, chain, env)
-        if callbacks or not self.serves_web_apps:
+        if callbacks:
             return callbacks
+        if self.imports_module(nest.NEST_CORE):
+            root = nest.created_module(self, file, call, chain, env)
+            if root is not None:
+                return self._built_by_nest(root)
+        if not self.serves_web_apps:
+            return []
         handlers = webapps.request_handlers(self, webapps.invoked_apps(self, file, call, chain, env))
         return [(handler_file, function, None, bound, node_name(function) or "request handler")
                 for handler_file, function, bound in handlers]
@@ -1101,6 +1127,17 @@ class HandlerGraph:
                 if target is not None and target[1].type in FUNCTION_TYPES:
                     found.append((*target, (), _text(argument)))
         return found
+
+    def _built_by_nest(self, root) -> list:
+        """What `NestFactory.create(AppModule)` runs: the constructors of the app's singleton
+        providers and controllers, and its provider factories."""
+        targets = []
+        for provider in nest.application(self, root).singletons:
+            target = self._callable((*provider, None))
+            if target is not None:
+                name = node_name(provider[1]) or "a provider"
+                targets.append((*target, (), name, f"NestFactory.create() → new {name}()"))
+        return targets
 
     def _call_env(self, file: SourceFile, call, chain, env: tuple, target,
                   inline: bool = False) -> tuple:
@@ -1154,8 +1191,11 @@ class HandlerGraph:
         handler."""
         found = None
         for entry_file, function, _ in self.entry_points:
-            if entry_file is file and function.start_byte <= node.start_byte \
-                    and node.end_byte <= function.end_byte \
+            around = function
+            if function.type == "method_definition" and node_name(function) == "constructor":
+                around = enclosing_class(function, entry_file)  # its fields run with it
+            if entry_file is file and around.start_byte <= node.start_byte \
+                    and node.end_byte <= around.end_byte \
                     and (found is None or found.start_byte <= function.start_byte):
                 found = function
         return found if found is not None else self.handler
@@ -1169,13 +1209,13 @@ class HandlerGraph:
         if runs[key[:2]] > MAX_BINDINGS:
             return
         visited.add(key)
-        if len(target) > 4:
-            name = target[4]
+        if len(target) > 4:  # a name (and what the step does) the target came with
+            name, text = target[4], (target[5] if len(target) > 5 else "")
         elif call.type == "class_heritage":
-            name = "super"
+            name, text = "super", ""
         else:
-            name = self._called_name(file, call, chain, env)
-        step = CallStep(file, call, name, target_file, function)
+            name, text = self._called_name(file, call, chain, env), ""
+        step = CallStep(file, call, name, target_file, function, text)
         queue.append((target_file, function, steps + [step], bound))
 
     def _called_name(self, file: SourceFile, call, chain, env: tuple) -> str:
@@ -1194,6 +1234,9 @@ class HandlerGraph:
                 cls = self.scope_chain(file, function).cls
         if cls is not None:
             inside = self._class_chain(file, cls)
+            heritage = next((c for c in cls.named_children if c.type == "class_heritage"), None)
+            if heritage is not None:  # the parent's constructor runs too
+                yield heritage, inside
             for member in instance_fields(cls):
                 yield from walk_scoped(member, inside)
 
