@@ -375,3 +375,32 @@ def test_providers_of_dynamic_modules_are_not_guessed(tmp_path):
         db_module_ts=PRISMA + "import { Module } from '@nestjs/common'\n@Module({})\n"
         "export class DbModule { static forRoot() { return { module: DbModule, providers: [\n"
         "  { provide: 'DB', useValue: new PrismaClient() }] } } }\n")) == []
+
+
+@pytest.mark.parametrize("use", [
+    "middy(base).use(withDatabase())",
+    "middy(base).use([parser(), withDatabase()])",
+    "middy().use(withDatabase()).handler(base)",
+    "middy(base).before(openDatabase)",
+])
+def test_middy_middleware_objects_run_on_every_invocation(tmp_path, use):
+    found = per_invocation(tmp_path, {
+        "handler.ts": "import middy from '@middy/core'\nimport parser from '@middy/http-json-body-parser'\n"
+                      "import { withDatabase, openDatabase } from './middleware'\n"
+                      "const base = async (event, context) => context.prisma.user.findMany()\n"
+                      f"export const handler = {use}\n",
+        "middleware.ts": PRISMA + "export const openDatabase = async (request) => {\n"
+                         "  request.context.prisma = new PrismaClient()\n}\n"
+                         "export const withDatabase = () => ({ before: openDatabase })\n",
+    })
+    assert found == [("middleware.ts", 3, [])]
+
+
+def test_middy_middleware_with_a_cached_client(tmp_path):
+    assert per_invocation(tmp_path, {
+        "handler.ts": "import middy from '@middy/core'\nimport { withDatabase } from './middleware'\n"
+                      "export const handler = middy(async () => 1).use(withDatabase())\n",
+        "middleware.ts": PRISMA + "let prisma\nexport const withDatabase = () => ({\n"
+                         "  before: async (request) => { request.context.prisma = prisma ??= new PrismaClient() },\n"
+                         "})\n",
+    }) == []

@@ -36,6 +36,7 @@ MAX_GRAPH_FILES = 2000
 MAX_CALL_DEPTH = 20
 MAX_RESOLVE_DEPTH = 32
 MAX_BINDINGS = 8  # runs of one function with different functions bound to its parameters
+_MIDDY_PHASES = ("before", "after", "onError")
 # Methods that call the function handed to them before they return (arrays) or when the promise
 # settles: within the invocation that awaits it.
 INVOKING_METHODS = frozenset({
@@ -1005,7 +1006,7 @@ class HandlerGraph:
         if self._export is not None:
             file, node = self._export
             closures = self.returned_closures(file, node)
-            roots += closures
+            roots += closures + self._middy_middleware(file, node)
             if not closures and self.serves_web_apps:
                 roots += webapps.request_handlers(self, self._exported_apps(file, node))
         if self.handler is not None and self.serves_web_apps:
@@ -1022,6 +1023,57 @@ class HandlerGraph:
     def entry_key(file: SourceFile, function, env: tuple) -> tuple:
         """What makes two runs of a function the same: the function and its bindings."""
         return id(file), function.id, _env_key(env)
+
+    def _middy_middleware(self, file: SourceFile, node) -> list:
+        """The `before`/`after`/`onError` functions of the middleware objects a middy chain uses
+        (`middy(base).use(withDb())` with `withDb = () => ({ before: async (request) => ... })`),
+        and those given to `.before(fn)`: middy runs them on every invocation."""
+        found, call = [], unwrap(node)
+        while call is not None and call.type == "call_expression":
+            callee = unwrap(call.child_by_field_name("function"))
+            if callee is None or callee.type != "member_expression":
+                break
+            method = _text(callee.child_by_field_name("property"))
+            arguments = call.child_by_field_name("arguments")
+            for argument in named_children(arguments) if arguments is not None else ():
+                if method == "use":
+                    found += self._middleware_functions(file, argument)
+                elif method in _MIDDY_PHASES:
+                    found += self._function_entry(file, argument)
+            call = unwrap(callee.child_by_field_name("object"))
+        if call is None or call.type != "call_expression" or webapps.package_export(
+                self, file, call.child_by_field_name("function"), self.scope_chain(file, call)) \
+                not in (("@middy/core", "default"), ("@middy/core", "*")):
+            return []
+        return found
+
+    def _middleware_functions(self, file: SourceFile, expr, depth: int = 0) -> list:
+        expr = unwrap(expr)
+        if expr is None or depth > 4:
+            return []
+        if expr.type == "array":
+            return [f for e in named_children(expr) for f in self._middleware_functions(
+                file, e, depth + 1)]
+        value = self._value(file, expr, self.scope_chain(file, expr), 0)
+        if value is not None and value[1].type == "call_expression":  # a local factory
+            target = self._callee(value[0], value[1], self.scope_chain(value[0], value[1]))
+            objects = [self._value(target[0], r, self.scope_chain(target[0], r), 0)
+                       for r in returned_expressions(target[1])] \
+                if target is not None and target[1].type in FUNCTION_TYPES else []
+        else:
+            objects = [value]
+        found = []
+        for obj_file, obj, _ in (o for o in objects if o is not None):
+            if obj.type == "object":
+                for phase in _MIDDY_PHASES:
+                    member = object_member(obj, phase)
+                    found += self._function_entry(obj_file, member) if member is not None else []
+        return found
+
+    def _function_entry(self, file: SourceFile, expr) -> list:
+        value = self._value(file, expr, self.scope_chain(file, expr), 0)
+        return [(value[0], value[1], ())] if value is not None \
+            and value[1].type in FUNCTION_TYPES else []
 
     def _exported_apps(self, file: SourceFile, node) -> list:
         """The apps the export serves: `serverless(app)`, also inside other wrappers
