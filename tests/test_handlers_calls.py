@@ -404,3 +404,18 @@ def test_middy_middleware_with_a_cached_client(tmp_path):
                          "  before: async (request) => { request.context.prisma = prisma ??= new PrismaClient() },\n"
                          "})\n",
     }) == []
+
+
+def test_a_router_required_from_a_commonjs_module(tmp_path):
+    found = per_invocation(tmp_path, {
+        "handler.js": "const express = require('express')\nconst serverless = require('serverless-http')\n"
+                      "const app = express()\napp.use('/users', require('./users'))\n"
+                      "app.use('/posts', posts)\nconst posts = require('./posts')\n"
+                      "module.exports.handler = serverless(app)\n",
+        "users.js": "const { PrismaClient } = require('@prisma/client')\nconst router = require('express').Router()\n"
+                    "router.get('/', (req, res) => { new PrismaClient() })\nmodule.exports = router\n",
+        "posts.js": "const { PrismaClient } = require('@prisma/client')\nconst express = require('express')\n"
+                    "const router = express.Router()\nrouter.post('/', (req, res) => { new PrismaClient() })\n"
+                    "module.exports = router\n",
+    })
+    assert sorted(found) == [("posts.js", 4, []), ("users.js", 3, [])]

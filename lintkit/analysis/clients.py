@@ -22,8 +22,8 @@ from pathlib import Path
 from tree_sitter import Node as TreeNode
 
 from ..read.handlers import (
-    constructor_of, enclosing_class, enclosing_function, format_chain, is_generated_client, is_module_scope,
-    iter_module_scope, module_matches, returned_expressions,
+    constructor_of, enclosing_class, enclosing_function, format_chain, is_generated_client,
+    is_module_scope, iter_module_scope, module_matches, returned_expressions,
 )
 from ..read.sources import (
     CALL_TYPES, CLASS_TYPES, FUNCTION_TYPES, WRAPPER_TYPES, SourceFile, callee_name, is_static,

@@ -30,13 +30,12 @@ from .sources import (  # noqa: F401  (re-exported helpers for rules)
     object_member, parents, returned_expressions, string_value, unwrap, unwrap_function, walk,
 )
 from .tsconfig import TsConfig
-from . import nest, webapps
+from . import middy, nest, webapps
 
 MAX_GRAPH_FILES = 2000
 MAX_CALL_DEPTH = 20
 MAX_RESOLVE_DEPTH = 32
 MAX_BINDINGS = 8  # runs of one function with different functions bound to its parameters
-_MIDDY_PHASES = ("before", "after", "onError")
 # Methods that call the function handed to them before they return (arrays) or when the promise
 # settles: within the invocation that awaits it.
 INVOKING_METHODS = frozenset({
@@ -993,9 +992,11 @@ class HandlerGraph:
     @property
     def entry_points(self) -> list[tuple[SourceFile, object, tuple]]:
         """(file, function, bindings) for each function an invocation starts in: the handler, the
-        middleware before it, the function a wrapper of the service returns around the handler
-        (`withErrors(async (e) => ...)`, its parameters bound to the arguments), and the request
-        handlers of a web framework app the export serves (`serverless(app)`, see webapps)."""
+        serverless-middleware functions before it, the function a wrapper of the service returns
+        around the handler (`withErrors(async (e) => ...)`, its parameters bound to the
+        arguments), the `before`/`after`/`onError` functions of middy middleware, the request
+        handlers of a web framework app the handler serves (`serverless(app)`, see webapps) and
+        the request-scoped providers of the Nest app it serves (see nest)."""
         if self._entry_points is None:
             self._entry_points = self._find_entry_points()
         return self._entry_points
@@ -1006,7 +1007,7 @@ class HandlerGraph:
         if self._export is not None:
             file, node = self._export
             closures = self.returned_closures(file, node)
-            roots += closures + self._middy_middleware(file, node)
+            roots += closures + middy.middleware_functions(self, file, node)
             if not closures and self.serves_web_apps:
                 roots += webapps.request_handlers(self, self._exported_apps(file, node))
         if self.handler is not None and self.serves_web_apps:
@@ -1023,57 +1024,6 @@ class HandlerGraph:
     def entry_key(file: SourceFile, function, env: tuple) -> tuple:
         """What makes two runs of a function the same: the function and its bindings."""
         return id(file), function.id, _env_key(env)
-
-    def _middy_middleware(self, file: SourceFile, node) -> list:
-        """The `before`/`after`/`onError` functions of the middleware objects a middy chain uses
-        (`middy(base).use(withDb())` with `withDb = () => ({ before: async (request) => ... })`),
-        and those given to `.before(fn)`: middy runs them on every invocation."""
-        found, call = [], unwrap(node)
-        while call is not None and call.type == "call_expression":
-            callee = unwrap(call.child_by_field_name("function"))
-            if callee is None or callee.type != "member_expression":
-                break
-            method = _text(callee.child_by_field_name("property"))
-            arguments = call.child_by_field_name("arguments")
-            for argument in named_children(arguments) if arguments is not None else ():
-                if method == "use":
-                    found += self._middleware_functions(file, argument)
-                elif method in _MIDDY_PHASES:
-                    found += self._function_entry(file, argument)
-            call = unwrap(callee.child_by_field_name("object"))
-        if call is None or call.type != "call_expression" or webapps.package_export(
-                self, file, call.child_by_field_name("function"), self.scope_chain(file, call)) \
-                not in (("@middy/core", "default"), ("@middy/core", "*")):
-            return []
-        return found
-
-    def _middleware_functions(self, file: SourceFile, expr, depth: int = 0) -> list:
-        expr = unwrap(expr)
-        if expr is None or depth > 4:
-            return []
-        if expr.type == "array":
-            return [f for e in named_children(expr) for f in self._middleware_functions(
-                file, e, depth + 1)]
-        value = self._value(file, expr, self.scope_chain(file, expr), 0)
-        if value is not None and value[1].type == "call_expression":  # a local factory
-            target = self._callee(value[0], value[1], self.scope_chain(value[0], value[1]))
-            objects = [self._value(target[0], r, self.scope_chain(target[0], r), 0)
-                       for r in returned_expressions(target[1])] \
-                if target is not None and target[1].type in FUNCTION_TYPES else []
-        else:
-            objects = [value]
-        found = []
-        for obj_file, obj, _ in (o for o in objects if o is not None):
-            if obj.type == "object":
-                for phase in _MIDDY_PHASES:
-                    member = object_member(obj, phase)
-                    found += self._function_entry(obj_file, member) if member is not None else []
-        return found
-
-    def _function_entry(self, file: SourceFile, expr) -> list:
-        value = self._value(file, expr, self.scope_chain(file, expr), 0)
-        return [(value[0], value[1], ())] if value is not None \
-            and value[1].type in FUNCTION_TYPES else []
 
     def _exported_apps(self, file: SourceFile, node) -> list:
         """The apps the export serves: `serverless(app)`, also inside other wrappers
@@ -1142,9 +1092,10 @@ class HandlerGraph:
                               runs, queue)
 
     def _call_targets(self, file: SourceFile, call, chain, env) -> list:
-        """(file, function, chain, bindings[, name, label]) for what a call runs: its callee, with the parameters
-        bound to the functions passed to it; or, for a call that serves a web app
-        (`proxy(server, event, context)`), the app's request handlers."""
+        """(file, function, chain, bindings[, name, label]) for what a call runs: its callee, its
+        parameters bound to the functions passed to it; functions handed by name to an array
+        method or a promise; the providers `NestFactory.create()` builds; or, for a call that
+        serves a web app (`proxy(server, event, context)`), the app's request handlers."""
         target = self._callee(file, call, chain, env)
         if target is not None:
             return [(*target, self._call_env(file, call, chain, env, target))]
@@ -1157,7 +1108,8 @@ class HandlerGraph:
                 return self._built_by_nest(root)
         if not self.serves_web_apps:
             return []
-        handlers = webapps.request_handlers(self, webapps.invoked_apps(self, file, call, chain, env))
+        apps = webapps.invoked_apps(self, file, call, chain, env)
+        handlers = webapps.request_handlers(self, apps)
         return [(handler_file, function, None, bound, node_name(function) or "request handler")
                 for handler_file, function, bound in handlers]
 
@@ -1177,7 +1129,7 @@ class HandlerGraph:
                     "member_expression"}:
                 target = self._callable(self._value(file, argument, chain, 0, env))
                 if target is not None and target[1].type in FUNCTION_TYPES:
-                    found.append((*target, (), _text(argument)))
+                    found.append((*target, (), " ".join(_text(argument).split())))
         return found
 
     def _built_by_nest(self, root) -> list:
@@ -1214,7 +1166,7 @@ class HandlerGraph:
                                       or value[1].type in CLASS_TYPES):
                 passed_on = _bound_argument(self, file, argument, chain, env)
                 text = passed_on.text if passed_on is not None else _text(argument)
-                bound.append(Binding(target_file, function, name, value, text))
+                bound.append(Binding(target_file, function, name, value, " ".join(text.split())))
         return inherited + tuple(bound)
 
     def returned_closures(self, file: SourceFile, expr, env: tuple = ()) -> list:
@@ -1241,15 +1193,14 @@ class HandlerGraph:
         """The function an invocation starts in that holds `node`: the innermost entry point
         around it (a middleware function, a request handler, a wrapper's closure), or else the
         handler."""
-        found = None
+        found, found_start = None, -1
         for entry_file, function, _ in self.entry_points:
             around = function
             if function.type == "method_definition" and node_name(function) == "constructor":
                 around = enclosing_class(function, entry_file)  # its fields run with it
-            if entry_file is file and around.start_byte <= node.start_byte \
-                    and node.end_byte <= around.end_byte \
-                    and (found is None or found.start_byte <= function.start_byte):
-                found = function
+            if entry_file is file and found_start < around.start_byte <= node.start_byte \
+                    and node.end_byte <= around.end_byte:
+                found, found_start = function, around.start_byte
         return found if found is not None else self.handler
 
     def _enqueue(self, file, call, chain, env, target, steps, visited, runs, queue) -> None:

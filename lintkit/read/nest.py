@@ -175,7 +175,8 @@ class Application:
 
     def _dependencies(self, file: SourceFile, cls, classes: dict) -> list[tuple]:
         """Keys of the listed classes a class's constructor takes (by parameter type)."""
-        constructor = next((m for m in named_children(cls.child_by_field_name("body"))
+        body = cls.child_by_field_name("body")
+        constructor = next((m for m in (named_children(body) if body is not None else ())
                             if m.type == "method_definition" and _text(
                                 m.child_by_field_name("name")) == "constructor"), None)
         parameters = constructor.child_by_field_name("parameters") if constructor else None

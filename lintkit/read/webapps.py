@@ -181,6 +181,9 @@ def _app_of(graph, file: SourceFile, expr, chain, env: tuple = (), depth: int = 
     if value is None:
         return None
     value_file, node, value_chain = value
+    if node.type == "program" and "module.exports" in value_file.exports:  # require('./users')
+        return _app_of(graph, value_file, value_file.exports["module.exports"], None, (),
+                       depth + 1)
     if node.type not in ("call_expression", "new_expression"):
         return None
     if node.type == "new_expression":
