@@ -548,6 +548,7 @@ class HandlerGraph:
         for file, _ in middleware:
             if not any(file is known for known in self.files):
                 self.files.append(file)
+        self.memo: dict = {}  # kept for the life of the graph: module files, what webapps and nest find
         self._names_memo: dict[int, dict] = {}
         self._lookup_memo: dict = {}
         self._imports_memo: dict[tuple, bool] = {}
@@ -559,6 +560,7 @@ class HandlerGraph:
         found = (self._unwrap_export(self.resolve_export(file, name)) for file, name in middleware)
         self.middleware: list[tuple[SourceFile, object]] = [each for each in found if each]
         self._entry_points: list | None = None
+        self._per_invocation: list | None = None
 
     def __repr__(self) -> str:
         return (f"HandlerGraph({str(self.entry.path)!r}, {self.export_name!r}, "
@@ -615,11 +617,14 @@ class HandlerGraph:
         return source
 
     def module_file(self, file: SourceFile, imp: Import) -> SourceFile | None:
-        """The parsed local module an import loads (None for packages and generated clients)."""
-        path = self.resolve_import(file, imp)
-        if path is None or is_generated_client(path):
-            return None
-        return self.cache.parse(path)
+        """The parsed local module an import loads (None for packages and generated clients).
+        Kept per import: call resolution asks for the same ones again and again."""
+        key = ("module file", id(imp))
+        if key not in self.memo:
+            path = self.resolve_import(file, imp)
+            self.memo[key] = None if path is None or is_generated_client(path) \
+                else self.cache.parse(path)
+        return self.memo[key]
 
     # -- imports --------------------------------------------------------------------------------
     def find_imports(self, *patterns: str, include_type_only: bool = False
@@ -1074,7 +1079,18 @@ class HandlerGraph:
         and instance field initialisers they call, transitively across files, shortest chains
         first, at most MAX_CALL_DEPTH calls deep. A function is run once, or once per different
         set of functions its parameters are bound to (`process(event, login)` runs `process` with
-        `fn` standing for `login`), at most MAX_BINDINGS times."""
+        `fn` standing for `login`), at most MAX_BINDINGS times. Worked out once per graph (the
+        CLIENT and MIGRATE analyses each ask)."""
+        if self._per_invocation is None:
+            found = []
+            for item in self._run_invocation():
+                found.append(item)
+                yield item
+            self._per_invocation = found
+        else:
+            yield from self._per_invocation
+
+    def _run_invocation(self) -> Iterator[tuple[SourceFile, object, list[CallStep]]]:
         roots = self.entry_points
         queue = deque((file, function, [], env) for file, function, env in roots)
         visited = {self.entry_key(*root) for root in roots}

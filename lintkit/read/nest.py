@@ -64,8 +64,7 @@ def created_module(graph, file: SourceFile, call, chain, env: tuple = ()):
         return None
     arguments = call.child_by_field_name("arguments")
     first = next(iter(named_children(arguments)), None) if arguments is not None else None
-    found = _module_class(graph, file, first, chain, env)
-    return found
+    return _module_class(graph, file, first, chain, env)
 
 
 def _module_class(graph, file: SourceFile, expr, chain, env: tuple = ()):
@@ -77,9 +76,8 @@ def _module_class(graph, file: SourceFile, expr, chain, env: tuple = ()):
 
 def app_creations(graph) -> list[tuple]:
     """(file, NestFactory call, root module) for each app the graph's files create."""
-    memo = getattr(graph, "_nest_creations", None)
-    if memo is not None:
-        return memo
+    if "nest apps" in graph.memo:
+        return graph.memo["nest apps"]
     found = []
     if graph.imports_module(NEST_CORE):
         for file in graph.files:
@@ -87,7 +85,7 @@ def app_creations(graph) -> list[tuple]:
                 root = created_module(graph, file, call, graph.scope_chain(file, call))
                 if root is not None:
                     found.append((file, call, root))
-    graph._nest_creations = found
+    graph.memo["nest apps"] = found
     return found
 
 
@@ -213,8 +211,7 @@ class Application:
 
 
 def application(graph, root: tuple) -> Application:
-    memo = graph.__dict__.setdefault("_nest_apps", {})
-    key = (id(root[0]), root[1].id)
-    if key not in memo:
-        memo[key] = Application(graph, root)
-    return memo[key]
+    key = ("nest application", id(root[0]), root[1].id)
+    if key not in graph.memo:
+        graph.memo[key] = Application(graph, root)
+    return graph.memo[key]

@@ -280,9 +280,8 @@ def _registrations(graph) -> dict[tuple, list]:
     """The registration calls of the graph's files (`x.get(...)`, `x.route('/a').post(...)`), by
     the app they register on: (id of its file, id of the node that builds it) → [(file, call,
     scope chain)]. Worked out once per graph."""
-    memo = getattr(graph, "_web_registrations", None)
-    if memo is not None:
-        return memo
+    if "web registrations" in graph.memo:
+        return graph.memo["web registrations"]
     found: dict[tuple, list] = {}
     for file in graph.files:
         for call, target in _route_calls(file):
@@ -290,7 +289,7 @@ def _registrations(graph) -> dict[tuple, list]:
             app = _app_of(graph, file, target, chain)
             if app is not None:
                 found.setdefault((id(app[0]), app[1].id), []).append((file, call, chain))
-    graph._web_registrations = found
+    graph.memo["web registrations"] = found
     return found
 
 
