@@ -419,3 +419,21 @@ def test_a_router_required_from_a_commonjs_module(tmp_path):
                     "module.exports = router\n",
     })
     assert sorted(found) == [("posts.js", 4, []), ("users.js", 3, [])]
+
+
+def test_fastify_plugins_register_routes_on_their_instance(tmp_path):
+    found = per_invocation(tmp_path, {
+        "handler.ts": "import Fastify from 'fastify'\nimport fp from 'fastify-plugin'\n"
+                      "import awsLambdaFastify from '@fastify/aws-lambda'\nimport cors from '@fastify/cors'\n"
+                      "import userRoute from './user.route'\nexport const app = Fastify()\n"
+                      "app.register(cors, { origin: true })\n"
+                      "app.register(userRoute, { prefix: '/users' })\n"
+                      "app.register(fp(async (instance) => { instance.addHook('onRequest', async () => 1) }))\n"
+                      "export const handler = awsLambdaFastify(app)\n",
+        "user.route.ts": PRISMA + "import type { FastifyPluginCallback } from 'fastify'\n"
+                         "const userRoute: FastifyPluginCallback = (fastify, _, done) => {\n"
+                         "  fastify.withTypeProvider<Zod>().get('/me', {}, async () => new PrismaClient())\n"
+                         "  const setup = (other) => other.get('/x', async () => new PrismaClient())\n"
+                         "  done()\n}\nexport default userRoute\n",
+    })
+    assert found == [("user.route.ts", 4, [])]

@@ -1025,6 +1025,8 @@ class HandlerGraph:
                 unique.append(root)
         return unique
 
+    parameter_names = staticmethod(parameter_names)
+
     @staticmethod
     def entry_key(file: SourceFile, function, env: tuple) -> tuple:
         """What makes two runs of a function the same: the function and its bindings."""

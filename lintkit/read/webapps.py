@@ -50,7 +50,9 @@ _APP_FACTORIES = frozenset({
 })
 # Methods that register request handlers (or mount routers) on an app or a router.
 ROUTE_METHODS = frozenset({"use", "all", "get", "post", "put", "patch", "delete", "del", "head",
-                           "options", "route", "param"})
+                           "options", "route", "param", "register"})
+# Methods that give back the instance they are called on (Fastify's `withTypeProvider<T>()`).
+_SAME_INSTANCE = frozenset({"withTypeProvider"})
 # koa-router's `router.routes()` / `router.middleware()` is the router's request handler.
 _ROUTER_MIDDLEWARE = frozenset({"routes", "middleware"})
 # Fastify route options that hold request handlers.
@@ -216,8 +218,11 @@ def request_handlers(graph, apps: list[tuple]) -> list[tuple]:
     while queue:
         app_file, app = queue.pop(0)
         for file, call, chain in registrations.get((id(app_file), app.id), ()):
-            arguments = call.child_by_field_name("arguments")
-            for argument in named_children(arguments) if arguments is not None else ():
+            arguments = named_children(call.child_by_field_name("arguments") or call)
+            if _text(unwrap(call.child_by_field_name("function")).child_by_field_name(
+                    "property")) == "register":  # a Fastify plugin: its routes are the app's
+                arguments = [_plugin(graph, file, arguments[0], chain)] if arguments else []
+            for argument in arguments:
                 for found in _registered(graph, file, argument, chain):
                     if len(found) == 2:  # a router or app mounted here
                         if (id(found[0]), found[1].id) not in seen_apps:
@@ -229,9 +234,30 @@ def request_handlers(graph, apps: list[tuple]) -> list[tuple]:
     return handlers
 
 
+def _plugin(graph, file: SourceFile, argument, chain):
+    """The Fastify plugin `app.register(plugin)` registers (also `fp(plugin)`), as a mounted
+    "app": the routes it registers on its instance parameter are the app's."""
+    found = _function(graph, file, argument, chain)
+    if found is None and unwrap(argument) is not None and unwrap(argument).type == "call_expression":
+        inner = unwrap(argument).child_by_field_name("arguments")
+        found = next((f for f in (_function(graph, file, a, chain) for a in named_children(inner))
+                      if f is not None), None) if inner is not None else None
+    return _Mounted(found[0], found[1]) if found is not None else None
+
+
+class _Mounted(tuple):
+    """(file, node) of an app mounted by a registration, as `_registered` yields it."""
+
+    def __new__(cls, file, node):
+        return super().__new__(cls, (file, node))
+
+
 def _registered(graph, file: SourceFile, argument, chain, depth: int = 0):
     """What one argument of a registration adds: mounted apps (file, node) and request handlers
     (file, function, bindings)."""
+    if isinstance(argument, _Mounted):
+        yield argument
+        return
     argument = unwrap(argument)
     if argument is None or depth > 4 or argument.type in ("string", "template_string", "number"):
         return
@@ -286,11 +312,23 @@ def _registrations(graph) -> dict[tuple, list]:
     for file in graph.files:
         for call, target in _route_calls(file):
             chain = graph.scope_chain(file, call)
-            app = _app_of(graph, file, target, chain)
+            app = _app_of(graph, file, target, chain) or _plugin_instance(graph, file, target, chain)
             if app is not None:
                 found.setdefault((id(app[0]), app[1].id), []).append((file, call, chain))
     graph.memo["web registrations"] = found
     return found
+
+
+def _plugin_instance(graph, file: SourceFile, target, chain):
+    """(file, plugin function) when `target` is the first parameter of the function it is used
+    in (`async (fastify) => { fastify.get(...) }`): the instance a Fastify plugin is given."""
+    if target.type != "identifier":
+        return None
+    local, cell = graph.lookup(chain, _text(target))
+    if local is None or hasattr(local, "type") or cell.node.type not in FUNCTION_TYPES:
+        return None  # not a parameter
+    names = graph.parameter_names(cell.node)
+    return (file, cell.node) if names and names[0] == _text(target) else None
 
 
 def _route_calls(file: SourceFile):
@@ -305,8 +343,8 @@ def _route_calls(file: SourceFile):
         target = unwrap(callee.child_by_field_name("object"))
         while target is not None and target.type == "call_expression":
             inner = unwrap(target.child_by_field_name("function"))
-            if inner is None or inner.type != "member_expression" \
-                    or _text(inner.child_by_field_name("property")) not in ROUTE_METHODS:
+            if inner is None or inner.type != "member_expression" or _text(
+                    inner.child_by_field_name("property")) not in ROUTE_METHODS | _SAME_INSTANCE:
                 break
             target = unwrap(inner.child_by_field_name("object"))
         if target is not None:
