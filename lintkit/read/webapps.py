@@ -6,14 +6,14 @@
 an Express, Koa or Fastify app, which runs the functions registered on it for the request: the
 callbacks of `app.get/post/put/patch/delete/all/use/route(...)`, of the routers mounted on it
 (`app.use('/users', usersRouter)`, also built by a function: `router.use(getUserRouter())`), Koa's
-`app.use(async (ctx) => ...)` and `app.use(router.routes())`, Fastify's `app.route({ handler })`.
-These are the request handlers; the code that builds the app runs once, when its module loads.
+`app.use(async (ctx) => ...)` and `app.use(router.routes())`, Fastify's `app.route({ handler })`
+and the routes a plugin registers on the instance it is given (`app.register(plugin)`). These are
+the request handlers; the code that builds the app runs once, when its module loads.
 
 An app is known only when its value is: the result of `express()`, `express.Router()`,
 `new Koa()`, `new Router()` (@koa/router, koa-router) or `fastify()` that the handler graph
-reaches. An app that is a parameter, or built by a function of the framework (NestJS's
-`getHttpAdapter().getInstance()`), is unknown and nothing is said about it; so is a Fastify plugin
-(`app.register(plugin)`), whose routes are registered on an instance given as a parameter.
+reaches. An app that is a parameter (`function setupRoutes(app) {...}`), or built by a function of
+the framework (NestJS's `getHttpAdapter().getInstance()`), is unknown and nothing is said about it.
 
 The functions here take the `HandlerGraph` (its `value_of`, `callee_of`, `lookup`, `module_file`,
 `returned_closures`): handlers.py builds on this module, not the other way round.
