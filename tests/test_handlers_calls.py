@@ -437,3 +437,23 @@ def test_fastify_plugins_register_routes_on_their_instance(tmp_path):
                          "  done()\n}\nexport default userRoute\n",
     })
     assert found == [("user.route.ts", 4, [])]
+
+
+def test_routes_registered_by_a_function_the_app_is_given_to(tmp_path):
+    found = per_invocation(tmp_path, {
+        "handler.js": "const express = require('express')\nconst serverless = require('serverless-http')\n"
+                      "const registerRoutes = require('./routes')\nconst app = express()\n"
+                      "registerRoutes(app)\nmodule.exports.handler = serverless(app)\n",
+        "routes.js": "const { PrismaClient } = require('@prisma/client')\n"
+                     "module.exports = function (app) {\n"
+                     "  app.get('/users', async (req, res) => { new PrismaClient() })\n}\n",
+    })
+    assert found == [("routes.js", 3, [])]
+
+
+def test_a_function_given_another_object_registers_nothing(tmp_path):
+    assert per_invocation(tmp_path, {
+        "handler.ts": PRISMA + SERVERLESS + "import express from 'express'\nconst app = express()\n"
+                      "const cache = new Map()\nfunction prime(store) { store.get('/', () => new PrismaClient()) }\n"
+                      "prime(cache)\nexport const handler = serverless(app)\n",
+    }) == []

@@ -217,6 +217,10 @@ def request_handlers(graph, apps: list[tuple]) -> list[tuple]:
     handlers, seen = [], set()
     while queue:
         app_file, app = queue.pop(0)
+        for mounted in _given_to(graph).get((id(app_file), app.id), ()):
+            if (id(mounted[0]), mounted[1].id) not in seen_apps:
+                seen_apps.add((id(mounted[0]), mounted[1].id))
+                queue.append(mounted)
         for file, call, chain in registrations.get((id(app_file), app.id), ()):
             arguments = named_children(call.child_by_field_name("arguments") or call)
             if _text(unwrap(call.child_by_field_name("function")).child_by_field_name(
@@ -319,9 +323,34 @@ def _registrations(graph) -> dict[tuple, list]:
     return found
 
 
+def _given_to(graph) -> dict[tuple, list]:
+    """The functions of the service an app is handed to as their first argument
+    (`registerRoutes(app)`, `module.exports = (app) => { app.get(...) }`), by the app: the routes
+    they register on that parameter are the app's. Worked out once per graph."""
+    if "apps given to functions" in graph.memo:
+        return graph.memo["apps given to functions"]
+    found: dict[tuple, list] = {}
+    for file in graph.files:
+        for call in iter_nodes(file.root, ("call_expression",)):
+            arguments = _arguments(call)
+            first = unwrap(arguments[0]) if arguments else None
+            if first is None or first.type != "identifier":
+                continue
+            chain = graph.scope_chain(file, call)
+            target = graph.callee_of(file, call, chain)
+            if target is None or target[1].type not in FUNCTION_TYPES:
+                continue
+            app = _app_of(graph, file, first, chain)
+            if app is not None:
+                found.setdefault((id(app[0]), app[1].id), []).append((target[0], target[1]))
+    graph.memo["apps given to functions"] = found
+    return found
+
+
 def _plugin_instance(graph, file: SourceFile, target, chain):
-    """(file, plugin function) when `target` is the first parameter of the function it is used
-    in (`async (fastify) => { fastify.get(...) }`): the instance a Fastify plugin is given."""
+    """(file, function) when `target` is the first parameter of the function it is used in
+    (`async (fastify) => { fastify.get(...) }`): the instance a Fastify plugin is given, or the
+    app a function that registers routes is called with."""
     if target.type != "identifier":
         return None
     local, cell = graph.lookup(chain, _text(target))
