@@ -22,8 +22,8 @@ from pathlib import Path
 from tree_sitter import Node as TreeNode
 
 from ..read.handlers import (
-    enclosing_class, enclosing_function, format_chain, is_generated_client, is_module_scope,
-    iter_module_scope, module_matches,
+    constructor_of, enclosing_class, enclosing_function, format_chain, is_generated_client,
+    is_module_scope, iter_module_scope, module_matches, returned_expressions,
 )
 from ..read.sources import (
     CALL_TYPES, CLASS_TYPES, FUNCTION_TYPES, WRAPPER_TYPES, SourceFile, callee_name, is_static,
@@ -360,14 +360,37 @@ class ClientAnalysis:
         return self._once("constructions", self._per_invocation_constructions)
 
     def _per_invocation_constructions(self):
+        reported = set()  # a function run with different bindings meets its nodes again
         for file, node, chain in self.graph.per_invocation():
-            if node.type not in CALL_TYPES:
+            if (id(file), node.id) in reported:
                 continue
-            built = self.construction(file, node)
+            if node.type == "class_heritage":
+                built = self._inherited_client(file, node, chain)
+            elif node.type in CALL_TYPES:
+                built = self.construction(file, node)
+            else:
+                continue
             if built is None or self.is_cached(file, node):
                 continue
             if self.chain_runs(file, node, chain):
+                reported.add(built.key)
                 yield built, chain
+
+    def _inherited_client(self, file: SourceFile, heritage, chain) -> Construction | None:
+        """`class PrismaService extends PrismaClient` built without a `new` the code shows (by
+        Nest's container, or as the parent of a class built with `new`): the instance is a
+        client. `new Db()` of such a class directly is the construction itself."""
+        if chain and chain[-1].is_new and chain[-1].target_file is file \
+                and heritage.parent is not None and chain[-1].target in (
+                    heritage.parent, constructor_of(heritage.parent)):
+            return None
+        parent = _superclass(heritage.parent) if heritage.parent is not None else None
+        origin = self._origin(file, parent, parent) if parent is not None else None
+        kind = _client_kind(origin, True) if isinstance(origin, tuple) else None
+        if kind is None:
+            return None
+        label = f"{node_name(heritage.parent) or 'class'} extends {_text(unwrap(parent))}"
+        return Construction(file, heritage, kind, label, subclass=True)
 
     def per_invocation_disconnects(self) -> list["Disconnect"]:
         """`$disconnect()` / pool `end()` on every invocation, on a client that outlives it."""
@@ -456,7 +479,7 @@ class ClientAnalysis:
         if key not in self._returns:
             self._returns[key] = None  # a recursive call returns nothing known
             values = [self.client_value(target[0], expr, depth + 1)
-                      for expr in _returned(target[1])]
+                      for expr in returned_expressions(target[1])]
             values = [v for v in values if v is not None]
             fresh = [v for v in values if v.lifetime == "invocation"]
             self._returns[key] = (fresh or values or [None])[0]
@@ -694,18 +717,6 @@ def _superclass(cls):
         return None
     clause = next((c for c in heritage.named_children if c.type == "extends_clause"), heritage)
     return clause.child_by_field_name("value") or next(iter(named_children(clause)), None)
-
-
-def _returned(function) -> list:
-    """The expressions a function returns (an arrow's expression body included)."""
-    body = function.child_by_field_name("body")
-    if body is None:
-        return []
-    if body.type != "statement_block":
-        return [body]
-    returns = walk(body, lambda n: n.type not in FUNCTION_TYPES)
-    return [r.named_children[0] for r in returns
-            if r.type == "return_statement" and r.named_children]
 
 
 def _destructurings(file: SourceFile, name: str):

@@ -27,13 +27,21 @@ from .lines import split_lines
 from .sources import (  # noqa: F401  (re-exported helpers for rules)
     CALL_TYPES, CLASS_TYPES, FIELD_TYPES, FUNCTION_TYPES, SOURCE_EXTENSIONS, WRAPPER_TYPES, Import,
     SourceCache, SourceFile, callee_name, is_static, iter_nodes, named_children, node_name,
-    object_member, parents, string_value, unwrap, unwrap_function, walk,
+    object_member, parents, returned_expressions, string_value, unwrap, unwrap_function, walk,
 )
 from .tsconfig import TsConfig
+from . import middy, nest, webapps
 
 MAX_GRAPH_FILES = 2000
 MAX_CALL_DEPTH = 20
 MAX_RESOLVE_DEPTH = 32
+MAX_BINDINGS = 8  # runs of one function with different functions bound to its parameters
+# Methods that call the function handed to them before they return (arrays) or when the promise
+# settles: within the invocation that awaits it.
+INVOKING_METHODS = frozenset({
+    "map", "flatMap", "forEach", "filter", "reduce", "reduceRight", "some", "every", "find",
+    "findIndex", "findLast", "findLastIndex", "sort", "then", "catch", "finally",
+})
 
 # A `.js` specifier in TypeScript ESM names the `.ts` file it compiles from.
 _TS_FOR_JS = {".js": (".ts", ".tsx"), ".mjs": (".mts",), ".cjs": (".cts",), ".jsx": (".tsx",)}
@@ -414,6 +422,57 @@ def walk_scoped(root, chain: Scope | None) -> Iterator[tuple[object, Scope | Non
             depth -= 1
 
 
+# -- parameters bound by a call --------------------------------------------------------------------
+class Binding(NamedTuple):
+    """A parameter of a function being run (`fn` of `scope`, in `file`) and what the call that
+    runs it passes: `value` is (file, node, chain) of the function passed, `text` how the call
+    writes it (`AuthController.login`)."""
+
+    file: SourceFile
+    scope: object
+    name: str
+    value: tuple
+    text: str
+
+
+def _bound(env: tuple, file: SourceFile, scope, name: str) -> Binding | None:
+    for binding in env:
+        if binding.name == name and binding.file is file and binding.scope.id == scope.id:
+            return binding
+    return None
+
+
+def _bound_argument(graph, file: SourceFile, argument, chain, env: tuple) -> Binding | None:
+    """The binding an argument passes on, when it is a bound parameter itself."""
+    argument = unwrap(argument)
+    if not env or argument is None or argument.type != "identifier":
+        return None
+    local, cell = graph.lookup(chain, _text(argument))
+    return _bound(env, file, cell.node, _text(argument)) if local is _SHADOWED else None
+
+
+def _env_key(env: tuple) -> frozenset:
+    return frozenset((id(b.file), b.scope.id, b.name, id(b.value[0]), b.value[1].id) for b in env)
+
+
+def parameter_names(function) -> list[str | None]:
+    """The name of each positional parameter of a function (None for a destructuring pattern or a
+    rest parameter), in order."""
+    parameters = function.child_by_field_name("parameters")
+    if parameters is None:
+        single = function.child_by_field_name("parameter")  # `x => ...`
+        return [_text(single)] if single is not None and single.type == "identifier" else []
+    names = []
+    for parameter in named_children(parameters):
+        if parameter.type in ("required_parameter", "optional_parameter"):
+            parameter = parameter.child_by_field_name("pattern")
+        elif parameter.type == "assignment_pattern":
+            parameter = parameter.child_by_field_name("left")
+        names.append(_text(parameter) if parameter is not None and parameter.type == "identifier"
+                     and _text(parameter) != "this" else None)
+    return names
+
+
 # -- call chains ----------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class CallStep:
@@ -425,6 +484,7 @@ class CallStep:
     name: str
     target_file: SourceFile
     target: object
+    text: str = ""  # what the step does, when it is not a call written as such
 
     @property
     def is_new(self) -> bool:
@@ -439,6 +499,8 @@ class CallStep:
         return self.target_file.span(self.target)
 
     def label(self) -> str:
+        if self.text:
+            return self.text
         return f"new {self.name}()" if self.is_new else f"{self.name}()"
 
 
@@ -486,6 +548,7 @@ class HandlerGraph:
         for file, _ in middleware:
             if not any(file is known for known in self.files):
                 self.files.append(file)
+        self.memo: dict = {}  # kept for the life of the graph: module files, what webapps and nest find
         self._names_memo: dict[int, dict] = {}
         self._lookup_memo: dict = {}
         self._imports_memo: dict[tuple, bool] = {}
@@ -496,6 +559,8 @@ class HandlerGraph:
         self.handler = handler[1] if handler else None
         found = (self._unwrap_export(self.resolve_export(file, name)) for file, name in middleware)
         self.middleware: list[tuple[SourceFile, object]] = [each for each in found if each]
+        self._entry_points: list | None = None
+        self._per_invocation: list | None = None
 
     def __repr__(self) -> str:
         return (f"HandlerGraph({str(self.entry.path)!r}, {self.export_name!r}, "
@@ -552,11 +617,14 @@ class HandlerGraph:
         return source
 
     def module_file(self, file: SourceFile, imp: Import) -> SourceFile | None:
-        """The parsed local module an import loads (None for packages and generated clients)."""
-        path = self.resolve_import(file, imp)
-        if path is None or is_generated_client(path):
-            return None
-        return self.cache.parse(path)
+        """The parsed local module an import loads (None for packages and generated clients).
+        Kept per import: call resolution asks for the same ones again and again."""
+        key = ("module file", id(imp))
+        if key not in self.memo:
+            path = self.resolve_import(file, imp)
+            self.memo[key] = None if path is None or is_generated_client(path) \
+                else self.cache.parse(path)
+        return self.memo[key]
 
     # -- imports --------------------------------------------------------------------------------
     def find_imports(self, *patterns: str, include_type_only: bool = False
@@ -642,7 +710,20 @@ class HandlerGraph:
         aliases of imported bindings and CommonJS `module.exports`. A module namespace is returned
         as its `program` node. Exports that come from packages give their local export node.
         `seen` holds the (file, name) pairs this lookup has searched already: `export *` cycles
-        (`a` re-exports `b` and itself, `b` re-exports `a`) would branch exponentially."""
+        (`a` re-exports `b` and itself, `b` re-exports `a`) would branch exponentially. What a
+        lookup finds is kept: barrels (`export * from './x'` in every folder) are searched once
+        per name."""
+        if seen is not None:
+            return self._resolve_export(file, name, depth, seen)
+        key = ("export", id(file), name)
+        found = self._lookup_memo.get(key)
+        if found is None:
+            found = self._resolve_export(file, name, depth, seen)
+            if found is not None or depth == 0:
+                self._lookup_memo[key] = found if found is not None else _UNSET
+        return found if found is not _UNSET else None
+
+    def _resolve_export(self, file: SourceFile, name: str, depth: int, seen: set | None):
         if depth > MAX_RESOLVE_DEPTH:
             return None
         if name in file.reexports:
@@ -694,8 +775,19 @@ class HandlerGraph:
         if target is None:
             return None
         if imported == "*":
-            return target, target.root
+            return self._required(target, imp, depth) or (target, target.root)
         return self.resolve_export(target, imported, depth + 1)
+
+    def _required(self, target: SourceFile, imp: Import, depth: int):
+        """What `require('./x')` gives when the module assigns a function or class to
+        `module.exports` (`module.exports = class Repo {}`): that, rather than the namespace."""
+        if imp.kind != "cjs" or "module.exports" not in target.exports:
+            return None
+        whole = self._value(target, target.exports["module.exports"], None, depth + 1)
+        if whole is None or (whole[1].type not in FUNCTION_TYPES
+                             and whole[1].type not in CLASS_TYPES):
+            return None
+        return whole[0], whole[1]
 
     # -- scopes ---------------------------------------------------------------------------------
     def scope_chain(self, file: SourceFile, node) -> Scope | None:
@@ -740,16 +832,17 @@ class HandlerGraph:
         found = self._value(file, node, self.scope_chain(file, at if at is not None else node), 0)
         return (found[0], found[1]) if found is not None else None
 
-    def _value(self, file: SourceFile, node, chain: Scope | None, depth: int):
+    def _value(self, file: SourceFile, node, chain: Scope | None, depth: int, env: tuple = ()):
         """Like resolve_value, with the scope chain the expression is evaluated in; gives
-        (file, node, chain of the definition)."""
+        (file, node, chain of the definition). `env` holds what the parameters of the functions
+        being run stand for (`Binding`s), when the call that runs them says."""
         for _ in range(MAX_RESOLVE_DEPTH):
             node = unwrap(node)
             if node is None or depth > MAX_RESOLVE_DEPTH:
                 return None
             kind = node.type
             if kind in _NAME_TYPES:
-                found = self._resolve_name(file, _text(node), chain, depth)
+                found = self._resolve_name(file, _text(node), chain, depth, env)
                 if found is None:
                     return None
                 file, node, chain = found
@@ -757,16 +850,18 @@ class HandlerGraph:
                     continue
                 return file, node, chain
             if kind == "member_expression":
-                return self._member(file, node, chain, depth)
+                return self._member(file, node, chain, depth, env)
             if kind == "call_expression":
                 return self._loader(file, node, chain)
             return file, node, chain
         return None
 
-    def _resolve_name(self, file: SourceFile, name: str, chain: Scope | None, depth: int):
+    def _resolve_name(self, file: SourceFile, name: str, chain: Scope | None, depth: int,
+                      env: tuple = ()):
         local, cell = self.lookup(chain, name)
         if local is _SHADOWED:
-            return None
+            bound = _bound(env, file, cell.node, name) if env else None
+            return bound.value if bound is not None else None
         if local is not None:
             return file, local, cell
         imp = file.bindings.get(name)
@@ -790,9 +885,12 @@ class HandlerGraph:
         if imp is None or imp.kind == "esm":
             return file, call, chain
         target = self.module_file(file, imp)
-        return (target, target.root, None) if target is not None else None
+        if target is None:
+            return None
+        whole = self._required(target, imp, 0)
+        return (*whole, None) if whole is not None else (target, target.root, None)
 
-    def _member(self, file: SourceFile, node, chain: Scope | None, depth: int):
+    def _member(self, file: SourceFile, node, chain: Scope | None, depth: int, env: tuple = ()):
         obj = unwrap(node.child_by_field_name("object"))
         prop = node.child_by_field_name("property")
         if obj is None or prop is None or prop.type == "private_property_identifier":
@@ -802,7 +900,7 @@ class HandlerGraph:
             cls = chain.cls if chain is not None else None
             member = class_member(cls, name) if cls is not None else None
             return (file, member, self._class_chain(file, cls)) if member is not None else None
-        owner = self._value(file, obj, chain, depth + 1)
+        owner = self._value(file, obj, chain, depth + 1, env)
         if owner is None:
             return None
         return self._member_of(owner, name, depth)
@@ -838,6 +936,20 @@ class HandlerGraph:
             self._lookup_memo[key] = push_scope(self.scope_chain(file, cls), cls)
         return self._lookup_memo[key]
 
+    def value_of(self, file: SourceFile, node, chain: Scope | None, env: tuple = ()):
+        """(file, node, chain) an expression stands for, evaluated in `chain` with `env`'s
+        parameter bindings; None when unknown."""
+        return self._value(file, node, chain, 0, env)
+
+    def value_of_name(self, file: SourceFile, name: str):
+        """(file, node, chain) a module-level name of `file` stands for (a type name in an
+        annotation, say), or None."""
+        return self._resolve_name(file, name, None, 0)
+
+    def callee_of(self, file: SourceFile, call, chain: Scope | None, env: tuple = ()):
+        """(file, function, chain) a call runs, as resolve_callee, with `env`'s bindings."""
+        return self._callee(file, call, chain, env)
+
     def resolve_callee(self, file: SourceFile, call, scope=_UNSET):
         """(file, function node) a call or `new` invokes, or None when unknown. A class gives its
         constructor, or the class node when it has none. `scope` is the scope chain of `call`
@@ -845,7 +957,7 @@ class HandlerGraph:
         found = self._callee(file, call, self.scope_chain(file, call) if scope is _UNSET else scope)
         return (found[0], found[1]) if found is not None else None
 
-    def _callee(self, file: SourceFile, call, chain: Scope | None):
+    def _callee(self, file: SourceFile, call, chain: Scope | None, env: tuple = ()):
         if call.type == "new_expression":
             callee = unwrap(call.child_by_field_name("constructor"))
         elif call.type == "call_expression":
@@ -858,7 +970,7 @@ class HandlerGraph:
             cls = chain.cls if chain is not None else None
             target = self._parent_class(file, cls) if cls is not None else None
         else:
-            target = self._value(file, callee, chain, 0)
+            target = self._value(file, callee, chain, 0, env)
         return self._callable(target)
 
     def _parent_class(self, file: SourceFile, cls):
@@ -882,46 +994,256 @@ class HandlerGraph:
         return None
 
     # -- what runs on each invocation ---------------------------------------------------------
+    @property
+    def entry_points(self) -> list[tuple[SourceFile, object, tuple]]:
+        """(file, function, bindings) for each function an invocation starts in: the handler, the
+        serverless-middleware functions before it, the function a wrapper of the service returns
+        around the handler (`withErrors(async (e) => ...)`, its parameters bound to the
+        arguments), the `before`/`after`/`onError` functions of middy middleware, the request
+        handlers of a web framework app the handler serves (`serverless(app)`, see webapps) and
+        the request-scoped providers of the Nest app it serves (see nest)."""
+        if self._entry_points is None:
+            self._entry_points = self._find_entry_points()
+        return self._entry_points
+
+    def _find_entry_points(self) -> list[tuple[SourceFile, object, tuple]]:
+        roots = [(self.handler_file, self.handler, ())] if self.handler is not None else []
+        roots += [(file, function, ()) for file, function in self.middleware]
+        if self._export is not None:
+            file, node = self._export
+            closures = self.returned_closures(file, node)
+            roots += closures + middy.middleware_functions(self, file, node)
+            if not closures and self.serves_web_apps:
+                roots += webapps.request_handlers(self, self._exported_apps(file, node))
+        if self.handler is not None and self.serves_web_apps:
+            roots += webapps.request_handlers(self, self._apps_the_handler_invokes())
+            roots += self._request_scoped_providers()
+        unique, seen = [], set()
+        for root in roots:
+            if self.entry_key(*root) not in seen:
+                seen.add(self.entry_key(*root))
+                unique.append(root)
+        return unique
+
+    parameter_names = staticmethod(parameter_names)
+
+    @staticmethod
+    def entry_key(file: SourceFile, function, env: tuple) -> tuple:
+        """What makes two runs of a function the same: the function and its bindings."""
+        return id(file), function.id, _env_key(env)
+
+    def _exported_apps(self, file: SourceFile, node) -> list:
+        """The apps the export serves: `serverless(app)`, also inside other wrappers
+        (`Sentry.wrapHandler(serverless(app))`)."""
+        calls, apps = [unwrap(node)], []
+        for _ in range(4):
+            calls = [c for c in calls if c is not None and c.type == "call_expression"]
+            for call in calls:
+                apps += webapps.served_apps(self, file, call, self.scope_chain(file, call))
+            if apps or not calls:
+                return apps
+            calls = [unwrap(a) for c in calls for a in named_children(
+                c.child_by_field_name("arguments") or c)]
+        return apps
+
+    def _apps_the_handler_invokes(self) -> list:
+        """The apps the handler's own body hands the invocation to (`return serve(event,
+        context)`, `proxy(server, event, context)`): their request handlers start the invocation
+        as much as the handler does."""
+        apps = []
+        for node, chain in walk_scoped(self.handler, self.scope_chain(self.handler_file,
+                                                                      self.handler)):
+            if node.type == "call_expression" \
+                    and enclosing_function(node, self.handler_file) == self.handler:
+                apps += webapps.invoked_apps(self, self.handler_file, node, chain)
+        return apps
+
+    def _request_scoped_providers(self) -> list:
+        """The request-scoped providers of the Nest apps the graph creates, when a controller
+        needs them: the handler serves the app, so each request, each invocation, builds them."""
+        found = []
+        for file, _, root in nest.app_creations(self):
+            for provider in nest.application(self, root).per_request:
+                target = self._callable((*provider, None))
+                if target is not None:
+                    found.append((target[0], target[1], ()))
+        return found
+
+    @property
+    def serves_web_apps(self) -> bool:
+        """Does the graph import a package that serves a web framework app from a Lambda handler
+        (serverless-http, @vendia/serverless-express, ...)? Only then are apps looked for."""
+        return self.imports_module(*webapps.ADAPTER_MODULES)
+
     def per_invocation(self) -> Iterator[tuple[SourceFile, object, list[CallStep]]]:
-        """Every node that runs on each invocation, with the calls that lead to it: the handler
-        (callbacks inside it included), then the bodies of the functions, constructors and
-        instance field initialisers it calls, transitively across files (each function once,
-        at most MAX_CALL_DEPTH calls deep, shortest chains first)."""
-        if self.handler is None:
-            return
-        roots = [(self.handler_file, self.handler), *self.middleware]
-        queue = deque((file, function, []) for file, function in roots)
-        visited = {(id(file), function.id) for file, function in roots}
+        """Every node that runs on each invocation, with the calls that lead to it: the entry
+        points (callbacks inside them included), then the bodies of the functions, constructors
+        and instance field initialisers they call, transitively across files, shortest chains
+        first, at most MAX_CALL_DEPTH calls deep. A function is run once, or once per different
+        set of functions its parameters are bound to (`process(event, login)` runs `process` with
+        `fn` standing for `login`), at most MAX_BINDINGS times. Worked out once per graph (the
+        CLIENT and MIGRATE analyses each ask)."""
+        if self._per_invocation is None:
+            found = []
+            for item in self._run_invocation():
+                found.append(item)
+                yield item
+            self._per_invocation = found
+        else:
+            yield from self._per_invocation
+
+    def _run_invocation(self) -> Iterator[tuple[SourceFile, object, list[CallStep]]]:
+        roots = self.entry_points
+        queue = deque((file, function, [], env) for file, function, env in roots)
+        visited = {self.entry_key(*root) for root in roots}
+        runs: dict[tuple, int] = {}
         while queue:
-            file, function, steps = queue.popleft()
+            file, function, steps, env = queue.popleft()
             for node, chain in self._executed(file, function):
                 yield file, node, steps
                 if node.type in CALL_TYPES and len(steps) < MAX_CALL_DEPTH:
-                    target = self._callee(file, node, chain)
-                    self._enqueue(file, node, target, steps, visited, queue)
+                    for target in self._call_targets(file, node, chain, env):
+                        self._enqueue(file, node, chain, env, target, steps, visited, runs, queue)
             implicit = self._implicit_super(file, function)
             if implicit is not None and len(steps) < MAX_CALL_DEPTH:
-                self._enqueue(file, implicit[0], implicit[1], steps, visited, queue)
+                self._enqueue(file, implicit[0], None, (), (*implicit[1], ()), steps, visited,
+                              runs, queue)
+
+    def _call_targets(self, file: SourceFile, call, chain, env) -> list:
+        """(file, function, chain, bindings[, name, label]) for what a call runs: its callee, its
+        parameters bound to the functions passed to it; functions handed by name to an array
+        method or a promise; the providers `NestFactory.create()` builds; or, for a call that
+        serves a web app (`proxy(server, event, context)`), the app's request handlers."""
+        target = self._callee(file, call, chain, env)
+        if target is not None:
+            return [(*target, self._call_env(file, call, chain, env, target))]
+        callbacks = self._invoked_callbacks(file, call, chain, env)
+        if callbacks:
+            return callbacks
+        if self.imports_module(nest.NEST_CORE):
+            root = nest.created_module(self, file, call, chain, env)
+            if root is not None:
+                return self._built_by_nest(root)
+        if not self.serves_web_apps:
+            return []
+        apps = webapps.invoked_apps(self, file, call, chain, env)
+        handlers = webapps.request_handlers(self, apps)
+        return [(handler_file, function, None, bound, node_name(function) or "request handler")
+                for handler_file, function, bound in handlers]
+
+    def _invoked_callbacks(self, file: SourceFile, call, chain, env: tuple) -> list:
+        """`items.map(toRow)`, `promise.then(save)`: the functions of the service handed by name
+        to a method that calls them before the invocation ends (inline callbacks are part of the
+        function they are written in)."""
+        callee = unwrap(call.child_by_field_name("function")) if call.type == "call_expression" \
+            else None
+        if callee is None or callee.type != "member_expression" \
+                or _text(callee.child_by_field_name("property")) not in INVOKING_METHODS:
+            return []
+        arguments = call.child_by_field_name("arguments")
+        found = []
+        for argument in named_children(arguments) if arguments is not None else ():
+            if unwrap(argument) is not None and unwrap(argument).type in _NAME_TYPES | {
+                    "member_expression"}:
+                target = self._callable(self._value(file, argument, chain, 0, env))
+                if target is not None and target[1].type in FUNCTION_TYPES:
+                    found.append((*target, (), " ".join(_text(argument).split())))
+        return found
+
+    def _built_by_nest(self, root) -> list:
+        """What `NestFactory.create(AppModule)` runs: the constructors of the app's singleton
+        providers and controllers, and its provider factories."""
+        targets = []
+        for provider in nest.application(self, root).singletons:
+            target = self._callable((*provider, None))
+            if target is not None:
+                name = node_name(provider[1]) or "a provider"
+                targets.append((*target, (), name, f"NestFactory.create() → new {name}()"))
+        return targets
+
+    def _call_env(self, file: SourceFile, call, chain, env: tuple, target,
+                  inline: bool = False) -> tuple:
+        """The bindings a call gives the function it runs: those of the functions around it
+        (closures), and each parameter given a function or class defined elsewhere. Functions
+        written inline in the call are not bound (they run where they are written) unless
+        `inline`."""
+        target_file, function, _ = target
+        inherited = tuple(b for b in env if b.file is target_file and b.scope.id != function.id
+                          and b.scope.start_byte <= function.start_byte
+                          and function.end_byte <= b.scope.end_byte)
+        arguments = call.child_by_field_name("arguments") if function.type in FUNCTION_TYPES \
+            else None
+        if arguments is None or arguments.type != "arguments":
+            return inherited
+        bound = []
+        for name, argument in zip(parameter_names(function), named_children(arguments)):
+            if name is None or (argument.type in FUNCTION_TYPES and not inline):
+                continue
+            value = self._value(file, argument, chain, 0, env)
+            if value is not None and (value[1].type in FUNCTION_TYPES
+                                      or value[1].type in CLASS_TYPES):
+                passed_on = _bound_argument(self, file, argument, chain, env)
+                text = passed_on.text if passed_on is not None else _text(argument)
+                bound.append(Binding(target_file, function, name, value, " ".join(text.split())))
+        return inherited + tuple(bound)
+
+    def returned_closures(self, file: SourceFile, expr, env: tuple = ()) -> list:
+        """`wrap(fn)` where `wrap` is a function of the service that returns a function: (file,
+        that function, `wrap`'s parameters bound to the arguments). Empty for other expressions."""
+        call = unwrap(expr)
+        if call is None or call.type != "call_expression":
+            return []
+        chain = self.scope_chain(file, call)
+        target = self._callee(file, call, chain, env)
+        if target is None or target[1].type not in FUNCTION_TYPES:
+            return []
+        bound = self._call_env(file, call, chain, env, target, inline=True)
+        target_file, function, _ = target
+        found = []
+        for returned in returned_expressions(function):
+            value = self._value(target_file, returned, self.scope_chain(target_file, returned), 0,
+                                bound)
+            if value is not None and value[1].type in FUNCTION_TYPES:
+                found.append((value[0], value[1], bound))
+        return found
 
     def entry_function(self, file: SourceFile, node):
-        """The function an invocation starts in that holds `node`: a middleware function, or
-        else the handler."""
-        for middleware_file, function in self.middleware:
-            if middleware_file is file and function.start_byte <= node.start_byte \
-                    and node.end_byte <= function.end_byte:
-                return function
-        return self.handler
+        """The function an invocation starts in that holds `node`: the innermost entry point
+        around it (a middleware function, a request handler, a wrapper's closure), or else the
+        handler."""
+        found, found_start = None, -1
+        for entry_file, function, _ in self.entry_points:
+            around = function
+            if function.type == "method_definition" and node_name(function) == "constructor":
+                around = enclosing_class(function, entry_file)  # its fields run with it
+            if entry_file is file and found_start < around.start_byte <= node.start_byte \
+                    and node.end_byte <= around.end_byte:
+                found, found_start = function, around.start_byte
+        return found if found is not None else self.handler
 
-    def _enqueue(self, file, call, target, steps, visited, queue) -> None:
-        if target is None:
-            return
-        key = (id(target[0]), target[1].id)
+    def _enqueue(self, file, call, chain, env, target, steps, visited, runs, queue) -> None:
+        target_file, function, _, bound = target[:4]
+        key = self.entry_key(target_file, function, bound)
         if key in visited:
             return
+        runs[key[:2]] = runs.get(key[:2], 0) + 1
+        if runs[key[:2]] > MAX_BINDINGS:
+            return
         visited.add(key)
-        name = "super" if call.type == "class_heritage" else callee_name(call)
-        step = CallStep(file, call, name, target[0], target[1])
-        queue.append((target[0], target[1], steps + [step]))
+        if len(target) > 4:  # a name (and what the step does) the target came with
+            name, text = target[4], (target[5] if len(target) > 5 else "")
+        elif call.type == "class_heritage":
+            name, text = "super", ""
+        else:
+            name, text = self._called_name(file, call, chain, env), ""
+        step = CallStep(file, call, name, target_file, function, text)
+        queue.append((target_file, function, steps + [step], bound))
+
+    def _called_name(self, file: SourceFile, call, chain, env: tuple) -> str:
+        """The callee's name as written, or for a bound parameter what the caller passed."""
+        bound = _bound_argument(self, file, call.child_by_field_name("function"), chain, env) \
+            if call.type == "call_expression" else None
+        return bound.text if bound is not None else callee_name(call)
 
     def _executed(self, file: SourceFile, function) -> Iterator[tuple[object, Scope | None]]:
         """The nodes a call of `function` runs, with their scopes: the whole function; for a
@@ -933,6 +1255,9 @@ class HandlerGraph:
                 cls = self.scope_chain(file, function).cls
         if cls is not None:
             inside = self._class_chain(file, cls)
+            heritage = next((c for c in cls.named_children if c.type == "class_heritage"), None)
+            if heritage is not None:  # the parent's constructor runs too
+                yield heritage, inside
             for member in instance_fields(cls):
                 yield from walk_scoped(member, inside)
 

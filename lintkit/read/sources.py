@@ -867,6 +867,19 @@ def _wrapped_candidates(call) -> list:
     return direct + names + inner + nested
 
 
+def returned_expressions(function) -> list:
+    """The expressions a function returns (an arrow's expression body included), not those of the
+    functions nested in it."""
+    body = function.child_by_field_name("body")
+    if body is None:
+        return []
+    if body.type != "statement_block":
+        return [body]
+    returns = walk(body, lambda n: n.type not in FUNCTION_TYPES)
+    return [r.named_children[0] for r in returns
+            if r.type == "return_statement" and r.named_children]
+
+
 # -- the cache ------------------------------------------------------------------------------------
 class SourceCache:
     """Parses each file at most once per run. Files that cannot be parsed give None, and
