@@ -48,8 +48,11 @@ def check(service, context):
                 continue
             seen.add(key)
             span = source.first_error_span() or Span.point(source.path)
-            yield Finding.at(span, f"{source.path.name} has a syntax error here; lintkit's analysis of "
-                             "this file is partial until it parses.")
+            # Said as what lintkit knows: tree-sitter's grammar also fails on some valid code
+            # (a parameter named `any` in a function type), so this is where parsing stopped.
+            yield Finding.at(span, f"lintkit cannot parse {source.path.name} from here (a syntax error, "
+                             "or syntax its TypeScript/JavaScript parser does not know), so its analysis "
+                             "of this file is partial.")
 
 
 def _not_analysed(service, function):
