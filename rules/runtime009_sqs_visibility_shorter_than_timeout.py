@@ -1,0 +1,128 @@
+"""An SQS queue of this stack hides its messages for less time than the function that reads it runs.
+
+What: a function with an `sqs` event whose `arn` names a queue declared in `resources.Resources`
+(`!GetAtt Queue.Arn`, `Fn::GetAtt: [Queue, Arn]`, `!Sub ${Queue.Arn}`), where the queue's
+`VisibilityTimeout` (30 s when absent) is shorter than the function's effective `timeout` (the
+function's, else `provider.timeout`, else the Serverless default of 6 s). Reported at the queue's
+`VisibilityTimeout`, or at its `Properties` (its `Type` when it has none) when the default applies,
+naming every function that reads it. Not flagged: a visibility timeout equal to or longer than the
+function timeout, even when shorter than the six times AWS advises (the deploy works; the message of
+a finding gives that advice only); queues of other stacks, literal ARNs (lintkit cannot tell whether
+a queue of the same name in another account or region is meant), `Fn::ImportValue`, `${cf:...}`;
+a visibility timeout or function timeout known only at deploy time; raw
+`AWS::Lambda::EventSourceMapping` resources.
+
+Why: Lambda refuses to create the event source mapping ("Invalid request provided: Queue visibility
+timeout: 30 seconds is less than Function timeout: 60 seconds"), so the deploy fails and rolls back.
+Were it allowed, a message would become visible again while the first invocation still works on it,
+and a second invocation would process it twice.
+
+Example:
+    functions:
+      worker:
+        handler: src/worker.handler
+        timeout: 60
+        events:
+          - sqs:
+              arn: !GetAtt JobsQueue.Arn
+    resources:
+      Resources:
+        JobsQueue:
+          Type: AWS::SQS::Queue      # VisibilityTimeout defaults to 30 s
+
+Use instead:
+    resources:
+      Resources:
+        JobsQueue:
+          Type: AWS::SQS::Queue
+          Properties:
+            VisibilityTimeout: 360   # six times the function timeout, plus the batch window
+
+References: AWS Lambda Developer Guide, "Using Lambda with Amazon SQS" (configuring a queue:
+visibility timeout at least six times the function timeout plus MaximumBatchingWindowInSeconds);
+AWS CloudFormation, "AWS::SQS::Queue" (VisibilityTimeout, default 30 seconds); Serverless Framework,
+"Functions" (default timeout 6 seconds) and "SQS Queues" events.
+"""
+from lintkit.analysis.cfn import token_logical_id
+from lintkit.analysis.facts import number
+from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import Mapping, is_dynamic
+
+CODE = "RUNTIME009"
+NAME = "sqs-visibility-shorter-than-timeout"
+SEVERITY = "error"
+SUMMARY = "An SQS queue's VisibilityTimeout is shorter than the timeout of a function it triggers."
+
+DEFAULT_VISIBILITY = 30  # seconds, AWS::SQS::Queue
+DEFAULT_TIMEOUT = 6  # seconds, Serverless Framework
+ADVISED_FACTOR = 6  # AWS: six times the function timeout plus the batching window
+
+
+def check(service, context):
+    queues = {queue.logical_id: queue for queue in service.resources_of_type("AWS::SQS::Queue")}
+    readers = {}  # logical id -> [(function name, timeout, batching window)]
+    for function in service.functions:
+        if function.kind != "function":
+            continue
+        for kind, event in function.events:
+            queue_id = _queue_logical_id(event) if kind == "sqs" else None
+            if queue_id not in queues:
+                continue
+            timeout = _timeout(function)
+            window = _batching_window(event)
+            if timeout is not None:
+                readers.setdefault(queue_id, []).append((function.name, timeout, window))
+    for queue_id, functions in readers.items():
+        queue = queues[queue_id]
+        node, visibility = _visibility(queue)
+        if visibility is None:
+            continue
+        too_long = [entry for entry in functions if entry[1] > visibility]
+        if too_long:
+            yield Finding.at(node, _message(queue_id, visibility, node is _visibility_node(queue),
+                                            too_long, functions),
+                             function=too_long[0][0] if len(too_long) == 1 else None)
+
+
+def _queue_logical_id(event) -> str | None:
+    arn = event.get("arn") if isinstance(event, Mapping) else event
+    return token_logical_id(arn)
+
+
+def _timeout(function) -> float | None:
+    node = function.setting("timeout")
+    return DEFAULT_TIMEOUT if node is None else number(node)
+
+
+def _batching_window(event) -> float:
+    """The event's `maximumBatchingWindow` in seconds, 0 when absent or unknown (it only changes
+    the advice in the message)."""
+    node = event.get("maximumBatchingWindow") if isinstance(event, Mapping) else None
+    return number(node) or 0
+
+
+def _visibility_node(queue):
+    properties = queue.properties
+    return properties.get("VisibilityTimeout") if properties is not None else None
+
+
+def _visibility(queue):
+    """(node to report, seconds) of the queue's visibility timeout; seconds is None when it is
+    known only at deploy time."""
+    node = _visibility_node(queue)
+    if node is not None:
+        return node, (None if is_dynamic(node) else number(node))
+    if queue.properties is not None:
+        return queue.node.key_node("Properties"), DEFAULT_VISIBILITY
+    return queue.node.get("Type") or queue.key, DEFAULT_VISIBILITY
+
+
+def _message(queue_id, visibility, written, too_long, functions) -> str:
+    longest = max(timeout for _, timeout, _ in too_long)
+    names = ", ".join(f"{name} ({timeout:g} s)" for name, timeout, _ in too_long)
+    advised = max(ADVISED_FACTOR * timeout + window for _, timeout, window in functions)
+    source = "" if written else " (the default)"
+    return (f"`{queue_id}` has a visibility timeout of {visibility:g} s{source}, shorter than the "
+            f"timeout of {names}, so Lambda refuses to create the SQS event source mapping and "
+            f"the deploy fails: set `VisibilityTimeout` to at least {longest:g} (AWS advises "
+            f"{advised:g}: six times the function timeout plus the batching window).")
