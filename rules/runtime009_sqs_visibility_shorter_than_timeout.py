@@ -1,15 +1,17 @@
 """An SQS queue of this stack hides its messages for less time than the function that reads it runs.
 
 What: a function with an `sqs` event whose `arn` names a queue declared in `resources.Resources`
-(`!GetAtt Queue.Arn`, `Fn::GetAtt: [Queue, Arn]`, `!Sub ${Queue.Arn}`), where the queue's
-`VisibilityTimeout` (30 s when absent) is shorter than the function's effective `timeout` (the
-function's, else `provider.timeout`, else the Serverless default of 6 s). Reported at the queue's
+(`!GetAtt Queue.Arn`, `Fn::GetAtt: [Queue, Arn]`, `!Sub ${Queue.Arn}`, or an ARN in the stack's
+own account and region, `arn:aws:sqs:${aws:region}:${aws:accountId}:<name>` or the same with
+`#{AWS::AccountId}` or `!Sub ${AWS::AccountId}`, whose name is a queue's literal `QueueName`),
+where the queue's `VisibilityTimeout` (30 s when absent) is shorter than the function's effective
+`timeout` (the function's, else `provider.timeout`, else the Serverless default of 6 s). Reported at the queue's
 `VisibilityTimeout`, or at its `Properties` (its `Type` when it has none) when the default applies,
 naming every function that reads it. Not flagged: a visibility timeout equal to or longer than the
 function timeout, even when shorter than the six times AWS advises (the deploy works; the message of
-a finding gives that advice only); queues of other stacks, literal ARNs (lintkit cannot tell whether
-a queue of the same name in another account or region is meant), `Fn::ImportValue`, `${cf:...}`;
-a visibility timeout or function timeout known only at deploy time; raw
+a finding gives that advice only); queues of other stacks, ARNs with a literal account ID (lintkit
+cannot tell whether a queue of the same name in another account is meant), `Fn::ImportValue`,
+`${cf:...}`; a visibility timeout or function timeout known only at deploy time; raw
 `AWS::Lambda::EventSourceMapping` resources.
 
 Why: Lambda refuses to create the event source mapping ("Invalid request provided: Queue visibility
@@ -43,10 +45,14 @@ visibility timeout at least six times the function timeout plus MaximumBatchingW
 AWS CloudFormation, "AWS::SQS::Queue" (VisibilityTimeout, default 30 seconds); Serverless Framework,
 "Functions" (default timeout 6 seconds) and "SQS Queues" events.
 """
+import re
+
 from lintkit.analysis.cfn import token_logical_id
 from lintkit.analysis.facts import number
 from lintkit.model.diagnostics import Finding
-from lintkit.model.nodes import Mapping, is_dynamic
+from lintkit.model.nodes import (
+    Intrinsic, Mapping, Scalar, intrinsic_name, is_dynamic, path_get, string_like, text,
+)
 
 CODE = "RUNTIME009"
 NAME = "sqs-visibility-shorter-than-timeout"
@@ -56,22 +62,32 @@ SUMMARY = "An SQS queue's VisibilityTimeout is shorter than the timeout of a fun
 DEFAULT_VISIBILITY = 30  # seconds, AWS::SQS::Queue
 DEFAULT_TIMEOUT = 6  # seconds, Serverless Framework
 ADVISED_FACTOR = 6  # AWS: six times the function timeout plus the batching window
+# `arn:aws:sqs:<region>:<account>:<name>`; region and account may be this stack's own, written
+# as variables that themselves contain colons.
+QUEUE_ARN = re.compile(
+    r"^arn:aws[a-z-]*:sqs:(?P<region>\$\{aws:region\}|[#$]\{AWS::Region\}|[a-z0-9-]+):"
+    r"(?P<account>\$\{aws:accountId\}|[#$]\{AWS::AccountId\}|\d{12}):(?P<name>[\w.-]+)$")
+OWN_ACCOUNT = ("${aws:accountId}", "#{AWS::AccountId}", "${AWS::AccountId}")
+OWN_REGION = ("${aws:region}", "#{AWS::Region}", "${AWS::Region}")
 
 
 def check(service, context):
     queues = {queue.logical_id: queue for queue in service.resources_of_type("AWS::SQS::Queue")}
+    names = _queues_by_name(queues.values())
+    region = service.provider.get("region") if service.provider is not None else None
     readers = {}  # logical id -> [(function name, timeout, batching window)]
     for function in service.functions:
         if function.kind != "function":
             continue
         for kind, event in function.events:
-            queue_id = _queue_logical_id(event) if kind == "sqs" else None
+            queue_id = _queue_logical_id(event, names, region) if kind == "sqs" else None
             if queue_id not in queues:
                 continue
             timeout = _timeout(function)
             window = _batching_window(event)
-            if timeout is not None:
-                readers.setdefault(queue_id, []).append((function.name, timeout, window))
+            entries = readers.setdefault(queue_id, [])
+            if timeout is not None and all(name != function.name for name, _, _ in entries):
+                entries.append((function.name, timeout, window))
     for queue_id, functions in readers.items():
         queue = queues[queue_id]
         node, visibility = _visibility(queue)
@@ -84,9 +100,31 @@ def check(service, context):
                              function=too_long[0][0] if len(too_long) == 1 else None)
 
 
-def _queue_logical_id(event) -> str | None:
+def _queue_logical_id(event, names: dict, region) -> str | None:
+    """The queue resource an `sqs` event reads: a `GetAtt` of it, or an ARN in this stack's own
+    account (`${aws:accountId}`, `#{AWS::AccountId}`, `${AWS::AccountId}` in `!Sub`) and region
+    whose queue name is the literal `QueueName` of one."""
     arn = event.get("arn") if isinstance(event, Mapping) else event
-    return token_logical_id(arn)
+    logical_id = token_logical_id(arn)
+    if logical_id is not None:
+        return logical_id
+    if intrinsic_name(arn) == "Fn::Sub":
+        arn = arn.value if isinstance(arn, Intrinsic) else arn.get("Fn::Sub")
+    match = QUEUE_ARN.match(string_like(arn) or "")
+    if match is None or match["account"] not in OWN_ACCOUNT:
+        return None
+    own_region = match["region"] in OWN_REGION or (
+        isinstance(region, Scalar) and match["region"] == text(region))
+    return names.get(match["name"]) if own_region else None
+
+
+def _queues_by_name(queues) -> dict:
+    found = {}
+    for queue in queues:
+        name = path_get(queue.properties, "QueueName")
+        if isinstance(name, Scalar) and isinstance(name.value, str):
+            found[name.value] = queue.logical_id
+    return found
 
 
 def _timeout(function) -> float | None:
