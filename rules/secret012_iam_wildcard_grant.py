@@ -13,7 +13,7 @@ key deploys nothing without it), or the policy document of an `AWS::IAM::Role` (
 - `Resource: '*'` (or an ARN whose every field after the service is a wildcard,
   `arn:aws:s3:::*`, `arn:aws:dynamodb:*:*:*`; or `NotResource`) with a write action: any action
   whose name does not start with a read verb (`Get`, `List`, `Describe`, `Query`, `Scan`,
-  `BatchGet`, `Select`, `Head`, `Lookup`, `Search`...) nor a stateless one (`Detect`, `Analyze`,
+  `BatchGet`, `Select`, `Head`, `Lookup`, `Search`, `Decrypt`...) nor a stateless one (`Detect`, `Analyze`,
   `Translate`, `Synthesize`, `Compare`, `Recognize`); `s3:Put*` and `sns:*` are writes.
 Reported at the wildcard value (the `NotAction`/`NotResource` value), once per statement.
 Not flagged: `Effect: Deny` (or an effect known only at deploy time); read-only actions on `'*'`
@@ -26,9 +26,9 @@ resource or the resource does not exist yet: `xray:PutTraceSegments`, `xray:PutT
 has no ARN, and lintkit cannot tell which the code sends), `states:SendTaskSuccess`/`Failure`/
 `Heartbeat` (task tokens name no resource), `mobileanalytics:PutEvents`; actions that start a job
 named at call time (`transcribe:StartTranscriptionJob`, `textract:StartDocumentAnalysis`);
-`logs:*` scoped to the service's own log
-groups (it is not a data service: deleting one's own logs is a smaller risk than the noise of
-flagging it; `logs:*` on `'*'` is flagged as a write on every log group of the account); a
+`logs:*` scoped to the service's own log groups (it is not a data service: deleting one's own logs
+is a smaller risk than the noise of flagging it; `logs:*` on `'*'` is flagged as a write on every
+log group of the account); a role's `AssumeRolePolicyDocument` (it says who may assume, not what); a
 `Resource: '*'` write in a statement with a `Condition` (tag and VPC conditions scope it; lintkit
 does not judge them); values that are CloudFormation functions or deploy-time variables;
 `provider.iamManagedPolicies` and `iam.role` given as an existing role's ARN.
