@@ -11,8 +11,10 @@ naming every function that reads it. Not flagged: a visibility timeout equal to 
 function timeout, even when shorter than the six times AWS advises (the deploy works; the message of
 a finding gives that advice only); queues of other stacks, ARNs with a literal account ID (lintkit
 cannot tell whether a queue of the same name in another account is meant), `Fn::ImportValue`,
-`${cf:...}`; a visibility timeout or function timeout known only at deploy time; raw
-`AWS::Lambda::EventSourceMapping` resources.
+`${cf:...}`; a visibility timeout or function timeout known only at deploy time.
+An `AWS::Lambda::EventSourceMapping` resource whose `EventSourceArn` names such a queue and whose
+`FunctionName` is `!Ref`/`!GetAtt` of a function of the service counts as an `sqs` event (a raw
+`AWS::Lambda::Function` without `Timeout` runs 3 s, the CloudFormation default).
 
 Why: Lambda refuses to create the event source mapping ("Invalid request provided: Queue visibility
 timeout: 30 seconds is less than Function timeout: 60 seconds"), so the deploy fails and rolls back.
@@ -47,7 +49,7 @@ AWS CloudFormation, "AWS::SQS::Queue" (VisibilityTimeout, default 30 seconds); S
 """
 import re
 
-from lintkit.analysis.cfn import token_logical_id
+from lintkit.analysis.cfn import functions_by_logical_id, token_logical_id
 from lintkit.analysis.facts import number
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import (
@@ -61,6 +63,7 @@ SUMMARY = "An SQS queue's VisibilityTimeout is shorter than the timeout of a fun
 
 DEFAULT_VISIBILITY = 30  # seconds, AWS::SQS::Queue
 DEFAULT_TIMEOUT = 6  # seconds, Serverless Framework
+DEFAULT_RESOURCE_TIMEOUT = 3  # seconds, AWS::Lambda::Function
 ADVISED_FACTOR = 6  # AWS: six times the function timeout plus the batching window
 # `arn:aws:sqs:<region>:<account>:<name>`; region and account may be this stack's own, written
 # as variables that themselves contain colons.
@@ -75,6 +78,7 @@ def check(service, context):
     queues = {queue.logical_id: queue for queue in service.resources_of_type("AWS::SQS::Queue")}
     names = _queues_by_name(queues.values())
     region = service.provider.get("region") if service.provider is not None else None
+    by_logical_id = functions_by_logical_id(service)
     readers = {}  # logical id -> [(function name, timeout, batching window)]
     for function in service.functions:
         if function.kind != "function":
@@ -83,11 +87,14 @@ def check(service, context):
             queue_id = _queue_logical_id(event, names, region) if kind == "sqs" else None
             if queue_id not in queues:
                 continue
-            timeout = _timeout(function)
-            window = _batching_window(event)
-            entries = readers.setdefault(queue_id, [])
-            if timeout is not None and all(name != function.name for name, _, _ in entries):
-                entries.append((function.name, timeout, window))
+            _add_reader(readers, queue_id, function, _batching_window(event))
+    for mapping in service.resources_of_type("AWS::Lambda::EventSourceMapping"):
+        properties = mapping.properties
+        queue_id = _arn_logical_id(path_get(properties, "EventSourceArn"), names, region)
+        function = by_logical_id.get(_function_logical_id(path_get(properties, "FunctionName")))
+        if queue_id in queues and function is not None:
+            window = number(path_get(properties, "MaximumBatchingWindowInSeconds")) or 0
+            _add_reader(readers, queue_id, function, window)
     for queue_id, functions in readers.items():
         queue = queues[queue_id]
         node, visibility = _visibility(queue)
@@ -100,11 +107,29 @@ def check(service, context):
                              function=too_long[0][0] if len(too_long) == 1 else None)
 
 
+def _add_reader(readers: dict, queue_id: str, function, window: float) -> None:
+    entries = readers.setdefault(queue_id, [])
+    timeout = _timeout(function)
+    if timeout is not None and all(name != function.name for name, _, _ in entries):
+        entries.append((function.name, timeout, window))
+
+
+def _function_logical_id(node) -> str | None:
+    """The function an event source mapping's `FunctionName` names: `!Ref F` or `!GetAtt F.Arn`."""
+    if intrinsic_name(node) == "Ref":
+        return text(node.value) if isinstance(node, Intrinsic) else text(node.get("Ref"))
+    return token_logical_id(node)
+
+
 def _queue_logical_id(event, names: dict, region) -> str | None:
-    """The queue resource an `sqs` event reads: a `GetAtt` of it, or an ARN in this stack's own
-    account (`${aws:accountId}`, `#{AWS::AccountId}`, `${AWS::AccountId}` in `!Sub`) and region
-    whose queue name is the literal `QueueName` of one."""
     arn = event.get("arn") if isinstance(event, Mapping) else event
+    return _arn_logical_id(arn, names, region)
+
+
+def _arn_logical_id(arn, names: dict, region) -> str | None:
+    """The queue resource an ARN names: a `GetAtt` of it, or an ARN in this stack's own account
+    (`${aws:accountId}`, `#{AWS::AccountId}`, `${AWS::AccountId}` in `!Sub`) and region whose
+    queue name is the literal `QueueName` of one."""
     logical_id = token_logical_id(arn)
     if logical_id is not None:
         return logical_id
@@ -129,7 +154,9 @@ def _queues_by_name(queues) -> dict:
 
 def _timeout(function) -> float | None:
     node = function.setting("timeout")
-    return DEFAULT_TIMEOUT if node is None else number(node)
+    if node is None:
+        return DEFAULT_TIMEOUT if function.kind == "function" else DEFAULT_RESOURCE_TIMEOUT
+    return number(node)
 
 
 def _batching_window(event) -> float:
