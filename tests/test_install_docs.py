@@ -42,3 +42,27 @@ def test_docs_pin_commits_not_tags_or_a_made_up_repository():
         assert rev == "COMMIT" or re.fullmatch(r"[0-9a-f]{40}", rev), rev
     for ref in re.findall(r"OWNER/lintkit@(\S+)", readme):
         assert ref.rstrip("\"'`,") == "COMMIT", ref
+
+
+def _lua_block_after(heading: str) -> str:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    after = readme[readme.index(heading):]
+    return re.search(r"```lua\n(.*?)```", after, re.S).group(1)
+
+
+def test_the_snippet_for_older_neovim_uses_only_apis_they_have():
+    """Neovim 0.7 (Debian 12) and 0.9 (Ubuntu 24.04): no vim.fs.root (0.10), vim.lsp.start (0.8),
+    vim.fs.find (0.8) or vim.iter (0.10) in the snippet meant for them; the 0.10 one may use them."""
+    old = _lua_block_after("**Neovim 0.7 to 0.9**")
+    for newer in ("vim.fs.root", "vim.lsp.start(", "vim.fs.find", "vim.iter", "vim.lsp.enable"):
+        assert newer not in old, newer
+    assert "vim.lsp.start_client(" in old and "vim.lsp.buf_attach_client(" in old
+    assert "vim.fs.root" in _lua_block_after("**Neovim** (0.10 or later)")
+
+
+def test_the_ale_snippet_defines_an_lsp_linter_for_every_filetype_lintkit_reads():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    vim = re.search(r"\*\*Vim with ALE\*\*.*?```vim\n(.*?)```", readme, re.S).group(1)
+    assert "ale#linter#Define" in vim and "'lsp': 'stdio'" in vim and "'%e lsp'" in vim
+    for filetype in ("yaml", "typescript", "javascript", "prisma", "sh"):
+        assert f"'{filetype}'" in vim
