@@ -20,7 +20,10 @@ not pick; templates (`.env.example` ...); `.env` files nothing deploys (no doten
 `useDotenv`, no `${env:}` reference); a function whose environment sets the variable from
 elsewhere (`${ssm:...}`, Secrets Manager, a literal), or whose environment is a deploy-time value;
 a custom `custom.dotenv.path`/`basePath`/`dotenvParser` (lintkit does not follow them); hosts that
-are variables, single-label names that are not compose services (a VPC's DNS may resolve them).
+are variables, single-label names that are not compose services (a VPC's DNS may resolve them);
+services whose functions lintkit cannot list (a serverless.ts that spreads them in from code). A
+deploy whose shell already sets the variable keeps that value with the plugin's default variable
+expansion, which lintkit cannot see: the file's value is what every other deploy ships.
 Local URLs with default credentials are not SECRET001 findings: this rule reports the URL once.
 
 Why: on Lambda, localhost is the function's own sandbox and compose names resolve nowhere, so the
@@ -90,7 +93,7 @@ def _loader(service) -> str | None:
                                     and any(key in settings for key in CUSTOM_LOADING)):
             return None
         return DOTENV_PLUGIN
-    if text(service.document.get("useDotenv")) == "true":
+    if service.document is not None and text(service.document.get("useDotenv")) == "true":
         return "`useDotenv: true`"
     return None
 
