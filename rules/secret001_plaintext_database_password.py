@@ -11,7 +11,9 @@ documentation placeholders (`USER:PASSWORD`, `<password>`, `__PASSWORD__`,
 inside a variable's fallback (`${env:DB_URL, 'postgres://...'}`: SECRET004 reports those), and
 `.env` files that git ignores and no dotenv plugin deploys (a developer's own file). URLs to
 `localhost`, `127.0.0.1` or a docker-compose service name are reported as info: they are usually
-development credentials.
+development credentials; with a local database's default credentials (`postgres:postgres`,
+`root:root`, `root:password` ... see `lintkit.read.dburl.is_default_local_credential`) they are not
+reported (CONFIG007 reports a `.env` that deploys such a URL).
 
 Why: whatever is committed is readable by everyone with the repository, lands in the CloudFormation
 template and in the Lambda configuration, and outlives its rotation. The password is shown redacted

@@ -332,3 +332,25 @@ def test_redaction_hides_planted_password(scheme, user, password, host, tail, pr
     text = prefix + url + ("'" if prefix.endswith("'") else "")
     redacted = redact_url(text)
     assert redacted == text.replace(f":{password}@{host}", f":****@{host}", 1)
+
+
+@pytest.mark.parametrize("user, password, default", [
+    ("postgres", "postgres", True), ("root", "root", True), ("root", "password", True),
+    ("prisma", "prisma", True), ("Postgres", "POSTGRES", True),
+    ("postgres", "devpass", False), ("app", "S3cr3t-pw", False), ("postgres", None, False),
+])
+def test_default_local_credentials(user, password, default):
+    from lintkit.read.dburl import is_default_local_credential
+
+    assert is_default_local_credential(user, password) is default
+
+
+@pytest.mark.parametrize("host, machine, loopback", [
+    ("localhost", True, True), ("127.0.0.2", True, True), ("[::1]", True, True), ("0.0.0.0", True, True),
+    ("api.localhost", True, True), ("host.docker.internal", True, False), ("db", False, False),
+    ("db.abc123.eu-west-1.rds.amazonaws.com", False, False),
+])
+def test_this_machine_hosts(host, machine, loopback):
+    from lintkit.read.dburl import is_loopback, is_this_machine
+
+    assert (is_this_machine(host), is_loopback(host)) == (machine, loopback)

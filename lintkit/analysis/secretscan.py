@@ -20,7 +20,7 @@ from pathlib import Path
 from ..formats.variables import find_variables, is_variable, split_alternatives
 from ..model.diagnostics import Finding
 from ..model.nodes import Mapping, Scalar, Sequence, Span, Unknown, path_get, text, walk
-from ..read.dburl import find_db_urls, is_placeholder_credential, parse_db_url
+from ..read.dburl import find_db_urls, is_default_local_credential, is_placeholder_credential, parse_db_url
 from ..read.globs import glob_matches
 from ..read.sources import iter_nodes, string_value
 from .packaging import function_package, packed_individually, service_package
@@ -55,6 +55,8 @@ def database_passwords(value: str, variables=()):
             continue
         if url.has_variable_password or is_placeholder_credential(url.user, url.password):
             continue
+        if url.is_local and is_default_local_credential(url.user, url.password):
+            continue  # not a secret (CONFIG007 reports a .env that deploys such a URL)
         first, last = url.password_span
         yield start + first, start + last, url.is_local
 

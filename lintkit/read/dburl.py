@@ -45,6 +45,7 @@ _SQLSERVER_KEYS = {
     "database": "database", "initial catalog": "database",
 }
 
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "host.docker.internal",
                          "docker.for.mac.localhost", "host.containers.internal"})
 # Hosted databases outside AWS (no VPC needed to reach them).
@@ -206,9 +207,22 @@ def _is_local_host(host: str) -> bool:
     host = host.lower().strip("[]")
     if is_variable_text(host) or not host:
         return False
-    if host in LOCAL_HOSTS or host.endswith(".localhost") or _IPV4_LOOPBACK.match(host):
+    if is_this_machine(host):
         return True
     return bool(_SINGLE_LABEL.match(host)) and not host.isdigit()
+
+
+def is_this_machine(host: str) -> bool:
+    """localhost, a loopback address, 0.0.0.0 or a Docker name for the host machine: a database
+    there is on the developer's computer (a single-label name may be a compose service or a VPC's
+    DNS name, so it is not one of these)."""
+    return host.lower().strip("[]") in LOCAL_HOSTS or is_loopback(host)
+
+
+def is_loopback(host: str) -> bool:
+    """localhost, `*.localhost`, 127.0.0.0/8, ::1 or 0.0.0.0: the machine the client runs on."""
+    host = host.lower().strip("[]")
+    return host in LOOPBACK_HOSTS or host.endswith(".localhost") or bool(_IPV4_LOOPBACK.match(host))
 
 
 # -- scanning helpers ------------------------------------------------------------------------------
@@ -578,6 +592,20 @@ def is_placeholder_credential(user: str | None, password: str | None) -> bool:
     if normalized in WEAK_PASSWORDS:
         return _is_placeholder_user(user)
     return False
+
+
+# Credentials that docker-compose files and framework docs give a local database (the postgres and
+# mysql images' examples, Prisma's and Laravel's samples): on a local host they guard nothing.
+DEFAULT_LOCAL_USERS = frozenset({"postgres", "root", "mysql", "admin", "prisma", "sa"})
+DEFAULT_LOCAL_PASSWORDS = WEAK_PASSWORDS | {"postgres", "root", "mysql", "admin", "prisma"}
+
+
+def is_default_local_credential(user: str | None, password: str | None) -> bool:
+    """`postgres:postgres`, `root:root`, `root:password`, `prisma:prisma` ...: what a local database
+    is created with, not a secret once the URL points at localhost or a compose service."""
+    user, password = unquote(user or "").lower(), unquote(password or "").lower()
+    return bool(password) and (password == user or (user in DEFAULT_LOCAL_USERS
+                                                    and password in DEFAULT_LOCAL_PASSWORDS))
 
 
 def _is_placeholder_user(user: str) -> bool:

@@ -51,6 +51,14 @@ class EnvEntry:
     quoted: str | None = None  # the quote character, or None for an unquoted value
     exported: bool = False
 
+    def value_sub_span(self, start: int, end: int) -> Span:
+        """The span of value[start:end]; the whole value's span when the written text is not the
+        value character for character (escapes, a multi-line value)."""
+        span = self.value_span
+        if span.line != span.end_line or span.end_column - span.column != len(self.value):
+            return span
+        return Span(span.path, span.line, span.column + start, span.line, span.column + end)
+
 
 @dataclass(slots=True)
 class EnvFile:
