@@ -141,3 +141,16 @@ def test_write_refuses_links_out_and_leaves_no_temporary_file(project, tmp_path)
     assert (project / "reports" / "new.sarif").read_text() == "report\n"
     assert sorted(os.listdir(project / "reports")) == ["new.sarif"]
     assert files.user_root(project / "reports" / "new.sarif") == os.path.realpath(project)
+
+
+def test_a_path_through_a_file_is_missing_not_refused(tmp_path, run_lintkit):
+    """In a git worktree or submodule `.git` is a file: `.git/info/exclude` does not exist there,
+    and reading it is no PARSE006."""
+    (tmp_path / ".git").write_text("gitdir: /elsewhere/.git/worktrees/x\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "api.ts").write_text("export const handler = async () => ({})\n")
+    (tmp_path / ".env").write_text("LOG_LEVEL=debug\n")
+    (tmp_path / "serverless.yml").write_text("service: app\nprovider:\n  name: aws\n  runtime: nodejs24.x\n"
+                                             "  logRetentionInDays: 14\nfunctions:\n  api:\n    handler: src/api.handler\n")
+    code, out, _ = run_lintkit("check", ".", "--format", "concise", cwd=tmp_path)
+    assert "PARSE006" not in out, out

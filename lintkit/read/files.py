@@ -54,7 +54,9 @@ class Confinement:
         self.refused: dict[Path, tuple[str, object]] = {}
 
     def record(self, refusal: Refused, where=None) -> None:
-        if refusal.errno != errno.ENOENT:
+        # A missing file is no refusal; nor is a path through a file (`.git/info/exclude` in a
+        # git worktree or submodule, where `.git` is a file): it does not exist either.
+        if refusal.errno not in (errno.ENOENT, errno.ENOTDIR):
             self.refused.setdefault(refusal.path, (refusal.reason, where))
 
 
