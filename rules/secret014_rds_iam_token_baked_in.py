@@ -3,14 +3,16 @@
 What: in a function's handler graph, the result of `signer.getAuthToken()` (`new Signer(...)` from
 `@aws-sdk/rds-signer`, or v2 `new AWS.RDS.Signer()`) put into a connection URL (a template or `+`
 string containing `://`, as in Prisma's `datasources.db.url`) or passed as `password: token`, when
-that happens once at module scope, or inside a lazy singleton (`if (!pool) pool = new Pool(...)`,
-`pool ??= ...`) that stores it in a module-level variable. Reported at the URL or the `password`
+the token is fetched at module scope (once per instance, whoever uses it later), or when it goes
+into a lazy singleton (`if (!pool) pool = new Pool(...)`, `pool ??= ...`) stored in a module-level
+variable. Reported at the URL or the `password`
 value. Also, once per service, a service whose functions use the signer while its literal IAM
 statements (`provider.iam.role.statements`, `provider.iamRoleStatements`, per-function statements,
 raw roles and policies) grant no `rds-db:connect` (reported at the statements). Not flagged:
 `password: () => signer.getAuthToken()` or `async () => ...` (pg asks for it per connection), a token
-fetched per invocation, a token cached in a module variable (it may carry an expiry lintkit cannot
-see), a client built in a variable and stored afterwards; and for IAM: a custom role
+fetched per invocation, a token fetched in a function and cached in a module variable (the cache may
+carry an expiry lintkit cannot see), a token returned from a helper, a client built in a local
+variable and stored afterwards; and for IAM: a custom role
 (`provider.iam.role` as a name or ARN, `role:`), managed policies, statements with variables or
 intrinsics in `Action`, or no statements at all (lintkit cannot see what the role grants).
 
@@ -33,6 +35,7 @@ have a lifetime of 15 minutes) and "Creating and using an IAM policy for IAM dat
 """
 import fnmatch
 import os
+import re
 from pathlib import Path
 
 from lintkit.analysis.iam import statements, values
@@ -138,12 +141,13 @@ def _token_uses(file, call):
 
 def _baked_sinks(file, call):
     """(sink node, "URL" or "password", cached variable or None) where the token is built in."""
+    fetched_once = is_module_scope(call, file)
     for use in _token_uses(file, call):
         found = _sink(file, use)
         if found is None:
             continue
         sink, kind = found
-        if is_module_scope(sink, file):
+        if fetched_once or is_module_scope(sink, file):
             yield sink, kind, None
             continue
         cached = _lazy_singleton(file, sink)
@@ -210,8 +214,8 @@ def _guarded_by(file, node, name: str) -> bool:
     while node.parent is not None and node.parent.type not in FUNCTION_TYPES:
         node = node.parent
         if node.type == "if_statement":
-            condition = file.node_text(node.child_by_field_name("condition")).replace(" ", "")
-            if f"!{name}" in condition or f"{name}==null" in condition or f"{name}===undefined" in condition:
+            condition = file.node_text(node.child_by_field_name("condition"))
+            if re.search(rf"!\s*{re.escape(name)}\b|\b{re.escape(name)}\s*===?\s*(null|undefined)\b", condition):
                 return True
     return False
 
@@ -237,12 +241,13 @@ def _enclosing_function(node):
 
 def _message(service, file, call, kind: str, cached: str | None) -> str:
     where = _location(service, file.span(call))
-    kept = f" and is kept in `{cached}`" if cached else ", when the module loads"
     into = "this connection URL" if kind == "URL" else "this `password`"
+    how = f"goes into {into} once and is kept in `{cached}`" if cached else \
+        f"is fetched once, when the module loads, and goes into {into}"
     fix = ("pass `password: () => signer.getAuthToken()` (pg asks for it per connection)" if kind == "password"
            else "build the connection with a fresh token per invocation, or for pg pass `password: () => "
            "signer.getAuthToken()` (pg asks for it per connection)")
-    return (f"The RDS IAM token from `getAuthToken()` ({where}) goes into {into} once{kept}: IAM auth "
+    return (f"The RDS IAM token from `getAuthToken()` ({where}) {how}: IAM auth "
             "tokens expire after 15 minutes and a warm instance lives longer, so the connections it opens "
             f"after that are refused: {fix}.")
 
