@@ -240,7 +240,7 @@ def _join_references(value):
             continue
         closing = text(items[index + 2]) if index + 2 < len(items) else None
         json_key = _split_reference(closing.split("}}", 1)[0])[1] if closing else None
-        if isinstance(closing, str) and closing.startswith(":SecretString") and not _is_password_key(json_key):
+        if closing and closing.startswith(":SecretString") and not _is_password_key(json_key):
             continue
         for key in _keys_of_token(items[index + 1]):
             yield item, key
@@ -275,8 +275,9 @@ def _through_proxy(service, function) -> bool:
 
 def _message(service, name: str, rotation: Rotation) -> str:
     where = Path(os.path.relpath(rotation.where.span.path, service.root)).as_posix()
+    declared = f"{rotation.setting} at {where}:{rotation.where.span.line}"
     return (f"`{name}` takes the database secret's value when the stack deploys, but {rotation.what} "
-            f"({rotation.setting} at {where}:{rotation.where.span.line}): after the first rotation the function keeps the old "
+            f"({declared}): after the first rotation the function keeps the old "
             "password and cannot connect until the next deploy. Pass the secret's ARN instead and read "
             "it at runtime (Secrets Manager SDK with a short cache, or the Parameters and Secrets Lambda "
             "Extension), or connect through RDS Proxy.")

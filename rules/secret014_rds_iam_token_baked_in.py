@@ -40,9 +40,9 @@ from pathlib import Path
 
 from lintkit.analysis.iam import statements, values
 from lintkit.model.diagnostics import Finding
-from lintkit.model.nodes import Scalar, Sequence, path_get
+from lintkit.model.nodes import Sequence, path_get
 from lintkit.read.handlers import is_module_scope
-from lintkit.read.sources import CALL_TYPES, FUNCTION_TYPES, WRAPPER_TYPES, iter_nodes, string_value, unwrap
+from lintkit.read.sources import FUNCTION_TYPES, WRAPPER_TYPES, iter_nodes, string_value, unwrap
 from lintkit.read.staticjs import package_calls, package_origin
 
 from ._common import once_per_place
@@ -52,7 +52,7 @@ NAME = "rds-iam-token-baked-in"
 SEVERITY = "error"
 SUMMARY = "An RDS IAM token baked into a long-lived connection, or a signer without `rds-db:connect`."
 
-SIGNER_MODULES = frozenset({"@aws-sdk/rds-signer", "aws-sdk"})
+SIGNER_MODULES = frozenset({"@aws-sdk/rds-signer"})
 # Nodes a token passes through unchanged on its way into a URL or a password.
 PASS_THROUGH = WRAPPER_TYPES | {"template_substitution", "arguments", "call_expression", "binary_expression"}
 GUARDED_ASSIGNMENTS = ("??=", "||=")
@@ -94,21 +94,11 @@ def _token_calls(file):
 
 
 def _constructs_signer(file) -> bool:
-    for call, (module, name) in package_calls(file, SIGNER_MODULES):
-        if call.type != "new_expression":
-            continue
-        if module == "@aws-sdk/rds-signer" and name == "Signer":
-            return True
-        constructor = unwrap(call.child_by_field_name("constructor"))
-        if module == "aws-sdk" and constructor is not None and constructor.type == "member_expression":
-            owner = constructor.child_by_field_name("object")
-            return package_origin(file, owner) == ("aws-sdk", "RDS") and \
-                file.node_text(constructor.child_by_field_name("property")) == "Signer"
-    return _constructs_v2_signer(file)
-
-
-def _constructs_v2_signer(file) -> bool:
-    """`new AWS.RDS.Signer()`: a two-level member chain package_calls does not follow."""
+    """`new Signer()` from `@aws-sdk/rds-signer`, or v2 `new AWS.RDS.Signer()` / `new RDS.Signer()`
+    (a two-level member chain that package_origin does not follow, so its owner is read here)."""
+    if any(call.type == "new_expression" and origin == ("@aws-sdk/rds-signer", "Signer")
+           for call, origin in package_calls(file, SIGNER_MODULES)):
+        return True
     for call in iter_nodes(file.root, ("new_expression",)):
         constructor = unwrap(call.child_by_field_name("constructor"))
         if constructor is None or constructor.type != "member_expression" or \
@@ -204,7 +194,8 @@ def _lazy_singleton(file, sink):
             return None
         operator = node.child_by_field_name("operator")
         if node.type == "augmented_assignment_expression":
-            return name if operator is not None and file.node_text(operator) in GUARDED_ASSIGNMENTS else None
+            guarded = operator is not None and file.node_text(operator) in GUARDED_ASSIGNMENTS
+            return name if guarded else None
         return name if _guarded_by(file, node, name) else None
     return None
 
@@ -215,7 +206,8 @@ def _guarded_by(file, node, name: str) -> bool:
         node = node.parent
         if node.type == "if_statement":
             condition = file.node_text(node.child_by_field_name("condition"))
-            if re.search(rf"!\s*{re.escape(name)}\b|\b{re.escape(name)}\s*===?\s*(null|undefined)\b", condition):
+            unset = rf"!\s*{re.escape(name)}\b|\b{re.escape(name)}\s*===?\s*(null|undefined)\b"
+            if re.search(unset, condition):
                 return True
     return False
 
@@ -266,7 +258,8 @@ def _missing_connect(service, users):
             return
         action = statement.node.get("Action")
         literal = values(action)
-        if action is None or len(literal) != len(action.items if isinstance(action, Sequence) else [action]):
+        written = action.items if isinstance(action, Sequence) else [action]
+        if action is None or len(literal) != len(written):
             return  # an action lintkit cannot read
         if any(fnmatch.fnmatchcase("rds-db:connect", str(item.value).lower()) for item in literal):
             return
