@@ -63,7 +63,7 @@ PASSWORD_VARIABLE = re.compile(
     r"(?i)^(pg|db|database|postgres(ql)?|mysql|maria(db)?|rds|aurora|sql)_?(master_?)?(user_?)?"
     r"(password|pass|passwd|pwd)$")
 RESOLVE = re.compile(r"\{\{resolve:secretsmanager:(.+?)\}\}")
-SSM_REFERENCE = re.compile(r"\$\{ssm:/aws/reference/secretsmanager/([^,}\s~]+)")
+SSM_REFERENCE = re.compile(r"\$\{ssm(?:\([^)]*\))?:/aws/reference/secretsmanager/([^,}\s~]+)")
 SUB_NAME = re.compile(r"^\$\{([\w:-]+)(?:\.([\w.]+))?\}$")
 # `arn:aws:secretsmanager:region:account:secret:prod/db-AbCdEf` -> `prod/db`
 SECRET_ARN = re.compile(r"^arn:[\w-]+:secretsmanager:[^:]*:[^:]*:secret:(.+?)(-[A-Za-z0-9]{6})?$")

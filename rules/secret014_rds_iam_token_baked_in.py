@@ -41,7 +41,7 @@ from pathlib import Path
 from lintkit.analysis.iam import statements, values
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import Sequence, path_get
-from lintkit.read.handlers import is_module_scope
+from lintkit.read.handlers import is_module_scope, scope_chain, scope_names
 from lintkit.read.sources import FUNCTION_TYPES, WRAPPER_TYPES, iter_nodes, string_value, unwrap
 from lintkit.read.staticjs import package_calls, package_origin
 
@@ -125,8 +125,23 @@ def _token_uses(file, call):
     name = file.node_text(name_node)
     scope = _enclosing_function(declarator) or file.root
     for node in iter_nodes(scope, ("identifier", "shorthand_property_identifier")):
-        if file.node_text(node) == name and node != name_node:
+        if file.node_text(node) == name and node != name_node and \
+                not _shadowed(file, node, name, declarator):
             yield node
+
+
+def _shadowed(file, node, name: str, declarator) -> bool:
+    """True when a scope between `node` and the token's declaration declares `name` again."""
+    cell = scope_chain(file, node)
+    while cell is not None and not _within(declarator, cell.node):
+        if name in scope_names(cell.node):
+            return True
+        cell = cell.parent
+    return False
+
+
+def _within(node, scope) -> bool:
+    return scope.start_byte <= node.start_byte and node.end_byte <= scope.end_byte
 
 
 def _baked_sinks(file, call):
