@@ -1,4 +1,4 @@
-"""A rotated database secret resolved into the function's environment when the stack deploys.
+"""A rotated database secret frozen into the function: resolved at deploy time, or read once per instance.
 
 What: the database URL variable (`DATABASE_URL`, or the one schema.prisma's `url = env(...)` names)
 or a database password variable (`DB_PASSWORD`, `PGPASSWORD`, `POSTGRES_PASSWORD`, ...) filled from
@@ -13,8 +13,11 @@ cannot match to the rotated one (a rotation elsewhere, a deploy-time name), a JS
 layer (they are taken to read the secret at runtime), a database reached through RDS Proxy (the URL
 host is a proxy endpoint or an `AWS::RDS::DBProxy` of the stack, or a proxy's `Auth` names the
 secret: the proxy follows the rotation and may authenticate the function with IAM), and secrets read
-in code (Secrets Manager SDK calls). A secret read once at module scope and never refreshed is not
-checked yet.
+in code (Secrets Manager SDK calls) inside a function. A `new GetSecretValueCommand({ SecretId })`
+(`@aws-sdk/client-secrets-manager`) that runs at module scope, its `SecretId` a literal or
+`process.env.X` naming the rotated secret, is reported too: it is read once per instance and never
+refreshed. Reads in a lazy singleton are not (their cache may expire in ways lintkit cannot see), nor
+v2 `getSecretValue()` calls or helper libraries.
 
 Why: the reference is replaced by the secret's value when CloudFormation deploys, and the value
 never changes until the next deploy. RDS rotates the master password it manages every 7 days by
@@ -52,11 +55,14 @@ from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import Intrinsic, Mapping, Scalar, Sequence, Unknown, intrinsic_name, path_get, \
     string_like, text, walk
 from lintkit.read.dburl import parse_db_url
+from lintkit.read.handlers import iter_module_scope
+from lintkit.read.sources import object_member, string_value, unwrap
+from lintkit.read.staticjs import call_arguments, env_member, package_origin
 
 CODE = "SECRET013"
 NAME = "rotated-secret-frozen-at-deploy"
 SEVERITY = "warning"
-SUMMARY = "A rotated database secret resolved into the environment at deploy time."
+SUMMARY = "A rotated database secret resolved at deploy time or read once at module scope."
 
 EXTENSION_LAYER = "AWS-Parameters-and-Secrets-Lambda-Extension"
 PASSWORD_VARIABLE = re.compile(
@@ -68,6 +74,7 @@ SUB_NAME = re.compile(r"^\$\{([\w:-]+)(?:\.([\w.]+))?\}$")
 # `arn:aws:secretsmanager:region:account:secret:prod/db-AbCdEf` -> `prod/db`
 SECRET_ARN = re.compile(r"^arn:[\w-]+:secretsmanager:[^:]*:[^:]*:secret:(.+?)(-[A-Za-z0-9]{6})?$")
 MANAGED_ATTRIBUTE = "MasterUserSecret.SecretArn"
+SECRETS_MODULE = "@aws-sdk/client-secrets-manager"
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,11 @@ def check(service, context):
                     continue
                 seen.add(node.span)
                 yield Finding.at(node, _message(service, name, rotation), function=function.name)
+        for span, secret, label in _module_scope_reads(service, function):
+            rotation = rotations.get(secret)
+            if rotation is not None and secret not in proxied and span not in seen:
+                seen.add(span)
+                yield Finding.at(span, _read_once_message(service, label, rotation), function=function.name)
 
 
 def _is_database_variable(service, name: str) -> bool:
@@ -246,6 +258,35 @@ def _join_references(value):
             yield item, key
 
 
+# -- a secret read once, when the module loads ---------------------------------------------------
+def _module_scope_reads(service, function):
+    """(span, secret key, how the id is written) of each `new GetSecretValueCommand({ SecretId })` that runs at module scope,
+    its `SecretId` a literal or `process.env.X` whose environment value names the secret."""
+    graph = service.graph(function)
+    for file in graph.files if graph is not None else ():
+        if b"GetSecretValueCommand" not in file.text:
+            continue
+        for command in iter_module_scope(file, ("new_expression",)):
+            origin = package_origin(file, command.child_by_field_name("constructor"))
+            arguments = call_arguments(command)
+            if origin != (SECRETS_MODULE, "GetSecretValueCommand") or not arguments:
+                continue
+            secret_id = object_member(unwrap(arguments[0]), "SecretId") \
+                if unwrap(arguments[0]).type == "object" else None
+            for key in _secret_id_keys(function, file, secret_id):
+                yield file.span(command), key, file.node_text(secret_id)
+
+
+def _secret_id_keys(function, file, secret_id) -> list:
+    if secret_id is None:
+        return []
+    literal = string_value(file, secret_id)
+    if literal is not None:
+        return [("name", _secret_name(literal))]
+    entry = function.environment.get(env_member(file, secret_id) or "")
+    return _keys_of_token(entry[1]) if entry is not None else []
+
+
 # -- what makes the deploy-time value harmless -----------------------------------------------------
 def _has_extension_layer(function) -> bool:
     present, layers = function.own_setting("Layers" if function.kind == "resource" else "layers")
@@ -273,9 +314,20 @@ def _through_proxy(service, function) -> bool:
     return False
 
 
-def _message(service, name: str, rotation: Rotation) -> str:
+def _declared(service, rotation: Rotation) -> str:
     where = Path(os.path.relpath(rotation.where.span.path, service.root)).as_posix()
-    declared = f"{rotation.setting} at {where}:{rotation.where.span.line}"
+    return f"{rotation.setting} at {where}:{rotation.where.span.line}"
+
+
+def _read_once_message(service, label: str, rotation: Rotation) -> str:
+    return (f"The secret `{label}` names is read once, when the module loads, but {rotation.what} "
+            f"({_declared(service, rotation)}): a warm instance keeps the old password after a rotation "
+            "and its new connections fail. Read it when connecting, with a cache of a few minutes "
+            "that is dropped on an authentication error.")
+
+
+def _message(service, name: str, rotation: Rotation) -> str:
+    declared = _declared(service, rotation)
     return (f"`{name}` takes the database secret's value when the stack deploys, but {rotation.what} "
             f"({declared}): after the first rotation the function keeps the old "
             "password and cannot connect until the next deploy. Pass the secret's ARN instead and read "
