@@ -23,6 +23,7 @@ from ..read.dburl import DbUrl, find_db_urls, is_placeholder_credential, parse_d
 from ..read.positions import scalar_sub_span
 from ..read.prisma_schema import EnvRef
 from ..read.sources import callee_name, iter_nodes, named_children, string_value, unwrap
+from ..read.staticjs import env_member
 from .execcalls import local_assignment
 from .facts import database_env_var, database_url_node
 from .migrations import migration_runs as function_migrations
@@ -614,26 +615,9 @@ def _assigns_env(source, env_var: str) -> bool:
                 return True
             continue
         left = node.child_by_field_name("left")
-        if left is not None and _env_member(source, left) in (env_var, "*"):
+        if left is not None and env_member(source, left) in (env_var, "*"):
             return True
     return False
-
-
-def _env_member(source, node) -> str | None:
-    """X for `process.env.X` / `process.env['X']`, "*" for `process.env` itself, else None."""
-    node = unwrap(node)
-    if node is None:
-        return None
-    if source.node_text(node) == "process.env":
-        return "*"
-    if node.type not in ("member_expression", "subscript_expression"):
-        return None
-    obj = node.child_by_field_name("object")
-    if obj is None or source.node_text(unwrap(obj)) != "process.env":
-        return None
-    if node.type == "member_expression":
-        return source.node_text(node.child_by_field_name("property"))
-    return string_value(source, node.child_by_field_name("index"))
 
 
 def reads_env_without_fallback(graph, env_var: str) -> bool:
@@ -647,7 +631,7 @@ def reads_env_without_fallback(graph, env_var: str) -> bool:
             if node.type == "variable_declarator":
                 if _destructures_env(source, node, env_var):
                     return True
-            elif _env_member(source, node) == env_var and not _has_fallback(node) \
+            elif env_member(source, node) == env_var and not _has_fallback(node) \
                     and not _is_assignment_target(node):
                 return True
     return False

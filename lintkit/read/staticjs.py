@@ -57,6 +57,23 @@ def package_calls(file: SourceFile, modules: frozenset[str]):
             yield call, origin
 
 
+def env_member(file: SourceFile, node) -> str | None:
+    """X for `process.env.X` / `process.env['X']`, "*" for `process.env` itself, else None."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if file.node_text(node) == "process.env":
+        return "*"
+    if node.type not in ("member_expression", "subscript_expression"):
+        return None
+    obj = node.child_by_field_name("object")
+    if obj is None or file.node_text(unwrap(obj)) != "process.env":
+        return None
+    if node.type == "member_expression":
+        return file.node_text(node.child_by_field_name("property"))
+    return string_value(file, node.child_by_field_name("index"))
+
+
 def call_arguments(call) -> list:
     arguments = call.child_by_field_name("arguments")
     return named_children(arguments) if arguments is not None else []
