@@ -16,7 +16,7 @@ serverless-esbuild an unknown key is one that is neither a plugin setting nor an
 the plugin passes every other key to esbuild's `build()`, which stops on options it does not know.
 Not flagged: values that are variables or deploy-time values; `custom.webpack` written as text (the
 legacy form of `webpackConfig`); `custom.esbuild` with `config` (a file then replaces the whole
-block); a plugin that is not in `plugins`; Serverless v4's built-in `build.esbuild` (another
+block); keys another listed plugin reads (`outputDir` with @cosva-lab/serverless-esbuild-prisma); a plugin that is not in `plugins`; Serverless v4's built-in `build.esbuild` (another
 schema). A `packagerOptions` that is not a mapping but holds `prisma generate` is PACKAGE003's finding
 (the Prisma engine is then missing), not reported again here.
 
@@ -73,7 +73,7 @@ def check(service, context):
     if "serverless-webpack" in plugins:
         yield from _webpack(path_get(service.custom, "webpack"))
     if "serverless-esbuild" in plugins:
-        yield from _esbuild(path_get(service.custom, "esbuild"))
+        yield from _esbuild(path_get(service.custom, "esbuild"), plugins)
 
 
 def _webpack(settings):
@@ -92,11 +92,12 @@ def _webpack(settings):
                                  "custom.webpack.packagerOptions", scripts_text_splits=True)
 
 
-def _esbuild(settings):
+def _esbuild(settings, plugins):
     if not isinstance(settings, Mapping) or "config" in settings:
         return
     table = options()["serverless-esbuild"]
     known = table["options"] + options()["esbuild"]["build_options"]
+    known += [key for plugin, keys in table["companions"].items() if plugin in plugins for key in keys]
     for key, _ in settings.pairs:
         name = str(key.value)
         if name in known:
