@@ -374,7 +374,7 @@ class _Report:
             return (f"`{name}` is not {what} (Serverless warns about it, and stops with "
                     f"`configValidationMode: error`): keep your own values under `custom:` and use "
                     f"`${{self:custom.{name}}}` instead of `${{self:{address}}}`.")
-        suggestion = _suggest(name, known)
+        suggestion = closest_name(name, known)
         if suggestion:
             return f"`{name}` is not {what}: did you mean `{suggestion}`?"
         if scope == "event":
@@ -623,12 +623,12 @@ def _value_hint(value, subschema) -> str | None:
             return f"The nearest allowed value is {near[0]}."
         return f"The nearest allowed values are {near[0]} and {near[1]}." if near else None
     if isinstance(value, str):
-        suggestion = _suggest(value, [v for v in values if isinstance(v, str)])
+        suggestion = closest_name(value, [v for v in values if isinstance(v, str)])
         return f"Did you mean `{suggestion}`?" if suggestion else None
     return None
 
 
-def _suggest(name: str, candidates: list[str]) -> str | None:
+def closest_name(name: str, candidates: list[str]) -> str | None:
     """The one candidate the name is most likely a misspelling of, or None when it is ambiguous."""
     for candidate in candidates:
         if candidate.lower() == name.lower():
