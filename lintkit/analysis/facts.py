@@ -97,7 +97,3 @@ def database_url_node(service, function):
     """The effective database URL value of a function (a Node), or None."""
     entry = function.environment.get(database_env_var(service))
     return entry[1] if entry else None
-
-
-def stack_declares_rds(service) -> bool:
-    return bool(service.resources_of_type(*RDS_RESOURCE_TYPES))

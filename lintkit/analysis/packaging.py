@@ -474,11 +474,6 @@ def group_by_node(items, node_of) -> list[tuple[Node, list]]:
     return list(groups.values())
 
 
-def strings_under(node: Node | None, skip_keys: tuple[str, ...] = ()) -> list[str]:
-    """Every string scalar under a node, leaving out the subtrees of some keys."""
-    return [value for _, value in strings_with_paths(node, skip_keys)]
-
-
 def strings_with_paths(node: Node | None, skip_keys: tuple[str, ...] = ()) -> list[tuple[tuple, str]]:
     """(key path, value) of every string scalar under a node, leaving out the subtrees of some keys."""
     found = []

@@ -875,9 +875,13 @@ def returned_expressions(function) -> list:
         return []
     if body.type != "statement_block":
         return [body]
-    returns = walk(body, lambda n: n.type not in FUNCTION_TYPES)
-    return [r.named_children[0] for r in returns
-            if r.type == "return_statement" and r.named_children]
+    return [r.named_children[0] for r in return_statements(body) if r.named_children]
+
+
+def return_statements(body) -> list:
+    """The `return` statements of a function body, not those of the functions nested in it."""
+    return [node for node in walk(body, lambda n: n.type not in FUNCTION_TYPES)
+            if node.type == "return_statement"]
 
 
 # -- the cache ------------------------------------------------------------------------------------

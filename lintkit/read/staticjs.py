@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 
 from .sources import (
-    CALL_TYPES, FUNCTION_TYPES, SourceFile, iter_nodes, named_children, string_value, unwrap, walk,
+    CALL_TYPES, SourceFile, iter_nodes, named_children, return_statements, string_value, unwrap,
 )
 
 PATH_MODULES = frozenset({"path", "node:path"})
@@ -173,11 +173,5 @@ def returned_values(function) -> list | None:
     statements = named_children(body)
     if not statements or statements[-1].type != "return_statement":
         return None
-    values = []
-    for node in walk(body, lambda n: n.type not in FUNCTION_TYPES):
-        if node.type == "return_statement":
-            value = named_children(node)
-            if not value:
-                return None
-            values.append(value[0])
-    return values
+    values = [named_children(node) for node in return_statements(body)]
+    return [value[0] for value in values] if all(values) else None
