@@ -37,14 +37,14 @@ def _selectors(value: str) -> list[str]:
     `--ignore` or `--select` would otherwise turn a check off without a word)."""
     from .registry import selector_problem
 
-    selectors = [part.strip() for part in value.split(",") if part.strip()]
+    selectors = _comma_list(value)
     problems = [problem for problem in map(selector_problem, selectors) if problem]
     if problems:
         raise argparse.ArgumentTypeError("; ".join(problems) + " (`lintkit rules` lists them)")
     return selectors
 
 
-def _globs(value: str) -> list[str]:
+def _comma_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
@@ -162,10 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
                                     "every service instead of the ones found above them")
     configuration.add_argument("--isolated", action="store_true",
                                help="ignore every configuration file: the defaults and the command line")
-    check.add_argument("--exclude", type=_globs, default=None, metavar="GLOBS",
+    check.add_argument("--exclude", type=_comma_list, default=None, metavar="GLOBS",
                        help="skip services matching these globs (comma-separated, relative to the "
                             "working folder) instead of the configuration's `exclude`")
-    check.add_argument("--extend-exclude", type=_globs, default=None, metavar="GLOBS",
+    check.add_argument("--extend-exclude", type=_comma_list, default=None, metavar="GLOBS",
                        help="skip services matching these globs as well as the configuration's `exclude`")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour in text output (default: auto; NO_COLOR is honoured)")
@@ -334,7 +334,7 @@ def _check(args, baseline, overlays) -> int:
     except BrokenPipeError:  # `lintkit check | head`: the reader left; the exit code still counts
         discard_stdout()
     if args.quiet:
-        pass
+        pass  # the findings only
     elif args.output and args.output != "-":
         print(summary_line(diagnostics, args.output, args.baseline, baselined, gone))
     elif gone and args.format in HUMAN_FORMATS:

@@ -166,17 +166,19 @@ def _has_lintkit_key(package_json: Path) -> bool:
         data = read_bytes(package_json)
     except OSError:
         return False  # unreadable: its service's package.json findings say so
-    if f'"{PACKAGE_JSON_KEY}"'.encode() not in data:
+    if f'"{PACKAGE_JSON_KEY}"'.encode() not in data:  # most package.json files: no parse
         return False
-    document = _package_json_document(package_json, data)
-    return isinstance(document, Mapping) and any(key.value == PACKAGE_JSON_KEY for key, _ in document.pairs)
-
-
-def _package_json_document(path: Path, data: bytes):
     from .read.packagejson import parse_json
 
-    node, _ = parse_json(data.decode("utf-8", "replace"), path)
-    return node
+    node, _ = parse_json(data.decode("utf-8", "replace"), package_json)
+    return _lintkit_value(node) is not None
+
+
+def _lintkit_value(document: Node | None) -> Node | None:
+    """The value of a package.json's top-level "lintkit" key (a dependency named lintkit is not it)."""
+    if not isinstance(document, Mapping):
+        return None
+    return next((value for key, value in document.pairs if key.value == PACKAGE_JSON_KEY), None)
 
 
 def load_config(path: Path) -> Config:
@@ -205,19 +207,17 @@ def _yaml_settings(path: Path) -> Node | None:
 
 def _package_json_settings(path: Path) -> Node | None:
     """The "lintkit" value of a package.json, located in it."""
-    from .read.files import Refused, read_bytes
+    from .read.files import read_bytes
     from .read.packagejson import parse_json
 
     try:
         data = read_bytes(path)
-    except (OSError, Refused) as error:
+    except OSError as error:  # a Refused file too
         raise ConfigError(path, [(0, 0, f"cannot read: {getattr(error, 'strerror', None) or error}")])
     node, problem = parse_json(data.decode("utf-8", "replace"), path)
     if problem is not None:
         raise ConfigError(path, [(problem.span.line, problem.span.column, f"invalid JSON: {problem.message}")])
-    settings = next((value for key, value in node.pairs if key.value == PACKAGE_JSON_KEY), None) \
-        if isinstance(node, Mapping) else None
-    return settings
+    return _lintkit_value(node)
 
 
 def _config_from(path: Path, node: Node | None) -> Config:
