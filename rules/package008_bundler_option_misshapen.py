@@ -98,11 +98,7 @@ def _esbuild(settings, plugins):
     table = options()["serverless-esbuild"]
     known = table["options"] + options()["esbuild"]["build_options"]
     known += [key for plugin, keys in table["companions"].items() if plugin in plugins for key in keys]
-    for key, _ in settings.pairs:
-        name = str(key.value)
-        if name in known:
-            continue
-        suggestion = closest_name(name, known)
+    for key, name, suggestion in _not_in(settings, known):
         hint = f": did you mean `{suggestion}`?" if suggestion else ": remove it or correct the name."
         yield Finding.at(key, f"`{name}` is neither a serverless-esbuild setting nor an esbuild build "
                          "option: serverless-esbuild passes it to esbuild, which stops the build with "
@@ -177,12 +173,16 @@ def _packager_options(node, known: list[str], plugin: str, where: str, scripts_t
                          f"running it: write a list (`scripts: ['{scripts.value}']`).")
 
 
-def _unknown_keys(settings: Mapping, known: list[str], what: str, where: str):
+def _not_in(settings: Mapping, known: list[str]):
+    """(key node, name, the closest known name or None) of each key of `settings` not in `known`."""
     for key, _ in settings.pairs:
         name = str(key.value)
-        if name in known:
-            continue
-        suggestion = closest_name(name, known)
+        if name not in known:
+            yield key, name, closest_name(name, known)
+
+
+def _unknown_keys(settings: Mapping, known: list[str], what: str, where: str):
+    for key, name, suggestion in _not_in(settings, known):
         hint = f"did you mean `{suggestion}`?" if suggestion else "remove it or correct the name."
         yield Finding.at(key, f"`{name}` is not {what}, so `{where}.{name}` is ignored: {hint}",
                          severity=_severity(suggestion))
