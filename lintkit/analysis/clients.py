@@ -184,6 +184,11 @@ class ClientAnalysis:
         or None when `name` is not declared below module level."""
         return self.graph.lookup(self.graph.scope_chain(file, at), name)[0]
 
+    def origin(self, file: SourceFile, expr, at):
+        """(module, export) an expression is imported from, followed through the graph's local
+        modules and re-exports (`Prisma` from `./db` that re-exports `@prisma/client`), or None."""
+        return self._origin(file, expr, at)
+
     def _origin(self, file: SourceFile, expr, at, depth: int = 0):
         """(module, export) an expression is imported from, a SourceFile for a local module's
         namespace, or None when unknown."""

@@ -129,7 +129,7 @@ def _is_namespace(analysis, file: SourceFile, expr, at, candidates: set[str], kn
             return False
         if analysis.local_definition(file, at, name) is None:  # the module-level name
             if name not in known:
-                known[name] = analysis._origin(file, expr, at) == (PRISMA_CLIENT, NAMESPACE)
+                known[name] = analysis.origin(file, expr, at) == (PRISMA_CLIENT, NAMESPACE)
             return known[name]
     elif expr.type == "member_expression":
         prop = expr.child_by_field_name("property")
@@ -137,7 +137,7 @@ def _is_namespace(analysis, file: SourceFile, expr, at, candidates: set[str], kn
             return False
     else:
         return False
-    return analysis._origin(file, expr, at) == (PRISMA_CLIENT, NAMESPACE)
+    return analysis.origin(file, expr, at) == (PRISMA_CLIENT, NAMESPACE)
 
 
 def _optional(member) -> bool:
