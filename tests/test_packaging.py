@@ -198,7 +198,10 @@ SLS = """
     ("^2.30.0", 'provider = "prisma-client-js"', "binary"),
     ("^5.22.0", 'provider = "prisma-client-js"\n  engineType = "binary"', "binary"),
     ("^6.16.0", 'provider = "prisma-client-js"\n  engineType = "client"', None),
-    ("^6.10.0", 'provider = "prisma-client"', None),
+    # Prisma 6's new generator still copies the Rust engine into its output folder
+    ("^6.10.0", 'provider = "prisma-client"\n  output = "../src/generated"', "library"),
+    ("^6.10.0", 'provider = "prisma-client"\n  previewFeatures = ["queryCompiler", "driverAdapters"]', None),
+    ("^6.10.0", 'provider = "prisma-client-js"\n  previewFeatures = ["driverAdapters"]', "library"),
     ("^7.0.0", 'provider = "prisma-client-js"', None),
     ("latest", 'provider = "prisma-client-js"', None),  # unknown version, no evidence
     ("latest", 'provider = "prisma-client-js"\n  binaryTargets = ["native"]', "library"),

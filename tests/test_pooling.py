@@ -110,7 +110,8 @@ def test_deploy_time_function_url_is_unknown(tmp_path):
     ('{"dependencies": {"@prisma/client": "^6.1.0"}}', 'provider = "prisma-client-js"', True),
     ('{"dependencies": {"@prisma/client": "^7.0.0"}}', 'provider = "prisma-client-js"', False),
     ('{"dependencies": {"@prisma/client": "^6.16.0"}}', 'provider = "prisma-client-js"\n  engineType = "client"', False),
-    ('{"dependencies": {"@prisma/client": "^6.16.0"}}', 'provider = "prisma-client"', False),
+    ('{"dependencies": {"@prisma/client": "^6.16.0"}}', 'provider = "prisma-client"', True),
+    ('{"dependencies": {"@prisma/client": "^6.10.0"}}', 'previewFeatures = ["queryCompiler"]', False),
 ])
 def test_rust_engine_pool(tmp_path, package, generator, expected):
     service = make_service(tmp_path, {

@@ -2,9 +2,8 @@
 packs it.
 
 Engine facts (RUNTIME002, RUNTIME006, PACKAGE*). A project loads Prisma's Rust query engine unless
-schema.prisma says `engineType = "client"` or `provider = "prisma-client"`, the installed Prisma is 7
-or newer, or the build has no engine (Accelerate: `prisma generate --no-engine`, a `prisma://` or
-`prisma+postgres://` URL, `@prisma/extension-accelerate`). When package.json gives no Prisma version,
+`lintkit.analysis.prismaengine` says it does not (Prisma 7, `engineType = "client"`, the
+`queryCompiler` preview feature, an Accelerate build without an engine). When package.json gives no Prisma version,
 the Rust engine is assumed only on explicit evidence (a `binaryTargets` or `engineType` in the schema,
 or package patterns naming engine files): unknown means "not proven", never "≤ 6".
 
@@ -21,12 +20,8 @@ The version and target tables live in `lintkit/data/prisma.json`.
 """
 from __future__ import annotations
 
-import json
 import os
-import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from ..model.nodes import Mapping, Node, Scalar, Sequence, is_dynamic, path_get, text, walk
@@ -34,6 +29,7 @@ from ..read.files import read_bytes
 from ..read.globs import glob_matches
 from ..read.prisma_schema import EnvRef
 from .facts import database_env_var, database_url_node, node_version
+from .prismaengine import prisma_engine, prisma_major, prisma_table
 from .prismaservice import prisma_by_service, prisma_evidence
 
 ARCHITECTURES = ("x86_64", "arm64")
@@ -42,16 +38,9 @@ BUNDLERS = {"serverless-esbuild": "esbuild", "serverless-webpack": "webpack", "s
 # `native` is the machine that runs `prisma generate`; deploys usually run on Linux CI, so its engine
 # file is matched against patterns under this name.
 NATIVE_STAND_IN = "debian-openssl-3.0.x"
-NO_ENGINE_FLAGS = re.compile(r"prisma\s+generate\b[^&|;]*--(?:no-engine|accelerate|data-proxy)\b")
-NO_ENGINE_URL = re.compile(r"^\s*prisma(?:\+postgres)?://", re.IGNORECASE)
 
 
 # -- the data table ---------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def prisma_table() -> dict:
-    return json.loads(resources.files("lintkit.data").joinpath("prisma.json").read_text())
-
-
 def minimum_node(prisma_major: int) -> tuple[int, int] | None:
     """(major, minor) of the oldest Node.js a Prisma major supports, None when the table has no row."""
     value = prisma_table()["minimum_node"].get(str(prisma_major))
@@ -122,41 +111,9 @@ def lambda_engine_targets(function) -> tuple[str, ...]:
 
 
 # -- Prisma's engine --------------------------------------------------------------------------------
-def prisma_major(service) -> int | None:
-    return service.package_json.prisma_major() if service.package_json is not None else None
-
-
 def no_engine_reason(service) -> str | None:
     """Why the functions load no Rust query engine, or None when nothing says so."""
-    schema = service.prisma_schema
-    if schema is not None and schema.engine_type == "client":
-        return '`engineType = "client"`'
-    if schema is not None and schema.client_provider == "prisma-client":
-        return '`provider = "prisma-client"`'
-    major = prisma_major(service)
-    if major is not None and major > prisma_table()["rust_engine_until"]:
-        return f"Prisma {major}"
-    if _accelerate_build(service):
-        return "an Accelerate build without an engine"
-    return None
-
-
-def _accelerate_build(service) -> bool:
-    package = service.package_json
-    if package is not None:
-        if package.in_dependencies("@prisma/extension-accelerate"):
-            return True
-        if any(NO_ENGINE_FLAGS.search(script) for script, _ in package.scripts.values()):
-            return True
-    schema = service.prisma_schema
-    url = schema.url.value if schema is not None and schema.url is not None else None
-    if isinstance(url, str) and NO_ENGINE_URL.match(url):
-        return True
-    for function in service.functions:
-        value = text(database_url_node(service, function))
-        if value and NO_ENGINE_URL.match(value):
-            return True
-    return False
+    return prisma_engine(service).no_rust_reason
 
 
 def rust_engine(service) -> str | None:

@@ -27,6 +27,7 @@ from ..read.staticjs import env_member
 from .execcalls import local_assignment
 from .facts import database_env_var, database_url_node
 from .migrations import migration_runs as function_migrations
+from .prismaengine import prisma_engine
 
 POOLED_FAMILIES = ("postgresql", "mysql")
 SERVERLESS_DRIVER_HOSTS = (".psdb.cloud",)
@@ -336,21 +337,14 @@ def prisma_at_most_6(service) -> bool:
 
 
 def rust_engine_pool(service) -> bool:
-    """True when the Rust query engine's pool (and its URL parameters) applies: Prisma ≤ 6 without
-    `engineType = "client"`, the `prisma-client` generator or a driver adapter in the code."""
+    """True when the Rust query engine's pool (and its URL parameters) applies: a Prisma service
+    whose client loads the Rust engine and connects without a driver adapter (prismaengine)."""
     def compute():
-        if not uses_prisma(service) or not prisma_at_most_6(service):
+        if not uses_prisma(service):
             return False
-        schema = service.prisma_schema
-        if schema is not None and _without_rust_engine(schema):
-            return False
-        return not any(graph is not None and graph.imports_module("@prisma/adapter-")
-                       for graph in _graphs(service))
+        engine = prisma_engine(service)
+        return not engine.rust_free and not engine.pools_in_adapter
     return _cached(service, "rust_engine_pool", compute)
-
-
-def _without_rust_engine(schema) -> bool:
-    return schema.engine_type == "client" or schema.client_provider == "prisma-client"
 
 
 def _graphs(service):
