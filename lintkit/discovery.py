@@ -10,12 +10,7 @@ from pathlib import Path
 from .formats import CONFIG_NAMES
 from .read.files import walk
 from .read.gitignore import GitIgnore
-
-DEPENDENCY_DIRS = frozenset({"node_modules", ".venv", "venv", "__pycache__"})
-# Build output: what Serverless, its bundler plugins, CDK and SAM write, and `dist`/`build`, where a
-# build script may copy serverless.yml next to the compiled code (usually git-ignored as well).
-BUILD_DIRS = frozenset({".serverless", ".esbuild", ".webpack", ".build", "dist", "build", "cdk.out",
-                        ".aws-sam"})
+from .read.layout import DEPENDENCY_DIRS, is_build_output
 
 
 class DiscoveryError(Exception):
@@ -144,7 +139,7 @@ def _skip_reason(name: str) -> str | None:
         return "git's own folder"
     if name in DEPENDENCY_DIRS:
         return "dependencies"
-    if name in BUILD_DIRS or name.startswith(".serverless"):
+    if is_build_output(name):
         return "build output"
     return None
 
