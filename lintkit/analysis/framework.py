@@ -120,7 +120,7 @@ def builtin_builds(service, function) -> bool | None:
     if is_dynamic(own_build) or is_dynamic(service_build):
         return None
     if _unset(own_build) and _unset(service_build):
-        return _handler_extension(service, function) in TYPESCRIPT_EXTENSIONS
+        return handler_extension(service, function) in TYPESCRIPT_EXTENSIONS
     if not _unset(own_build):
         return text(own_build) == "esbuild"
     return text(service_build) == "esbuild" or _truthy(build_esbuild(service))
@@ -136,7 +136,7 @@ def _truthy(node: Node | None) -> bool:
     return node is not None  # a mapping or a list, even an empty one
 
 
-def _handler_extension(service, function) -> str | None:
+def handler_extension(service, function) -> str | None:
     handler = text(function.handler)
     if not handler:
         return None
