@@ -12,7 +12,8 @@ at `build`, else at `frameworkVersion` (what makes v4 build it), else at the fir
 A `build.esbuild.configFile` is JavaScript lintkit does not run: one info finding says it could not
 look. Not flagged: `build.esbuild: false`, `engineType = "client"`, `provider = "prisma-client"`,
 Prisma 7 (no Rust engine), JavaScript handlers with no `build` key, `image:` functions,
-`package.artifact`, functions without a written Node.js runtime, Serverless v3, a version lintkit
+`package.artifact`, functions without a written Node.js runtime, a bundler plugin in `plugins`
+(PACKAGE010 reports it on v4), Serverless v3, a version lintkit
 cannot tell, settings that are deploy-time variables.
 
 Why: esbuild follows JavaScript imports; the engine is a native file Prisma loads by path, so
@@ -44,7 +45,7 @@ serverless/serverless issue 12552 ("the bundler step gets rid of the libquery_en
 file ... also gets rid of the schema.prisma file").
 """
 from lintkit.analysis.framework import (
-    TYPESCRIPT_EXTENSIONS, build_esbuild, builtin_builds, esbuild_list, esbuild_setting, framework,
+    BUNDLER_PLUGINS, TYPESCRIPT_EXTENSIONS, build_esbuild, builtin_builds, esbuild_list, esbuild_setting, framework,
     frameworkversion_node, handler_extension,
 )
 from lintkit.analysis.packaging import (
@@ -68,6 +69,8 @@ def check(service, context):
     engine = rust_engine(service)
     if engine is None or not framework(service).is_v4:
         return
+    if any(plugin in BUNDLER_PLUGINS for plugin in service.plugins):
+        return  # v4 refuses to run with it unless build.esbuild is false: PACKAGE010
     built = [function for function in service.functions
              if builtin_builds(service, function) and prisma_use(service, function) is not None]
     if not built:
