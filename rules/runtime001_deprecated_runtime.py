@@ -139,6 +139,8 @@ def _implicit_runtime(service, functions, context):
 def _unknown_reason(found) -> str:
     if found.flavour == "osls":
         return "osls's default runtime is not in lintkit's table"
+    if found.flavour == "unknown" and found.majors:
+        return "package.json installs both serverless and osls"
     if found.source and found.majors is None:
         return f"{found.source} allow no Serverless major in common"
     if found.majors:

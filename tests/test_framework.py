@@ -39,6 +39,7 @@ def _service(tmp_path: Path, framework_version: str | None, package_json: str | 
     ("3", '{"devDependencies": {"serverless": "^4.1.0"}}', "serverless", None),  # disagree: unknown
     ("3", '{"devDependencies": {"osls": "^3.51.0"}}', "osls", {3}),
     (None, None, "unknown", None),
+    ("3", '{"devDependencies": {"osls": "^3.51.0", "serverless": "^3.38.0"}}', "unknown", {3}),
 ])
 def test_framework_from_version_and_package_json(tmp_path, version, package_json, flavour, majors):
     found = framework(_service(tmp_path, version, package_json))

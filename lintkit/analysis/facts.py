@@ -40,6 +40,7 @@ class Lifecycle:
         return "deprecated" if as_of >= self.deprecation else "supported"
 
 
+@lru_cache(maxsize=64)
 def runtime_lifecycle(runtime: str) -> Lifecycle | None:
     """The runtime's lifecycle dates; None for runtimes not in the table (not Node.js)."""
     entry = runtime_table()["nodejs"].get(runtime)
@@ -49,18 +50,19 @@ def runtime_lifecycle(runtime: str) -> Lifecycle | None:
     return Lifecycle(runtime, source=entry["source"], **days)
 
 
-def runtime_source(lifecycle: Lifecycle) -> str:
-    """Where the dates of the runtime come from, as a user reads it."""
-    return runtime_table()["sources"][lifecycle.source]["where"].split(" (")[0]
+@lru_cache(maxsize=8)
+def _newest_runtimes(as_of: date, count: int) -> tuple[str, ...]:
+    """newest_runtimes, worked out once per date (rules ask for every finding)."""
+    horizon = as_of + timedelta(days=runtime_table()["warning_window_days"])
+    current = [name for name in runtime_table()["nodejs"] if runtime_lifecycle(name).deprecation > horizon]
+    current.sort(key=lambda n: node_version(n) or (0, 0), reverse=True)
+    return tuple(current[:count])
 
 
 def newest_runtimes(as_of: date, count: int = 2) -> list[str]:
     """The newest Node.js runtimes not deprecated within the warning window of the date, newest
     first: the ones worth moving to."""
-    horizon = as_of + timedelta(days=runtime_table()["warning_window_days"])
-    current = [name for name in runtime_table()["nodejs"] if runtime_lifecycle(name).deprecation > horizon]
-    current.sort(key=lambda n: node_version(n) or (0, 0), reverse=True)
-    return current[:count]
+    return list(_newest_runtimes(as_of, count))
 
 
 def framework_default_runtimes(flavour: str, majors) -> list[tuple[str, str]] | None:

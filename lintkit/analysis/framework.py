@@ -61,20 +61,25 @@ def framework(service) -> Framework:
         majors = from_config & from_package or None  # they disagree: nothing certain
     else:
         majors = from_config if from_config is not None else from_package
-    if flavour == "unknown" and majors is not None:
-        flavour = "serverless"  # `frameworkVersion` alone: the framework most projects install
+    if flavour == "not installed" and majors is not None:
+        flavour = "serverless"  # `frameworkVersion` alone (a global install): the usual framework
+    elif flavour == "not installed":
+        flavour = "unknown"
     return Framework(flavour, majors or None, " and ".join(sources))
 
 
 def _installed(service) -> tuple[str, str | None]:
-    """(flavour, version range) of the framework package.json installs, or ("unknown", None)."""
+    """(flavour, version range) of the framework package.json installs; ("not installed", None)
+    when it installs none, ("unknown", None) when it installs both."""
     package = service.package_json
     if package is None:
-        return "unknown", None
+        return "not installed", None
     found = [(flavour, package.dependency(name)) for flavour, name in FLAVOUR_PACKAGES.items()]
     found = [(flavour, located[0]) for flavour, located in found if located is not None]
-    if len(found) != 1:
-        return "unknown", None  # none, or both: which binary runs depends on the command line
+    if not found:
+        return "not installed", None
+    if len(found) > 1:
+        return "unknown", None  # which binary runs depends on the command line
     return found[0]
 
 
