@@ -80,10 +80,6 @@ def framework_default_runtimes(flavour: str, majors) -> list[tuple[str, str]] | 
     return defaults
 
 
-def framework_default_source(flavour: str, major: int) -> str:
-    return runtime_table()["framework_default_runtime"]["sources"][str(major)]
-
-
 def node_version(runtime: str | None) -> tuple[int, int] | None:
     """(major, minor) of a `nodejsNN.x` runtime; minor is 0 for `.x`."""
     match = NODE_RUNTIME.match(runtime or "")
