@@ -16,7 +16,9 @@ what it saw that does not count. Reported at the misplaced `prisma generate` key
 plugin's `custom:` block, else at its `plugins:` entry. Not flagged: `engineType = "client"`,
 `provider = "prisma-client"`, Prisma 7, Accelerate/no-engine builds, a Prisma version package.json
 does not pin (unless the schema sets `binaryTargets` or `engineType`), bundler settings that are
-variables, a webpack config that cannot be read. A Node.js function whose code lintkit could not
+variables, a webpack config that cannot be read, Serverless v4 without `build.esbuild: false`
+(v4 then refuses the plugin, PACKAGE010, and its built-in esbuild, configured under `build.esbuild`,
+is PACKAGE009's). A Node.js function whose code lintkit could not
 follow (its handler's source not found, build output not mapped back to it) counts when package.json
 depends on `@prisma/client` or `prisma` and the service has a schema.prisma, and the message says
 so; one whose code was followed and does not import the client never counts.
@@ -44,6 +46,7 @@ References: Prisma, "Deploy to AWS Lambda" (bundlers, serverless-webpack, server
 serverless-esbuild and serverless-webpack documentation (external modules, packagerOptions.scripts);
 prisma/prisma issues 14258 and 18858.
 """
+from lintkit.analysis.framework import esbuild_disabled, framework
 from lintkit.analysis.packaging import (
     BUNDLERS, bundler, not_followed_note, package_blocks, prisma_use, rust_engine, strings_with_paths,
     webpack_config,
@@ -76,6 +79,8 @@ def check(service, context):
     plugin = bundler(service)
     if plugin is None or rust_engine(service) is None:
         return
+    if framework(service).is_v4 and esbuild_disabled(service) is not True:
+        return  # v4 does not load the plugin (PACKAGE010); its built-in esbuild is PACKAGE009's
     uses = {prisma_use(service, function) for function in service.functions} - {None}
     if not uses:
         return

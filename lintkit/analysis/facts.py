@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 
@@ -17,29 +18,66 @@ def runtime_table() -> dict:
     return json.loads(resources.files("lintkit.data").joinpath("runtimes.json").read_text())
 
 
-def runtime_deprecation(runtime: str) -> tuple[str, date | None] | None:
-    """('retired', None) for runtimes long gone, ('dated', day) for a known deprecation date, None for
-    runtimes without one (current, or not Node.js)."""
-    value = runtime_table()["nodejs"].get(runtime)
-    if value == "retired":
-        return "retired", None
-    if value:
-        return "dated", date.fromisoformat(value)
-    return None
+LIFECYCLE_STAGES = ("deprecation", "block_function_create", "block_function_update")
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """AWS's three dates for a runtime, and where they come from."""
+
+    runtime: str
+    deprecation: date
+    block_function_create: date
+    block_function_update: date
+    source: str
+
+    def stage(self, as_of: date) -> str:
+        """"supported", "deprecated", "create-blocked" or "update-blocked" on the date."""
+        if as_of >= self.block_function_update:
+            return "update-blocked"
+        if as_of >= self.block_function_create:
+            return "create-blocked"
+        return "deprecated" if as_of >= self.deprecation else "supported"
+
+
+@lru_cache(maxsize=64)
+def runtime_lifecycle(runtime: str) -> Lifecycle | None:
+    """The runtime's lifecycle dates; None for runtimes not in the table (not Node.js)."""
+    entry = runtime_table()["nodejs"].get(runtime)
+    if not entry:
+        return None
+    days = {stage: date.fromisoformat(entry[stage]) for stage in LIFECYCLE_STAGES}
+    return Lifecycle(runtime, source=entry["source"], **days)
+
+
+@lru_cache(maxsize=8)
+def _newest_runtimes(as_of: date, count: int) -> tuple[str, ...]:
+    """newest_runtimes, worked out once per date (rules ask for every finding)."""
+    horizon = as_of + timedelta(days=runtime_table()["warning_window_days"])
+    current = [name for name in runtime_table()["nodejs"] if runtime_lifecycle(name).deprecation > horizon]
+    current.sort(key=lambda n: node_version(n) or (0, 0), reverse=True)
+    return tuple(current[:count])
 
 
 def newest_runtimes(as_of: date, count: int = 2) -> list[str]:
     """The newest Node.js runtimes not deprecated within the warning window of the date, newest
     first: the ones worth moving to."""
-    from datetime import timedelta
+    return list(_newest_runtimes(as_of, count))
 
-    horizon = as_of + timedelta(days=runtime_table()["warning_window_days"])
-    current = []
-    for name, value in runtime_table()["nodejs"].items():
-        if value is None or (value != "retired" and date.fromisoformat(value) > horizon):
-            current.append(name)
-    current.sort(key=lambda n: node_version(n) or (0, 0), reverse=True)
-    return current[:count]
+
+def framework_default_runtimes(flavour: str, majors) -> list[tuple[str, str]] | None:
+    """[(runtime, releases)] the framework deploys a zip function with when no runtime is written,
+    for every major allowed; None when one of them is not in the table."""
+    table = runtime_table()["framework_default_runtime"].get(flavour)
+    if table is None or not majors:
+        return None
+    defaults = []
+    for major in sorted(majors):
+        entries = table.get(str(major))
+        if entries is None:
+            return None
+        defaults += [(entry["runtime"], entry["releases"]) for entry in entries]
+    return defaults
 
 
 def node_version(runtime: str | None) -> tuple[int, int] | None:

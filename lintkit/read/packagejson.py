@@ -376,3 +376,51 @@ def _major_of_set(comparator_set: str) -> int | None:
         if match:
             return int(match.group(1))
     return None
+
+
+def allowed_majors(spec: str | None, known: tuple[int, ...]) -> frozenset[int] | None:
+    """The majors among `known` that an npm range allows: `^3` → {3}, `>=3` → {3, 4} of (1..4),
+    `2 || 3` → {2, 3}, `>3.0.0 <4` → {3}. None when the spec says nothing (`*`, `latest`, a tag, a
+    git/file/URL spec) or a comparator is not a version."""
+    if not isinstance(spec, str):
+        return None
+    spec = spec.strip()
+    if not spec or spec in ("*", "x", "X") or _NOT_A_RANGE.match(spec):
+        return None
+    allowed: set[int] = set()
+    for comparator_set in spec.split("||"):
+        bounds = _major_bounds(comparator_set)
+        if bounds is None:
+            return None
+        low, high = bounds
+        allowed.update(major for major in known if low <= major <= high)
+    return frozenset(allowed)
+
+
+def _major_bounds(comparator_set: str) -> tuple[float, float] | None:
+    """(lowest, highest) major a comparator set allows; None when a part is not a version."""
+    text = re.sub(r"(\^|~>?|>=|<=|>|<|=)\s+", r"\1", comparator_set.strip())
+    parts = [part for part in text.split() if part != "-"]
+    if " - " in text and len(parts) == 2:  # hyphen range: `3.1 - 4`
+        parts = [">=" + parts[0], "<=" + parts[1]]
+    low, high = 0.0, float("inf")
+    for part in parts:
+        operator, version = _COMPARATOR.match(part).groups()
+        if version in ("*", "x", "X"):
+            continue
+        match = _VERSION.match(version)
+        if not match:
+            return None
+        major = int(match.group(1))
+        exact_major = re.fullmatch(r"v?\d+(?:\.(?:0|[xX*]))?(?:\.(?:0|[xX*]))?", version) is not None
+        if operator in (None, "=", "^", "~", "~>"):
+            low, high = max(low, major), min(high, major)
+        elif operator == ">=":
+            low = max(low, major)
+        elif operator == ">":
+            low = max(low, major + 1 if re.fullmatch(r"v?\d+(?:\.[xX*])*", version) else major)
+        elif operator == "<":
+            high = min(high, major - 1 if exact_major else major)
+        elif operator == "<=":
+            high = min(high, major)
+    return low, high
