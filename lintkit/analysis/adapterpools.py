@@ -114,3 +114,14 @@ def option_set_in_code(service, adapter: str, option: str) -> bool:
     modules = {adapter, *(["pg"] if adapter == "@prisma/adapter-pg" else [])}
     return any(pool.module in modules and pool.option(option) is not None
                for graph in _graphs(service) for pool in adapter_pool_constructions(graph))
+
+
+def unbounded_connect_option(pool) -> str | None:
+    """The option that bounds connecting for a pool whose driver waits forever by default (pg:
+    `connectionTimeoutMillis` 0), None for drivers with a bounded default (mariadb 1 s, mssql 15 s)
+    and pools the table does not know."""
+    table = adapter_table()["adapters"]
+    for module, row in table.items():
+        if pool.module in (module, row["driver"]) and row["connect_timeout_default_ms"] == 0:
+            return row["connect_timeout_option"]
+    return None
