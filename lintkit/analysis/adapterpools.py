@@ -112,8 +112,14 @@ def option_set_in_code(service, adapter: str, option: str) -> bool:
     """Some adapter (or, for `@prisma/adapter-pg`, pg `Pool`) construction in the handler graphs
     sets this option: the URL parameter is then only left over, and the code decides."""
     modules = {adapter, *(["pg"] if adapter == "@prisma/adapter-pg" else [])}
-    return any(pool.module in modules and pool.option(option) is not None
+    return any(pool.module in modules and _sets(pool, option)
                for graph in _graphs(service) for pool in adapter_pool_constructions(graph))
+
+
+def _sets(pool, option: str) -> bool:
+    if option == pool.limit_key:
+        return pool.limit is not None  # also pg's `poolSize`, the old name of `max`
+    return pool.option(option) is not None
 
 
 def unbounded_connect_option(pool) -> str | None:

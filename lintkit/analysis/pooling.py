@@ -394,6 +394,8 @@ POOL_FACTORIES = (
 )
 
 
+# pg-pool: `this.options.max = this.options.max || this.options.poolSize || 10`.
+LIMIT_ALIASES = {"max": "poolSize"}
 # Driver adapters whose pools POOL002 does not size-check, read for the options they set (POOL007).
 ADAPTER_FACTORIES = (
     ("@prisma/adapter-mariadb", "PrismaMariaDb", "connectionLimit", "`PrismaMariaDb` adapter", True),
@@ -439,6 +441,8 @@ def _scan_pools(source, factories):
             continue
         construction = PoolConstruction(source, call, label, key, config, None, module)
         construction.limit = construction.option(key) if config is not None else None
+        if construction.limit is None and config is not None and key in LIMIT_ALIASES:
+            construction.limit = construction.option(LIMIT_ALIASES[key])
         yield construction
 
 
