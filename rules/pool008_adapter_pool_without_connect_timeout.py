@@ -1,5 +1,4 @@
-"""A pg `Pool` or `PrismaPg` adapter built without a connect timeout: a dead database hangs the
-invocation.
+"""A pg `Pool` or `PrismaPg` adapter without a connect timeout: a dead database hangs the invocation.
 
 What: in handler code (a function's handler graph), `new Pool({...})` from `pg` or
 `new PrismaPg({...})` from `@prisma/adapter-pg` whose options have no `connectionTimeoutMillis`, or
