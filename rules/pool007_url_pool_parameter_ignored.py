@@ -6,8 +6,11 @@ preview, when every handler that loads the client imports a `@prisma/adapter-*`)
 postgres, mysql or sqlserver URL that sets one of Prisma's own parameters: `connection_limit`,
 `pool_timeout`, `connect_timeout`, `socket_timeout`, `max_idle_connection_lifetime`,
 `max_connection_lifetime`, `sslaccept`, `pgbouncer`, `statement_cache_size` (list in
-`lintkit/data/adapter_pools.json`). URLs are read where POOL001 reads them (serverless.yml
-`environment` and `custom:`, schema.prisma, `.env` files, string literals in handler code).
+`lintkit/data/adapter_pools.json`). URLs are read from serverless.yml `environment` and `custom:`
+and string literals in handler code; in `.env` files only the pool's own parameters
+(`connection_limit`, `pool_timeout`, the connection lifetimes) count, since the Prisma CLI reads the
+same URL and its schema engine still uses the connection settings; schema.prisma and
+prisma.config.ts URLs are the CLI's and are not judged.
 Reported at the parameter, with the adapter option that replaces it where Prisma documents one
 (`@prisma/adapter-pg`: `max`, `connectionTimeoutMillis`, `idleTimeoutMillis`,
 `maxLifetimeSeconds`; `@prisma/adapter-mariadb`: `connectionLimit`, `acquireTimeout`,
@@ -62,6 +65,13 @@ SUMMARY = "A Prisma URL pool parameter the driver adapter ignores (`connection_l
 URL_FAMILIES = ("postgresql", "mysql", "sqlserver")
 # Parameters whose loss changes how the client connects; the others only do nothing.
 CHANGES_BEHAVIOUR = frozenset({"connection_limit", "pool_timeout", "connect_timeout", "sslaccept"})
+# Where a URL is read, and which of its parameters the Prisma CLI may still use there (None: the CLI
+# does not read that place). schema.prisma and prisma.config.ts URLs are the CLI's own: not judged.
+PARAMETERS_READ_BY_CLI = {
+    "serverless.yml": None,
+    "source": None,
+    ".env": frozenset({"connect_timeout", "socket_timeout", "sslaccept", "pgbouncer", "statement_cache_size"}),
+}
 POOL_SETTINGS = frozenset({"connection_limit", "pool_timeout", "connect_timeout", "max_idle_connection_lifetime",
                            "max_connection_lifetime"})
 
@@ -75,7 +85,7 @@ def check(service, context):
         if not _runtime_url(site):
             continue
         for (name, value), (key_span, value_span) in zip(site.url.params, site.url.param_spans):
-            if name.lower() not in watched:
+            if name.lower() not in watched or not _ignored_here(site, name.lower()):
                 continue
             finding = _finding(service, site, name.lower(), value, (key_span[0], value_span[1]), reason)
             if finding is not None:
@@ -84,9 +94,16 @@ def check(service, context):
 
 def _runtime_url(site) -> bool:
     url = site.url
-    if url.family not in URL_FAMILIES or site.template or site.is_example or site.is_direct:
+    if site.origin not in PARAMETERS_READ_BY_CLI or url.family not in URL_FAMILIES:
         return False
-    return not url.is_local
+    return not (site.template or site.is_example or site.is_direct or url.is_local)
+
+
+def _ignored_here(site, name: str) -> bool:
+    """The Prisma CLI (its Rust schema engine) still reads a `.env` URL's connection settings;
+    only the pool's own parameters are dead there."""
+    read_by_cli = PARAMETERS_READ_BY_CLI[site.origin]
+    return read_by_cli is None or name not in read_by_cli
 
 
 def _finding(service, site, name: str, value: str, offsets, reason: str):
