@@ -50,6 +50,7 @@ from lintkit.analysis.adapterpools import (
     adapter_for,
     adapter_option,
     option_set_in_code,
+    options_owner,
     other_url_clients,
     url_parameters,
     url_parameters_ignored,
@@ -116,7 +117,7 @@ def _finding(service, site, name: str, value: str, offsets, reason: str):
     problem = (f"{written} does nothing here: with {reason} the client connects through {through}, "
                "whose driver reads none of Prisma's URL parameters")
     severity = None if name in CHANGES_BEHAVIOUR else "info"
-    return Finding.at(site.span_of(offsets), f"{problem}{_advice(adapter, name, value, option)}",
+    return Finding.at(site.span_of(offsets), f"{problem}{_advice(service, adapter, name, value, option)}",
                       function=site.function, severity=severity)
 
 
@@ -128,10 +129,10 @@ def _through(adapter: str | None, seen: bool, family: str) -> str:
     return f"a driver adapter (`{adapter}` for {family})"
 
 
-def _advice(adapter: str | None, name: str, value: str, option) -> str:
+def _advice(service, adapter: str | None, name: str, value: str, option) -> str:
     if option is not None:
         return (f", so its default applies (`{option.option}`: {option.default}). Set "
-                f"{option.assignment(value)} in the `{adapter_class(adapter)}` options instead.")
+                f"{option.assignment(value)} in {options_owner(service, adapter)} instead.")
     if name == "sslaccept":
         return (": configure TLS in the adapter's `ssl` option instead (with the database's CA "
                 "certificate; `rejectUnauthorized: false` turns verification off).")

@@ -116,6 +116,16 @@ def option_set_in_code(service, adapter: str, option: str) -> bool:
                for graph in _graphs(service) for pool in adapter_pool_constructions(graph))
 
 
+def options_owner(service, adapter: str) -> str:
+    """Where the adapter's pool options are written, for messages: the pg `Pool` the code hands to
+    `new PrismaPg(pool)`, else the adapter's own options."""
+    driver = adapter_table()["adapters"].get(adapter, {}).get("driver")
+    if driver == "pg" and any(pool.module == "pg" for graph in _graphs(service)
+                              for pool in adapter_pool_constructions(graph)):
+        return "the pg `Pool` options"
+    return f"the `{adapter_class(adapter)}` options"
+
+
 def _sets(pool, option: str) -> bool:
     if option == pool.limit_key:
         return pool.limit is not None  # also pg's `poolSize`, the old name of `max`
