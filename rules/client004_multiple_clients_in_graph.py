@@ -24,9 +24,11 @@ Use instead:
     import { prisma as db } from '../lib/prisma'
 
 References: Prisma, "Databases connections" (one PrismaClient instance per application);
-Prisma, "Deploy to AWS Lambda".
+Prisma, "Deploy to AWS Lambda"; Prisma release notes 5.4.0 (`driverAdapters` preview) and 6.16.1
+("In Prisma ORM 6.16.0, the driverAdapters and queryCompiler features were stabilized").
 """
 from lintkit.analysis.clients import client_analysis, location
+from lintkit.analysis.prismaengine import prisma_engine
 from lintkit.model.diagnostics import Finding
 
 from ._common import once_per_place
@@ -35,6 +37,7 @@ CODE = "CLIENT004"
 NAME = "multiple-clients-in-graph"
 SEVERITY = "warning"
 SUMMARY = "A handler graph builds more than one database client, each with its own pool."
+ADAPTERS_SINCE_MAJOR = 5  # driver adapters arrived in Prisma 5.4.0 (preview)
 
 
 def check(service, context):
@@ -57,9 +60,23 @@ def _message(service, function, first, extra) -> str:
     problem = (f"`{function.name}` also loads `{first.label}` ({where}), and each database client "
                "holds its own connection pool")
     if first.kind == "prisma" and extra.kind in ("pg", "mysql"):
-        return (f"{problem}: run these queries through Prisma (`$queryRaw`), or give this pool to "
-                "Prisma as its driver adapter.")
+        return f"{problem}: run these queries through Prisma (`$queryRaw`){_adapter_advice(service, extra)}."
     return f"{problem}: import that client here instead of building a second one."
+
+
+def _adapter_advice(service, extra) -> str:
+    """Handing a pg pool to Prisma (`new PrismaPg(pool)`) needs a Prisma that takes driver adapters:
+    5.4 to 6.15 with the `driverAdapters` preview feature, stable from 6.16. Prisma has no adapter
+    for a mysql2 pool (`@prisma/adapter-mariadb` builds its own)."""
+    if extra.kind != "pg":
+        return ""
+    engine = prisma_engine(service)
+    if engine.rust_free or engine.adapter_in_code:
+        return ", or give this pool to Prisma as its driver adapter (`new PrismaPg(pool)`)"
+    if engine.major is not None and engine.major < ADAPTERS_SINCE_MAJOR:
+        return ""
+    return (", or give this pool to Prisma as its driver adapter (`new PrismaPg(pool)`; Prisma 5.4 "
+            "to 6.15 need the `driverAdapters` preview feature)")
 
 
 def _shared_first(construction):

@@ -8,8 +8,10 @@ is set) and no later pattern puts it back. Patterns are applied the way Serverle
 `!` excludes, later patterns win, function-level patterns only when packaged individually. Reported
 at the pattern to fix: the one that re-includes the wrong file (`query-engine-*` while the engine
 type is library or the reverse, `node_modules/.prisma/client` while the generator `output` is
-elsewhere), else the last one that removes the engine. Not flagged: `engineType = "client"`,
-`provider = "prisma-client"`, Prisma 7, Accelerate/no-engine builds, functions with `layers` (a
+elsewhere), else the last one that removes the engine. `provider = "prisma-client"` on Prisma 6
+still copies the Rust engine into its `output` folder, and that folder's engine file is the one
+checked. Not flagged: `engineType = "client"`, the `queryCompiler` preview, Prisma 7,
+Accelerate/no-engine builds, functions with `layers` (a
 layer may ship the engine), bundler plugins (PACKAGE003), `package.artifact`, container images,
 functions whose handler does not import the Prisma client, patterns that are variables. An arm64
 function with only the x86_64 engine re-included is PACKAGE002. A Node.js function whose code
@@ -32,7 +34,8 @@ Use instead:
         - 'node_modules/.prisma/client/libquery_engine-rhel-*'
 
 References: Prisma, "Deploy to AWS Lambda" (package patterns); Serverless Framework, "Packaging"
-(patterns); prisma/prisma issues 8483 and 19906.
+(patterns); prisma/prisma issues 8483 and 19906; prisma/prisma
+`packages/client-generator-ts/src/generateClient.ts` (engine copied to `path.join(outputDir, fileName)`).
 """
 from lintkit.analysis.packaging import engine_gaps, function_names, group_by_node, not_followed_note
 from lintkit.model.diagnostics import Finding

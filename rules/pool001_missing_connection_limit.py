@@ -9,10 +9,11 @@ literals in handler code.
 Reported at the query (where the parameter goes), or at the URL when it has none. Not flagged:
 deploy-time URLs (`${ssm:...}`, `env("...")`) and URLs whose host or query is a variable; URLs built
 at run time (template literals with substitutions, concatenation, `new URL(...)`); driver adapters,
-where the parameter is ignored (Prisma 7, `engineType = "client"`, the `prisma-client` generator, a
-`@prisma/adapter-*` import); projects that do not use Prisma; migration URLs (`directUrl`,
+where the parameter is ignored (Prisma 7, `engineType = "client"`, the `queryCompiler` preview, a
+`@prisma/adapter-*` import: POOL007 reports the parameter there); projects that do not use Prisma; migration URLs (`directUrl`,
 `DIRECT_URL`, `SHADOW_DATABASE_URL`, `*_UNPOOLED`); local databases (localhost, docker-compose
 hosts); `.env.example`-style templates and placeholder credentials (`USER:PASSWORD@...`).
+`provider = "prisma-client"` alone is still the Rust engine on Prisma 6 and is checked.
 
 Why: Prisma's Rust engine opens `num_physical_cpus * 2 + 1` connections per client. Every
 concurrent Lambda instance holds its own pool, so a burst of traffic multiplies that by the

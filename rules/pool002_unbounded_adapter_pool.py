@@ -5,8 +5,8 @@ from `pg`, `new PrismaPg({...})` from `@prisma/adapter-pg`, or `createPool({...}
 (`mysql2/promise`) whose options have no `max` (pg, PrismaPg) or `connectionLimit` (mysql2); also
 `new Pool()` with no options at all. Reported at the options object. Not flagged: a limit that is
 set (to any value or expression); `new PrismaPg(pool)` given an existing pool (the pool's own
-construction is checked); options that are built elsewhere or spread from another object; a
-connection string passed instead of options.
+construction is checked); pg's `poolSize`, the old name of `max`; options that are built elsewhere
+or spread from another object; a connection string passed instead of options.
 
 Why: pg and mysql2 open up to 10 connections per pool by default. Every concurrent Lambda
 instance holds its own pool while it handles one request at a time, so the default multiplies the
@@ -18,8 +18,9 @@ Example:
 Use instead:
     const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 })
 
-References: node-postgres, "Pooling" (`max` defaults to 10); mysql2, "Using connection pools"
-(`connectionLimit` defaults to 10); Prisma, "Driver adapters" and "Deploy to AWS Lambda".
+References: node-postgres, "Pooling" (`max` defaults to 10) and `packages/pg-pool/index.js`
+(`max || poolSize || 10`); mysql2, "Using connection pools" (`connectionLimit` defaults to 10);
+Prisma, "Driver adapters" and "Deploy to AWS Lambda".
 """
 from lintkit.analysis.pooling import pool_constructions
 from lintkit.model.diagnostics import Finding

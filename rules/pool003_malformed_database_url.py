@@ -4,7 +4,9 @@ What: a database URL (serverless.yml `environment` and `custom:`, schema.prisma 
 `.env` files including templates, string literals in handler code) whose query contains a second
 `?` (`?schema=public?connection_limit=1`), reported at that `?`; or whose `connection_limit` is not
 a whole number (`connection_limit=one`, `connection_limit=`), reported at the value. Not flagged: an
-encoded `%3F`; `?` inside a variable (`${...}`); a `connection_limit` that is a variable.
+encoded `%3F`; `?` inside a variable (`${...}`); a `connection_limit` that is a variable; a
+`connection_limit` where a driver adapter holds the connections (Prisma 7, `engineType = "client"`:
+the client never reads it, POOL007 says so).
 
 Why: only the first `?` starts the query. Everything after a second one is read as part of the
 previous parameter's value (`schema` becomes `public?connection_limit=1`), so the later parameters
@@ -21,6 +23,7 @@ References: RFC 3986, section 3.4 (query); Prisma, "Connection URLs" and "Connec
 """
 import re
 
+from lintkit.analysis.adapterpools import url_parameters_ignored
 from lintkit.analysis.pooling import database_urls
 from lintkit.model.diagnostics import Finding
 
@@ -34,17 +37,24 @@ _PARAM_NAME = re.compile(r"(?:^|[?&])([A-Za-z_][\w.\-]*)=")
 
 
 def check(service, context):
+    prisma_reads_limit = url_parameters_ignored(service) is None
     for site in database_urls(service):
         url = site.url
         if url.extra_question_marks and url.query_span:
             yield from _second_question_mark(site)
-        for (key, value), (key_span, value_span) in zip(url.params, url.param_spans):
-            raw = url.text[value_span[0]:value_span[1]]
-            if key.lower() == "connection_limit" and not _is_count(raw):
-                where = site.span_of(value_span if value else key_span)
-                yield Finding.at(where, "`connection_limit` must be a whole number of connections "
-                                 "(e.g. `connection_limit=1`); Prisma rejects this value.",
-                                 function=site.function)
+        if prisma_reads_limit:
+            yield from _bad_connection_limits(site)
+
+
+def _bad_connection_limits(site):
+    url = site.url
+    for (key, value), (key_span, value_span) in zip(url.params, url.param_spans):
+        raw = url.text[value_span[0]:value_span[1]]
+        if key.lower() == "connection_limit" and not _is_count(raw):
+            where = site.span_of(value_span if value else key_span)
+            yield Finding.at(where, "`connection_limit` must be a whole number of connections "
+                             "(e.g. `connection_limit=1`); Prisma rejects this value.",
+                             function=site.function)
 
 
 def _is_count(raw: str) -> bool:

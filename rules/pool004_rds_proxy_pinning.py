@@ -3,7 +3,10 @@
 What: in a project that uses Prisma, a database URL whose host is an RDS Proxy endpoint
 (`*.proxy-*.<region>.rds.amazonaws.com`), in serverless.yml `environment` or `custom:`,
 schema.prisma `url`, `.env` files or handler code literals. Info by default; a warning when the
-URL also sets `pgbouncer=true`. Reported at the host. Not flagged: hosts that are variables,
+URL also sets `pgbouncer=true`. Reported at the host. Not flagged: clients that connect through a
+driver adapter (Prisma 7, `engineType = "client"`, an adapter in every handler that loads the
+client: `lintkit.analysis.adapterpools`), whose driver sends unnamed statements, not the Rust
+engine's named prepared statements, and whose pool size the URL cannot set; hosts that are variables,
 migration URLs (`directUrl`, `DIRECT_URL`), `.env.example`-style templates and placeholder
 credentials (`USER:PASSWORD@...`), projects without Prisma.
 
@@ -21,8 +24,10 @@ Use instead:
     # and cap the function with `reservedConcurrency`
 
 References: Prisma, "Caveats when deploying to AWS platforms" (RDS Proxy); AWS, "Avoiding pinning
-an RDS Proxy"; Prisma, "Configure Prisma Client with PgBouncer".
+an RDS Proxy"; Prisma, "Configure Prisma Client with PgBouncer"; prisma/prisma
+`packages/adapter-pg/src/pg.ts` (queries go out as `client.query({ text, values })`, unnamed).
 """
+from lintkit.analysis.adapterpools import url_parameters_ignored
 from lintkit.analysis.pooling import database_urls, uses_prisma
 from lintkit.model.diagnostics import Finding
 
@@ -33,7 +38,7 @@ SUMMARY = "Prisma through RDS Proxy: prepared statements pin sessions, so the pr
 
 
 def check(service, context):
-    if not uses_prisma(service):
+    if not uses_prisma(service) or url_parameters_ignored(service) is not None:
         return
     for site in database_urls(service):
         url = site.url

@@ -6,8 +6,11 @@ x86_64 needs `rhel-openssl-1.0.x` on nodejs18.x and older, `rhel-openssl-3.0.x` 
 newer; arm64 needs `linux-arm64-openssl-1.0.x` / `linux-arm64-openssl-3.0.x` (table in
 `lintkit/data/prisma.json`). `native` is the machine that runs `prisma generate`, not Lambda. A
 function whose runtime is not set accepts either target of its architecture. Reported at the
-`binaryTargets` value, or at the generator when it has none. Not flagged: `engineType = "client"`,
-`provider = "prisma-client"`, Prisma 7, Accelerate/no-engine builds, container images,
+`binaryTargets` value, or at the generator when it has none. Which engine loads is
+`lintkit.analysis.prismaengine`'s answer: `provider = "prisma-client"` on Prisma 6 and the
+`driverAdapters` preview still load the Rust engine (the adapter only carries the engine's SQL) and
+are checked. Not flagged: `engineType = "client"`, the `queryCompiler` preview, Prisma 7,
+Accelerate/no-engine builds, container images,
 `binaryTargets = env(...)`, functions whose handler does not import the Prisma client. With no
 Prisma version in package.json, only a schema that sets `binaryTargets` is checked. A Node.js
 function whose code lintkit could not follow (its handler's source not found, build output not
@@ -31,7 +34,11 @@ Use instead:
     }
 
 References: Prisma, "Deploy to AWS Lambda" (binary targets) and "Prisma schema reference"
-(`binaryTargets`); AWS Lambda, "Lambda runtimes" (Amazon Linux 2 and 2023).
+(`binaryTargets`); Prisma, "Database drivers" (with a driver adapter "Prisma Client will use the
+Query Engine to transform the Prisma Client query to SQL"); prisma/prisma
+`packages/client-generator-ts/src/generateClient.ts` (the `prisma-client` generator copies the
+library or binary engine into its output folder unless `engineType = "client"`); AWS Lambda,
+"Lambda runtimes" (Amazon Linux 2 and 2023).
 """
 from lintkit.analysis.packaging import (
     binary_target_list,

@@ -360,6 +360,7 @@ class PoolConstruction:
     limit_key: str  # max / connectionLimit
     config: object | None  # the object literal, None without arguments
     limit: object | None  # the limit's value node, None when missing
+    module: str = ""  # the module the constructor comes from: "pg", "@prisma/adapter-pg", ...
 
     @property
     def span(self) -> Span:
@@ -369,6 +370,19 @@ class PoolConstruction:
     def limit_value(self) -> int | None:
         value = self.source.node_text(self.limit) if self.limit is not None else ""
         return int(value) if value.isascii() and value.isdigit() else None
+
+    def option(self, path: str):
+        """The value node of an option (`max`, or `pool.max` inside a nested literal), None when the
+        options do not set it."""
+        node, keys = self.config, path.split(".")
+        for depth, key in enumerate(keys):
+            value = _property(self.source, node, key) if node is not None else None
+            if value is None or depth == len(keys) - 1:
+                return value
+            node = unwrap(value)
+            if node is None or node.type != "object":
+                return None
+        return None
 
 
 # (module, export, limit key, label, constructed with `new`)
@@ -380,25 +394,44 @@ POOL_FACTORIES = (
 )
 
 
+# pg-pool: `this.options.max = this.options.max || this.options.poolSize || 10`.
+LIMIT_ALIASES = {"max": "poolSize"}
+# Driver adapters whose pools POOL002 does not size-check, read for the options they set (POOL007).
+ADAPTER_FACTORIES = (
+    ("@prisma/adapter-mariadb", "PrismaMariaDb", "connectionLimit", "`PrismaMariaDb` adapter", True),
+    ("@prisma/adapter-mssql", "PrismaMssql", "pool.max", "`PrismaMssql` adapter", True),
+)
+
+
 def pool_constructions(graph) -> list[PoolConstruction]:
+    """pg `Pool`, `PrismaPg` and mysql2 pools built with literal options (or none)."""
+    return _constructions(graph, POOL_FACTORIES, "_lintkit_pools")
+
+
+def adapter_pool_constructions(graph) -> list[PoolConstruction]:
+    """`pool_constructions` and the other driver adapters' (`PrismaMariaDb`, `PrismaMssql`)."""
+    return _constructions(graph, POOL_FACTORIES + ADAPTER_FACTORIES, "_lintkit_adapter_pools")
+
+
+def _constructions(graph, factories, slot: str) -> list[PoolConstruction]:
     found = []
     for source in graph.files:
-        cached = getattr(source, "_lintkit_pools", None)
+        cached = getattr(source, slot, None)
         if cached is None:
-            cached = list(_scan_pools(source))
-            source._lintkit_pools = cached
+            cached = list(_scan_pools(source, factories))
+            setattr(source, slot, cached)
         found += cached
     return found
 
 
-def _scan_pools(source):
-    if not any(imp.module in {f[0] for f in POOL_FACTORIES} for imp in source.imports):
+def _scan_pools(source, factories):
+    if not any(imp.module in {f[0] for f in factories} for imp in source.imports):
         return
     for call in iter_nodes(source.root, {"new_expression", "call_expression"}):
-        factory = _factory(source, call)
+        factory = _factory(source, call, factories)
         if factory is None:
             continue
-        _, _, key, label, _ = factory
+        module, _, key, label, _ = factory
         arguments = call.child_by_field_name("arguments")
         args = named_children(arguments) if arguments is not None else []
         config = _object_argument(source, args[0]) if args else None
@@ -406,11 +439,14 @@ def _scan_pools(source):
             continue  # a pool instance, a URI string or a config built elsewhere: not ours to judge
         if config is not None and any(c.type == "spread_element" for c in config.named_children):
             continue
-        limit = _property(source, config, key) if config is not None else None
-        yield PoolConstruction(source, call, label, key, config, limit)
+        construction = PoolConstruction(source, call, label, key, config, None, module)
+        construction.limit = construction.option(key) if config is not None else None
+        if construction.limit is None and config is not None and key in LIMIT_ALIASES:
+            construction.limit = construction.option(LIMIT_ALIASES[key])
+        yield construction
 
 
-def _factory(source, call):
+def _factory(source, call, factories):
     name = callee_name(call)
     parts = name.split(".")
     is_new = call.type == "new_expression"
@@ -423,7 +459,7 @@ def _factory(source, call):
         if imported not in ("*", "default"):
             return None
         imported = parts[1]
-    for factory in POOL_FACTORIES:
+    for factory in factories:
         if factory[0] == module and factory[1] == imported and factory[4] == is_new:
             return factory
     return None
