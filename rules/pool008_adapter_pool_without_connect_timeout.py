@@ -29,6 +29,7 @@ driver has no connection timeout by default (0), while Prisma ORM v6 used a 5-se
 timeout).
 """
 from lintkit.analysis.adapterpools import unbounded_connect_option
+from lintkit.analysis.facts import number
 from lintkit.analysis.pooling import pool_constructions
 from lintkit.model.diagnostics import Finding
 
@@ -37,6 +38,7 @@ NAME = "adapter-pool-without-connect-timeout"
 SEVERITY = "warning"
 SUMMARY = "A pg Pool/PrismaPg without `connectionTimeoutMillis`: an unreachable database hangs the invocation."
 API_EVENTS = {"http": 29, "httpApi": 30}  # integration timeouts (RUNTIME003)
+DEFAULT_TIMEOUT = 6  # seconds, Serverless's default `timeout`
 
 
 def check(service, context):
@@ -52,20 +54,27 @@ def check(service, context):
             if where in seen:
                 continue
             seen.add(where)
-            yield Finding.at(where, _message(pool, option, value is not None, _behind_api_gateway(function)),
+            yield Finding.at(where, _message(pool, option, value is not None, _waits(function)),
                              function=function.name)
 
 
-def _behind_api_gateway(function) -> int | None:
-    """API Gateway's integration timeout in seconds for the function's API events, None without."""
+def _waits(function) -> str:
+    """How long a caller waits: the function's timeout, or API Gateway's limit when that is shorter."""
+    seconds = number(function.setting("timeout")) if function.kind == "function" else None
+    if seconds is None and function.kind == "function" and function.setting("timeout") is None:
+        seconds = DEFAULT_TIMEOUT
     limits = [API_EVENTS[kind] for kind, _ in function.events if kind in API_EVENTS]
-    return min(limits) if limits else None
+    api = min(limits) if limits else None
+    if api is not None and (seconds is None or seconds >= api):
+        return f"until the function's timeout, and API Gateway answers the caller with a 504 after {api} s"
+    if seconds is not None:
+        return f"until the function times out after {seconds:g} s"
+    return "until the function's timeout"
 
 
-def _message(pool, option: str, zero: bool, api: int | None) -> str:
+def _message(pool, option: str, zero: bool, waits: str) -> str:
     problem = f"`{option}: 0` never times out" if zero else f"This {pool.client} has no `{option}`, so " \
         "connecting never times out (pg's default is 0)"
     v6 = " (Prisma 6's engine gave up after 5 s)" if pool.module == "@prisma/adapter-pg" else ""
-    caller = f", and API Gateway answers the caller with a 504 after {api} s" if api else ""
-    return (f"{problem}: when the database cannot be reached, each invocation waits until the "
-            f"function's timeout{caller}. Set `{option}: 5000`{v6}.")
+    return (f"{problem}: when the database cannot be reached, each invocation waits {waits}. "
+            f"Set `{option}: 5000`{v6}.")
