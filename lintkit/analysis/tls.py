@@ -15,8 +15,10 @@ the code names the CA to verify with (SECRET015, RUNTIME010).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from ..model.nodes import Scalar, Unknown, intrinsic_name, text, walk
 from ..read.sources import SourceFile, callee_name, iter_nodes, named_children, string_value, unwrap
 from ..read.staticjs import env_member
 
@@ -200,3 +202,42 @@ def tls_check_disabled_in_code(graph) -> list[EnvAssignment]:
             if value == "0":
                 found.append(EnvAssignment(file, node))
     return found
+
+
+# -- RDS endpoints in a function's environment -----------------------------------------------------
+RDS_CA_RESOURCE_TYPES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster")  # not DBProxy: ACM certificates
+_RDS_HOST = re.compile(r"(?i)\b((?:[a-z0-9-]+\.)+rds\.amazonaws\.com(?:\.cn)?)\b")
+_RDS_PROXY_HOST = re.compile(r"(?i)(^|\.)proxy-[a-z0-9]+\.")
+_SUB_ENDPOINT = re.compile(r"\$\{([\w]+)\.Endpoint\.Address\}")
+
+
+def rds_endpoint_in_environment(service, function) -> str | None:
+    """How the function's environment names an RDS instance or cluster (for messages): a literal
+    `*.rds.amazonaws.com` host (RDS Proxy hosts left out) or `Fn::GetAtt X.Endpoint.Address` (also
+    `${X.Endpoint.Address}` in `Fn::Sub`) of an `AWS::RDS::DBInstance`/`DBCluster` of the stack."""
+    databases = {resource.logical_id for resource in service.resources_of_type(*RDS_CA_RESOURCE_TYPES)}
+    for name, (_, value) in function.environment.items():
+        for _, node in walk(value):
+            found = _rds_reference(node, databases)
+            if found is not None:
+                return f"`{name}` is {found}"
+    return None
+
+
+def _rds_reference(node, databases: set[str]) -> str | None:
+    if intrinsic_name(node) == "Fn::GetAtt":
+        target = ".".join(text(piece) or "" for _, piece in walk(node) if text(piece))
+        logical_id, _, attribute = target.partition(".")
+        if logical_id in databases and attribute == "Endpoint.Address":
+            return f"`Fn::GetAtt {target}`"
+        return None
+    value = node.text if isinstance(node, Unknown) else node.value if isinstance(node, Scalar) else None
+    if not isinstance(value, str):
+        return None
+    for match in _SUB_ENDPOINT.finditer(value):
+        if match.group(1) in databases:
+            return f"`{match.group()}`"
+    for match in _RDS_HOST.finditer(value):
+        if not _RDS_PROXY_HOST.search(match.group(1)):
+            return f"the RDS host `{match.group(1)}`"
+    return None
