@@ -50,7 +50,7 @@ from ._common import once_per_place
 CODE = "CLIENT003"
 NAME = "prisma7-incompatible-client"
 SEVERITY = "error"
-SUMMARY = "Prisma 7 code or configuration that only worked with Prisma 6 and older."
+SUMMARY = "Prisma 7 setup that only worked on Prisma 6, or an engine-free Prisma 6 client without an adapter."
 
 REMOVED_OPTIONS = ("datasources", "datasourceUrl")
 SCHEMA_URL_FIELDS = ("url", "directUrl", "shadowDatabaseUrl")
