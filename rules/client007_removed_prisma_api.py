@@ -38,7 +38,7 @@ environment variables have been removed"); Prisma, "Client extensions".
 """
 from lintkit.analysis.clients import client_analysis
 from lintkit.analysis.prismaapi import removed_api_uses, removed_environment_variables
-from lintkit.analysis.prismaengine import prisma_engine
+from lintkit.analysis.prismaengine import prisma_major
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import Mapping
 
@@ -51,7 +51,7 @@ SUMMARY = "Prisma 7 removed this client API or environment variable, but the pro
 
 
 def check(service, context):
-    major = prisma_engine(service).major
+    major = prisma_major(service)
     if major is None or major < 7:
         return
     yield from once_per_place(_code_findings(service))

@@ -42,7 +42,7 @@ changes"; node-postgres, pg-connection-string index.js (sslmode semantics).
 from lintkit.analysis.clients import client_analysis
 from lintkit.analysis.facts import node_version
 from lintkit.analysis.pooling import function_database_urls
-from lintkit.analysis.prismaengine import prisma_engine
+from lintkit.analysis.prismaengine import prisma_major
 from lintkit.analysis.tls import (
     EXTRA_CA_ENV_VAR, PG_MODULES, rds_endpoint_in_environment, sslmode_span, tls_settings, url_tls,
 )
@@ -58,8 +58,8 @@ OTHER_CA_STORE_FLAGS = ("--use-openssl-ca", "--use-system-ca")
 
 
 def check(service, context):
-    engine = prisma_engine(service)
-    if engine.major is None or engine.major < 7:
+    major = prisma_major(service)
+    if major is None or major < 7:
         return
     places: dict[tuple, list] = {}
     for function in service.functions:

@@ -16,6 +16,7 @@ the code names the CA to verify with (SECRET015, RUNTIME010).
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 
 from ..model.nodes import Scalar, Unknown, intrinsic_name, text, walk
@@ -39,6 +40,7 @@ CLIENT_FACTORIES = {
 }
 PG_MODULES = ("pg", "@prisma/adapter-pg")
 _FACTORY_NAMES = frozenset(export for _, export, _ in CLIENT_FACTORIES)
+_GRAPH_RESULTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,7 +65,19 @@ class TlsSetting:
 
 def tls_settings(clients) -> list[TlsSetting]:
     """The `ssl` options of the database clients built in the analysis's handler graph (a
-    construction without an `ssl` option has none)."""
+    construction without an `ssl` option has none). Computed once per graph: functions that share
+    a handler share it."""
+    return _per_graph(clients.graph, "settings", lambda: _tls_settings(clients))
+
+
+def _per_graph(graph, name: str, compute) -> list:
+    entry = _GRAPH_RESULTS.setdefault(graph, {})
+    if name not in entry:
+        entry[name] = compute()
+    return entry[name]
+
+
+def _tls_settings(clients) -> list[TlsSetting]:
     files = clients.graph.files
     if not any(b"ssl" in file.text for file in files):
         return []
@@ -189,6 +203,10 @@ class EnvAssignment:
 
 def tls_check_disabled_in_code(graph) -> list[EnvAssignment]:
     """`process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'` (or `= 0`) in the graph's files."""
+    return _per_graph(graph, "env assignments", lambda: _tls_check_disabled_in_code(graph))
+
+
+def _tls_check_disabled_in_code(graph) -> list[EnvAssignment]:
     found = []
     for file in graph.files:
         if TLS_ENV_VAR.encode() not in file.text:
