@@ -65,11 +65,15 @@ PG_ADAPTER = ("PrismaPg", "@prisma/adapter-pg")
 
 def check(service, context):
     engine = prisma_engine(service)
-    prisma7 = engine.major is not None and engine.major >= 7
+    prisma7 = _is_prisma7(engine)
     if prisma7:
         yield from _schema_urls(service)
     if prisma7 or engine.adapter_required:
         yield from once_per_place(_code_findings(service, context, engine))
+
+
+def _is_prisma7(engine) -> bool:
+    return engine.major is not None and engine.major >= 7
 
 
 def _schema_urls(service):
@@ -95,7 +99,7 @@ _SCHEMA_URL_MESSAGES = {
 
 
 def _code_findings(service, context, engine):
-    prisma7 = engine.major is not None and engine.major >= 7
+    prisma7 = _is_prisma7(engine)
     for function in service.functions:
         clients = client_analysis(service, function)
         if clients is None:
@@ -106,7 +110,7 @@ def _code_findings(service, context, engine):
 
 
 def _client_options(service, clients, function: str, engine):
-    prisma7 = engine.major is not None and engine.major >= 7
+    prisma7 = _is_prisma7(engine)
     for file in clients.graph.files:
         for built in clients.constructions(file):
             if built.kind != "prisma" or built.subclass:
@@ -127,7 +131,7 @@ def _client_options(service, clients, function: str, engine):
 
 
 def _needs_adapter(service, built, engine, keys) -> str:
-    if engine.major is not None and engine.major >= 7:
+    if _is_prisma7(engine):
         return (f"With Prisma 7, `{built.label}` needs a driver adapter or `accelerateUrl`: "
                 f"{_use_adapter(service)}")
     url = _url_expression(keys["datasourceUrl"]) if "datasourceUrl" in keys else None
