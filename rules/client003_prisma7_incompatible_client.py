@@ -2,11 +2,16 @@
 
 What: with Prisma 7 or newer in package.json (`@prisma/client`, else `prisma`): a
 `new PrismaClient()` in a handler graph with neither `adapter` nor `accelerateUrl`; the removed
-constructor options `datasources` and `datasourceUrl`; `url` inside schema.prisma's `datasource`
-block; a function whose handler uses Prisma on a Node.js runtime older than 20.19 (`nodejs18.x` or
-older). Options passed as a variable are followed to a local object literal; options that cannot be
-read (a spread, a parameter, a subclass passing them to `super`) are not guessed. Not flagged:
-Prisma 6 and older, unknown versions, runtimes given as variables, code outside handler graphs.
+constructor options `datasources` and `datasourceUrl`; `url`, `directUrl` or `shadowDatabaseUrl`
+inside schema.prisma's `datasource` block; a function whose handler uses Prisma on a Node.js
+runtime older than 20.19 (`nodejs18.x` or older). On Prisma 6 with `engineType = "client"` or the
+`queryCompiler` preview feature (no Rust engine, `lintkit.analysis.prismaengine`), a
+`new PrismaClient()` without `adapter` too: that client has no engine of its own to connect with.
+Options passed as a variable are followed to a local object literal; options that cannot be read
+(a spread, a parameter, a subclass passing them to `super`) are not guessed. Not flagged: Prisma 6
+and older with the Rust engine, an Accelerate build (`--no-engine`, a `prisma://` URL) on Prisma 6,
+unknown versions (except for the engine-free client options check), runtimes given as variables,
+code outside handler graphs.
 
 Why: Prisma 7 ships without the Rust query engine. The client connects only through a driver adapter
 (or Prisma Accelerate), the connection URL moved from schema.prisma to `prisma.config.ts`, the
@@ -22,13 +27,20 @@ Use instead:
     const adapter = new PrismaPg({ connectionString: process.env.DATABASE_URL })
     const prisma = new PrismaClient({ adapter })
 
-References: Prisma, "Upgrade to Prisma ORM 7"; Prisma, "Driver adapters"; Prisma, "Prisma Config
+References: Prisma, "Upgrade to Prisma ORM 7" (prisma/web
+apps/docs/content/docs/guides/upgrade-prisma-orm/v7.mdx: "`url`, `directUrl`, and
+`shadowDatabaseUrl` in the `datasource` block are deprecated. You can configure them in the Prisma
+Config"); Prisma source, prisma/prisma packages/client/src/runtime/utils/validatePrismaClientOptions.ts
+(7.0.0: `validateDependentOptions`; 6.16.0: the `adapter` check) and
+packages/client/src/runtime/core/engines/client/ClientEngine.ts (6.10.0-6.19: "Missing configured
+driver adapter"); Prisma, "No Rust engine"; Prisma, "Driver adapters"; Prisma, "Prisma Config
 reference" (`datasource.url`); Prisma, "System requirements".
 """
 import re
 
 from lintkit.analysis.clients import client_analysis
 from lintkit.analysis.facts import database_env_var, newest_runtimes, node_version
+from lintkit.analysis.prismaengine import prisma_engine
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import is_dynamic, text
 from lintkit.read.sources import named_children, unwrap
@@ -38,9 +50,10 @@ from ._common import once_per_place
 CODE = "CLIENT003"
 NAME = "prisma7-incompatible-client"
 SEVERITY = "error"
-SUMMARY = "Prisma 7 code or configuration that only worked with Prisma 6 and older."
+SUMMARY = "Prisma 7 setup that only worked on Prisma 6, or an engine-free Prisma 6 client without an adapter."
 
 REMOVED_OPTIONS = ("datasources", "datasourceUrl")
+SCHEMA_URL_FIELDS = ("url", "directUrl", "shadowDatabaseUrl")
 CONNECTING_OPTIONS = ("adapter", "accelerateUrl")
 ADAPTERS = {  # schema provider → (class, package)
     "mysql": ("PrismaMariaDb", "@prisma/adapter-mariadb"),
@@ -51,29 +64,53 @@ PG_ADAPTER = ("PrismaPg", "@prisma/adapter-pg")
 
 
 def check(service, context):
-    package = service.package_json
-    major = package.prisma_major() if package is not None else None
-    if major is None or major < 7:
-        return
-    schema_url = service.prisma_schema.url if service.prisma_schema is not None else None
-    if schema_url is not None:
-        yield Finding.at(schema_url.key_span, "Prisma 7 no longer reads `url` from schema.prisma's "
-                         "datasource block: move it to `prisma.config.ts` (`datasource: { url: "
-                         "env('DATABASE_URL') }`) and give the URL to the driver adapter at "
-                         "runtime.")
-    yield from once_per_place(_code_findings(service, context))
+    engine = prisma_engine(service)
+    prisma7 = _is_prisma7(engine)
+    if prisma7:
+        yield from _schema_urls(service)
+    if prisma7 or engine.adapter_required:
+        yield from once_per_place(_code_findings(service, context, engine))
 
 
-def _code_findings(service, context):
+def _is_prisma7(engine) -> bool:
+    return engine.major is not None and engine.major >= 7
+
+
+def _schema_urls(service):
+    schema = service.prisma_schema
+    for block in schema.datasources if schema is not None else []:
+        for name in SCHEMA_URL_FIELDS:
+            found = block.get(name)
+            if found is not None:
+                yield Finding.at(found.key_span, _SCHEMA_URL_MESSAGES[name])
+
+
+_SCHEMA_URL_MESSAGES = {
+    "url": "Prisma 7 no longer reads `url` from schema.prisma's datasource block: move it to "
+           "`prisma.config.ts` (`datasource: { url: env('DATABASE_URL') }`) and give the URL to "
+           "the driver adapter at runtime.",
+    "directUrl": "Prisma 7 no longer reads `directUrl` from schema.prisma's datasource block: "
+                 "remove it and put the direct URL in `prisma.config.ts` as `datasource.url` (the "
+                 "Prisma CLI migrates with that URL).",
+    "shadowDatabaseUrl": "Prisma 7 no longer reads `shadowDatabaseUrl` from schema.prisma's "
+                         "datasource block: move it to `prisma.config.ts` "
+                         "(`datasource: { shadowDatabaseUrl: env('SHADOW_DATABASE_URL') }`).",
+}
+
+
+def _code_findings(service, context, engine):
+    prisma7 = _is_prisma7(engine)
     for function in service.functions:
         clients = client_analysis(service, function)
         if clients is None:
             continue
-        yield from _client_options(service, clients, function.name)
-        yield from _old_runtime(function, clients, context.as_of)
+        yield from _client_options(service, clients, function.name, engine)
+        if prisma7:
+            yield from _old_runtime(function, clients, context.as_of)
 
 
-def _client_options(service, clients, function: str):
+def _client_options(service, clients, function: str, engine):
+    prisma7 = _is_prisma7(engine)
     for file in clients.graph.files:
         for built in clients.constructions(file):
             if built.kind != "prisma" or built.subclass:
@@ -82,15 +119,33 @@ def _client_options(service, clients, function: str):
             if options is None:
                 continue  # options we cannot read: never guess
             options_file, keys, complete = options
-            removed = [name for name in REMOVED_OPTIONS if name in keys]
+            removed = [name for name in REMOVED_OPTIONS if name in keys] if prisma7 else []
             for name in removed:
                 url = _url_expression(keys[name]) if name == "datasourceUrl" else None
                 yield Finding.at(options_file.span(keys[name]), f"Prisma 7 removed the `{name}` "
                                  f"option: {_use_adapter(service, url)}", function=function)
-            if not removed and complete and not any(name in keys for name in CONNECTING_OPTIONS):
-                yield Finding.at(built.span, f"With Prisma 7, `{built.label}` needs a driver "
-                                 f"adapter or `accelerateUrl`: {_use_adapter(service)}",
+            connecting = CONNECTING_OPTIONS if prisma7 or engine.major is None else ("adapter",)
+            if not removed and complete and not any(name in keys for name in connecting):
+                yield Finding.at(built.span, _needs_adapter(service, built, engine, keys),
                                  function=function)
+
+
+def _needs_adapter(service, built, engine, keys) -> str:
+    if _is_prisma7(engine):
+        return (f"With Prisma 7, `{built.label}` needs a driver adapter or `accelerateUrl`: "
+                f"{_use_adapter(service)}")
+    url = _url_expression(keys["datasourceUrl"]) if "datasourceUrl" in keys else None
+    if engine.major is None:
+        advice = _use_adapter(service, url)
+    else:
+        adapter, package = _adapter_for(service)
+        url = url or f"process.env.{database_env_var(service)}"
+        advice = f"pass `{{ adapter: new {adapter}({{ connectionString: {url} }}) }}` (from `{package}`)"
+        custom = [f"`{name}`" for name in REMOVED_OPTIONS if name in keys]
+        advice += f" and drop {' and '.join(custom)}, which Prisma rejects next to an adapter." \
+            if custom else "."
+    return (f"With {engine.no_rust_reason} there is no Rust query engine to connect with, so "
+            f"`{built.label}` fails without a driver adapter: {advice}")
 
 
 def _options(graph, file, new_expression):
@@ -124,9 +179,13 @@ def _url_expression(key) -> str | None:
     return url if re.fullmatch(r"[\w.$]{1,60}", url) else None
 
 
-def _use_adapter(service, url: str | None = None) -> str:
+def _adapter_for(service) -> tuple[str, str]:
     schema = service.prisma_schema
-    adapter, package = ADAPTERS.get(schema.provider if schema is not None else None, PG_ADAPTER)
+    return ADAPTERS.get(schema.provider if schema is not None else None, PG_ADAPTER)
+
+
+def _use_adapter(service, url: str | None = None) -> str:
+    adapter, package = _adapter_for(service)
     url = url or f"process.env.{database_env_var(service)}"
     return (f"pass `{{ adapter: new {adapter}({{ connectionString: {url} }}) }}` "
             f"(from `{package}`), or `accelerateUrl` for Prisma Accelerate.")

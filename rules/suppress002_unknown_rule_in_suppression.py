@@ -12,7 +12,7 @@ same typo is a configuration error (exit 2), because there it would turn a check
 
 Example:
     provider:
-      runtime: nodejs16.x  # lintkit: ignore[RUNTIME01] legacy service, retired in Q3
+      runtime: nodejs16.x  # lintkit: ignore[RUNTME001] legacy service, retired in Q3
 
 Use instead:
     provider:

@@ -26,7 +26,7 @@ def test_a_digit_prefix_picks_the_codes_it_starts():
 
 
 @pytest.mark.parametrize("selector, meant", [
-    ("V", "VPC"), ("SEC", "SECRET"), ("SECRT001", "SECRET001"), ("RUNTIME01", "RUNTIME001"),
+    ("V", "VPC"), ("SEC", "SECRET"), ("SECRT001", "SECRET001"), ("PARSE01", "PARSE001"),
     ("client-per-invocaton", "client-per-invocation"), ("secrett", "SECRET"),
 ])
 def test_part_of_a_group_or_a_typo_picks_nothing_and_names_the_closest(selector, meant):

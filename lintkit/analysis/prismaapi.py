@@ -1,0 +1,82 @@
+"""Prisma Client APIs and settings that Prisma 7 removed, as a project still uses them (CLIENT007).
+
+- `removed_api_uses(clients)`: `client.$use(...)` (middleware) and `client.$metrics` in a handler
+  graph, where `client` is a Prisma client as `lintkit.analysis.clients` knows one: a value built
+  by `new PrismaClient()` (also through local modules and global caches), or `this` inside a class
+  that extends `PrismaClient` (a NestJS `PrismaService`). The same call on anything else, or on a
+  value lintkit cannot follow (a parameter), is not a use.
+- `removed_environment_variables()`: the Prisma variables v7 no longer reads
+  (`lintkit/data/prisma7_removed.json`, from the upgrade guide).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ..read.handlers import enclosing_class
+from ..read.sources import SourceFile, iter_nodes, named_children, unwrap
+from .clients import PRISMA_CLIENT
+
+REMOVED_MEMBERS = ("$use", "$metrics")
+
+
+@lru_cache(maxsize=1)
+def removed_environment_variables() -> tuple[str, ...]:
+    table = json.loads(resources.files("lintkit.data").joinpath("prisma7_removed.json").read_text())
+    return tuple(table["environment_variables"])
+
+
+@dataclass(frozen=True, eq=False)
+class RemovedApiUse:
+    file: SourceFile
+    node: object  # the member expression `prisma.$use`
+    member: str  # "$use" | "$metrics"
+
+    @property
+    def span(self):
+        return self.file.span(self.node)
+
+    @property
+    def text(self) -> str:
+        return self.file.node_text(self.node)
+
+
+def removed_api_uses(clients) -> list[RemovedApiUse]:
+    """The `$use`/`$metrics` members read on a Prisma client in the analysis's handler graph."""
+    found = []
+    for file in clients.graph.files:
+        if not any(member.encode() in file.text for member in REMOVED_MEMBERS):
+            continue
+        for node in iter_nodes(file.root, {"member_expression"}):
+            member = file.node_text(node.child_by_field_name("property"))
+            if member in REMOVED_MEMBERS and _is_prisma_client(clients, file, node):
+                found.append(RemovedApiUse(file, node, member))
+    return found
+
+
+def _is_prisma_client(clients, file: SourceFile, member) -> bool:
+    owner = unwrap(member.child_by_field_name("object"))
+    if owner is None:
+        return False
+    if owner.type == "this":
+        return _extends_prisma_client(clients, file, owner)
+    value = clients.client_value(file, owner)
+    return value is not None and value.kind == "prisma"
+
+
+def _extends_prisma_client(clients, file: SourceFile, this) -> bool:
+    cls = enclosing_class(this, file)
+    parent = _superclass(cls) if cls is not None else None
+    origin = clients.origin(file, parent, parent) if parent is not None else None
+    return origin == (PRISMA_CLIENT, "PrismaClient")
+
+
+def _superclass(cls):
+    """The expression after `extends` (TypeScript wraps it in an `extends_clause`)."""
+    heritage = next((c for c in cls.named_children if c.type == "class_heritage"), None)
+    if heritage is None:
+        return None
+    clause = next((c for c in heritage.named_children if c.type == "extends_clause"), heritage)
+    return clause.child_by_field_name("value") or next(iter(named_children(clause)), None)
