@@ -118,16 +118,16 @@ def _implicit_runtime(service, functions, context):
     version = f"Serverless {'/'.join(str(major) for major in sorted(found.majors))} ({found.source})"
     if len(runtimes) == 1:
         yield from _judge(where, runtimes[0], context, None,
-                          preface=f"With no {setting}, {version} deploys its default {runtimes[0]} "
-                                  "(AwsProvider.getRuntime()), and ",
+                          preface=f"With no {setting}, {version} deploys its AWS provider's default "
+                                  f"runtime, {runtimes[0]}, and ",
                           fix="set `runtime:` under provider to")
         return
     choices = " or ".join(f"{runtime} ({releases})" for runtime, releases in defaults)
     lifecycles = [runtime_lifecycle(runtime) for runtime in runtimes]
     latest = max(lifecycles, key=lambda lifecycle: lifecycle.deprecation)
     if latest.deprecation <= context.as_of:
-        yield Finding.at(where, f"With no {setting}, {version} deploys its default runtime "
-                         f"(AwsProvider.getRuntime()), {choices}, all past their deprecation date (the "
+        yield Finding.at(where, f"With no {setting}, {version} deploys its AWS provider's default "
+                         f"runtime, {choices}, all past their deprecation date (the "
                          f"latest, {latest.runtime}, on {latest.deprecation}): set `runtime: {upgrade}` "
                          "under provider.")
     else:
