@@ -1,8 +1,9 @@
 """A handler source file has syntax errors, so its analysis is partial.
 
 What: a file of a handler graph (the handler a function names, and the local modules it imports, or
-inline `Code.ZipFile` code) does not parse as TypeScript/JavaScript: tree-sitter finds ERROR or
-MISSING nodes. lintkit still analyses the parts that parse. A handler or imported module that lintkit
+inline `Code.ZipFile` code), or the service's prisma.config.ts, does not parse as
+TypeScript/JavaScript: tree-sitter finds ERROR or MISSING nodes. lintkit still analyses the parts
+that parse. A handler or imported module that lintkit
 does not analyse at all is reported too, at its first line, with the reason: larger than 2 MB (a
 bundle rather than a source file), binary, unreadable, or nested more than 1,000 syntax levels deep.
 
@@ -33,6 +34,12 @@ SUMMARY = "A handler source file has syntax errors; its analysis is partial."
 
 def check(service, context):
     seen = set()
+    config = service.prisma_config
+    if config is not None and config.error_span is not None:
+        seen.add((config.path, 0))
+        yield Finding.at(config.error_span, f"lintkit cannot parse {config.path.name} from here (a "
+                         "syntax error, or syntax its TypeScript/JavaScript parser does not know), so "
+                         "what it reads of the Prisma config (schema, datasource URL) is partial.")
     for function in service.functions:
         for span, name, reason in _not_analysed(service, function):
             if span not in seen:
