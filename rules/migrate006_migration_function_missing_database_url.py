@@ -62,7 +62,7 @@ def check(service, context):
         return
     reads = ""
     if declared is not None and declared.from_config:
-        reads = f" (which {declared.place} reads)"
+        reads = f" (read by {declared.place})"
     for function in service.functions:
         runs = migration_runs(service, function)
         if not runs or env_var in function.environment or function.environment_unknown:

@@ -77,7 +77,7 @@ def _config_check(service, config):
         return
     major = service.package_json.prisma_major() if service.package_json is not None else None
     if major is not None and major >= 7:
-        fix = (f"point `datasource.url` in {config.path.name} at the database's own address (e.g. "
+        fix = ("point this `url` at the database's own address (e.g. "
                "`env(\"DIRECT_URL\")`, set wherever migrations run): Prisma 7 has no `directUrl`, "
                "and the client keeps the pooled URL through its driver adapter")
     elif major is not None:
@@ -88,15 +88,31 @@ def _config_check(service, config):
                "keeps the pooled URL through its driver adapter), with Prisma 6 as `directUrl: "
                "env(\"DIRECT_URL\")` beside it")
     for run in migration_runs(service):
-        pooled = _pooled_url(service, run)
+        pooled = next((site for site in _config_urls(service, config, run)
+                       if not site.is_direct and _is_pooled(site.url)), None)
         if pooled is None:
             continue
         yield Finding.at(
-            config.url.key_span, f"Migrations run from {run.description} through "
-            f"{_pooler_kind(pooled.url)}, the URL {config.path.name}'s `datasource.url` gives "
-            f"Prisma Migrate: {fix}.",
+            config.url.key_span, f"Migrations run from {run.description} with the URL this "
+            f"`datasource.url` gives Prisma Migrate, which goes through {_pooler_kind(pooled.url)}: "
+            f"{fix}.",
             function=run.function.name if run.function else None, related=[run.span, pooled.span])
         return
+
+
+def _config_urls(service, config, run):
+    """The URLs the CLI migrates with when prisma.config.ts gives it `datasource.url`: the config's
+    literal, else the variable it reads from the migrating function's environment, else from `.env`
+    when the config loads it (Prisma 7 does not by itself)."""
+    if config.url.kind == "literal":
+        return [site for site in configured_database_urls(service) if site.origin == config.path.name]
+    if config.url.kind != "env":
+        return []
+    if run.function is not None and config.url.env_name in run.function.environment:
+        return function_database_urls(service, run.function) or []
+    if config.loads_dotenv:
+        return [site for site in configured_database_urls(service) if site.origin == ".env"]
+    return []
 
 
 def _pooled_url(service, run):

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from ..model.nodes import Node, Scalar, Span, is_dynamic, text
 
@@ -93,7 +95,7 @@ class UrlDeclaration:
     reads first, else schema.prisma's `url`. `kind` is "env" (`env_var` holds the name), "literal"
     or "unknown" (built at run time)."""
 
-    origin: str  # the file's name: "prisma.config.ts", "prisma.config.mjs", "schema.prisma" ...
+    origin: str  # "schema.prisma", or the config's path from the service: "prisma.config.ts" ...
     kind: str
     env_var: str | None
     span: Span  # the value
@@ -105,9 +107,9 @@ class UrlDeclaration:
 
     @property
     def place(self) -> str:
-        """`prisma.config.ts`'s `datasource.url` (line 7), for messages."""
+        """"`datasource.url` in prisma.config.ts:7", for messages."""
         field = "`datasource.url`" if self.from_config else "`url`"
-        return f"{self.origin}'s {field} (line {self.key_span.line})"
+        return f"{field} in {self.origin}:{self.key_span.line}"
 
 
 def database_url_declaration(service) -> UrlDeclaration | None:
@@ -115,7 +117,8 @@ def database_url_declaration(service) -> UrlDeclaration | None:
     config = service.prisma_config
     if config is not None and config.url is not None:
         value = config.url
-        return UrlDeclaration(config.path.name, value.kind, value.env_name, value.span, value.key_span)
+        origin = Path(os.path.relpath(config.path, service.root)).as_posix()
+        return UrlDeclaration(origin, value.kind, value.env_name, value.span, value.key_span)
     schema = service.prisma_schema
     url = schema.url if schema is not None else None
     if url is None:

@@ -103,9 +103,8 @@ class UrlSite:
 
 
 def database_urls(service) -> list[UrlSite]:
-    return _cached(service, "urls", lambda: _dedupe([*yaml_urls(service), *config_urls(service),
-                                                     *schema_urls(service), *dotenv_urls(service),
-                                                     *source_urls(service)]))
+    return _cached(service, "urls", lambda: _dedupe([*yaml_urls(service), *schema_urls(service),
+                                                     *dotenv_urls(service), *source_urls(service)]))
 
 
 def _dedupe(sites: list[UrlSite]) -> list[UrlSite]:
