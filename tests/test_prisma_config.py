@@ -219,3 +219,65 @@ def test_config_linking_outside_the_project_is_not_read(tmp_path):
 def test_never_raises(text):
     parse(text)
     parse("export default defineConfig({ datasource: { url: " + text + " } })")
+
+
+# -- the service: the config is asked first, as the Prisma CLI does -----------------------------
+def _service(tmp_path: Path, files: dict[str, str]):
+    from lintkit.formats import load_service
+
+    (tmp_path / "serverless.yml").write_text("service: app\nprovider:\n  name: aws\n")
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return load_service(tmp_path / "serverless.yml", tmp_path)
+
+
+SCHEMA_ENV = 'datasource db {\n  provider = "postgresql"\n  url      = env("SCHEMA_URL")\n}\n'
+
+
+def test_database_url_is_asked_of_the_config_first(tmp_path):
+    from lintkit.analysis.facts import database_env_var, database_url_declaration
+
+    service = _service(tmp_path, {
+        "prisma/schema.prisma": SCHEMA_ENV,
+        ".config/prisma.ts": "import { env } from 'prisma/config'\n"
+                             "export default { datasource: { url: env('CONFIG_URL') } }\n",
+    })
+    assert database_env_var(service) == "CONFIG_URL"
+    declared = database_url_declaration(service)
+    assert (declared.origin, declared.kind, declared.env_var) == (".config/prisma.ts", "env", "CONFIG_URL")
+    assert declared.place == "`datasource.url` in .config/prisma.ts:2"
+
+
+def test_schema_url_when_the_config_has_no_datasource(tmp_path):
+    from lintkit.analysis.facts import database_env_var, database_url_declaration
+
+    service = _service(tmp_path, {"prisma/schema.prisma": SCHEMA_ENV,
+                                  "prisma.config.ts": "export default { schema: 'prisma/schema.prisma' }\n"})
+    assert database_env_var(service) == "SCHEMA_URL"
+    declared = database_url_declaration(service)
+    assert (declared.origin, declared.kind, declared.key_span.line) == ("schema.prisma", "env", 3)
+
+
+def test_literal_config_url_keeps_the_schema_variable_for_the_client(tmp_path):
+    from lintkit.analysis.facts import database_env_var, database_url_declaration
+
+    service = _service(tmp_path, {
+        "prisma/schema.prisma": SCHEMA_ENV,
+        "prisma.config.ts": "export default { datasource: { url: 'postgresql://localhost/app' } }\n",
+    })
+    assert database_env_var(service) == "SCHEMA_URL"
+    assert database_url_declaration(service).kind == "literal"
+
+
+def test_a_fallback_to_another_variable_is_unknown():
+    config = parse("export default { datasource: { url: process.env.DIRECT_URL ?? "
+                   "process.env.DATABASE_URL ?? '' } }")
+    assert config.url.kind == "unknown"
+    config = parse("export default { datasource: { url: process.env.DIRECT_URL || 'a' || \"\" } }")
+    assert (config.url.kind, config.url.env_name) == ("env", "DIRECT_URL")
+
+
+def test_deeply_nested_fallbacks_do_not_recurse():
+    config = parse("export default { datasource: { url: process.env.X" + " ?? ''" * 3000 + " } }")
+    assert config.url.env_name == "X"

@@ -53,7 +53,7 @@ class UrlSite:
     """One database URL and where it is written."""
 
     url: DbUrl
-    origin: str  # "serverless.yml", "prisma.config.ts" (its file name), "schema.prisma", ".env", "source"
+    origin: str  # "serverless.yml", "schema.prisma", ".env", "source", or prisma.config.ts's name
     name: str | None  # the env var, schema field or custom key that holds it
     locate: Callable[[int, int], Span] = field(repr=False)  # URL offsets -> span in the file
     template: bool = False  # a `.env.example`-style file: documentation, not configuration

@@ -267,13 +267,8 @@ class _Reader:
                 literal_span.line == literal_span.end_line and \
                 len(source.node_text(target)) == len(text) + 2
             return ConfigValue("literal", key_span, literal_span, text=text, exact=exact)
-        if target.type == "binary_expression":
-            operator = target.child_by_field_name("operator")
-            if operator is not None and operator.type in _FALLBACK_OPERATORS:
-                left = self.value(target.child_by_field_name("left"), key_span)
-                if left.kind == "env":
-                    return ConfigValue("env", key_span, left.span, env_name=left.env_name, fallback=True)
-            return ConfigValue("unknown", key_span, span)
+        if _is_fallback(target):
+            return self._fallback_value(target, key_span)
         name = env_member(source, target)
         if name not in (None, "*"):
             return ConfigValue("env", key_span, source.span(target), env_name=name)
@@ -295,6 +290,19 @@ class _Reader:
             return ConfigValue("literal", key_span, source.span(call), text=path)
         return ConfigValue("unknown", key_span, source.span(call))
 
+    def _fallback_value(self, node, key_span: Span) -> ConfigValue:
+        """`process.env.X ?? ''` (or `||`): the variable X, with a fallback. Unknown when another
+        variable may stand in for it (`process.env.A ?? process.env.B`) or X is not a variable."""
+        operands = []
+        while _is_fallback(node):  # `a ?? b ?? c` nests to the left
+            operands.append(node.child_by_field_name("right"))
+            node = unwrap(node.child_by_field_name("left"))
+        first = self.value(node, key_span) if node is not None and not _is_fallback(node) else None
+        if first is None or first.kind != "env" or \
+                any(self.value(operand, key_span).kind != "literal" for operand in operands):
+            return ConfigValue("unknown", key_span, self.source.span(node) if node else key_span)
+        return ConfigValue("env", key_span, first.span, env_name=first.env_name, fallback=True)
+
     def _follow(self, node):
         """Through wrappers (`x as T`, `x!`) and module-scope consts to the value."""
         for _ in range(_MAX_FOLLOW):
@@ -302,9 +310,14 @@ class _Reader:
             if node is None or node.type not in ("identifier", "shorthand_property_identifier"):
                 return node
             followed = self.source.follow_local(node)
-            if followed is node or followed is None or followed.type == node.type and \
-                    self.source.node_text(followed) == self.source.node_text(node):
-                return followed if followed is not node else node
+            if followed is None or followed is node:
+                return node  # bound to nothing of this file: an import, a global
             node = followed
         return None
 
+
+def _is_fallback(node) -> bool:
+    if node is None or node.type != "binary_expression":
+        return False
+    operator = node.child_by_field_name("operator")
+    return operator is not None and operator.type in _FALLBACK_OPERATORS
