@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model.nodes import Span
-from .files import is_present
+from .files import Refused, admit, is_file, is_present
+from .overlay import buffer
 from .sources import SourceFile, iter_nodes, named_children, string_value, unwrap
 from .staticjs import call_arguments, env_member, package_origin, static_path
 
@@ -71,7 +72,8 @@ class PrismaConfig:
     loads_dotenv: bool = False
     export_found: bool = False  # a default export whose object lintkit could read
     error: str | None = None  # the file could not be read or parsed (see `error_span`)
-    error_span: Span | None = None
+    error_span: Span | None = None  # where parsing stopped
+    refused: bool = False  # the file leads outside the project or is no regular file (PARSE006)
 
     @property
     def datasource_fields(self) -> list[tuple[str, ConfigValue]]:
@@ -122,8 +124,19 @@ def read_prisma_config(sources, path: Path) -> PrismaConfig:
     source = sources.parse(path)
     if source is None:
         config.error = sources.reason(path) or "not read"
+        config.refused = _refused(path)
         return config
     return parse_config_source(source, config)
+
+
+def _refused(path: Path) -> bool:
+    if buffer(path) is not None:
+        return False
+    try:
+        admit(path)
+    except Refused:
+        return True
+    return not is_file(path)
 
 
 def parse_prisma_config_text(text: str, path: Path) -> PrismaConfig:
