@@ -507,7 +507,7 @@ def _names_a_rule_that_ran(selector: str, ran: list[tuple[str, str]]) -> bool:
 
 def touched_files(service) -> set[Path]:
     """Every file lintkit read for this service: serverless.yml, its includes, handler sources,
-    schema.prisma, package.json and .env files."""
+    prisma.config.ts, schema.prisma, package.json and .env files."""
     files = {service.config_path}
     if service.document is not None:
         files |= {node.span.path for _, node in walk(service.document)}
@@ -518,6 +518,8 @@ def touched_files(service) -> set[Path]:
     schema = service.prisma_schema
     if schema is not None:
         files |= set(getattr(schema, "paths", None) or [schema.path])
+    if service.prisma_config is not None:
+        files.add(service.prisma_config.path)
     files |= {env.path for env in service.env_files}
     if service.package_json is not None:
         files.add(service.package_json.path)

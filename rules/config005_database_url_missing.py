@@ -22,6 +22,10 @@ does not leave it out; `useDotenv: true` with a `.env` file defining it; code th
 time (`dotenv`, `dotenv/config`, Secrets Manager or SSM clients, Powertools parameters, Middy
 secret middlewares, NestJS's `@nestjs/config` (its ConfigModule loads `.env`), `aws-sdk`
 `SecretsManager`/`SSM`, an assignment to `process.env.DATABASE_URL`).
+The variable is the one prisma.config.ts's `datasource.url` reads (`env("X")`, `process.env.X`), else
+the one schema.prisma's `url` names, else `DATABASE_URL`; prisma.config.ts itself is read by the
+Prisma CLI only, never by the client at run time, so its `import "dotenv/config"` supplies nothing
+to a function, and a schema.prisma `url` naming another variable than the config's is not judged.
 Not flagged either: environments that are deploy-time values, container images (their Dockerfile
 may set it), functions that run migrations (MIGRATE006 reports those), URLs built at run time.
 Reported at the function's key.
@@ -42,8 +46,9 @@ Use instead:
       environment:
         DATABASE_URL: ${ssm:/app/database-url}
 
-References: Prisma, "Environment variables" and "Deploy to AWS Lambda"; Serverless Framework,
-"Environment variables" and "Variables: dotenv".
+References: Prisma, "Environment variables" and "Deploy to AWS Lambda"; Prisma, "Config API"
+(prisma/web apps/docs/content/docs/orm/reference/prisma-config-reference.mdx: the config configures
+the Prisma CLI); Serverless Framework, "Environment variables" and "Variables: dotenv".
 """
 from lintkit.analysis.dbfunctions import database_use
 from lintkit.analysis.facts import database_env_var
@@ -111,7 +116,9 @@ def _reads_url_from_env(service, graph, env_var) -> str | None:
 
 
 def _schema_reads_env(service) -> bool:
-    """schema.prisma's `url` is `env(...)`. Without a schema beside serverless.yml (a monorepo's
-    shared package) the variable's name is unknown, so only explicit `process.env` reads count."""
+    """schema.prisma's `url` is `env(...)` of the variable checked (the client reads schema.prisma,
+    not prisma.config.ts). Without a schema beside serverless.yml (a monorepo's shared package) the
+    variable's name is unknown, so only explicit `process.env` reads count."""
     schema = service.prisma_schema
-    return schema is not None and schema.url is not None and isinstance(schema.url.value, EnvRef)
+    return schema is not None and schema.url is not None and isinstance(schema.url.value, EnvRef) \
+        and schema.url.value.name == database_env_var(service)

@@ -3,8 +3,14 @@
 What: a function whose code runs the Prisma CLI (see MIGRATE001 for how calls are found) while
 - `prisma` is only in `devDependencies` (Serverless leaves devDependencies out of the package), or
   `package.patterns` (or the deprecated `package.exclude`) drop `node_modules/prisma`;
-- it runs `prisma migrate ...` and the patterns drop the migrations folder next to schema.prisma
-  (`!prisma/migrations/**`, `!**/*.sql`);
+- it runs `prisma migrate ...` and the patterns drop the migrations folder (prisma.config.ts's
+  `migrations.path`, else next to schema.prisma: `!prisma/migrations/**`, `!**/*.sql`);
+- it runs `prisma migrate ...` and the patterns drop the schema file (prisma.config.ts's `schema`,
+  else package.json's `prisma.schema` or `prisma/schema.prisma`);
+- it runs `prisma migrate ...` and the patterns drop prisma.config.ts (`!*.ts`) while schema.prisma
+  has no `url`: the config's `datasource.url` is then the only URL there is (Prisma 7), and the CLI
+  stops with "The datasource.url property is required in your Prisma config file when using prisma
+  migrate deploy";
 - it is a raw `AWS::Lambda::Function` with inline `Code.ZipFile` code, which is deployed as a single
   file and can never contain the CLI.
 Not flagged: `prisma` in `dependencies` (or functions with Lambda layers, which may carry it),
@@ -28,9 +34,12 @@ Use instead:
         - 'prisma/migrations/**'
 
 References: Serverless Framework, "Packaging" (patterns, devDependencies); Prisma, "Deploy to AWS
-Lambda" and "Deploying database changes with Prisma Migrate".
+Lambda" and "Deploying database changes with Prisma Migrate"; Prisma, "Config API"
+(prisma/web apps/docs/content/docs/orm/reference/prisma-config-reference.mdx: `migrations.path`,
+paths relative to the config file); prisma/orm issue 28983 (the `datasource.url` error).
 """
-from lintkit.analysis.migrations import CLI_FILE, cli_runs, migrations_file, package_excludes
+from lintkit.analysis.migrations import (CLI_FILE, cli_runs, config_file, migrations_file,
+                                         package_excludes, schema_file)
 from lintkit.analysis.packaging import has_layers
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import Span, path_get
@@ -64,6 +73,11 @@ def _problems(service, function, runs):
         yield from _cli_missing(service, function)
     if any(run.command.names[:1] == ("migrate",) for run in runs):
         yield from _migrations_missing(service, function)
+        yield from _file_missing(service, function, schema_file(service),
+                                 "so the CLI cannot load the schema (`Could not find Prisma Schema`)")
+        yield from _file_missing(service, function, config_file(service),
+                                 "and schema.prisma has no `url`, so the CLI finds no "
+                                 "`datasource.url` and stops")
 
 
 def _inline(function, runs):
@@ -101,12 +115,21 @@ def _migrations_missing(service, function):
                              f"{{names}}, where `prisma migrate` runs: {_fix(pattern, folder)}.")
 
 
-def _fix(pattern, folder: str) -> str:
-    """How to put `folder` back into the package."""
+def _file_missing(service, function, path: str | None, consequence: str):
+    excluded, pattern = package_excludes(service, function, path) if path else (False, None)
+    if excluded and pattern is not None:
+        yield pattern.node, (f"`{pattern.node.value}` leaves `{path}` out of the package of "
+                             f"{{names}}, where `prisma migrate` runs, {consequence}: "
+                             f"{_fix(pattern, path, file=True)}.")
+
+
+def _fix(pattern, folder: str, file: bool = False) -> str:
+    """How to put `folder` (or one file) back into the package."""
+    entry = folder if file else f"{folder}/**"
     if pattern.origin == "exclude":
-        return (f"remove it from the deprecated `package.exclude`, or add `{folder}/**` to "
+        return (f"remove it from the deprecated `package.exclude`, or add `{entry}` to "
                 "`package.patterns`")
-    return f"remove the pattern or add `{folder}/**` after it"
+    return f"remove the pattern or add `{entry}` after it"
 
 
 def _names(names) -> str:

@@ -1,10 +1,12 @@
 """A handler source file has syntax errors, so its analysis is partial.
 
 What: a file of a handler graph (the handler a function names, and the local modules it imports, or
-inline `Code.ZipFile` code) does not parse as TypeScript/JavaScript: tree-sitter finds ERROR or
-MISSING nodes. lintkit still analyses the parts that parse. A handler or imported module that lintkit
-does not analyse at all is reported too, at its first line, with the reason: larger than 2 MB (a
-bundle rather than a source file), binary, unreadable, or nested more than 1,000 syntax levels deep.
+inline `Code.ZipFile` code), or the service's prisma.config.ts, does not parse as
+TypeScript/JavaScript: tree-sitter finds ERROR or MISSING nodes. lintkit still analyses the parts
+that parse. A handler, imported module or prisma.config.ts that lintkit does not analyse at all is
+reported too, at its first line, with the reason: larger than 2 MB (a bundle rather than a source
+file), binary, unreadable, or nested more than 1,000 syntax levels deep (a prisma.config.ts that
+leads outside the project or is no regular file is PARSE006's, like schema.prisma).
 
 Why: the code will not compile or load (`Runtime.UserCodeSyntaxError`), and findings lintkit would make
 in the broken region may be missing.
@@ -33,6 +35,7 @@ SUMMARY = "A handler source file has syntax errors; its analysis is partial."
 
 def check(service, context):
     seen = set()
+    yield from _prisma_config(service.prisma_config)
     for function in service.functions:
         for span, name, reason in _not_analysed(service, function):
             if span not in seen:
@@ -53,6 +56,19 @@ def check(service, context):
             yield Finding.at(span, f"lintkit cannot parse {source.path.name} from here (a syntax error, "
                              "or syntax its TypeScript/JavaScript parser does not know), so its analysis "
                              "of this file is partial.")
+
+
+def _prisma_config(config):
+    """The config's syntax error, or why it was not analysed (refused files are PARSE006's)."""
+    if config is None or config.error is None or config.refused:
+        return
+    if config.error_span is not None:
+        yield Finding.at(config.error_span, f"lintkit cannot parse {config.path.name} from here (a "
+                         "syntax error, or syntax its TypeScript/JavaScript parser does not know), so "
+                         "what it reads of the Prisma config (schema, datasource URL) is partial.")
+    else:
+        yield Finding.at(Span.point(config.path), f"{config.path.name}: {config.error}; lintkit does "
+                         "not read the Prisma config (schema, datasource URL) in it.")
 
 
 def _not_analysed(service, function):

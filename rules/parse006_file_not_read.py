@@ -1,10 +1,11 @@
 """A file of the service was not read: it leads outside the project or is not a regular file.
 
 What: a file lintkit reads for a service (serverless.yml, a `${file()}` include, a handler source,
-package.json, schema.prisma, a `.env` file, tsconfig.json, .gitignore) is a symbolic link that leads
-outside the project (the repository that holds the service) or into /proc, /sys or /dev, is a FIFO,
-socket or device, or is larger than lintkit reads. package.json's `prisma.schema` naming a path
-outside the project is reported at that setting. lintkit does not open the file (or stops at its
+package.json, prisma.config.ts, schema.prisma, a `.env` file, tsconfig.json, .gitignore) is a
+symbolic link that leads outside the project (the repository that holds the service) or into
+/proc, /sys or /dev, is a FIFO, socket or device, or is larger than lintkit reads. package.json's
+`prisma.schema` (or prisma.config.ts's `schema`) naming a path outside the project is reported at
+that setting. lintkit does not open the file (or stops at its
 size bound), so nothing of its content reaches the report, and the checks that need it are skipped.
 Files that other rules already report as unreadable (PARSE001 for serverless.yml, PARSE004 for a
 handler source, PARSE005 for an include) are not reported twice.
@@ -33,7 +34,8 @@ def check(service, context):
     # Files are refused where they are read (lintkit.read.files), and the engine reports the refusals
     # under this code once every rule has run. Reading the service's files here makes that so
     # when this rule runs alone too.
-    service.package_json, service.prisma_schema, service.env_files, service.tsconfig
+    service.package_json, service.prisma_config, service.prisma_schema, service.env_files
+    service.tsconfig
     for function in service.functions:
         service.graph(function)
     return ()

@@ -1,12 +1,13 @@
 """A database URL whose query has a second `?` or a non-numeric `connection_limit`.
 
-What: a database URL (serverless.yml `environment` and `custom:`, schema.prisma `url`/`directUrl`,
-`.env` files including templates, string literals in handler code) whose query contains a second
-`?` (`?schema=public?connection_limit=1`), reported at that `?`; or whose `connection_limit` is not
-a whole number (`connection_limit=one`, `connection_limit=`), reported at the value. Not flagged: an
-encoded `%3F`; `?` inside a variable (`${...}`); a `connection_limit` that is a variable; a
-`connection_limit` where a driver adapter holds the connections (Prisma 7, `engineType = "client"`:
-the client never reads it, POOL007 says so).
+What: a database URL (serverless.yml `environment` and `custom:`, prisma.config.ts's `datasource`,
+schema.prisma `url`/`directUrl`, `.env` files including templates, string literals in handler
+code) whose query contains a second `?` (`?schema=public?connection_limit=1`), reported at that
+`?`; or whose `connection_limit` is not a whole number (`connection_limit=one`,
+`connection_limit=`), reported at the value. Not flagged: an encoded `%3F`; `?` inside a variable
+(`${...}`); a `connection_limit` that is a variable; a `connection_limit` where a driver adapter
+holds the connections (Prisma 7, `engineType = "client"`: the client never reads it, POOL007 says
+so).
 
 Why: only the first `?` starts the query. Everything after a second one is read as part of the
 previous parameter's value (`schema` becomes `public?connection_limit=1`), so the later parameters
@@ -24,7 +25,7 @@ References: RFC 3986, section 3.4 (query); Prisma, "Connection URLs" and "Connec
 import re
 
 from lintkit.analysis.adapterpools import url_parameters_ignored
-from lintkit.analysis.pooling import database_urls
+from lintkit.analysis.pooling import config_urls, database_urls
 from lintkit.model.diagnostics import Finding
 
 CODE = "POOL003"
@@ -38,7 +39,7 @@ _PARAM_NAME = re.compile(r"(?:^|[?&])([A-Za-z_][\w.\-]*)=")
 
 def check(service, context):
     prisma_reads_limit = url_parameters_ignored(service) is None
-    for site in database_urls(service):
+    for site in [*database_urls(service), *config_urls(service)]:
         url = site.url
         if url.extra_question_marks and url.query_span:
             yield from _second_question_mark(site)

@@ -2,7 +2,8 @@
 
 What: a `postgres://`, `postgresql://`, `mysql://`, `sqlserver://`, `mongodb://` or `mongodb+srv://`
 URL whose password is a literal, in serverless.yml (any key, `custom:` and included files too),
-schema.prisma `url`/`directUrl`, `.env` files, and string literals of handler code
+prisma.config.ts's `datasource` (`url`, `directUrl`, `shadowDatabaseUrl`, a const they name
+included), schema.prisma `url`/`directUrl`, `.env` files, and string literals of handler code
 (`datasources: { db: { url } }`, `datasourceUrl`, `connectionString`, or any other literal, inline
 `Code.ZipFile` code included). Not flagged: passwords that are variables (`${ssm:...}`,
 `{{resolve:...}}`, `${env:...}`) or template-literal interpolations (`${process.env.DB_PASSWORD}`),
@@ -30,6 +31,8 @@ Use instead:
         DATABASE_URL: ${ssm:/prisma-app/database-url}
 
 References: Serverless Framework, "Variables: SSM Parameter Store"; Prisma, "Connection URLs";
+Prisma, "Config API" (prisma/web apps/docs/content/docs/orm/reference/prisma-config-reference.mdx:
+`datasource.url`);
 OWASP, "Secrets Management Cheat Sheet".
 """
 import re
@@ -55,6 +58,7 @@ def check(service, context):
     for item in shared(service, yaml_texts):
         for start, end, local in database_passwords(item.text, item.variables):
             yield _finding(scalar_sub_span(item.scalar, start, end), local, item.text[start:end])
+    yield from _config_findings(service)
     yield from _schema_findings(service)
     yield from _dotenv_findings(service)
     yield from _source_findings(service)
@@ -73,6 +77,20 @@ def _message(local):
     return ("This database URL has its password in plain text: move the URL to SSM Parameter Store "
             "or Secrets Manager and reference it (`${ssm:/app/database-url}`), then rotate the "
             "password.")
+
+
+def _config_findings(service):
+    config = service.prisma_config
+    for _, value in config.datasource_fields if config is not None else []:
+        if value.kind != "literal" or _in_handler_graph(service, config.path):
+            continue  # handler-graph literals are found with the other source strings
+        for start, end, local in database_passwords(value.text):
+            yield _finding(value.string_span(start, end), local, value.text[start:end])
+
+
+def _in_handler_graph(service, path) -> bool:
+    return any(source.path == path for function in service.functions
+               for source in (service.graph(function).files if service.graph(function) else ()))
 
 
 def _schema_findings(service):

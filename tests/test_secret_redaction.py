@@ -1,6 +1,6 @@
 """No planted secret ever leaves lintkit: random passwords, access keys and secret values are
 written into a project (serverless.yml environment, `custom:` and a variable fallback,
-schema.prisma, .env, handler code), lintkit runs on it with every output format, and none of them
+prisma.config.ts, schema.prisma, .env, handler code), lintkit runs on it with every output format, and none of them
 may appear in the output (messages, code frames, SARIF snippets and fingerprints, GitHub
 annotations). Also in the raw forms a secret can take in a file: escaped, continued or folded over
 lines, as a function's or a handler file's name, and on the raw line a PARSE001 frame shows."""
@@ -83,6 +83,15 @@ datasource db {{
   url      = "postgresql://app:{schema_password}@db.example.com:5432/app"
 }}
 """
+PRISMA_CONFIG = """\
+import {{ defineConfig }} from 'prisma/config'
+
+const shadow = 'postgresql://app:{config_shadow}@shadow.example.com/app'
+
+export default defineConfig({{
+  datasource: {{ url: "postgresql://app:{config_password}@db.example.com/app", shadowDatabaseUrl: shadow }},
+}})
+"""
 DOTENV = """\
 GITHUB_TOKEN={env_token}
 DIRECT_URL=postgresql://app:{env_password}@db.example.com:5432/app
@@ -107,6 +116,7 @@ def _write_project(root: Path, secrets: dict) -> None:
     (root / "broken" / "serverless.yml").write_text(BROKEN.format(**secrets))
     (root / "prisma").mkdir()
     (root / "prisma" / "schema.prisma").write_text(SCHEMA.format(**secrets))
+    (root / "prisma.config.ts").write_text(PRISMA_CONFIG.format(**secrets))
     (root / ".env").write_text(DOTENV.format(**secrets))
     (root / "src").mkdir()
     (root / "src" / "api.ts").write_text(HANDLER.format(**secrets))
@@ -125,7 +135,8 @@ def _outputs(root: Path):
 SECRET_SLOTS = ("db_password", "replica_password", "schema_password", "env_password",
                 "source_password", "jwt_secret", "custom_secret", "fallback", "env_token",
                 "two_lines_a", "two_lines_b", "continued_a", "continued_b", "folded_a", "folded_b",
-                "function_name", "file_name", "parse_typo", "js_a", "js_b", "escaped")
+                "function_name", "file_name", "parse_typo", "js_a", "js_b", "escaped",
+                "config_password", "config_shadow")
 KEY_SLOTS = ("access_key", "source_key")
 
 
@@ -161,4 +172,19 @@ def test_secret_under_a_neutral_key_is_masked(yaml):
         (root / "serverless.yml").write_text(
             "service: app\nprovider:\n  name: aws\n  environment:\n" + yaml.replace("@@", secret))
         leaked = [name for name, _, output in _outputs(root) if secret in output]
+        assert not leaked, leaked
+
+
+def test_prisma_config_password_is_reported_and_masked():
+    secret = "Zq7vK2mP9xR4tW8n"
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "serverless.yml").write_text("service: app\nprovider:\n  name: aws\n")
+        (root / "prisma.config.ts").write_text(PRISMA_CONFIG.format(
+            config_password=secret, config_shadow="Wm4tY8qL2vN6pR1s"))
+        outputs = list(_outputs(root))
+        concise = next(output for name, _, output in outputs if name == "concise")
+        assert "prisma.config.ts:3:34: SECRET001" in concise
+        assert "prisma.config.ts:6:40: SECRET001" in concise
+        leaked = [name for name, _, output in outputs if secret in output or "Wm4tY8qL2vN6pR1s" in output]
         assert not leaked, leaked

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
-from ..model.nodes import Node, Scalar, is_dynamic, text
+from ..model.nodes import Node, Scalar, Span, is_dynamic, text
 
 NODE_RUNTIME = re.compile(r"^nodejs(\d+)(?:\.(\d+))?(?:\.x)?$")
 
@@ -124,8 +126,53 @@ DB_CLIENT_MODULES = ("@prisma/client", "pg", "mysql2", "@prisma/adapter-")
 RDS_RESOURCE_TYPES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::RDS::DBProxy")
 
 
+@dataclass(frozen=True, slots=True)
+class UrlDeclaration:
+    """Where the Prisma CLI finds the database URL: prisma.config.ts's `datasource.url`, which it
+    reads first, else schema.prisma's `url`. `kind` is "env" (`env_var` holds the name), "literal"
+    or "unknown" (built at run time)."""
+
+    origin: str  # "schema.prisma", or the config's path from the service: "prisma.config.ts" ...
+    kind: str
+    env_var: str | None
+    span: Span  # the value
+    key_span: Span
+
+    @property
+    def from_config(self) -> bool:
+        return self.origin != "schema.prisma"
+
+    @property
+    def place(self) -> str:
+        """"`datasource.url` in prisma.config.ts:7", for messages."""
+        field = "`datasource.url`" if self.from_config else "`url`"
+        return f"{field} in {self.origin}:{self.key_span.line}"
+
+
+def database_url_declaration(service) -> UrlDeclaration | None:
+    """prisma.config.ts's `datasource.url` when the config sets one, else schema.prisma's `url`."""
+    config = service.prisma_config
+    if config is not None and config.url is not None:
+        value = config.url
+        origin = Path(os.path.relpath(config.path, service.root)).as_posix()
+        return UrlDeclaration(origin, value.kind, value.env_name, value.span, value.key_span)
+    schema = service.prisma_schema
+    url = schema.url if schema is not None else None
+    if url is None:
+        return None
+    name = getattr(url.value, "name", None)
+    kind = "env" if name else ("literal" if isinstance(url.value, str) else "unknown")
+    return UrlDeclaration("schema.prisma", kind, name, getattr(url.value, "span", None) or url.span,
+                          url.key_span)
+
+
 def database_env_var(service) -> str:
-    """The variable schema.prisma's `url = env("...")` reads, DATABASE_URL by default."""
+    """The variable that holds the database URL: the one prisma.config.ts's `datasource.url` reads
+    (`env("X")`, `process.env.X`), else schema.prisma's `url = env("X")`, DATABASE_URL by
+    default."""
+    config = service.prisma_config
+    if config is not None and config.url is not None and config.url.env_name:
+        return config.url.env_name
     schema = service.prisma_schema
     name = getattr(schema, "url_env_var", None) if schema is not None else None
     return name or "DATABASE_URL"

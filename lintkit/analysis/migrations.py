@@ -286,13 +286,38 @@ def package_excludes(service, function, path: str, dev_dependency: bool = False)
 
 
 def migrations_file(service) -> str | None:
-    """A file inside the migrations folder (next to schema.prisma), relative to the service
-    folder, to test packaging patterns with; None when the schema lies outside the service."""
-    schema = service.prisma_schema
-    folder = Path(service.root) / "prisma"
-    if schema is not None and getattr(schema, "path", None) is not None:
-        folder = Path(schema.path) if Path(schema.path).is_dir() else Path(schema.path).parent
-    parts = _relative_parts(folder / "migrations", service.root)
+    """A file inside the migrations folder (prisma.config.ts's `migrations.path`, else next to
+    schema.prisma), relative to the service folder, to test packaging patterns with; None when the
+    folder lies outside the service."""
+    config = service.prisma_config
+    folder = config.migrations_folder() if config is not None else None
+    if folder is None:
+        schema = service.prisma_schema
+        folder = Path(service.root) / "prisma"
+        if schema is not None and getattr(schema, "path", None) is not None:
+            folder = Path(schema.path) if Path(schema.path).is_dir() else Path(schema.path).parent
+        folder = folder / "migrations"
+    parts = _relative_parts(folder, service.root)
     if parts is None:
         return None
     return str(PurePosixPath(*parts, "20240101000000_init", "migration.sql"))
+
+
+def schema_file(service) -> str | None:
+    """The schema file the Prisma CLI loads (one of a schema folder's), relative to the service
+    folder; None without a schema inside the service."""
+    schema = service.prisma_schema
+    paths = getattr(schema, "paths", None) or []
+    parts = _relative_parts(Path(paths[0]), service.root) if paths else None
+    return str(PurePosixPath(*parts)) if parts else None
+
+
+def config_file(service) -> str | None:
+    """prisma.config.ts relative to the service folder, when the Prisma CLI needs it to migrate:
+    schema.prisma has no `url`, so the config's `datasource.url` is the only one (Prisma 7)."""
+    config = service.prisma_config
+    schema = service.prisma_schema
+    if config is None or config.url is None or (schema is not None and schema.url is not None):
+        return None
+    parts = _relative_parts(config.path, service.root)
+    return str(PurePosixPath(*parts)) if parts else None

@@ -54,7 +54,7 @@ class UrlSite:
     """One database URL and where it is written."""
 
     url: DbUrl
-    origin: str  # "serverless.yml", "schema.prisma", ".env" or "source"
+    origin: str  # "serverless.yml", "schema.prisma", ".env", "source", or prisma.config.ts's name
     name: str | None  # the env var, schema field or custom key that holds it
     locate: Callable[[int, int], Span] = field(repr=False)  # URL offsets -> span in the file
     template: bool = False  # a `.env.example`-style file: documentation, not configuration
@@ -178,6 +178,18 @@ def _unknown_locator(node: Unknown):
     return lambda start, end: Span(span.path, span.line, first + start, span.line, first + end)
 
 
+# prisma.config.ts
+def config_urls(service) -> list[UrlSite]:
+    """The literal URLs of prisma.config.ts's `datasource`: what the Prisma CLI connects with (the
+    client at run time takes its URL from its adapter or schema.prisma, never from this file)."""
+    config = service.prisma_config
+    sites = []
+    for name, value in config.datasource_fields if config is not None else []:
+        if value.kind == "literal":
+            sites += _sites_in_text(value.text, value.string_span, origin=config.path.name, name=name)
+    return sites
+
+
 # schema.prisma
 def schema_urls(service) -> list[UrlSite]:
     schema = service.prisma_schema
@@ -192,8 +204,12 @@ def schema_urls(service) -> list[UrlSite]:
 
 
 def schema_direct_env_vars(service) -> set[str]:
+    """The variables that hold the URL Prisma Migrate uses (`directUrl`, `shadowDatabaseUrl`), in
+    prisma.config.ts and schema.prisma."""
+    config = service.prisma_config
+    names = {value.env_name for name, value in (config.datasource_fields if config else [])
+             if name != "url" and value.env_name}
     schema = service.prisma_schema
-    names = set()
     for block in schema.datasources if schema is not None else []:
         for name in ("directUrl", "shadowDatabaseUrl"):
             value = block.value(name)
@@ -301,7 +317,7 @@ def function_database_urls(service, function) -> list[UrlSite] | None:
     dotenv_loaded = DOTENV_PLUGIN in service.plugins or (
         graph is not None and graph.imports_module(*DOTENV_MODULES))
     sites = [site for site in configured_database_urls(service)
-             if site.origin == "schema.prisma" or dotenv_loaded]
+             if site.origin == "schema.prisma" or (site.origin == ".env" and dotenv_loaded)]
     if graph is not None:
         sites += [site for source in graph.files for site in file_url_sites(source)
                   if not site.is_direct]
@@ -309,19 +325,21 @@ def function_database_urls(service, function) -> list[UrlSite] | None:
 
 
 def configured_database_urls(service) -> list[UrlSite]:
-    """The database URL of `.env` files (not templates) and schema.prisma's literal `url`: what the
-    Prisma CLI and the client use when the environment does not set it."""
+    """The database URL of `.env` files (not templates), prisma.config.ts's and schema.prisma's
+    literal `url`: what the Prisma CLI (and, but for the config's, the client) uses when the
+    environment does not set it."""
     env_var = database_env_var(service)
-    return [site for site in [*dotenv_urls(service), *schema_urls(service)]
+    return [site for site in [*dotenv_urls(service), *config_urls(service), *schema_urls(service)]
             if not site.template and site.name in (env_var, "url")]
 
 
 # -- Prisma ------------------------------------------------------------------------------------
 def uses_prisma(service) -> bool:
-    """schema.prisma, a Prisma package in package.json, or a handler importing the client."""
+    """schema.prisma or prisma.config.ts, a Prisma package in package.json, or a handler importing
+    the client."""
     def compute():
         package = service.package_json
-        if service.prisma_schema is not None:
+        if service.prisma_schema is not None or service.prisma_config is not None:
             return True
         if package is not None and (package.dependency("prisma") or package.dependency("@prisma/client")):
             return True

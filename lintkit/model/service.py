@@ -291,10 +291,20 @@ class Service:
     def prisma_schema(self):
         from ..read.prisma_schema import find_prisma_schema, parse_prisma_folder, parse_prisma_schema
 
-        path = find_prisma_schema(self.root, self.package_json)
+        path = find_prisma_schema(self.root, self.package_json, self.prisma_config)
         if path is None:
             return None
         return parse_prisma_folder(path) if path.is_dir() else parse_prisma_schema(path)
+
+    @cached_property
+    def prisma_config(self):
+        """prisma.config.ts (or .js/.mts/..., `.config/prisma.ts`) where the Prisma CLI runs: the
+        service folder, else the folder of its package.json."""
+        from ..read.prisma_config import load_prisma_config
+
+        package = self.package_json
+        folders = [self.root] + ([Path(package.path).parent] if package is not None else [])
+        return load_prisma_config(self.sources, *folders)
 
     @cached_property
     def env_files(self):

@@ -150,14 +150,15 @@ def _string(block: Block | None, name: str) -> str | None:
 
 
 # -- finding the schema ----------------------------------------------------------------------------
-def find_prisma_schema(service_root: Path, package_json=None) -> Path | None:
-    """The schema file (or multi-file schema folder) Prisma would use for this service: package.json
-    `prisma.schema` (relative to that package.json), else `prisma/schema.prisma`, `schema.prisma`,
-    then a `prisma/schema/` folder."""
+def find_prisma_schema(service_root: Path, package_json=None, config=None) -> Path | None:
+    """The schema file (or multi-file schema folder) Prisma would use for this service:
+    prisma.config.ts's `schema` (relative to that file), else package.json `prisma.schema`
+    (relative to that package.json), else `prisma/schema.prisma`, `schema.prisma`, then a
+    `prisma/schema/` folder."""
     service_root = Path(service_root)
-    configured = _configured_schema(package_json)
-    if configured is not None and _exists(configured):
-        return configured
+    for configured in (_config_schema(config), _configured_schema(package_json)):
+        if configured is not None and _exists(configured):
+            return configured
     for candidate in (service_root / "prisma" / "schema.prisma", service_root / "schema.prisma"):
         if is_present(candidate):
             return candidate
@@ -184,6 +185,20 @@ def _configured_schema(package_json) -> Path | None:
     return path
 
 
+def _config_schema(config) -> Path | None:
+    """prisma.config.ts's literal `schema`; one that leads out of the project is refused (and
+    reported at the setting) rather than read."""
+    path = config.schema_path() if config is not None else None
+    if path is None:
+        return None
+    try:
+        admit(path)
+    except Refused as refusal:
+        record(refusal, where=config.schema.span)
+        return None
+    return path
+
+
 def _exists(path: Path) -> bool:
     return is_file(path) or (is_dir(path) and bool(_prisma_files(path)))
 
@@ -195,8 +210,8 @@ def _prisma_files(folder: Path) -> list[Path]:
             for name in names if name.endswith(".prisma") and is_file(Path(parent) / name)]
 
 
-def load_prisma_schema(service_root: Path, package_json=None) -> PrismaSchema | None:
-    path = find_prisma_schema(service_root, package_json)
+def load_prisma_schema(service_root: Path, package_json=None, config=None) -> PrismaSchema | None:
+    path = find_prisma_schema(service_root, package_json, config)
     if path is None:
         return None
     return parse_prisma_folder(path) if is_dir(path) else parse_prisma_schema(path)
