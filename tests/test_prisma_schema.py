@@ -215,10 +215,10 @@ def test_find_default_locations(tmp_path):
     folder = tmp_path / "prisma" / "schema"
     write(folder / "models.prisma", "model A { id Int @id }")
     assert find_prisma_schema(tmp_path, None) == folder
-    root_schema = write(tmp_path / "schema.prisma")
-    assert find_prisma_schema(tmp_path, None) == root_schema
     default = write(tmp_path / "prisma" / "schema.prisma")
     assert find_prisma_schema(tmp_path, None) == default
+    root_schema = write(tmp_path / "schema.prisma")  # the CLI looks here before prisma/
+    assert find_prisma_schema(tmp_path, None) == root_schema
 
 
 def test_find_from_package_json_relative_to_it(tmp_path):

@@ -153,13 +153,15 @@ def _string(block: Block | None, name: str) -> str | None:
 def find_prisma_schema(service_root: Path, package_json=None, config=None) -> Path | None:
     """The schema file (or multi-file schema folder) Prisma would use for this service:
     prisma.config.ts's `schema` (relative to that file), else package.json `prisma.schema`
-    (relative to that package.json), else `prisma/schema.prisma`, `schema.prisma`, then a
-    `prisma/schema/` folder."""
+    (relative to that package.json), else `schema.prisma`, `prisma/schema.prisma`, then a
+    `prisma/schema/` folder. The order of the default locations is the CLI's
+    (prisma/prisma packages/internals/src/cli/getSchema.ts, `getDefaultSchema`: `schema.prisma`
+    first), not the order the docs list them in."""
     service_root = Path(service_root)
     for configured in (_config_schema(config), _configured_schema(package_json)):
         if configured is not None and _exists(configured):
             return configured
-    for candidate in (service_root / "prisma" / "schema.prisma", service_root / "schema.prisma"):
+    for candidate in (service_root / "schema.prisma", service_root / "prisma" / "schema.prisma"):
         if is_present(candidate):
             return candidate
     folder = service_root / "prisma" / "schema"
