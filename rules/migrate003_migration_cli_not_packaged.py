@@ -11,6 +11,9 @@ What: a function whose code runs the Prisma CLI (see MIGRATE001 for how calls ar
   has no `url`: the config's `datasource.url` is then the only URL there is (Prisma 7), and the CLI
   stops with "The datasource.url property is required in your Prisma config file when using prisma
   migrate deploy";
+- Serverless 4 bundles the function with its built-in esbuild (`lintkit.analysis.framework`) and
+  neither `build.esbuild.external` (or `packages: external`) nor `package.patterns` ship
+  `node_modules/prisma`: the bundle cannot hold a CLI that the code runs by its path;
 - it is a raw `AWS::Lambda::Function` with inline `Code.ZipFile` code, which is deployed as a single
   file and can never contain the CLI.
 Not flagged: `prisma` in `dependencies` (or functions with Lambda layers, which may carry it),
@@ -40,9 +43,11 @@ paths relative to the config file); prisma/orm issue 28983 (the `datasource.url`
 """
 from lintkit.analysis.migrations import (CLI_FILE, cli_runs, config_file, migrations_file,
                                          package_excludes, schema_file)
-from lintkit.analysis.packaging import has_layers
+from lintkit.analysis.framework import (build_esbuild, builtin_builds, esbuild_list, esbuild_setting,
+                                        framework, frameworkversion_node)
+from lintkit.analysis.packaging import has_layers, package_patterns, packaged
 from lintkit.model.diagnostics import Finding
-from lintkit.model.nodes import Span, path_get
+from lintkit.model.nodes import Mapping, Span, is_dynamic, path_get, text
 
 CODE = "MIGRATE003"
 NAME = "migration-cli-not-packaged"
@@ -70,7 +75,10 @@ def _problems(service, function, runs):
             yield from _inline(function, runs)
         return
     if not has_layers(service, function):
-        yield from _cli_missing(service, function)
+        if framework(service).is_v4 and builtin_builds(service, function) is True:
+            yield from _cli_bundled_away(service, function)
+        else:
+            yield from _cli_missing(service, function)
     if any(run.command.names[:1] == ("migrate",) for run in runs):
         yield from _migrations_missing(service, function)
         yield from _file_missing(service, function, schema_file(service),
@@ -104,6 +112,29 @@ def _cli_missing(service, function):
         yield package.dev_dependencies["prisma"][1], (
             "`prisma` is only a devDependency and Serverless leaves devDependencies out of the "
             "package, but the Prisma CLI runs in {names}: move `prisma` to `dependencies`.")
+
+
+def _cli_bundled_away(service, function):
+    """Serverless 4's built-in esbuild ships the bundle, the packages it keeps external (installed
+    into the build folder) and what `package.patterns` add; the CLI that the code runs by its path
+    is none of these unless one of them names it."""
+    external = esbuild_list(service, "external")
+    packages = esbuild_setting(service, "packages")
+    if external is None or is_dynamic(packages) or "prisma" in external or text(packages) == "external":
+        return
+    entries = package_patterns(service, function)
+    if entries is None or packaged(entries, CLI_FILE, start_included=False)[0]:
+        return
+    build = service.document.get("build")
+    where = build.key_node("esbuild") if isinstance(build, Mapping) and build_esbuild(service) is not None \
+        else service.document.key_node("build") or frameworkversion_node(service)
+    if where is None:
+        return
+    yield where, ("Serverless 4 bundles {names} with its built-in esbuild, and the package then "
+                  "holds the bundle, the packages kept `external` and what `package.patterns` add, "
+                  "not `node_modules/prisma`, whose CLI the code runs: add `prisma` to "
+                  "`build.esbuild.external` (v4 installs external packages into the package), or "
+                  "add `node_modules/prisma/**` and `node_modules/@prisma/engines/**` to `package.patterns`.")
 
 
 def _migrations_missing(service, function):

@@ -308,9 +308,12 @@ def package_patterns(service, function) -> list[PatternEntry] | None:
     return ordered
 
 
-def packaged(entries: list[PatternEntry], path: str) -> tuple[bool, PatternEntry | None]:
-    """(in the package, the last pattern that decided it) for a path relative to the service."""
-    included, decisive = True, None
+def packaged(entries: list[PatternEntry], path: str, start_included: bool = True
+             ) -> tuple[bool, PatternEntry | None]:
+    """(in the package, the last pattern that decided it) for a path relative to the service.
+    Serverless starts from every file of the service folder; v4's built-in esbuild starts from the
+    bundle (`start_included=False`: only what patterns add)."""
+    included, decisive = start_included, None
     for entry in entries:
         if glob_matches(entry.pattern, path):
             included, decisive = entry.include, entry
