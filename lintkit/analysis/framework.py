@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from ..model.nodes import Mapping, Node, Scalar, Sequence, is_dynamic, path_get, text
 from ..read.handlers import path_exists, split_handler
 from ..read.packagejson import allowed_majors
-from .packaging import function_package, service_package
 
 KNOWN_MAJORS = (1, 2, 3, 4)
 FLAVOUR_PACKAGES = {"serverless": "serverless", "osls": "osls"}
@@ -110,10 +109,10 @@ def builtin_builds(service, function) -> bool | None:
     disabled = esbuild_disabled(service)
     if disabled is not False:
         return None if disabled is None else False
-    if path_get(function_package(function), "artifact") is not None:
+    if path_get(function.node, "package", "artifact") is not None:
         return False
-    individually = text(path_get(function_package(function), "individually")) == "true"
-    if not individually and path_get(service_package(service), "artifact") is not None:
+    individually = text(path_get(function.node, "package", "individually")) == "true"
+    if not individually and path_get(service.document, "package", "artifact") is not None:
         return False
     runtime = function.runtime
     if is_dynamic(runtime):

@@ -29,6 +29,7 @@ from ..read.files import read_bytes
 from ..read.globs import glob_matches
 from ..read.prisma_schema import EnvRef
 from .facts import database_env_var, database_url_node, node_version
+from .framework import builtin_builds, framework
 from .prismaengine import prisma_engine, prisma_major, prisma_table
 from .prismaservice import prisma_by_service, prisma_evidence
 
@@ -324,6 +325,8 @@ def packs_with_patterns(service, function) -> bool:
     """Serverless itself zips this function from the service folder, so patterns decide its files."""
     if function.kind != "function" or function.image is not None or bundler(service) is not None:
         return False
+    if framework(service).is_v4 and builtin_builds(service, function) is not False:
+        return False  # v4's built-in esbuild zips its build folder (PACKAGE009 judges that)
     own = function_package(function)
     if any(path_get(own, key) is not None for key in ("artifact", "disable")):
         return False
