@@ -165,7 +165,7 @@ class ClientAnalysis:
         target = self.graph.resolve_value(file, callee, at=at)
         if target is None or target[1].type not in CLASS_TYPES:
             return None
-        parent = _superclass(target[1])
+        parent = superclass(target[1])
         origin = self._origin(target[0], parent, parent) if parent is not None else None
         return _client_kind(origin, True) if isinstance(origin, tuple) else None
 
@@ -389,7 +389,7 @@ class ClientAnalysis:
                 and heritage.parent is not None and chain[-1].target in (
                     heritage.parent, constructor_of(heritage.parent)):
             return None
-        parent = _superclass(heritage.parent) if heritage.parent is not None else None
+        parent = superclass(heritage.parent) if heritage.parent is not None else None
         origin = self._origin(file, parent, parent) if parent is not None else None
         kind = _client_kind(origin, True) if isinstance(origin, tuple) else None
         if kind is None:
@@ -715,7 +715,7 @@ def _exclusive(one: Construction, other: Construction) -> bool:
     return condition is None or condition not in (first[common], second[common])
 
 
-def _superclass(cls):
+def superclass(cls):
     """The expression after `extends` (TypeScript wraps it in an `extends_clause`)."""
     heritage = next((c for c in cls.named_children if c.type == "class_heritage"), None)
     if heritage is None:

@@ -16,8 +16,8 @@ from functools import lru_cache
 from importlib import resources
 
 from ..read.handlers import enclosing_class
-from ..read.sources import SourceFile, iter_nodes, named_children, unwrap
-from .clients import PRISMA_CLIENT
+from ..read.sources import SourceFile, iter_nodes, unwrap
+from .clients import PRISMA_CLIENT, superclass
 
 REMOVED_MEMBERS = ("$use", "$metrics")
 
@@ -68,15 +68,6 @@ def _is_prisma_client(clients, file: SourceFile, member) -> bool:
 
 def _extends_prisma_client(clients, file: SourceFile, this) -> bool:
     cls = enclosing_class(this, file)
-    parent = _superclass(cls) if cls is not None else None
+    parent = superclass(cls) if cls is not None else None
     origin = clients.origin(file, parent, parent) if parent is not None else None
     return origin == (PRISMA_CLIENT, "PrismaClient")
-
-
-def _superclass(cls):
-    """The expression after `extends` (TypeScript wraps it in an `extends_clause`)."""
-    heritage = next((c for c in cls.named_children if c.type == "class_heritage"), None)
-    if heritage is None:
-        return None
-    clause = next((c for c in heritage.named_children if c.type == "extends_clause"), heritage)
-    return clause.child_by_field_name("value") or next(iter(named_children(clause)), None)
