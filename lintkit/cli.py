@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--verbose", "-v", action="store_true",
                        help="say on stderr which folders and services discovery skipped, and why")
     check.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
-                       help="processes that lint services (default: auto, one per idle CPU from "
+                       help="processes that lint services (default: auto, one per CPU from "
                             "32 services on; the report is the same)")
     check.add_argument("--service-timeout", type=_seconds, default=DEFAULT_SERVICE_TIMEOUT,
                        metavar="SECONDS",

@@ -438,11 +438,13 @@ def configuration_files(service) -> set[Path]:
 
 def worker_count(jobs: int | None, services: int) -> int:
     """How many processes lint `services` services: `jobs` (never more than the services), or with
-    None one per idle CPU from PARALLEL_MIN_SERVICES services on, where processes can fork."""
+    None one per CPU this process may use from PARALLEL_MIN_SERVICES services on, where processes
+    can fork. The automatic choice depends on nothing that changes from run to run (the machine's
+    load would make the same command lint with one process once and two the next)."""
     if jobs is None:
         if services < PARALLEL_MIN_SERVICES or not _can_fork():
             return 1
-        jobs = idle_cpus()
+        jobs = available_cpus()
     return max(1, min(jobs, services))
 
 
@@ -451,19 +453,6 @@ def available_cpus() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except (AttributeError, OSError):
         return os.cpu_count() or 1
-
-
-def idle_cpus() -> int:
-    """The CPUs this process may use less those other processes keep busy right now (the runnable
-    tasks in /proc/loadavg, this one excepted): a worker on a busy CPU only adds its start-up cost.
-    At least 1; all available CPUs where the count cannot be read."""
-    cpus = available_cpus()
-    try:
-        with open("/proc/loadavg", encoding="ascii") as handle:
-            runnable = int(handle.read().split()[3].split("/")[0])
-    except (OSError, ValueError, IndexError):
-        return cpus
-    return max(1, cpus - max(0, runnable - 1))
 
 
 def _can_fork() -> bool:

@@ -71,8 +71,20 @@ def test_worker_count():
     assert engine.worker_count(1, 500) == 1
     assert engine.worker_count(4, 2) == 2
     assert engine.worker_count(None, engine.PARALLEL_MIN_SERVICES - 1) == 1
-    assert 1 <= engine.worker_count(None, 500) <= (engine.available_cpus() if FORK else 1)
-    assert 1 <= engine.idle_cpus() <= engine.available_cpus()
+    assert engine.worker_count(None, 500) == (min(engine.available_cpus(), 500) if FORK else 1)
+
+
+def test_the_automatic_worker_count_ignores_the_machines_load(monkeypatch):
+    chosen = engine.worker_count(None, 500)
+    real_open = open
+
+    def busy_loadavg(path, *args, **kwargs):
+        if str(path) == "/proc/loadavg":
+            raise AssertionError("the automatic choice must not read the load")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", busy_loadavg)
+    assert engine.worker_count(None, 500) == chosen
 
 
 def test_jobs_option(tmp_path, run_lintkit):
