@@ -543,6 +543,9 @@ class HandlerGraph:
         # Imports of build output whose source was not found: (file, import, module path).
         self.missing_output: list[tuple[SourceFile, Import, Path]] = []
         self.truncated = False
+        # The first call per_invocation() did not follow because the chain to it was already
+        # MAX_CALL_DEPTH calls long: (file, call, the steps that lead to it).
+        self.depth_cut: tuple[SourceFile, object, list] | None = None
         middleware = list(middleware)
         self.files: list[SourceFile] = [entry]
         for file, _ in middleware:
@@ -1101,9 +1104,13 @@ class HandlerGraph:
             file, function, steps, env = queue.popleft()
             for node, chain in self._executed(file, function):
                 yield file, node, steps
-                if node.type in CALL_TYPES and len(steps) < MAX_CALL_DEPTH:
+                if node.type not in CALL_TYPES:
+                    continue
+                if len(steps) < MAX_CALL_DEPTH:
                     for target in self._call_targets(file, node, chain, env):
                         self._enqueue(file, node, chain, env, target, steps, visited, runs, queue)
+                elif self.depth_cut is None and self._call_targets(file, node, chain, env):
+                    self.depth_cut = (file, node, steps)
             implicit = self._implicit_super(file, function)
             if implicit is not None and len(steps) < MAX_CALL_DEPTH:
                 self._enqueue(file, implicit[0], None, (), (*implicit[1], ()), steps, visited,
