@@ -20,6 +20,7 @@ import weakref
 from dataclasses import dataclass
 
 from ..model.nodes import Scalar, Unknown, intrinsic_name, text, walk
+from ..read.dburl import is_rds_proxy_host
 from ..read.sources import SourceFile, callee_name, iter_nodes, named_children, string_value, unwrap
 from ..read.staticjs import env_member
 
@@ -225,7 +226,6 @@ def _tls_check_disabled_in_code(graph) -> list[EnvAssignment]:
 # -- RDS endpoints in a function's environment -----------------------------------------------------
 RDS_CA_RESOURCE_TYPES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster")  # not DBProxy: ACM certificates
 _RDS_HOST = re.compile(r"(?i)\b((?:[a-z0-9-]+\.)+rds\.amazonaws\.com(?:\.cn)?)\b")
-_RDS_PROXY_HOST = re.compile(r"(?i)(^|\.)proxy-[a-z0-9]+\.")
 _SUB_ENDPOINT = re.compile(r"\$\{([\w]+)\.Endpoint\.Address\}")
 
 
@@ -256,6 +256,6 @@ def _rds_reference(node, databases: set[str]) -> str | None:
         if match.group(1) in databases:
             return f"`{match.group()}`"
     for match in _RDS_HOST.finditer(value):
-        if not _RDS_PROXY_HOST.search(match.group(1)):
+        if not is_rds_proxy_host(match.group(1)):
             return f"the RDS host `{match.group(1)}`"
     return None

@@ -64,6 +64,15 @@ _IPV4_LOOPBACK = re.compile(r"^127(\.\d{1,3}){3}$")
 _SINGLE_LABEL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")
 
 
+def is_rds_host(host: str) -> bool:
+    """An Amazon RDS endpoint (instance, cluster or proxy)."""
+    return bool(_RDS_SUFFIX.search(host))
+
+
+def is_rds_proxy_host(host: str) -> bool:
+    return bool(_RDS_PROXY.search(host))
+
+
 @dataclass(slots=True, repr=False)
 class DbUrl:
     text: str
@@ -134,15 +143,15 @@ class DbUrl:
     def _host_is_pooler(host: str) -> bool:
         host = host.lower()
         return (any(marker in host for marker in POOLER_HOST_MARKERS)
-                or host.endswith(POOLER_HOST_SUFFIXES) or bool(_RDS_PROXY.search(host)))
+                or host.endswith(POOLER_HOST_SUFFIXES) or is_rds_proxy_host(host))
 
     @property
     def is_rds(self) -> bool:
-        return any(_RDS_SUFFIX.search(host) for host in self.hosts)
+        return any(is_rds_host(host) for host in self.hosts)
 
     @property
     def is_rds_proxy(self) -> bool:
-        return any(_RDS_PROXY.search(host) for host in self.hosts)
+        return any(is_rds_proxy_host(host) for host in self.hosts)
 
     @property
     def is_local(self) -> bool:
