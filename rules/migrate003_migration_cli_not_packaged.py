@@ -43,11 +43,11 @@ paths relative to the config file); prisma/orm issue 28983 (the `datasource.url`
 """
 from lintkit.analysis.migrations import (CLI_FILE, cli_runs, config_file, migrations_file,
                                          package_excludes, schema_file)
-from lintkit.analysis.framework import (build_esbuild, builtin_builds, esbuild_list, esbuild_setting,
-                                        framework, frameworkversion_node)
+from lintkit.analysis.framework import (builtin_build_key, builtin_builds, esbuild_list, esbuild_setting,
+                                        framework)
 from lintkit.analysis.packaging import has_layers, package_patterns, packaged
 from lintkit.model.diagnostics import Finding
-from lintkit.model.nodes import Mapping, Span, is_dynamic, path_get, text
+from lintkit.model.nodes import Span, is_dynamic, path_get, text
 
 CODE = "MIGRATE003"
 NAME = "migration-cli-not-packaged"
@@ -125,9 +125,7 @@ def _cli_bundled_away(service, function):
     entries = package_patterns(service, function)
     if entries is None or packaged(entries, CLI_FILE, start_included=False)[0]:
         return
-    build = service.document.get("build")
-    where = build.key_node("esbuild") if isinstance(build, Mapping) and build_esbuild(service) is not None \
-        else service.document.key_node("build") or frameworkversion_node(service)
+    where = builtin_build_key(service)
     if where is None:
         return
     yield where, ("Serverless 4 bundles {names} with its built-in esbuild, and the package then "

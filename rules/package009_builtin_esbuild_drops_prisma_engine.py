@@ -45,8 +45,8 @@ serverless/serverless issue 12552 ("the bundler step gets rid of the libquery_en
 file ... also gets rid of the schema.prisma file").
 """
 from lintkit.analysis.framework import (
-    BUNDLER_PLUGINS, TYPESCRIPT_EXTENSIONS, build_esbuild, builtin_builds, esbuild_list, esbuild_setting, framework,
-    frameworkversion_node, handler_extension,
+    BUNDLER_PLUGINS, TYPESCRIPT_EXTENSIONS, build_esbuild, builtin_build_key, builtin_builds, esbuild_list,
+    esbuild_setting, framework, handler_extension,
 )
 from lintkit.analysis.packaging import (
     architecture_targets, engine_dir, engine_file, function_names, package_patterns, packaged,
@@ -140,7 +140,4 @@ def _engine_dir(service) -> str:
 
 
 def _where(service, function):
-    build = service.document.get("build")
-    if isinstance(build, Mapping) and build.key_node("esbuild") is not None:
-        return build.key_node("esbuild")
-    return service.document.key_node("build") or frameworkversion_node(service) or function.handler
+    return builtin_build_key(service) or function.handler

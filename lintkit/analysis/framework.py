@@ -17,6 +17,7 @@ or a truthy `build.esbuild` builds every Node.js function, JavaScript ones too.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from ..model.nodes import Mapping, Node, Scalar, Sequence, is_dynamic, path_get, text
@@ -27,6 +28,7 @@ KNOWN_MAJORS = (1, 2, 3, 4)
 FLAVOUR_PACKAGES = {"serverless": "serverless", "osls": "osls"}
 HANDLER_EXTENSIONS = (".js", ".ts", ".cjs", ".mjs", ".cts", ".mts", ".jsx", ".tsx")
 TYPESCRIPT_EXTENSIONS = (".ts", ".cts", ".mts", ".tsx")
+_FRAMEWORKS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 BUNDLER_PLUGINS = ("serverless-esbuild", "serverless-plugin-typescript", "serverless-webpack",
                    "serverless-bundle")  # plugin-manager.js `typescriptPlugins`
 
@@ -41,12 +43,15 @@ class Framework:
     def is_v4(self) -> bool:
         return self.flavour == "serverless" and self.majors == frozenset({4})
 
-    @property
-    def before_v4(self) -> bool:
-        return bool(self.majors) and max(self.majors) < 4
-
 
 def framework(service) -> Framework:
+    """Asked per function by several rules: worked out once per service."""
+    if service not in _FRAMEWORKS:
+        _FRAMEWORKS[service] = _framework(service)
+    return _FRAMEWORKS[service]
+
+
+def _framework(service) -> Framework:
     declared = service.framework_version
     from_config = allowed_majors(declared, KNOWN_MAJORS) if declared else None
     flavour, spec = _installed(service)
@@ -90,6 +95,15 @@ def frameworkversion_node(service) -> Node | None:
 def build_esbuild(service) -> Node | None:
     """The `build.esbuild` value."""
     return path_get(service.document, "build", "esbuild")
+
+
+def builtin_build_key(service) -> Node | None:
+    """Where a fix to v4's built-in build is written: the `esbuild` key under `build`, else the
+    `build` key, else `frameworkVersion` (what makes v4 build at all)."""
+    build = service.document.get("build")
+    if isinstance(build, Mapping) and build.key_node("esbuild") is not None:
+        return build.key_node("esbuild")
+    return service.document.key_node("build") or frameworkversion_node(service)
 
 
 def esbuild_disabled(service) -> bool | None:
