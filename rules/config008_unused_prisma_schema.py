@@ -34,7 +34,6 @@ import os
 from lintkit.analysis.prismaschemas import chosen_by, unused_schemas
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import Span
-from lintkit.read.prisma_schema import parse_prisma_schema
 
 CODE = "CONFIG008"
 NAME = "unused-prisma-schema"
@@ -44,21 +43,20 @@ SUMMARY = "A second schema.prisma that Prisma does not read and nothing names."
 
 def check(service, context):
     active = service.prisma_schema
-    for path in unused_schemas(service):
-        read, unused = _shown(service, active.path), _shown(service, path)
-        yield Finding.at(_first_block(path), f"Prisma reads {read} ({chosen_by(service)}), and nothing "
+    for schema in unused_schemas(service):
+        read, unused = _shown(service, active.path), _shown(service, schema.path)
+        yield Finding.at(_first_block(schema), f"Prisma reads {read} ({chosen_by(service)}), and nothing "
                          "lintkit can see (a `--schema` argument, a script, a handler importing its "
                          f"generated client) uses {unused}: keep one schema (delete the stale copy; if "
                          f"{unused} is the one you edit, move it over {read}), or name it with `--schema` "
                          "where it is meant to be used.")
 
 
-def _first_block(path) -> Span:
-    schema = parse_prisma_schema(path)
+def _first_block(schema) -> Span:
     blocks = [*schema.generators, *schema.datasources]
     if blocks:
         return min((block.span for block in blocks), key=lambda span: (span.line, span.column))
-    return Span(path, 1, 1, 1, 1)
+    return Span(schema.path, 1, 1, 1, 1)
 
 
 def _shown(service, path) -> str:

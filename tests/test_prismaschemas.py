@@ -19,7 +19,7 @@ def service(tmp_path, files):
 
 
 def names(tmp_path, found):
-    return sorted(path.relative_to(tmp_path).as_posix() for path in found)
+    return sorted(schema.path.relative_to(tmp_path).as_posix() for schema in found)
 
 
 def test_a_path_that_only_ends_like_the_schema_does_not_name_it(tmp_path):

@@ -15,10 +15,11 @@ import re
 from pathlib import Path
 
 from ..model.nodes import Scalar, walk as walk_nodes
-from ..read.files import is_file, list_folder, read_bytes, walk
+from ..read.dotenv import read_text
+from ..read.files import is_file, list_folder, walk
 from ..read.gitignore import GitIgnore
 from ..read.layout import DEPENDENCY_DIRS, is_build_output
-from ..read.prisma_schema import parse_prisma_schema
+from ..read.prisma_schema import PrismaSchema, parse_prisma_schema
 
 MAX_DEPTH = 4
 SCHEMA_NAME = "schema.prisma"
@@ -27,11 +28,10 @@ OWN_PROJECT_FILES = ("package.json", "serverless.yml", "serverless.yaml", "serve
 BUILD_FILES = ("Makefile", "Dockerfile", "buildspec.yml", "buildspec.yaml", ".gitlab-ci.yml",
                "bitbucket-pipelines.yml", "Procfile")
 WORKFLOW_FOLDERS = (".github/workflows", ".circleci")
-MAX_BUILD_FILE_BYTES = 1_000_000
 
 
-def unused_schemas(service) -> list[Path]:
-    """The `schema.prisma` files of the service that Prisma does not use and nothing names."""
+def unused_schemas(service) -> list[PrismaSchema]:
+    """The `schema.prisma` files of the service that Prisma does not use and nothing names, parsed."""
     active = service.prisma_schema
     if active is None or active.error is not None:
         return []
@@ -42,8 +42,8 @@ def unused_schemas(service) -> list[Path]:
         return []
     texts = _texts_that_may_name_schemas(service)
     imports = _import_specifiers(service)
-    return [path for path in others
-            if not _named(service, path, texts) and not _generator_output_imported(path, imports)]
+    unnamed = [parse_prisma_schema(path) for path in others if not _named(service, path, texts)]
+    return [schema for schema in unnamed if not _generator_output_imported(schema, imports)]
 
 
 def _schema_files(root: Path) -> list[Path]:
@@ -74,8 +74,10 @@ def _texts_that_may_name_schemas(service) -> list[str]:
             texts.append(_read_text(folder / name))
         for workflows in WORKFLOW_FOLDERS:
             texts += [_read_text(path) for path in list_folder(folder / workflows)]
-    if service.prisma_config is not None:
-        texts.append(_read_text(service.prisma_config.path))
+    config = service.prisma_config
+    source = service.sources.parse(config.path) if config is not None else None  # parsed already
+    if source is not None:
+        texts.append(source.text.decode("utf-8", "replace"))
     for function in service.functions:
         graph = service.graph(function)
         texts += [source.text.decode("utf-8", "replace") for source in graph.files] if graph else []
@@ -94,12 +96,7 @@ def chosen_by(service) -> str:
 
 
 def _read_text(path: Path) -> str:
-    if not is_file(path):
-        return ""
-    try:
-        return read_bytes(path, MAX_BUILD_FILE_BYTES).decode("utf-8", "replace")
-    except OSError:
-        return ""
+    return read_text(path)[0] if is_file(path) else ""
 
 
 def _named(service, path: Path, texts: list[str]) -> bool:
@@ -125,17 +122,17 @@ def _import_specifiers(service) -> list[tuple[Path, str]]:
     return found
 
 
-def _generator_output_imported(path: Path, imports: list[tuple[Path, str]]) -> bool:
+def _generator_output_imported(schema: PrismaSchema, imports: list[tuple[Path, str]]) -> bool:
     """A handler imports the client the schema's generator writes to its `output` folder (which is
     usually not generated yet: matched by the import's path, or by the folder's last two names for
     path aliases). An output lintkit cannot read counts as imported."""
-    generator = parse_prisma_schema(path).client_generator
+    generator = schema.client_generator
     output = generator.value("output") if generator is not None else None
     if output is None:
         return False
     if not isinstance(output, str):
         return True
-    folder = _real(path.parent / output)
+    folder = _real(schema.path.parent / output)
     tail = "/".join(Path(folder).parts[-2:])
     for importer, module in imports:
         if module.startswith("."):
