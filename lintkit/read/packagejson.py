@@ -337,6 +337,7 @@ def _string_value(node: Node | None) -> str | None:
 
 # -- version ranges --------------------------------------------------------------------------------
 _VERSION = re.compile(r"^v?(\d+)(?:\.(?:\d+|[xX*]))?(?:\.(?:\d+|[xX*]))?(?:[-+][0-9A-Za-z.\-+]*)?$")
+_OPERATOR_SPACE = re.compile(r"(\^|~>?|>=|<=|>|<|=)\s+")
 _COMPARATOR = re.compile(r"^(\^|~>?|>=|<=|>|<|=)?\s*(.*)$")
 _NOT_A_RANGE = re.compile(r"^(git\+|git:|github:|gitlab:|bitbucket:|https?:|file:|link:|portal:|patch:|catalog:)"
                           r"|^[\w.\-]+/[\w.\-]+(#.*)?$")
@@ -365,7 +366,7 @@ def major_of_range(spec: str | None) -> int | None:
 def _major_of_set(comparator_set: str) -> int | None:
     """Major of a space-separated comparator set (`>=6 <7`) or hyphen range (`6.1 - 6.4`): its lower
     bound. A set with only upper bounds (`<7`) says nothing certain."""
-    text = re.sub(r"(\^|~>?|>=|<=|>|<|=)\s+", r"\1", comparator_set.strip())
+    text = _joined_operators(comparator_set)
     for part in text.split():
         if part == "-":
             continue
@@ -376,6 +377,11 @@ def _major_of_set(comparator_set: str) -> int | None:
         if match:
             return int(match.group(1))
     return None
+
+
+def _joined_operators(comparator_set: str) -> str:
+    """`>= 6 < 7` as `>=6 <7`: each operator joined to its version."""
+    return _OPERATOR_SPACE.sub(r"\1", comparator_set.strip())
 
 
 def allowed_majors(spec: str | None, known: tuple[int, ...]) -> frozenset[int] | None:
@@ -399,7 +405,7 @@ def allowed_majors(spec: str | None, known: tuple[int, ...]) -> frozenset[int] |
 
 def _major_bounds(comparator_set: str) -> tuple[float, float] | None:
     """(lowest, highest) major a comparator set allows; None when a part is not a version."""
-    text = re.sub(r"(\^|~>?|>=|<=|>|<|=)\s+", r"\1", comparator_set.strip())
+    text = _joined_operators(comparator_set)
     parts = [part for part in text.split() if part != "-"]
     if " - " in text and len(parts) == 2:  # hyphen range: `3.1 - 4`
         parts = [">=" + parts[0], "<=" + parts[1]]
