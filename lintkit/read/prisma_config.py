@@ -3,7 +3,7 @@
 The file is parsed with tree-sitter like any source and never executed. Its default export
 (`export default defineConfig({...})`, `export default {...} satisfies PrismaConfig`, `export default
 config` of a module-scope const, `module.exports = ...`) is read for `schema`, `migrations.path`,
-`migrations.seed`, `engine` and `datasource.url` / `directUrl` / `shadowDatabaseUrl`. Each of those
+`migrations.seed` and `datasource.url` / `directUrl` / `shadowDatabaseUrl`. Each of those
 is a `ConfigValue`: a literal string, an environment variable (`env('X')` from "prisma/config",
 `process.env.X`, `process.env.X ?? '...'`), or unknown (built at run time; lintkit does not guess).
 `loads_dotenv` says whether the file loads `.env` (`import 'dotenv/config'`, `config()` from
@@ -64,7 +64,6 @@ class PrismaConfig:
     schema: ConfigValue | None = None
     migrations_path: ConfigValue | None = None
     migrations_seed: ConfigValue | None = None
-    engine: ConfigValue | None = None
     url: ConfigValue | None = None
     direct_url: ConfigValue | None = None
     shadow_database_url: ConfigValue | None = None
@@ -156,7 +155,6 @@ def parse_config_source(source: SourceFile, config: PrismaConfig) -> PrismaConfi
     config.export_found = True
     reader = _Reader(source)
     config.schema = reader.member_value(obj, "schema")
-    config.engine = reader.member_value(obj, "engine")
     migrations = reader.member_object(obj, "migrations")
     if migrations is not None:
         config.migrations_path = reader.member_value(migrations, "path")
