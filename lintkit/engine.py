@@ -21,7 +21,7 @@ from .budget import DEFAULT_SERVICE_TIMEOUT, OutOfTime, time_budget
 from .config import DEFAULT_FAIL_ON
 from .discovery import Target
 from .model.diagnostics import Diagnostic, Finding
-from .model.nodes import Mapping, Span, walk
+from .model.nodes import Span
 from .read.files import confined_to, is_inside, read_bytes
 from .read.lines import split_lines
 from .read.overlay import buffers
@@ -428,12 +428,8 @@ def _rules_to_run(selected: list[Rule], service, target: Target) -> list[Rule]:
 
 def configuration_files(service) -> set[Path]:
     """serverless.yml and every file a value or key of its resolved document comes from."""
-    files = {service.config_path}
-    for _, node in walk(service.document):
-        files.add(node.span.path)
-        if isinstance(node, Mapping):
-            files.update(key.span.path for key, _ in node.pairs)
-    return files
+    values, keys = service.document_files
+    return {service.config_path} | values | keys
 
 
 def worker_count(jobs: int | None, services: int) -> int:
@@ -499,7 +495,7 @@ def touched_files(service) -> set[Path]:
     prisma.config.ts, schema.prisma, package.json and .env files."""
     files = {service.config_path}
     if service.document is not None:
-        files |= {node.span.path for _, node in walk(service.document)}
+        files |= service.document_files[0]
     for function in service.functions:
         graph = service.graph(function)
         if graph is not None:

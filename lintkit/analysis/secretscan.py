@@ -120,7 +120,7 @@ def _raw_documents(service) -> list:
         from ..read.yamlload import load_json_or_yaml
 
         documents = [(service.config_path, service.raw_document)]
-        included = {node.span.path for _, node in walk(service.document)} - {service.config_path}
+        included = service.document_files[0] - {service.config_path}
         for path in sorted(included, key=str):
             raw = service.raw_includes.get(path)  # loaded by the resolver: not parsed twice
             documents.append((path, raw if raw is not None else load_json_or_yaml(path).node))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .diagnostics import Finding
 from .nodes import (Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown, intrinsic_name,
-                    is_dynamic, path_get, text)
+                    is_dynamic, path_get, text, walk)
 
 # Settings a function inherits from `provider:` when it does not set them itself.
 INHERITED_SETTINGS = ("vpc", "runtime", "timeout", "memorySize", "architecture")
@@ -207,6 +207,17 @@ class Service:
         self._graphs: dict[int, object] = {}  # id of the function node -> graph
         self._handler_graphs: dict[tuple | int, object] = {}  # (file, export, middleware) -> graph
         self._handler_paths: dict[str, tuple[Path | None, str]] = {}
+
+    @cached_property  # asked for by the engine (twice) and the secret scan: one walk for all
+    def document_files(self) -> tuple[frozenset[Path], frozenset[Path]]:
+        """(files the resolved document's values come from, files its mapping keys come from)."""
+        values: set[Path] = set()
+        keys: set[Path] = set()
+        for _, node in walk(self.document):
+            values.add(node.span.path)
+            if isinstance(node, Mapping):
+                keys.update(key.span.path for key, _ in node.pairs)
+        return frozenset(values), frozenset(keys)
 
     @cached_property  # every function's settings fall back to it
     def provider(self) -> Mapping | None:
