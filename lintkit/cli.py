@@ -279,6 +279,20 @@ def _skip_exit_collection() -> None:
     atexit.register(gc.freeze)
 
 
+def tune_garbage_collector() -> None:
+    """Moves what start-up built (modules, rule registry, grammars) out of the collector's sight
+    and makes its youngest generation larger: at scale the cyclic collector otherwise rescans
+    those objects again and again (issue 15; values measured in bench/RESULTS.md, "growth")."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_GEN0_THRESHOLD, *gc.get_threshold()[1:])
+
+
+GC_GEN0_THRESHOLD = 50_000  # Python's default is 700 (2,000 in 3.13)
+
+
 def run_check(args) -> int:
     from .read.overlay import buffers
     from .read.surrogates import ERRORS
@@ -312,6 +326,7 @@ def _check(args, baseline, overlays) -> int:
     try:
         targets = _targets(args)
         engine = Engine(options)
+        tune_garbage_collector()
         with progress_bar(args.format if not args.quiet else "quiet", len(targets)) as progress:
             result = engine.run(targets, progress)
     except (DiscoveryError, ConfigError) as error:

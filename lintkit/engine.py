@@ -462,8 +462,11 @@ _worker_engine: Engine | None = None
 
 def _start_worker(options: Options) -> None:
     """A worker process's engine; the unsaved buffers stay installed for the worker's life."""
+    import gc
+
     global _worker_engine
     _worker_engine = Engine(options)
+    gc.freeze()  # what the parent built before forking stays shared and is never rescanned
     buffers(options.overlays).__enter__()
 
 
