@@ -27,6 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
 
+from .schema_compile import PASS, Unsupported, compile_schema
 from ..model.nodes import (INTRINSIC_KEYS, UNKNOWN, Intrinsic, Mapping, Node, Scalar, Sequence, is_dynamic,
                     to_plain, walk)
 
@@ -91,6 +92,21 @@ def validator():
     base = jsonschema.Draft202012Validator
     keywords = {name: _lenient(check) for name, check in base.VALIDATORS.items()}
     return jsonschema.validators.extend(base, validators=keywords)(_inline_references(schema()))
+
+
+@functools.lru_cache(maxsize=1)
+def fast_check():
+    """The schema compiled to a valid/invalid answer (schema_compile), or None when it uses a
+    keyword the compiler does not know: then jsonschema decides too."""
+    try:
+        return compile_schema(schema(), _prepare)
+    except Unsupported:
+        return None
+
+
+def _prepare(instance, subschema):
+    """What every keyword of the subschema sees, as `_lenient` gives it to jsonschema's keywords."""
+    return PASS if _is_deploy_time(instance) else _coerce(instance, subschema)
 
 
 def _inline_references(schema: dict) -> dict:
@@ -234,8 +250,10 @@ def violations(service) -> list[Violation]:
     except RecursionError:  # includes nested thousands of levels deep: nothing sensible to check
         return []
     report = _Report(document, _plugin_keys(document), _self_references(service.raw_document))
-    for error in validator().iter_errors(plain):
-        report.add(error)
+    check = fast_check()
+    if check is None or not check(plain):  # only an invalid document pays for jsonschema
+        for error in validator().iter_errors(plain):
+            report.add(error)
     for function in service.functions:
         report.empty_events(function)
     return report.results()
@@ -275,9 +293,12 @@ class _Report:
         self.self_references = self_references
         self.found: list[tuple[tuple, str, Violation]] = []  # (instance path, topic, violation)
         self.event_shapes: set[tuple] = set()  # events reported as a whole: nothing more inside
+
+    @functools.cached_property
+    def scopes(self) -> dict[int, str]:
         defs = validator().schema["$defs"]  # the objects errors name (references inlined)
-        self.scopes = {id(defs["provider"]): "provider", id(defs["function"]): "function",
-                       id(defs["event"]): "event"}
+        return {id(defs["provider"]): "provider", id(defs["function"]): "function",
+                id(defs["event"]): "event"}
 
     def results(self) -> list[Violation]:
         # One diagnostic per node and topic: a node shared through a YAML anchor is reported once,
