@@ -279,18 +279,18 @@ def _skip_exit_collection() -> None:
     atexit.register(gc.freeze)
 
 
+GC_GEN0_THRESHOLD = 50_000  # Python's default is 700 (2,000 in 3.13)
+
+
 def tune_garbage_collector() -> None:
     """Moves what start-up built (modules, rule registry, grammars) out of the collector's sight
     and makes its youngest generation larger: at scale the cyclic collector otherwise rescans
-    those objects again and again (issue 15; values measured in bench/RESULTS.md, "growth")."""
+    those objects again and again (bench/RESULTS.md, "issue 15, first steps"). No collection
+    first: start-up leaves little garbage, and a full collection would cost every run ~18 ms."""
     import gc
 
-    gc.collect()
     gc.freeze()
     gc.set_threshold(GC_GEN0_THRESHOLD, *gc.get_threshold()[1:])
-
-
-GC_GEN0_THRESHOLD = 50_000  # Python's default is 700 (2,000 in 3.13)
 
 
 def run_check(args) -> int:

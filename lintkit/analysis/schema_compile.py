@@ -78,8 +78,7 @@ class _Compiler:
         if name not in compiled:
             compiled[name] = _late(lambda: compiled[name])  # a recursive use binds on first call
             compiled[name] = self.compile(self.defs[name])
-        target = compiled[name]
-        return lambda instance: target(instance)
+        return compiled[name]
 
     def _type(self, value, _schema) -> Check:
         kinds = tuple([value] if isinstance(value, str) else value)
@@ -127,20 +126,20 @@ class _Compiler:
         return lambda instance: not isinstance(instance, dict) or all(check(n) for n in instance)
 
     def _maxProperties(self, value, _schema) -> Check:
-        return lambda instance: not isinstance(instance, dict) or len(instance) <= value
+        return _size_limit(dict, most=value)
 
     def _minProperties(self, value, _schema) -> Check:
-        return lambda instance: not isinstance(instance, dict) or len(instance) >= value
+        return _size_limit(dict, least=value)
 
     def _items(self, value, _schema) -> Check:
         check = self.compile(value)
         return lambda instance: not isinstance(instance, list) or all(check(i) for i in instance)
 
     def _maxItems(self, value, _schema) -> Check:
-        return lambda instance: not isinstance(instance, list) or len(instance) <= value
+        return _size_limit(list, most=value)
 
     def _minItems(self, value, _schema) -> Check:
-        return lambda instance: not isinstance(instance, list) or len(instance) >= value
+        return _size_limit(list, least=value)
 
     def _anyOf(self, value, _schema) -> Check:
         branches = tuple(self.compile(sub) for sub in value)
@@ -165,6 +164,11 @@ class _Compiler:
 
     def _maxLength(self, value, _schema) -> Check:
         return lambda instance: not isinstance(instance, str) or len(instance) <= value
+
+
+def _size_limit(kind: type, least: int = 0, most: float = float("inf")) -> Check:
+    """minItems/maxItems (lists), minProperties/maxProperties (mappings): other values pass."""
+    return lambda instance: not isinstance(instance, kind) or least <= len(instance) <= most
 
 
 def _late(get: Callable[[], Check]) -> Check:
