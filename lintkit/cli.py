@@ -644,7 +644,7 @@ def rule_infos():
     from .registry import all_rules
     from .reporters import RuleInfo
 
-    return [RuleInfo(rule.code, rule.name, rule.severity, rule.summary, rule.doc)
+    return [RuleInfo(rule.code, rule.name, rule.severity, rule.summary, lambda rule=rule: rule.doc)
             for rule in all_rules()]
 
 

@@ -21,13 +21,23 @@ FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
 HUMAN_FORMATS = ("text", "concise")
 
 
-@dataclass(frozen=True)
 class RuleInfo:
-    code: str
-    name: str
-    severity: str
-    summary: str
-    help_text: str = ""
+    """What a report says about a rule. The documentation (`help_text`) may be given as a function
+    that returns it, called when a reporter asks: a rule's documentation lives in its module, which
+    is then imported (lintkit.registry)."""
+
+    __slots__ = ("code", "name", "severity", "summary", "_help_text")
+
+    def __init__(self, code: str, name: str, severity: str, summary: str,
+                 help_text: str | Callable[[], str] = ""):
+        self.code, self.name, self.severity, self.summary = code, name, severity, summary
+        self._help_text = help_text
+
+    @property
+    def help_text(self) -> str:
+        if callable(self._help_text):
+            self._help_text = self._help_text()
+        return self._help_text
 
 
 def _no_source(path: Path) -> list[str] | None:
