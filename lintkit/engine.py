@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,7 @@ HASH_COMMENT_SUFFIXES = (".yml", ".yaml", ".toml")
 # them (importing multiprocessing, forking) costs about what they save. Only where processes can fork
 # (the workers then share the modules the parent imported); elsewhere automatic means one process.
 PARALLEL_MIN_SERVICES = 32
+SOURCE_LINES_KEPT = 256  # files whose lines SourceLines keeps (lintkit reads at most 5 MB a file)
 
 
 @dataclass
@@ -95,20 +97,29 @@ class ServiceOutcome:
 
 
 class SourceLines:
-    """Lines of the files diagnostics point into, read once, for suppressions and code frames:
-    only files inside the projects of the run (`add_root`), through lintkit.read.files."""
+    """Lines of the files diagnostics point into, for suppressions, code frames and fingerprints:
+    only files inside the projects of the run (`add_root`), through lintkit.read.files. The most
+    recently read files are kept (`SOURCE_LINES_KEPT`): each service reads its files in path order,
+    and reports read them in path order again, so a file is read about once per service, while a
+    monorepo's run does not hold the text of every file it linted to the end."""
 
-    def __init__(self):
-        self._cache: dict[Path, list[str] | None] = {}
+    def __init__(self, kept: int = SOURCE_LINES_KEPT):
+        self._cache: OrderedDict[Path, list[str] | None] = OrderedDict()
+        self._kept = kept
         self._roots: set[str] = set()
 
     def add_root(self, root: Path) -> None:
         self._roots.add(os.path.realpath(root))
 
     def __call__(self, path: Path) -> list[str] | None:
-        if path not in self._cache:
-            self._cache[path] = self._read(path)
-        return self._cache[path]
+        cache = self._cache
+        if path in cache:
+            cache.move_to_end(path)
+            return cache[path]
+        lines = cache[path] = self._read(path)
+        if len(cache) > self._kept:
+            cache.popitem(last=False)
+        return lines
 
     def _read(self, path: Path) -> list[str] | None:
         absolute = os.path.abspath(path)

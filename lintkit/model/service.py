@@ -3,8 +3,9 @@ files beside it (package.json, schema.prisma, .env, tsconfig.json), all loaded l
 from __future__ import annotations
 
 import gc
+import weakref
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -50,14 +51,24 @@ class Resource:
 
 @dataclass
 class Function:
-    """A function of the service: an entry of `functions:` or a raw Lambda resource."""
+    """A function of the service: an entry of `functions:` or a raw Lambda resource. It refers to
+    its service weakly: the service holds its functions, and without a cycle between the two a
+    linted service is freed as soon as the engine lets go of it, not at the collector's next full
+    pass (which, with the thresholds lintkit runs at, let a monorepo's services pile up)."""
 
     name: str
     key: Scalar
     node: Mapping
     kind: str  # "function" | "resource"
-    service: "Service" = field(repr=False)
+    owner: InitVar["Service"]
     resource: Resource | None = None
+
+    def __post_init__(self, owner: "Service") -> None:
+        self._service = weakref.ref(owner)
+
+    @property
+    def service(self) -> "Service":
+        return self._service()
 
     @cached_property  # asked for by most rules, for every function
     def handler(self) -> Node | None:
