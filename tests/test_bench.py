@@ -10,7 +10,7 @@ from test_cli import GOOD_SERVICE, HANDLER, make_service
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench.py"
 
 
-def test_benchmark_runs_on_a_tiny_input(tmp_path):
+def tiny_inputs(tmp_path):
     seed = make_service(tmp_path / "seed")
     (seed / "src" / "handlers").mkdir()
     (seed / "src" / "handlers" / "users.ts").write_text(HANDLER)
@@ -19,6 +19,11 @@ def test_benchmark_runs_on_a_tiny_input(tmp_path):
     (corpus / "a__serverless.yml").write_text(GOOD_SERVICE)
     (corpus / "a__serverless.yaml").write_text(GOOD_SERVICE.replace("nodejs24.x", "nodejs18.x"))
     (corpus / "notes.txt").write_text("not a service")
+    return seed, corpus
+
+
+def test_benchmark_runs_on_a_tiny_input(tmp_path):
+    seed, corpus = tiny_inputs(tmp_path)
     report = tmp_path / "bench.json"
     done = subprocess.run(
         [sys.executable, str(BENCH), "--runs", "1", "--quick", "--no-checkov", "--seed", str(seed),
@@ -34,3 +39,19 @@ def test_benchmark_runs_on_a_tiny_input(tmp_path):
     assert "--stdin-filename" in results["editor"]["command"]
     assert results["corpus"]["exit_codes"] == [1]  # nodejs18.x is deprecated: a finding
     assert all(r["wall_ms"] > 0 and r["peak_rss_mb"] > 0 for r in results.values())
+
+
+def test_the_scale_workloads_run_and_judge_growth_against_the_corpus(tmp_path):
+    seed, corpus = tiny_inputs(tmp_path)
+    report = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "--runs", "1", "--quick", "--scale", "--no-checkov", "--seed",
+         str(seed), "--corpus", str(corpus), "--json", str(report)],
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    results = {r["input"]: r for r in json.loads(report.read_text())["results"]}
+    assert set(results) == {"seed", "corpus", "corpus-30x", "functions-1000", "editor"}
+    assert results["corpus-30x"]["exit_codes"] == [1]  # two copies of the deprecated runtime
+    assert "the corpus's time" in results["corpus-30x"]["targets"]
+    assert "peak memory" in results["corpus-30x"]["targets"]
+    assert results["functions-1000"]["wall_ms"] > 0
