@@ -11,7 +11,7 @@ from test_cli import DEPRECATED_SERVICE, make_service
 def test_the_index_matches_the_rule_modules():
     entries = [(r.code, r.name, r.severity, r.summary, r.scope, r.module_name) for r in all_rules()]
     assert entries == declared_rules(), (
-        "lintkit.rules._index is stale: run `python -m lintkit.registry` and commit rules/_index.py")
+        "lintkit.rules._index is stale: run `python -m lintkit.registry > rules/_index.py`")
 
 
 def test_the_index_file_is_what_the_generator_writes():
