@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..formats.variables import find_variables, is_variable, split_alternatives
 from ..model.diagnostics import Finding
@@ -94,8 +95,7 @@ def secret_env_entries(env) -> list:
 
 
 # -- YAML as written -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class YamlText:
+class YamlText(NamedTuple):  # one per string of the configuration: cheaper than a dataclass
     """A string of the configuration as written: offsets into `text` are offsets into `scalar`'s
     value (use `positions.scalar_sub_span`); `variables` are the (start, end) ranges of Serverless
     variables in it."""

@@ -5,18 +5,37 @@ just after the last character), as in SARIF regions.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Union
 
 
-@dataclass(frozen=True, slots=True)
 class Span:
-    path: Path
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+    """Where a value is written. Immutable by convention: a plain class, because a file's every
+    value gets one and a frozen dataclass takes five times as long to build (bench/RESULTS.md)."""
+
+    __slots__ = ("path", "line", "column", "end_line", "end_column")
+
+    def __init__(self, path: Path, line: int, column: int, end_line: int, end_column: int):
+        self.path = path
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+
+    def _key(self) -> tuple:
+        return (self.path, self.line, self.column, self.end_line, self.end_column)
+
+    def __eq__(self, other) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Span(path={self.path!r}, line={self.line}, column={self.column}, "
+                f"end_line={self.end_line}, end_column={self.end_column})")
 
     @classmethod
     def point(cls, path: Path, line: int = 1, column: int = 1) -> "Span":
