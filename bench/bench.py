@@ -6,6 +6,7 @@
     python bench/bench.py --variant "one=lintkit -- --jobs 1"   # another lintkit alongside
     python bench/bench.py --runs 1 --quick --no-checkov   # a smoke run (what the test does)
     python bench/bench.py --scale --runs 3                # also the 30× corpus and 1,000 functions
+    python bench/bench.py --floor                         # also the floor: imports and parsing only
 
 checkov is never a dependency of lintkit: install it in a venv of its own (`python3 -m venv
 ../bench-venv && ../bench-venv/bin/pip install checkov`). The script takes --checkov PATH, else
@@ -69,6 +70,7 @@ CORPUS_MEMORY_TARGET_MB = 100.0
 SCALE_COPIES = 30  # corpus-30x
 SCALE_MEMORY_TARGET_MB = 80.0
 SCALE_FUNCTIONS = 1000  # functions-1000
+FLOOR = Path(__file__).resolve().parent / "floor.py"
 
 
 @dataclass
@@ -261,6 +263,8 @@ def build_cases(args, work: Path) -> tuple[list[Case], dict[str, str]]:
         notes["corpus"] = f"skipped: {corpus} is not a folder"
     if args.scale:
         cases += scale_cases(args, work, lintkits, checkov, lintkit_env, base_env, notes)
+    if args.floor:
+        cases += floor_cases(cases, lintkit_env, notes)
 
     handler = find_handler(seed, args.handler)
     if handler is not None and handler.is_file():
@@ -308,6 +312,19 @@ def scale_cases(args, work: Path, lintkits, checkov: str | None, lintkit_env, ba
             cases.append(Case(name, "checkov", [checkov, "-d", str(folder), "--framework",
                                                 "serverless", "--skip-download"], work, base_env))
     return cases
+
+
+def floor_cases(cases: list[Case], env, notes: dict[str, str]) -> list[Case]:
+    """The floor (bench/floor.py) for each input: this Python starts, imports PyYAML and tree-sitter,
+    parses the input's serverless.yml files and handler sources, and stops."""
+    floors = []
+    for case in cases:
+        if case.tool != "lintkit":
+            continue
+        folder = case.cwd if case.input == "editor" else Path(case.argv[-1])
+        floors.append(Case(case.input, "floor", [sys.executable, str(FLOOR), str(folder)], case.cwd, env))
+    notes["floor"] = f"{sys.executable} bench/floor.py: Python, PyYAML, tree-sitter, parsing only"
+    return floors
 
 
 def measure(cases: list[Case], runs: int, warmup: bool, progress) -> None:
@@ -363,8 +380,8 @@ def report(cases: list[Case], facts: dict[str, str], notes: dict[str, str],
     corpus_wall = {case.tool: case.median("wall") for case in cases if case.input == "corpus"}
     for case in cases:
         wall, cpu, rss = case.median("wall"), case.median("cpu"), case.median("rss")
-        ratio, verdict = (verdicts(case, checkov_wall, corpus_wall) if case.tool != "checkov"
-                          else ("", ""))
+        ratio, verdict = (verdicts(case, checkov_wall, corpus_wall)
+                          if case.tool not in ("checkov", "floor") else ("", ""))
         rows.append(f"| {case.input} | {case.tool} | {wall * 1000:.0f} | {cpu * 1000:.0f} | {rss:.1f} | "
                     f"{ratio} | {verdict} |")
         data["results"].append({
@@ -390,6 +407,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="checkov executable (default: $LINTKIT_BENCH_CHECKOV, else checkov on "
                              "PATH, else ../bench-venv/bin/checkov)")
     parser.add_argument("--no-checkov", action="store_true", help="time lintkit only")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time the floor (bench/floor.py: start, imports, parsing only)")
     parser.add_argument("--scale", action="store_true",
                         help=f"also corpus-30x (the corpus {SCALE_COPIES} times) and functions-1000")
     parser.add_argument("--lintkit", metavar="CMD", default=None,

@@ -55,3 +55,16 @@ def test_the_scale_workloads_run_and_judge_growth_against_the_corpus(tmp_path):
     assert "the corpus's time" in results["corpus-30x"]["targets"]
     assert "peak memory" in results["corpus-30x"]["targets"]
     assert results["functions-1000"]["wall_ms"] > 0
+
+
+def test_the_floor_is_timed_for_each_input_without_verdicts(tmp_path):
+    seed, corpus = tiny_inputs(tmp_path)
+    report = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "--runs", "1", "--quick", "--floor", "--no-checkov", "--seed",
+         str(seed), "--corpus", str(corpus), "--json", str(report)],
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    floors = [r for r in json.loads(report.read_text())["results"] if r["tool"] == "floor"]
+    assert {r["input"] for r in floors} == {"seed", "corpus", "editor"}
+    assert all(r["targets"] == "" and r["exit_codes"] == [0] and r["wall_ms"] > 0 for r in floors)
