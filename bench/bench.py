@@ -263,8 +263,6 @@ def build_cases(args, work: Path) -> tuple[list[Case], dict[str, str]]:
         notes["corpus"] = f"skipped: {corpus} is not a folder"
     if args.scale:
         cases += scale_cases(args, work, lintkits, checkov, lintkit_env, base_env, notes)
-    if args.floor:
-        cases += floor_cases(cases, lintkit_env, notes)
 
     handler = find_handler(seed, args.handler)
     if handler is not None and handler.is_file():
@@ -281,6 +279,8 @@ def build_cases(args, work: Path) -> tuple[list[Case], dict[str, str]]:
             notes[f"editor ({label})"] = note
     else:
         notes["editor"] = "skipped: no handler file in the seed project"
+    if args.floor:
+        cases += floor_cases(cases, lintkit_env, notes)
     return cases, notes
 
 
