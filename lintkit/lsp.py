@@ -480,16 +480,17 @@ def rule_hover(ls: LintkitServer, params: types.HoverParams) -> types.Hover | No
                                                     value="\n\n---\n\n".join(parts)))
 
 
-def serve(args) -> int:
-    """Runs the server on stdin/stdout until the client says exit; 0 after a shutdown request, 1
-    otherwise (the LSP convention)."""
+def serve(args, stdin=None, stdout=None) -> int:
+    """Runs the server on stdin/stdout (binary streams; the process's by default) until the client
+    says exit; 0 after a shutdown request, 1 otherwise (the LSP convention)."""
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="lintkit lsp: %(levelname)s %(name)s: %(message)s")
     server = create_server(Settings.from_args(args))
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    stdin, stdout = stdin or sys.stdin.buffer, stdout or sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the protocol stream
     try:
         server.start_io(stdin, stdout)
     finally:
         server.lint_thread.shutdown(wait=False, cancel_futures=True)
     return 0 if server.shutdown_requested else 1
+
