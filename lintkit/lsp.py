@@ -38,6 +38,7 @@ from . import __version__
 from .discovery import CONFIG_NAMES, owning_service, service_target
 from .read.files import read_bytes
 from .read.lines import LINE_BREAK
+from .read.sourcestore import SourceStore
 
 DEFAULT_DEBOUNCE_MS = 300
 DEFAULT_RULE_URL = "lintkit-rule:{code}"
@@ -171,16 +172,17 @@ class Outcome:
 
 
 def lint_service(config: Path, texts: dict[Path, str], settings: Settings, encoding: str,
-                 uris: dict[Path, str] | None = None) -> Outcome:
+                 uris: dict[Path, str] | None = None, store=None) -> Outcome:
     """Lints the service of `config` with `texts` (path -> unsaved text) standing in for files, and
-    converts its findings for the client. Never raises: failures are in `errors`, with ok False."""
+    converts its findings for the client. `store`: the service's SourceStore, whose parsed files
+    of unchanged content the lint reuses. Never raises: failures are in `errors`, with ok False."""
     from .config import CONFIG_NAMES as LINTKIT_CONFIG_NAMES, ConfigError
     from .engine import Engine, Options
     from .read.overlay import buffers
 
     options = Options(as_of=settings.as_of or date.today(), opt=dict(settings.opt),
                       select=settings.select, ignore=settings.ignore, no_ignores=settings.no_ignores,
-                      overlays=dict(texts))
+                      overlays=dict(texts), source_store=store)
     uris = uris or {}
     try:
         engine = Engine(options)
@@ -200,6 +202,9 @@ def lint_service(config: Path, texts: dict[Path, str], settings: Settings, encod
         return Outcome(errors=[f"{config}: {error}"], ok=False)
     except Exception:  # a bug must cost one lint, never the server
         return Outcome(errors=[f"internal error linting {config}:\n{traceback.format_exc()}"], ok=False)
+    finally:
+        if store is not None:
+            store.sweep()
 
 
 class _LineReader:
@@ -288,6 +293,7 @@ class LintkitServer(LanguageServer):
         self.documents: dict[Path, str] = {}             # open document path -> its URI
         self.reports: dict[Path, Outcome] = {}           # service config -> its last lint
         self.pending: dict[Path, asyncio.Task] = {}      # service config -> scheduled lint
+        self.stores: dict[Path, SourceStore] = {}        # service config -> its parsed sources
         self.shutdown_requested = False
         self.lint_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lintkit-lint")
 
@@ -362,8 +368,9 @@ class LintkitServer(LanguageServer):
                     for path, uri in self.documents.items()}
         encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
         loop = asyncio.get_running_loop()
+        store = self.stores.setdefault(config, SourceStore())
         outcome = await loop.run_in_executor(self.lint_thread, lint_service, config, texts,
-                                             self.settings, encoding, dict(self.documents))
+                                             self.settings, encoding, dict(self.documents), store)
         for error in outcome.errors:
             self.log(error, types.MessageType.Error)
         if not outcome.ok:
@@ -386,6 +393,7 @@ class LintkitServer(LanguageServer):
         for config in list(self.reports):
             if not self.open_paths_of(config, self.reports[config].files):
                 del self.reports[config]
+                self.stores.pop(config, None)
 
 
 def create_server(settings: Settings) -> LintkitServer:

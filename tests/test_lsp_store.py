@@ -1,0 +1,155 @@
+"""The language server's store of parsed sources (lintkit.read.sourcestore): a lint after an edit
+parses only what changed, and gives exactly what a fresh lint of the same buffers gives, whatever
+was edited (a handler, serverless.yml, an included file) or changed on disk (a file deleted, a
+file rewritten)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pygls", reason="the language server needs pygls: pip install -e '.[test]'")
+
+from lintkit.lsp import Settings, lint_service  # noqa: E402
+from lintkit.read.sourcestore import SourceStore  # noqa: E402
+
+AS_OF = "2026-12-01"
+SERVERLESS = """service: store
+frameworkVersion: '3'
+provider:
+  name: aws
+  runtime: nodejs20.x
+  logRetentionInDays: 30
+  vpc:
+    securityGroupIds: [sg-0123456789abcdef0]
+    subnetIds: [subnet-0123456789abcdef0]
+  environment:
+    DATABASE_URL: ${ssm:/store/url}
+functions: ${file(./functions.yml)}
+"""
+FUNCTIONS = """a:
+  handler: src/a.handler
+b:
+  handler: src/b.handler
+"""
+PER_INVOCATION = """import { PrismaClient } from '@prisma/client'
+import { respond } from './lib'
+
+export const handler = async () => {
+  const prisma = new PrismaClient()
+  return respond(await prisma.user.findMany())
+}
+"""
+MODULE_SCOPE = """import { PrismaClient } from '@prisma/client'
+import { respond } from './lib'
+
+const prisma = new PrismaClient()
+
+export const handler = async () => respond(await prisma.user.findMany())
+"""
+LIB = """export function respond(body) {
+  return { statusCode: 200, body: JSON.stringify(body) }
+}
+"""
+
+
+@pytest.fixture
+def service(tmp_path) -> Path:
+    root = tmp_path / "service"
+    (root / "src").mkdir(parents=True)
+    (root / "serverless.yml").write_text(SERVERLESS)
+    (root / "functions.yml").write_text(FUNCTIONS)
+    (root / "src" / "a.ts").write_text(PER_INVOCATION)
+    (root / "src" / "b.ts").write_text(MODULE_SCOPE)
+    (root / "src" / "lib.ts").write_text(LIB)
+    return root.resolve()
+
+
+class Session:
+    """What the server does for one service: lints with the open buffers and its store; each lint is
+    checked against a fresh one (no store) of the same buffers."""
+
+    def __init__(self, root: Path):
+        self.config = root / "serverless.yml"
+        self.store = SourceStore()
+        self.settings = Settings(as_of=date.fromisoformat(AS_OF))
+        self.texts: dict[Path, str] = {}
+
+    def lint(self) -> set[tuple[str, str, int]]:
+        kept = lint_service(self.config, dict(self.texts), self.settings, "utf-16", store=self.store)
+        fresh = lint_service(self.config, dict(self.texts), self.settings, "utf-16")
+        assert kept.ok and fresh.ok, kept.errors + fresh.errors
+        assert kept.diagnostics == fresh.diagnostics
+        assert kept.files == fresh.files
+        return {(path.name, d.code, d.range.start.line)
+                for path, found in kept.diagnostics.items() for d in found}
+
+
+def test_an_edit_of_one_handler_parses_that_handler_only(service):
+    session = Session(service)
+    handler = service / "src" / "a.ts"
+    session.texts[handler] = PER_INVOCATION
+    assert ("a.ts", "CLIENT001", 4) in session.lint()
+    first = session.store.parses
+    assert first == 3  # a.ts, b.ts, lib.ts
+
+    session.texts[handler] = MODULE_SCOPE
+    assert not any(code == "CLIENT001" for _, code, _ in session.lint())
+    assert session.store.parses == first + 1
+
+    session.texts[handler] = PER_INVOCATION  # back to what was linted before: parsed once more
+    assert ("a.ts", "CLIENT001", 4) in session.lint()
+    assert session.store.parses == first + 2
+    assert len(session.store) == 3  # the version no longer linted was forgotten
+
+
+def test_an_edit_of_serverless_yml_or_an_included_file_parses_no_handler(service):
+    session = Session(service)
+    session.lint()
+    parses = session.store.parses
+    session.texts[service / "serverless.yml"] = SERVERLESS.replace("nodejs20.x", "nodejs14.x")
+    assert any(code.startswith("RUNTIME") for name, code, _ in session.lint() if name == "serverless.yml")
+    session.texts[service / "functions.yml"] = FUNCTIONS + "c:\n  handler: src/c.handler\n"
+    assert ("functions.yml", "CONFIG002", 5) in session.lint()  # src/c.ts does not exist
+    assert session.store.parses == parses
+
+
+def test_a_handler_deleted_on_disk_is_not_taken_from_the_store(service):
+    session = Session(service)
+    assert not any(code == "CONFIG002" for _, code, _ in session.lint())
+    (service / "src" / "b.ts").unlink()
+    assert ("functions.yml", "CONFIG002", 3) in session.lint()
+    assert len(session.store) == 2  # b.ts is gone from the store too
+
+
+def test_a_file_rewritten_on_disk_is_parsed_again(service):
+    session = Session(service)
+    session.lint()
+    parses = session.store.parses
+    (service / "src" / "lib.ts").write_text(LIB.replace("200", "201"))
+    session.lint()
+    assert session.store.parses == parses + 1
+    (service / "src" / "b.ts").write_text(PER_INVOCATION)  # now builds a client per invocation too
+    assert ("b.ts", "CLIENT001", 4) in session.lint()
+
+
+def test_the_buffers_linted_through_the_store_report_what_lintkit_check_reports(service):
+    """After a sequence of edits, the kept lint equals `lintkit check` of the buffers saved."""
+    session = Session(service)
+    edits = [(service / "src" / "a.ts", MODULE_SCOPE), (service / "src" / "b.ts", PER_INVOCATION),
+             (service / "functions.yml", FUNCTIONS + "c:\n  handler: src/c.handler\n"),
+             (service / "serverless.yml", SERVERLESS.replace("nodejs20.x", "nodejs14.x"))]
+    for path, text in edits:
+        session.texts[path] = text
+        found = session.lint()
+    for path, text in session.texts.items():
+        path.write_text(text)
+    done = subprocess.run([sys.executable, "-m", "lintkit", "check", "--format", "json", "--as-of", AS_OF,
+                           str(service)], capture_output=True, text=True, cwd=service, timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    checked = {(Path(d["path"]).name, d["code"], d["line"] - 1) for d in json.loads(done.stdout)["diagnostics"]}
+    assert found == checked
