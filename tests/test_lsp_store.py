@@ -1,5 +1,5 @@
-"""The language server's store of parsed sources (lintkit.read.sourcestore): a lint after an edit
-parses only what changed, and gives exactly what a fresh lint of the same buffers gives, whatever
+"""The language server's store of parsed files (lintkit.read.sourcestore: handler sources and the
+YAML of serverless.yml and its includes): a lint after an edit parses only what changed, and gives exactly what a fresh lint of the same buffers gives, whatever
 was edited (a handler, serverless.yml, an included file) or changed on disk (a file deleted, a
 file rewritten)."""
 from __future__ import annotations
@@ -95,7 +95,7 @@ def test_an_edit_of_one_handler_parses_that_handler_only(service):
     session.texts[handler] = PER_INVOCATION
     assert ("a.ts", "CLIENT001", 4) in session.lint()
     first = session.store.parses
-    assert first == 3  # a.ts, b.ts, lib.ts
+    assert first == 5  # serverless.yml, functions.yml, a.ts, b.ts, lib.ts
 
     session.texts[handler] = MODULE_SCOPE
     assert not any(code == "CLIENT001" for _, code, _ in session.lint())
@@ -104,18 +104,23 @@ def test_an_edit_of_one_handler_parses_that_handler_only(service):
     session.texts[handler] = PER_INVOCATION  # back to what was linted before: parsed once more
     assert ("a.ts", "CLIENT001", 4) in session.lint()
     assert session.store.parses == first + 2
-    assert len(session.store) == 3  # the version no longer linted was forgotten
+    assert len(session.store) == 5  # the version no longer linted was forgotten
 
 
-def test_an_edit_of_serverless_yml_or_an_included_file_parses_no_handler(service):
+def test_an_edit_of_serverless_yml_or_an_included_file_parses_that_file_only(service):
     session = Session(service)
     session.lint()
     parses = session.store.parses
     session.texts[service / "serverless.yml"] = SERVERLESS.replace("nodejs20.x", "nodejs14.x")
     assert any(code.startswith("RUNTIME") for name, code, _ in session.lint() if name == "serverless.yml")
+    assert session.store.parses == parses + 1
     session.texts[service / "functions.yml"] = FUNCTIONS + "c:\n  handler: src/c.handler\n"
     assert ("functions.yml", "CONFIG002", 5) in session.lint()  # src/c.ts does not exist
-    assert session.store.parses == parses
+    assert session.store.parses == parses + 2
+    (service / "functions.yml").write_text(FUNCTIONS.replace("src/b.handler", "src/c.handler"))
+    session.texts.pop(service / "functions.yml")  # closed: the disk again, changed meanwhile
+    assert ("functions.yml", "CONFIG002", 3) in session.lint()
+    assert session.store.parses == parses + 3
 
 
 def test_a_handler_deleted_on_disk_is_not_taken_from_the_store(service):
@@ -123,7 +128,7 @@ def test_a_handler_deleted_on_disk_is_not_taken_from_the_store(service):
     assert not any(code == "CONFIG002" for _, code, _ in session.lint())
     (service / "src" / "b.ts").unlink()
     assert ("functions.yml", "CONFIG002", 3) in session.lint()
-    assert len(session.store) == 2  # b.ts is gone from the store too
+    assert len(session.store) == 4  # b.ts is gone from the store too
 
 
 def test_a_file_rewritten_on_disk_is_parsed_again(service):

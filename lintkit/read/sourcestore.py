@@ -1,7 +1,8 @@
-"""Parsed source files kept from one run to the next (the language server lints a service again
-after every edit): a file whose bytes did not change is not parsed again, and what was worked out
-from its tree alone comes with it (imports, exports, definitions, the per-file scans that analyses
-attach to a SourceFile).
+"""Parsed files kept from one run to the next (the language server lints a service again after
+every edit): a file whose bytes did not change is not parsed again. For a handler source, what was
+worked out from its tree alone comes with it (imports, exports, definitions, the per-file scans
+that analyses attach to a SourceFile); for serverless.yml and its includes, the loaded YAML
+(formats/serverless.py, language "yaml").
 
 An entry is keyed by the path the file was asked for, its language and a hash of its bytes, so an
 edited buffer, a file changed on disk and a deleted file (never read, so never asked for) all miss.
