@@ -16,6 +16,7 @@ pytest.importorskip("pygls", reason="the language server needs pygls: pip instal
 
 from lintkit.lsp import Settings, lint_service  # noqa: E402
 from lintkit.read.sourcestore import SourceStore  # noqa: E402
+from test_lsp import seed_project  # noqa: E402,F401  (the fixture)
 
 AS_OF = "2026-12-01"
 SERVERLESS = """service: store
@@ -158,3 +159,61 @@ def test_the_buffers_linted_through_the_store_report_what_lintkit_check_reports(
     assert done.returncode in (0, 1), done.stderr
     checked = {(Path(d["path"]).name, d["code"], d["line"] - 1) for d in json.loads(done.stdout)["diagnostics"]}
     assert found == checked
+
+
+def test_edits_through_the_server_publish_what_a_fresh_lint_of_the_buffers_gives(seed_project):
+    """The server keeps its store between lints: after each edit, the list it publishes for the
+    edited document is the one a lint of the same buffers without a store gives."""
+    from test_lsp import UTF16, run, start, stop
+
+    config = seed_project / "serverless.yml"
+    handler = seed_project / "src" / "handlers" / "users.ts"
+    original = {config: config.read_text(), handler: handler.read_text()}
+    per_invocation = original[handler].replace(
+        "if (!globalThis.prisma) {\n    globalThis.prisma = new PrismaClient()\n  }\n  return globalThis.prisma",
+        "return new PrismaClient()")
+    assert per_invocation != original[handler]
+    edits = [(handler, original[handler].replace("String(error)", "'failed'")),
+             (config, original[config].replace("nodejs20.x", "nodejs24.x")),
+             (handler, per_invocation),
+             (config, original[config] + "custom:\n  stage: ${opt:stage, 'dev'}\n"),
+             (handler, original[handler])]
+    settings = Settings(as_of=date(2026, 11, 27))
+
+    async def session(track):
+        client, _ = await start("--as-of", "2026-11-27", "--debounce", "0")
+        track(client)
+        uris = {path: client.open(path, "yaml" if path == config else "typescript")
+                for path in (config, handler)}
+        texts, versions, seen = dict(original), {config: 1, handler: 1}, set()
+        for path, text in edits:
+            versions[path] += 1
+            texts[path] = text
+            client.change(uris[path], versions[path], text)
+            published = await published_for_version(client, uris[path], versions[path])
+            fresh = lint_service(config, dict(texts), settings, UTF16, {p: u for p, u in uris.items()})
+            assert fresh.ok, fresh.errors
+            assert list(published) == fresh.diagnostics.get(path, []), path
+            seen |= {d.code for d in published}
+        assert {"CLIENT001", "SECRET009", "RUNTIME001"} <= seen  # the edits changed what is found
+        await stop(client)
+        assert not [log for log in client.logs if "internal error" in log], client.logs
+
+    run(session)
+
+
+async def published_for_version(client, uri: str, version: int):
+    """The list published for exactly this version of the document (a list published while the
+    document was opening, with no version, is not it)."""
+    import asyncio
+
+    from test_lsp import TIMEOUT
+
+    while True:
+        unread = client.unread.setdefault(uri, [])
+        while unread:
+            params = unread.pop(0)
+            if params.version == version:
+                return params.diagnostics
+        params = await asyncio.wait_for(client.diagnostics.get(), TIMEOUT)
+        client.unread.setdefault(params.uri, []).append(params)
