@@ -16,7 +16,9 @@ edits.
   with `window/logMessage` and the server carries on.
 
 Lints run one at a time on a worker thread: the overlay buffers are process-wide, and the event loop
-stays free to read the next keystrokes.
+stays free to read the next keystrokes. Each service has a store of parsed files
+(lintkit.read.sourcestore) that its lints share: a lint after an edit parses only the files whose
+bytes changed. `initialize` is answered by lintkit.lsp_handshake before this module is imported.
 """
 from __future__ import annotations
 
