@@ -130,6 +130,11 @@ def test_a_handler_deleted_on_disk_is_not_taken_from_the_store(service):
     (service / "src" / "b.ts").unlink()
     assert ("functions.yml", "CONFIG002", 3) in session.lint()
     assert len(session.store) == 4  # b.ts is gone from the store too
+    (service / "src" / "lib.ts").unlink()  # imported by a.ts, which is taken from the store
+    session.lint()
+    (service / "src" / "lib.ts").write_text("export { respond } from './respond'\n")
+    (service / "src" / "respond.ts").write_text(LIB.replace("200", "new PrismaClient() && 200"))
+    session.lint()
 
 
 def test_a_file_rewritten_on_disk_is_parsed_again(service):
