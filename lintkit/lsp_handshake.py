@@ -101,9 +101,14 @@ def answerable(message: dict | None) -> bool:
     if not isinstance(params, dict) or not isinstance(params.get("capabilities"), dict):
         return False
     capabilities = params["capabilities"]
-    return all(isinstance(capabilities.get(part), (dict, type(None)))
-               for part in ("general", "textDocument", "workspace")) \
-        and isinstance((capabilities.get("textDocument") or {}).get("synchronization"), (dict, type(None)))
+    if not all(isinstance(capabilities.get(part), (dict, type(None)))
+               for part in ("general", "textDocument", "workspace")):
+        return False
+    encodings = (capabilities.get("general") or {}).get("positionEncodings")
+    if encodings is not None and not (isinstance(encodings, list)
+                                      and all(isinstance(e, str) for e in encodings)):
+        return False
+    return isinstance((capabilities.get("textDocument") or {}).get("synchronization"), (dict, type(None)))
 
 
 class Replay:

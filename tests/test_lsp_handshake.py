@@ -88,6 +88,8 @@ def test_only_initialize_requests_of_the_expected_shape_are_answered_early():
     assert not answerable({**request, "params": {}})
     assert not answerable({**request, "params": {"capabilities": {"general": []}}})
     assert not answerable({**request, "params": {"capabilities": {"textDocument": {"synchronization": 1}}}})
+    assert not answerable({**request, "params": {"capabilities": {"general": {"positionEncodings": "utf-8"}}}})
+    assert answerable({**request, "params": {"capabilities": {"general": {"positionEncodings": ["utf-8"]}}}})
 
 
 def test_the_request_is_put_back_in_front_of_stdin_byte_for_byte():
