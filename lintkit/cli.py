@@ -487,7 +487,7 @@ def run_lsp(args) -> int:
         raise UsageError(f"the language server needs pygls 2 (missing: {', '.join(missing)}): "
                          "install the `lsp` extra (`pip install '.[lsp]'` in a checkout of lintkit) "
                          "or `pip install 'pygls>=2,<3'` into lintkit's environment")
-    from .lsp import serve
+    from .lsp_handshake import serve  # answers `initialize` before importing the server
 
     return serve(args)
 

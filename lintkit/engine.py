@@ -64,6 +64,8 @@ class Options:
     exclude: list[str] | None = None
     extend_exclude: list[str] | None = None
     cwd: Path | None = None
+    # Parsed sources kept between runs (lintkit.read.sourcestore.SourceStore; the language server).
+    source_store: object | None = None
 
 
 @dataclass
@@ -329,7 +331,7 @@ class Engine:
         if self._sources is None:
             from .read.sources import SourceCache
 
-            self._sources = SourceCache()
+            self._sources = SourceCache(store=self.options.source_store)
         service = load_service(target.config_path, target.project_root, opt, sources=self._sources)
         context = Context(as_of=self.options.as_of)
         selected = self._selected(config)

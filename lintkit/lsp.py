@@ -16,7 +16,9 @@ edits.
   with `window/logMessage` and the server carries on.
 
 Lints run one at a time on a worker thread: the overlay buffers are process-wide, and the event loop
-stays free to read the next keystrokes.
+stays free to read the next keystrokes. Each service has a store of parsed files
+(lintkit.read.sourcestore) that its lints share: a lint after an edit parses only the files whose
+bytes changed. `initialize` is answered by lintkit.lsp_handshake before this module is imported.
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ from . import __version__
 from .discovery import CONFIG_NAMES, owning_service, service_target
 from .read.files import read_bytes
 from .read.lines import LINE_BREAK
+from .read.sourcestore import SourceStore
 
 DEFAULT_DEBOUNCE_MS = 300
 DEFAULT_RULE_URL = "lintkit-rule:{code}"
@@ -171,16 +174,17 @@ class Outcome:
 
 
 def lint_service(config: Path, texts: dict[Path, str], settings: Settings, encoding: str,
-                 uris: dict[Path, str] | None = None) -> Outcome:
+                 uris: dict[Path, str] | None = None, store=None) -> Outcome:
     """Lints the service of `config` with `texts` (path -> unsaved text) standing in for files, and
-    converts its findings for the client. Never raises: failures are in `errors`, with ok False."""
+    converts its findings for the client. `store`: the service's SourceStore, whose parsed files
+    of unchanged content the lint reuses. Never raises: failures are in `errors`, with ok False."""
     from .config import CONFIG_NAMES as LINTKIT_CONFIG_NAMES, ConfigError
     from .engine import Engine, Options
     from .read.overlay import buffers
 
     options = Options(as_of=settings.as_of or date.today(), opt=dict(settings.opt),
                       select=settings.select, ignore=settings.ignore, no_ignores=settings.no_ignores,
-                      overlays=dict(texts))
+                      overlays=dict(texts), source_store=store)
     uris = uris or {}
     try:
         engine = Engine(options)
@@ -200,6 +204,9 @@ def lint_service(config: Path, texts: dict[Path, str], settings: Settings, encod
         return Outcome(errors=[f"{config}: {error}"], ok=False)
     except Exception:  # a bug must cost one lint, never the server
         return Outcome(errors=[f"internal error linting {config}:\n{traceback.format_exc()}"], ok=False)
+    finally:
+        if store is not None:
+            store.sweep()
 
 
 class _LineReader:
@@ -288,6 +295,7 @@ class LintkitServer(LanguageServer):
         self.documents: dict[Path, str] = {}             # open document path -> its URI
         self.reports: dict[Path, Outcome] = {}           # service config -> its last lint
         self.pending: dict[Path, asyncio.Task] = {}      # service config -> scheduled lint
+        self.stores: dict[Path, SourceStore] = {}        # service config -> its parsed sources
         self.shutdown_requested = False
         self.lint_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lintkit-lint")
 
@@ -362,8 +370,9 @@ class LintkitServer(LanguageServer):
                     for path, uri in self.documents.items()}
         encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
         loop = asyncio.get_running_loop()
+        store = self.stores.setdefault(config, SourceStore())
         outcome = await loop.run_in_executor(self.lint_thread, lint_service, config, texts,
-                                             self.settings, encoding, dict(self.documents))
+                                             self.settings, encoding, dict(self.documents), store)
         for error in outcome.errors:
             self.log(error, types.MessageType.Error)
         if not outcome.ok:
@@ -386,6 +395,7 @@ class LintkitServer(LanguageServer):
         for config in list(self.reports):
             if not self.open_paths_of(config, self.reports[config].files):
                 del self.reports[config]
+                self.stores.pop(config, None)
 
 
 def create_server(settings: Settings) -> LintkitServer:
@@ -480,16 +490,17 @@ def rule_hover(ls: LintkitServer, params: types.HoverParams) -> types.Hover | No
                                                     value="\n\n---\n\n".join(parts)))
 
 
-def serve(args) -> int:
-    """Runs the server on stdin/stdout until the client says exit; 0 after a shutdown request, 1
-    otherwise (the LSP convention)."""
+def serve(args, stdin=None, stdout=None) -> int:
+    """Runs the server on stdin/stdout (binary streams; the process's by default) until the client
+    says exit; 0 after a shutdown request, 1 otherwise (the LSP convention)."""
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="lintkit lsp: %(levelname)s %(name)s: %(message)s")
     server = create_server(Settings.from_args(args))
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    stdin, stdout = stdin or sys.stdin.buffer, stdout or sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the protocol stream
     try:
         server.start_io(stdin, stdout)
     finally:
         server.lint_thread.shutdown(wait=False, cancel_futures=True)
     return 0 if server.shutdown_requested else 1
+

@@ -12,5 +12,5 @@ def test_quick_run_reaches_every_publish():
                           timeout=300)
     assert done.returncode == 0, done.stderr
     names = [line.split(":")[0] for line in done.stdout.splitlines()]
-    assert names == ["initialize", "edit handler (20 functions)",
+    assert names == ["initialize", "first diagnostics (20 functions)", "edit handler (20 functions)",
                      "edit serverless.yml (20 functions)", "load average"]

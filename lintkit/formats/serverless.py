@@ -2,7 +2,8 @@
 `serverless.json`, which YAML reads too),
 loaded with the bounded YAML reader and its `${...}` variables resolved (`variables`, which follows
 `${file()}` includes inside the project). Positions are the YAML reader's: a value that came from an
-include keeps the included file's span."""
+include keeps the included file's span. With a store of parsed files (`sources.store`, the language
+server), a YAML file whose bytes did not change since the last lint is not parsed again."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,9 +18,10 @@ CONFIG_NAMES = ("serverless.yml", "serverless.yaml", "serverless.json")
 
 def load(config_path: Path, project_root: Path, options: dict[str, str],
          sources=None) -> LoadedConfig:
-    from ..read.yamlload import load_yaml
+    from ..read.yamlload import load_json_or_yaml, load_yaml
 
-    loaded = load_yaml(config_path)
+    store = getattr(sources, "store", None)
+    loaded = load_yaml(config_path) if store is None else kept(store, config_path, load_yaml)
     result = LoadedConfig(NAME, raw_document=loaded.node, findings=list(loaded.findings))
     if loaded.node is None:
         if not loaded.findings:
@@ -34,9 +36,22 @@ def load(config_path: Path, project_root: Path, options: dict[str, str],
         return result
     from .variables import resolve
 
+    loader = load_json_or_yaml if store is None else lambda path: kept(store, path, load_json_or_yaml)
     resolved = resolve(loaded.node, config_path=config_path, project_root=project_root,
-                       options=options)
+                       options=options, loader=loader)
     result.findings.extend(resolved.findings)
     result.document = resolved.document
     result.includes = resolved.included
     return result
+
+
+def kept(store, path: Path, load):
+    """`load(path)`, the parse taken from `store` when the file's bytes were parsed before (the
+    file is read every time: confinement and refusals stay those of this run). The resolver never
+    modifies a loaded tree, so one can serve many lints."""
+    from ..read.yamlload import LoadResult, read_source
+
+    data, problem = read_source(path)
+    if problem is not None:
+        return LoadResult(None, [problem])
+    return store.parsed(path, "yaml", data, lambda: load(path, data))

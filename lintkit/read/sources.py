@@ -887,11 +887,15 @@ def return_statements(body) -> list:
 # -- the cache ------------------------------------------------------------------------------------
 class SourceCache:
     """Parses each file at most once per run. Files that cannot be parsed give None, and
-    `reason(path)` says why (too large, unreadable, binary, not a file, nested too deep)."""
+    `reason(path)` says why (too large, unreadable, binary, not a file, nested too deep).
+    With a `store` (lintkit.read.sourcestore), a file whose bytes an earlier run parsed is taken
+    from it instead of parsed again."""
 
-    def __init__(self, max_bytes: int = MAX_SOURCE_BYTES, max_depth: int = MAX_SOURCE_DEPTH):
+    def __init__(self, max_bytes: int = MAX_SOURCE_BYTES, max_depth: int = MAX_SOURCE_DEPTH,
+                 store=None):
         self.max_bytes = max_bytes
         self.max_depth = max_depth
+        self.store = store
         self._files: dict[str, SourceFile | None] = {}
         self._real_paths: dict[Path, str] = {}
         self._inline: dict[tuple, SourceFile] = {}
@@ -925,7 +929,11 @@ class SourceCache:
             return self._skip(path, f"cannot be read ({error.__class__.__name__})")
         if b"\0" in text[:8192]:
             return self._skip(path, "binary file, not analysed")
-        return self._shallow(SourceFile.from_bytes(path, text, language_for(path)))
+        language = language_for(path)
+        if self.store is None:
+            return self._shallow(SourceFile.from_bytes(path, text, language))
+        return self._shallow(self.store.parsed(path, language, text,
+                                               lambda: SourceFile.from_bytes(path, text, language)))
 
     def _shallow(self, source: SourceFile) -> SourceFile | None:
         """`source`, or None (skipped) when its syntax tree is nested deeper than max_depth."""

@@ -1,0 +1,45 @@
+"""Parsed files kept from one run to the next (the language server lints a service again after
+every edit): a file whose bytes did not change is not parsed again. For a handler source, what was
+worked out from its tree alone comes with it (imports, exports, definitions, the per-file scans
+that analyses attach to a SourceFile); for serverless.yml and its includes, the loaded YAML
+(formats/serverless.py, language "yaml").
+
+An entry is keyed by the path the file was asked for, its language and a hash of its bytes, so an
+edited buffer, a file changed on disk and a deleted file (never read, so never asked for) all miss.
+Module resolution, which depends on what else exists on disk, stays in each run's SourceCache.
+`sweep()` after a run forgets every entry that run did not use, so the store holds one version of
+each file of the service at most.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Callable
+
+
+def content_key(path: Path, language: str, data: bytes) -> tuple[str, str, bytes]:
+    return str(path), language, hashlib.blake2b(data, digest_size=16).digest()
+
+
+class SourceStore:
+    def __init__(self):
+        self._kept: dict[tuple, object] = {}
+        self._used: set[tuple] = set()
+        self.parses = 0  # files parsed through this store (the tests count them)
+
+    def parsed(self, path: Path, language: str, data: bytes, parse: Callable[[], object]):
+        """The SourceFile of `data` at `path`: the kept one, or `parse()` kept from now on."""
+        key = content_key(path, language, data)
+        self._used.add(key)
+        if key not in self._kept:
+            self._kept[key] = parse()
+            self.parses += 1
+        return self._kept[key]
+
+    def sweep(self) -> None:
+        """Forgets what was not used since the last sweep."""
+        self._kept = {key: source for key, source in self._kept.items() if key in self._used}
+        self._used = set()
+
+    def __len__(self) -> int:
+        return len(self._kept)

@@ -1,0 +1,224 @@
+"""The language server's store of parsed files (lintkit.read.sourcestore: handler sources and the
+YAML of serverless.yml and its includes): a lint after an edit parses only what changed, and gives exactly what a fresh lint of the same buffers gives, whatever
+was edited (a handler, serverless.yml, an included file) or changed on disk (a file deleted, a
+file rewritten)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pygls", reason="the language server needs pygls: pip install -e '.[test]'")
+
+from lintkit.lsp import Settings, lint_service  # noqa: E402
+from lintkit.read.sourcestore import SourceStore  # noqa: E402
+from test_lsp import seed_project  # noqa: E402,F401  (the fixture)
+
+AS_OF = "2026-12-01"
+SERVERLESS = """service: store
+frameworkVersion: '3'
+provider:
+  name: aws
+  runtime: nodejs20.x
+  logRetentionInDays: 30
+  vpc:
+    securityGroupIds: [sg-0123456789abcdef0]
+    subnetIds: [subnet-0123456789abcdef0]
+  environment:
+    DATABASE_URL: ${ssm:/store/url}
+functions: ${file(./functions.yml)}
+"""
+FUNCTIONS = """a:
+  handler: src/a.handler
+b:
+  handler: src/b.handler
+"""
+PER_INVOCATION = """import { PrismaClient } from '@prisma/client'
+import { respond } from './lib'
+
+export const handler = async () => {
+  const prisma = new PrismaClient()
+  return respond(await prisma.user.findMany())
+}
+"""
+MODULE_SCOPE = """import { PrismaClient } from '@prisma/client'
+import { respond } from './lib'
+
+const prisma = new PrismaClient()
+
+export const handler = async () => respond(await prisma.user.findMany())
+"""
+LIB = """export function respond(body) {
+  return { statusCode: 200, body: JSON.stringify(body) }
+}
+"""
+
+
+@pytest.fixture
+def service(tmp_path) -> Path:
+    root = tmp_path / "service"
+    (root / "src").mkdir(parents=True)
+    (root / "serverless.yml").write_text(SERVERLESS)
+    (root / "functions.yml").write_text(FUNCTIONS)
+    (root / "src" / "a.ts").write_text(PER_INVOCATION)
+    (root / "src" / "b.ts").write_text(MODULE_SCOPE)
+    (root / "src" / "lib.ts").write_text(LIB)
+    return root.resolve()
+
+
+class Session:
+    """What the server does for one service: lints with the open buffers and its store; each lint is
+    checked against a fresh one (no store) of the same buffers."""
+
+    def __init__(self, root: Path):
+        self.config = root / "serverless.yml"
+        self.store = SourceStore()
+        self.settings = Settings(as_of=date.fromisoformat(AS_OF))
+        self.texts: dict[Path, str] = {}
+
+    def lint(self) -> set[tuple[str, str, int]]:
+        kept = lint_service(self.config, dict(self.texts), self.settings, "utf-16", store=self.store)
+        fresh = lint_service(self.config, dict(self.texts), self.settings, "utf-16")
+        assert kept.ok and fresh.ok, kept.errors + fresh.errors
+        assert kept.diagnostics == fresh.diagnostics
+        assert kept.files == fresh.files
+        return {(path.name, d.code, d.range.start.line)
+                for path, found in kept.diagnostics.items() for d in found}
+
+
+def test_an_edit_of_one_handler_parses_that_handler_only(service):
+    session = Session(service)
+    handler = service / "src" / "a.ts"
+    session.texts[handler] = PER_INVOCATION
+    assert ("a.ts", "CLIENT001", 4) in session.lint()
+    first = session.store.parses
+    assert first == 5  # serverless.yml, functions.yml, a.ts, b.ts, lib.ts
+
+    session.texts[handler] = MODULE_SCOPE
+    assert not any(code == "CLIENT001" for _, code, _ in session.lint())
+    assert session.store.parses == first + 1
+
+    session.texts[handler] = PER_INVOCATION  # back to what was linted before: parsed once more
+    assert ("a.ts", "CLIENT001", 4) in session.lint()
+    assert session.store.parses == first + 2
+    assert len(session.store) == 5  # the version no longer linted was forgotten
+
+
+def test_an_edit_of_serverless_yml_or_an_included_file_parses_that_file_only(service):
+    session = Session(service)
+    session.lint()
+    parses = session.store.parses
+    session.texts[service / "serverless.yml"] = SERVERLESS.replace("nodejs20.x", "nodejs14.x")
+    assert any(code.startswith("RUNTIME") for name, code, _ in session.lint() if name == "serverless.yml")
+    assert session.store.parses == parses + 1
+    session.texts[service / "functions.yml"] = FUNCTIONS + "c:\n  handler: src/c.handler\n"
+    assert ("functions.yml", "CONFIG002", 5) in session.lint()  # src/c.ts does not exist
+    assert session.store.parses == parses + 2
+    (service / "functions.yml").write_text(FUNCTIONS.replace("src/b.handler", "src/c.handler"))
+    session.texts.pop(service / "functions.yml")  # closed: the disk again, changed meanwhile
+    assert ("functions.yml", "CONFIG002", 3) in session.lint()
+    assert session.store.parses == parses + 3
+
+
+def test_a_handler_deleted_on_disk_is_not_taken_from_the_store(service):
+    session = Session(service)
+    assert not any(code == "CONFIG002" for _, code, _ in session.lint())
+    (service / "src" / "b.ts").unlink()
+    assert ("functions.yml", "CONFIG002", 3) in session.lint()
+    assert len(session.store) == 4  # b.ts is gone from the store too
+    (service / "src" / "lib.ts").unlink()  # imported by a.ts, which is taken from the store
+    session.lint()
+    (service / "src" / "lib.ts").write_text("export { respond } from './respond'\n")
+    (service / "src" / "respond.ts").write_text(LIB.replace("200", "new PrismaClient() && 200"))
+    session.lint()
+
+
+def test_a_file_rewritten_on_disk_is_parsed_again(service):
+    session = Session(service)
+    session.lint()
+    parses = session.store.parses
+    (service / "src" / "lib.ts").write_text(LIB.replace("200", "201"))
+    session.lint()
+    assert session.store.parses == parses + 1
+    (service / "src" / "b.ts").write_text(PER_INVOCATION)  # now builds a client per invocation too
+    assert ("b.ts", "CLIENT001", 4) in session.lint()
+
+
+def test_the_buffers_linted_through_the_store_report_what_lintkit_check_reports(service):
+    """After a sequence of edits, the kept lint equals `lintkit check` of the buffers saved."""
+    session = Session(service)
+    edits = [(service / "src" / "a.ts", MODULE_SCOPE), (service / "src" / "b.ts", PER_INVOCATION),
+             (service / "functions.yml", FUNCTIONS + "c:\n  handler: src/c.handler\n"),
+             (service / "serverless.yml", SERVERLESS.replace("nodejs20.x", "nodejs14.x"))]
+    for path, text in edits:
+        session.texts[path] = text
+        found = session.lint()
+    for path, text in session.texts.items():
+        path.write_text(text)
+    done = subprocess.run([sys.executable, "-m", "lintkit", "check", "--format", "json", "--as-of", AS_OF,
+                           str(service)], capture_output=True, text=True, cwd=service, timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    checked = {(Path(d["path"]).name, d["code"], d["line"] - 1) for d in json.loads(done.stdout)["diagnostics"]}
+    assert found == checked
+
+
+def test_edits_through_the_server_publish_what_a_fresh_lint_of_the_buffers_gives(seed_project):
+    """The server keeps its store between lints: after each edit, the list it publishes for the
+    edited document is the one a lint of the same buffers without a store gives."""
+    from test_lsp import UTF16, run, start, stop
+
+    config = seed_project / "serverless.yml"
+    handler = seed_project / "src" / "handlers" / "users.ts"
+    original = {config: config.read_text(), handler: handler.read_text()}
+    per_invocation = original[handler].replace(
+        "if (!globalThis.prisma) {\n    globalThis.prisma = new PrismaClient()\n  }\n  return globalThis.prisma",
+        "return new PrismaClient()")
+    assert per_invocation != original[handler]
+    edits = [(handler, original[handler].replace("String(error)", "'failed'")),
+             (config, original[config].replace("nodejs20.x", "nodejs24.x")),
+             (handler, per_invocation),
+             (config, original[config] + "custom:\n  stage: ${opt:stage, 'dev'}\n"),
+             (handler, original[handler])]
+    settings = Settings(as_of=date(2026, 11, 27))
+
+    async def session(track):
+        client, _ = await start("--as-of", "2026-11-27", "--debounce", "0")
+        track(client)
+        uris = {path: client.open(path, "yaml" if path == config else "typescript")
+                for path in (config, handler)}
+        texts, versions, seen = dict(original), {config: 1, handler: 1}, set()
+        for path, text in edits:
+            versions[path] += 1
+            texts[path] = text
+            client.change(uris[path], versions[path], text)
+            published = await published_for_version(client, uris[path], versions[path])
+            fresh = lint_service(config, dict(texts), settings, UTF16, {p: u for p, u in uris.items()})
+            assert fresh.ok, fresh.errors
+            assert list(published) == fresh.diagnostics.get(path, []), path
+            seen |= {d.code for d in published}
+        assert {"CLIENT001", "SECRET009", "RUNTIME001"} <= seen  # the edits changed what is found
+        await stop(client)
+        assert not [log for log in client.logs if "internal error" in log], client.logs
+
+    run(session)
+
+
+async def published_for_version(client, uri: str, version: int):
+    """The list published for exactly this version of the document (a list published while the
+    document was opening, with no version, is not it)."""
+    import asyncio
+
+    from test_lsp import TIMEOUT
+
+    while True:
+        unread = client.unread.setdefault(uri, [])
+        while unread:
+            params = unread.pop(0)
+            if params.version == version:
+                return params.diagnostics
+        params = await asyncio.wait_for(client.diagnostics.get(), TIMEOUT)
+        client.unread.setdefault(params.uri, []).append(params)
