@@ -12,7 +12,8 @@ Why it is safe:
 - Only outcomes that name no secret, had no internal error and did not run out of time are kept,
   and only when the run's redaction left their messages as they were: an entry holds exactly what
   was printed and no secret, and the run that uses it redacts it again with the secrets the other
-  services name, as a run without the cache does.
+  services name, as a run without the cache does. An entry whose text has since become a secret
+  (another service names it) is emptied.
 - A file that changed while its service was linted (its recorded digest is not what is there at
   the end) keeps the outcome out of the cache.
 - Entries are written to a temporary file and renamed over the old one (files.write_text): a
@@ -81,8 +82,9 @@ class ResultCache:
         the target's project (lintkit does not write into a project unasked)."""
         return self.named or not is_inside(self._real_folder, os.path.realpath(target.project_root))
 
-    def load(self, target, config_file: Path | None) -> tuple[list[Diagnostic], set[Path]] | None:
-        """(diagnostics, files checked) of the kept outcome of `target`, or None (a miss)."""
+    def load(self, target, config_file: Path | None) -> tuple[list[Diagnostic], set[Path], str] | None:
+        """(diagnostics, files checked, every string the entry holds) of the kept outcome of
+        `target`, or None (a miss)."""
         if not self.usable_for(target):
             return None
         try:
@@ -103,12 +105,14 @@ class ResultCache:
                 if listing_digest(_absolute(base, folder)) != expected:
                     return None
             return ([_diagnostic(each) for each in entry["diagnostics"]],
-                    {Path(path) for path in entry["checked"]})
+                    {Path(path) for path in entry["checked"]}, "\n".join(_strings(entry)))
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
             return None  # missing, truncated, from another lintkit or not ours: linted again
 
-    def store(self, target, config_file: Path | None, outcome) -> bool:
-        """Keeps `outcome` (as printed) when it can be kept; returns whether it was."""
+    def store(self, target, config_file: Path | None, outcome, redactor) -> bool:
+        """Keeps `outcome` (as printed) when it can be kept; returns whether it was. `redactor`
+        (the run's, knowing the secrets of the services before this one) must find nothing to
+        mask in it: not in a message, and not in a path it read (a file named after a secret)."""
         if not self.usable_for(target) or outcome.reads is None or outcome.secrets \
                 or outcome.internal_errors or any(d.code in UNKEPT_CODES for d in outcome.diagnostics):
             return False
@@ -133,6 +137,9 @@ class ResultCache:
                              for folder, digest in outcome.reads.folders.items()},
                  "diagnostics": [_plain(d) for d in outcome.diagnostics],
                  "checked": sorted(str(path) for path in outcome.files)}
+        text = "\n".join(_strings(entry))
+        if redactor(text) != text:
+            return False
         try:
             make_folder(self.folder)
             write_text(self._entry_path(target), json.dumps(entry, separators=(",", ":")),
@@ -140,6 +147,15 @@ class ResultCache:
         except (OSError, ValueError):
             return False  # a cache that cannot be written only makes the next run slower
         return True
+
+    def forget(self, target) -> None:
+        """Empties the entry of `target` (a miss from now on): what it holds in clear has become
+        a secret that another service names."""
+        if self.usable_for(target):
+            try:
+                write_text(self._entry_path(target), "{}", root=self._real_folder)
+            except (OSError, ValueError):
+                pass
 
     def _entry_path(self, target) -> Path:
         """One file per service, working folder, narrowing and options (the date aside: an
@@ -179,6 +195,20 @@ def _options_key(options) -> list:
     return [sorted(options.opt.items()), options.select, options.ignore, options.fail_on,
             options.no_ignores, str(config) if config is not None else None, options.isolated,
             options.exclude, options.extend_exclude, str(options.cwd)]
+
+
+def _strings(value):
+    """Every string in a JSON value, keys too."""
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            yield from value
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 def _relative(base: str, path: str) -> str:

@@ -104,6 +104,7 @@ class ServiceOutcome:
     internal_errors: list[str]
     secrets: list[tuple[str, Span]]
     reads: object | None = None
+    kept: str | None = None  # from the result cache: every string its entry holds
 
 
 class SourceLines:
@@ -171,6 +172,7 @@ class Engine:
 
             self.cache = ResultCache(options, options.cache_dir, options.cache_dir_named)
         self._config_files: dict[Path, Path | None] = {}  # service -> the configuration file it got
+        self._secrets_named = False  # whether a service of this run named a secret
 
     def run(self, targets: list[Target], progress: Callable[[int, Target], None] | None = None) -> RunResult:
         """Lints `targets`; `progress(index, target)` is called before each one (the CLI's progress bar)."""
@@ -259,8 +261,8 @@ class Engine:
         kept = self.cache.load(target, self._config_files.get(target.config_path))
         if kept is None:
             return None
-        diagnostics, files = kept
-        return ServiceOutcome(diagnostics, files, [], [])
+        diagnostics, files, text = kept
+        return ServiceOutcome(diagnostics, files, [], [], kept=text)
 
     def _merge(self, outcome: ServiceOutcome, result: RunResult, target: Target) -> None:
         """Adds one service's outcome to the run: its secrets join the redactor, then its messages
@@ -268,6 +270,7 @@ class Engine:
         target order). A linted outcome that redaction left as it was is kept in the result cache."""
         for secret, span in outcome.secrets:
             self.redactor.add(secret, span)
+            self._secrets_named = True
         unchanged = True
         for diagnostic in outcome.diagnostics:
             message = self.redactor.message(diagnostic.message)
@@ -277,8 +280,14 @@ class Engine:
         result.diagnostics.extend(outcome.diagnostics)
         result.files |= outcome.files
         result.internal_errors.extend(map(self.redactor, outcome.internal_errors))
-        if self.cache is not None and outcome.reads is not None and unchanged:
-            self.cache.store(target, self._config_files.get(target.config_path), outcome)
+        if self.cache is None:
+            return
+        if outcome.reads is not None and unchanged:
+            self.cache.store(target, self._config_files.get(target.config_path), outcome,
+                             self.redactor)
+        elif outcome.kept is not None and not (unchanged and not (
+                self._secrets_named and self.redactor(outcome.kept) != outcome.kept)):
+            self.cache.forget(target)  # it holds what has become another service's secret
 
     def _selected(self, config) -> list[Rule]:
         """The rules a configuration selects (worked out once per configuration)."""
