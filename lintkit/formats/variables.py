@@ -690,6 +690,7 @@ class _Resolver:
         if folder == service_folder:
             return None
         beside = Path(os.path.normpath(folder / target))
+        note(beside)
         if not is_inside(os.path.realpath(beside), self.root_real) or not is_file(beside):
             return None
         written = os.path.relpath(beside, service_folder).replace(os.sep, "/")
