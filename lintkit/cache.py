@@ -82,9 +82,9 @@ class ResultCache:
         the target's project (lintkit does not write into a project unasked)."""
         return self.named or not is_inside(self._real_folder, os.path.realpath(target.project_root))
 
-    def load(self, target, config_file: Path | None) -> tuple[list[Diagnostic], set[Path], str] | None:
-        """(diagnostics, files checked, every string the entry holds) of the kept outcome of
-        `target`, or None (a miss)."""
+    def load(self, target, config_file: Path | None) -> tuple[list[Diagnostic], set[Path], dict] | None:
+        """(diagnostics, files checked, the entry) of the kept outcome of `target`, or None (a
+        miss)."""
         if not self.usable_for(target):
             return None
         try:
@@ -105,7 +105,7 @@ class ResultCache:
                 if listing_digest(_absolute(base, folder)) != expected:
                     return None
             return ([_diagnostic(each) for each in entry["diagnostics"]],
-                    {Path(path) for path in entry["checked"]}, "\n".join(_strings(entry)))
+                    {Path(path) for path in entry["checked"]}, entry)
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
             return None  # missing, truncated, from another lintkit or not ours: linted again
 
@@ -137,8 +137,7 @@ class ResultCache:
                              for folder, digest in outcome.reads.folders.items()},
                  "diagnostics": [_plain(d) for d in outcome.diagnostics],
                  "checked": sorted(str(path) for path in outcome.files)}
-        text = "\n".join(_strings(entry))
-        if redactor(text) != text:
+        if not masks_nothing(redactor, entry):
             return False
         try:
             make_folder(self.folder)
@@ -195,6 +194,12 @@ def _options_key(options) -> list:
     return [sorted(options.opt.items()), options.select, options.ignore, options.fail_on,
             options.no_ignores, str(config) if config is not None else None, options.isolated,
             options.exclude, options.extend_exclude, str(options.cwd)]
+
+
+def masks_nothing(redactor, entry: dict) -> bool:
+    """Whether `redactor` leaves every string of an entry as it is."""
+    text = "\n".join(_strings(entry))
+    return redactor(text) == text
 
 
 def _strings(value):

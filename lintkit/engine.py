@@ -104,7 +104,7 @@ class ServiceOutcome:
     internal_errors: list[str]
     secrets: list[tuple[str, Span]]
     reads: object | None = None
-    kept: str | None = None  # from the result cache: every string its entry holds
+    kept: dict | None = None  # the result cache's entry it came from
 
 
 class SourceLines:
@@ -261,8 +261,8 @@ class Engine:
         kept = self.cache.load(target, self._config_files.get(target.config_path))
         if kept is None:
             return None
-        diagnostics, files, text = kept
-        return ServiceOutcome(diagnostics, files, [], [], kept=text)
+        diagnostics, files, entry = kept
+        return ServiceOutcome(diagnostics, files, [], [], kept=entry)
 
     def _merge(self, outcome: ServiceOutcome, result: RunResult, target: Target) -> None:
         """Adds one service's outcome to the run: its secrets join the redactor, then its messages
@@ -272,7 +272,10 @@ class Engine:
             self.redactor.add(secret, span)
             self._secrets_named = True
         unchanged = True
-        for diagnostic in outcome.diagnostics:
+        # A kept outcome was stored as redaction left it: only secrets named in this run can mask
+        # more of it.
+        redacted = outcome.diagnostics if outcome.kept is None or self._secrets_named else ()
+        for diagnostic in redacted:
             message = self.redactor.message(diagnostic.message)
             function = self.redactor(diagnostic.function) if diagnostic.function else diagnostic.function
             unchanged = unchanged and message == diagnostic.message and function == diagnostic.function
@@ -285,9 +288,11 @@ class Engine:
         if outcome.reads is not None and unchanged:
             self.cache.store(target, self._config_files.get(target.config_path), outcome,
                              self.redactor)
-        elif outcome.kept is not None and not (unchanged and not (
-                self._secrets_named and self.redactor(outcome.kept) != outcome.kept)):
-            self.cache.forget(target)  # it holds what has become another service's secret
+        elif outcome.kept is not None and self._secrets_named:
+            from .cache import masks_nothing
+
+            if not (unchanged and masks_nothing(self.redactor, outcome.kept)):
+                self.cache.forget(target)  # it holds what has become another service's secret
 
     def _selected(self, config) -> list[Rule]:
         """The rules a configuration selects (worked out once per configuration)."""
