@@ -69,6 +69,7 @@ class ResultCache:
         self._as_of = options.as_of.isoformat()
         self._code: str | None = None
         self._checks: dict[str, FingerprintCheck] = {}
+        self._entry_paths: dict[tuple, Path] = {}
 
     def _check(self, root: str) -> FingerprintCheck:
         """One check per project for the run: a folder shared by many services (a monorepo's root)
@@ -118,7 +119,7 @@ class ResultCache:
             return False
         base = os.path.abspath(target.project_root)
         root = os.path.realpath(base)
-        paths = dict(outcome.reads.files)
+        paths = outcome.reads.absolute_files()
         if config_file is not None:
             paths.setdefault(os.path.abspath(config_file), None)
         absent: dict[str, dict[str, list[str]]] = {}  # errno -> folder -> names
@@ -133,7 +134,7 @@ class ResultCache:
             else:
                 present[_relative(base, path)] = now
         entry = {"key": self._key(target, config_file), "absent": absent, "present": present,
-                 "folders": {_relative(base, folder): digest
+                 "folders": {_relative(base, os.path.abspath(folder)): digest
                              for folder, digest in outcome.reads.folders.items()},
                  "diagnostics": [_plain(d) for d in outcome.diagnostics],
                  "checked": sorted(str(path) for path in outcome.files)}
@@ -159,10 +160,15 @@ class ResultCache:
     def _entry_path(self, target) -> Path:
         """One file per service, working folder, narrowing and options (the date aside: an
         entry of yesterday is replaced, not kept beside today's)."""
+        memo = (target.config_path, target.project_root, frozenset(target.only_files),
+                frozenset(target.only_under))
+        if memo in self._entry_paths:
+            return self._entry_paths[memo]
         where = [os.path.abspath(target.project_root), os.path.abspath(target.config_path),
                  os.getcwd(), sorted(map(str, target.only_files)), sorted(map(str, target.only_under)),
                  self._options]
-        return self.folder / f"{_digest(where)}.json"
+        path = self._entry_paths[memo] = self.folder / f"{_digest(where)}.json"
+        return path
 
     def _key(self, target, config_file: Path | None) -> str:
         config = os.path.abspath(config_file) if config_file is not None else None
@@ -197,9 +203,9 @@ def _options_key(options) -> list:
 
 
 def masks_nothing(redactor, entry: dict) -> bool:
-    """Whether `redactor` leaves every string of an entry as it is."""
-    text = "\n".join(_strings(entry))
-    return redactor(text) == text
+    """Whether no string of an entry holds a secret `redactor` knows. (Its messages were redacted
+    as a whole already, patterns too: see Engine._merge.)"""
+    return not redactor.names_a_secret("\n".join(_strings(entry)))
 
 
 def _strings(value):

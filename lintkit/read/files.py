@@ -84,13 +84,22 @@ def confined_to(root):
 
 
 class Reads:
-    """The paths one service's outcome depends on: every file read (absolute path -> digest of the
-    bytes read) or only looked at (-> None: its fingerprint is taken when the outcome is stored),
-    and every folder listed (-> digest of its entries)."""
+    """The paths one service's outcome depends on: every file read (path -> digest of the bytes
+    read) or only looked at (-> None: its fingerprint is taken when the outcome is stored), and
+    every folder listed (-> digest of its entries). Paths as the code spelled them: made
+    absolute once, when the outcome is stored (the working folder stays the same for the run)."""
 
     def __init__(self):
         self.files: dict[str, str | None] = {}
         self.folders: dict[str, str] = {}
+
+    def absolute_files(self) -> dict[str, str | None]:
+        files: dict[str, str | None] = {}
+        for path, digest in self.files.items():
+            path = os.path.abspath(path)
+            if files.get(path) is None:
+                files[path] = digest
+        return files
 
 
 _recordings: list[Reads] = []
@@ -111,22 +120,22 @@ def note(path) -> None:
     """Notes that the outcome depends on what is at `path` (found or not), when recording. For
     code that asks the file system directly (os.stat, pathlib) instead of through this module."""
     if _recordings:
-        _recordings[-1].files.setdefault(os.path.abspath(path), None)
+        _recordings[-1].files.setdefault(os.fspath(path), None)
 
 
 def _note_content(path, data: bytes) -> None:
     if _recordings:
-        _recordings[-1].files[os.path.abspath(path)] = content_digest(data)
+        _recordings[-1].files[os.fspath(path)] = content_digest(data)
 
 
 def _note_listing(folder, entries) -> None:
     if _recordings:
-        _recordings[-1].folders[os.path.abspath(folder)] = _entries_digest(entries)
+        _recordings[-1].folders[os.fspath(folder)] = _entries_digest(entries)
 
 
 def _note_unlisted(folder, error: OSError) -> None:
     if _recordings:
-        _recordings[-1].folders[os.path.abspath(folder)] = f"absent {error.errno}"
+        _recordings[-1].folders[os.fspath(folder)] = f"absent {error.errno}"
 
 
 def content_digest(data: bytes) -> str:
