@@ -174,9 +174,10 @@ def fingerprint(path, root: str, real_path=os.path.realpath) -> list:
 
 class FingerprintCheck:
     """Whether paths still have the fingerprints recorded for them, checking many paths of one
-    project cheaply (one run's lookups): each folder is listed and resolved once, and a path recorded as absent is
-    still absent when its name is not in its folder's listing (compared without case and Unicode
-    normalisation, as some file systems compare names) or its folder is missing too."""
+    project cheaply (one run's lookups): each folder is listed and resolved once, and a path
+    recorded as absent is still absent when its name is not in its folder's listing (compared
+    without case and Unicode normalisation, as some file systems compare names) or its folder is
+    missing too."""
 
     def __init__(self, root: str):
         self.root = root
@@ -187,7 +188,10 @@ class FingerprintCheck:
         return fingerprint(path, self.root, self._real_path) == expected
 
     def still_absent(self, folder: str, names: list[str], error: int) -> bool:
-        """Whether looking up each of `names` in `folder` still fails with `error`."""
+        """Whether looking up each of `names` in `folder` still fails with `error`. A folder
+        outside the project is not listed: each name is looked up."""
+        if not is_inside(self._real_folder(folder), self.root):
+            return all(self.holds(os.path.join(folder, name), ["absent", error]) for name in names)
         listed = self._listing(folder)
         if listed in (errno.ENOENT, errno.ENOTDIR):
             return listed == error  # what looking up a name in such a folder says
@@ -210,9 +214,12 @@ class FingerprintCheck:
     def _real_path(self, path: str) -> str:
         """The real path of `path`, itself not a link: its folder's real path and its name."""
         folder, name = os.path.split(path)
+        return os.path.join(self._real_folder(folder), name)
+
+    def _real_folder(self, folder: str) -> str:
         if folder not in self._real_folders:
             self._real_folders[folder] = os.path.realpath(folder)
-        return os.path.join(self._real_folders[folder], name)
+        return self._real_folders[folder]
 
 
 def _normal_name(name: str) -> str:
