@@ -122,6 +122,19 @@ def test_every_format_and_option_is_the_same_warm(project, run_lintkit, cache, l
     assert len(linted) == count
 
 
+def test_a_baseline_run_is_the_same_warm(project, run_lintkit, cache, linted, tmp_path):
+    baseline = tmp_path / "baseline.json"
+    args = ("check", "--as-of", AS_OF, "--cache-dir", str(cache))
+    assert run_lintkit(*args, "--write-baseline", str(baseline), ".", cwd=project)[0] == 0
+    write(project / "src" / "users.ts", HANDLER + "// another line\n")
+    cold = run_lintkit(*args, "--baseline", str(baseline), ".", cwd=project)
+    count = len(linted)
+    assert run_lintkit(*args, "--baseline", str(baseline), ".", cwd=project) == cold
+    assert len(linted) == count
+    assert cold == run_lintkit("check", "--as-of", AS_OF, "--no-cache", "--baseline", str(baseline),
+                               ".", cwd=project)
+
+
 def test_seed_and_realworld_warm_equal_cold(shared, run_lintkit, cache, linted):
     """The shared projects, in the formats snap.sh compares, cold then warm (and no service linted
     again that the cold run kept)."""
