@@ -217,9 +217,23 @@ class FingerprintCheck:
         return os.path.join(self._real_folder(folder), name)
 
     def _real_folder(self, folder: str) -> str:
-        if folder not in self._real_folders:
-            self._real_folders[folder] = os.path.realpath(folder)
-        return self._real_folders[folder]
+        """os.path.realpath(folder), from its parent's (worked out once): one lstat a folder."""
+        memo, missing = self._real_folders, []
+        while folder not in memo:
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                memo[folder] = folder
+                break
+            missing.append(folder)
+            folder = parent
+        for each in reversed(missing):  # from the top down, without recursion
+            try:
+                link = stat.S_ISLNK(os.lstat(each).st_mode)
+            except OSError:
+                link = False
+            memo[each] = os.path.realpath(each) if link else \
+                os.path.join(memo[os.path.dirname(each)], os.path.basename(each))
+        return memo[missing[0]] if missing else memo[folder]
 
 
 def _normal_name(name: str) -> str:
