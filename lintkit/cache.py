@@ -25,7 +25,6 @@ Why it is safe:
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -33,8 +32,8 @@ from pathlib import Path
 from . import __version__
 from .model.diagnostics import Diagnostic
 from .model.nodes import Span
-from .read.files import (FingerprintCheck, fingerprint, is_inside, listing_digest, make_folder,
-                         read_bytes, walk, write_text)
+from .read.files import (FingerprintCheck, content_digest, fingerprint, is_inside, listing_digest,
+                         make_folder, read_bytes, walk, write_text)
 
 ENTRY_FORMAT = 1
 MAX_ENTRY_BYTES = 64 << 20
@@ -235,7 +234,7 @@ def _absolute(base: str, path: str) -> str:
 
 def _digest(value) -> str:
     text = json.dumps(value, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return content_digest(text.encode("utf-8", "surrogatepass"))
 
 
 def _plain(d: Diagnostic) -> list:
