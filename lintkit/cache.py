@@ -16,7 +16,7 @@ Why it is safe:
   (another service names it) is emptied.
 - A file that changed while its service was linted (its recorded digest is not what is there at
   the end) keeps the outcome out of the cache.
-- Entries are written to a temporary file and renamed over the old one (files.write_text): a
+- Entries are written to a temporary file and renamed over the old one (files.write_private): a
   concurrent run reads a whole entry or none, and an entry that does not parse is a miss.
 - One entry per service, working folder, narrowing and set of options: a new outcome replaces the
   old one, so the cache grows with the services and option sets used, not with the runs.
@@ -32,8 +32,8 @@ from pathlib import Path
 from . import __version__
 from .model.diagnostics import Diagnostic
 from .model.nodes import Span
-from .read.files import (FingerprintCheck, content_digest, fingerprint, is_inside, listing_digest,
-                         make_folder, read_bytes, walk, write_text)
+from .read.files import (FingerprintCheck, content_digest, is_inside, listing_digest, make_folder,
+                         read_bytes, walk, write_private)
 
 ENTRY_FORMAT = 1
 MAX_ENTRY_BYTES = 64 << 20
@@ -123,8 +123,9 @@ class ResultCache:
             paths.setdefault(os.path.abspath(config_file), None)
         absent: dict[str, dict[str, list[str]]] = {}  # errno -> folder -> names
         present = {}
+        check = self._check(root)
         for path, read in paths.items():
-            now = fingerprint(path, root)
+            now = check.fingerprint(path)
             if read is not None and (now[0] != "file" or now[-1] != read):
                 return False  # changed while it was linted: what is there now was not linted
             if now[0] == "absent" and isinstance(now[1], int):
@@ -141,8 +142,7 @@ class ResultCache:
             return False
         try:
             make_folder(self.folder)
-            write_text(self._entry_path(target), json.dumps(entry, separators=(",", ":")),
-                       root=self._real_folder)
+            write_private(self._entry_path(target), json.dumps(entry, separators=(",", ":")).encode())
         except (OSError, ValueError):
             return False  # a cache that cannot be written only makes the next run slower
         return True
@@ -152,7 +152,7 @@ class ResultCache:
         a secret that another service names."""
         if self.usable_for(target):
             try:
-                write_text(self._entry_path(target), "{}", root=self._real_folder)
+                write_private(self._entry_path(target), b"{}")
             except (OSError, ValueError):
                 pass
 

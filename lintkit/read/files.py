@@ -189,7 +189,11 @@ class FingerprintCheck:
         self._real_folders: dict[str, str] = {}
 
     def holds(self, path: str, expected: list) -> bool:
-        return fingerprint(path, self.root, self._real_path) == expected
+        return self.fingerprint(path) == expected
+
+    def fingerprint(self, path: str) -> list:
+        """`fingerprint(path, root)`, each folder's real path worked out once."""
+        return fingerprint(path, self.root, self._real_path)
 
     def still_absent(self, folder: str, names: list[str], error: int) -> bool:
         """Whether looking up each of `names` in `folder` still fails with `error`. A folder
@@ -268,6 +272,29 @@ def _entries_digest(entries) -> str:
 def make_folder(path, mode: int = 0o700) -> None:
     """Creates `path` and its missing parents (only the user may enter the new ones)."""
     os.makedirs(path, mode=mode, exist_ok=True)
+
+
+def write_private(path, data: bytes) -> None:
+    """Replaces `path`, in a folder of the user's own (the result cache's), with `data`: written
+    to a new file only the user may read (O_EXCL, never through a link) and renamed over `path`,
+    so that a concurrent reader sees the old content or the new, whole."""
+    temporary = f"{path}.{os.getpid()}.{os.urandom(6).hex()}.tmp"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                         0o600)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view):]
+        finally:
+            os.close(descriptor)
+        os.replace(temporary, path)  # a link at `path` is replaced, never followed
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
 
 
 def current_root() -> str | None:
