@@ -123,6 +123,8 @@ class ResultCache:
             paths.setdefault(os.path.abspath(config_file), None)
         absent: dict[str, dict[str, list[str]]] = {}  # errno -> folder -> names
         present = {}
+        if not outcome.reads.unchanged():
+            return False  # a file appeared or went while it was linted: lint it again next time
         check = self._check(root)
         for path, read in paths.items():
             now = check.fingerprint(path)

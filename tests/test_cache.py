@@ -175,6 +175,32 @@ def test_creating_a_missing_folder_with_the_handler_lints_again(project, check):
     assert linted and "app/jobs/orders.handler" not in warm
 
 
+@pytest.mark.parametrize("change", ["create", "delete"])
+def test_a_file_that_appears_or_goes_while_linting_keeps_the_outcome_out(project, check, monkeypatch,
+                                                                          change):
+    """The handler is created (or deleted) after the service read its folder and before its
+    outcome is stored: what was linted is not what is there, so nothing is kept."""
+    if change == "delete":
+        write(project / "src" / "orders.ts", FIXED_HANDLER)
+    lint = Engine._lint
+
+    def lint_then_change(self, target, config):
+        outcome = lint(self, target, config)
+        if change == "create":
+            write(project / "src" / "orders.ts", FIXED_HANDLER)
+        else:
+            (project / "src" / "orders.ts").unlink()
+        return outcome
+
+    monkeypatch.setattr(Engine, "_lint", lint_then_change)
+    _, during, _ = check(project)
+    assert ("src/orders.handler" in during) == (change == "create")
+    monkeypatch.setattr(Engine, "_lint", lint)
+    code, after, linted = check(project)
+    assert linted and ("src/orders.handler" in after) == (change == "delete")
+    assert check(project, cached=False)[:2] == (code, after)
+
+
 def test_editing_an_included_file_lints_the_service_again(project, check):
     write(project / "serverless.yml", SERVICE.replace("  runtime: nodejs24.x\n",
                                                       "  runtime: ${file(./custom.yml):runtime}\n"))

@@ -96,6 +96,20 @@ class Reads:
     def __init__(self):
         self.files: dict[str, str | None] = {}
         self.folders: dict[str, str] = {}
+        # Each folder holding a path looked at -> its stamp then (`folder_stamp`): a file created
+        # or deleted there while the service was linted changes it (see `unchanged`).
+        self.stamps: dict[str, tuple] = {}
+
+    def watch(self, path: str) -> None:
+        folder = os.path.dirname(path) or "."
+        if folder not in self.stamps:
+            self.stamps[folder] = folder_stamp(folder)
+
+    def unchanged(self) -> bool:
+        """Whether no folder holding a path looked at has gained or lost an entry since: a path
+        found missing (or present) then and not now would make the outcome's fingerprints wrong.
+        (A change within one tick of the file system's clock after the first look can go unseen.)"""
+        return all(folder_stamp(folder) == stamp for folder, stamp in self.stamps.items())
 
     def absolute_files(self) -> dict[str, str | None]:
         files: dict[str, str | None] = {}
@@ -124,12 +138,32 @@ def note(path) -> None:
     """Notes that the outcome depends on what is at `path` (found or not), when recording. For
     code that asks the file system directly (os.stat, pathlib) instead of through this module."""
     if _recordings:
-        _recordings[-1].files.setdefault(os.fspath(path), None)
+        reads, path = _recordings[-1], os.fspath(path)
+        if path not in reads.files:
+            reads.files[path] = None
+            reads.watch(path)
 
 
 def _note_content(path, data: bytes) -> None:
     if _recordings:
-        _recordings[-1].files[os.fspath(path)] = content_digest(data)
+        reads, path = _recordings[-1], os.fspath(path)
+        if path not in reads.files:
+            reads.watch(path)
+        reads.files[path] = content_digest(data)
+
+
+def folder_stamp(folder: str) -> tuple:
+    """(path, inode, modification and change times) of `folder`, or of its nearest existing
+    ancestor when it is missing (creating it changes that one)."""
+    while True:
+        try:
+            info = os.stat(folder)
+            return folder, info.st_ino, info.st_mtime_ns, info.st_ctime_ns
+        except (OSError, ValueError):
+            parent = os.path.dirname(folder) or "."
+            if parent == folder:
+                return folder, None
+            folder = parent
 
 
 def _note_listing(folder, entries) -> None:
