@@ -194,6 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
                        metavar="SECONDS",
                        help="time budget of one service: past it LINT001 reports it and the run "
                             f"goes on (default: {DEFAULT_SERVICE_TIMEOUT:g}; 0: none)")
+    check.add_argument("--no-cache", action="store_true",
+                       help="lint every service, neither using nor keeping results between runs")
+    check.add_argument("--cache-dir", metavar="DIR", default=None,
+                       help="keep results between runs in DIR (default: $XDG_CACHE_HOME/lintkit, "
+                            "~/.cache/lintkit)")
 
     lsp = commands.add_parser("lsp", help="run the language server (LSP over stdio) for editors")
     _add_lint_options(lsp)
@@ -313,16 +318,19 @@ def run_check(args) -> int:
 
 
 def _check(args, baseline, overlays) -> int:
+    from .cache import cache_folder
     from .config import ConfigError
     from .discovery import DiscoveryError
     from .engine import Engine, Options, report_internal_errors
 
+    cache_dir, cache_dir_named = (None, False) if args.no_cache or overlays else cache_folder(args.cache_dir)
     options = Options(
         as_of=args.as_of or date.today(), opt=dict(args.opt), select=args.select,
         ignore=args.ignore, fail_on=args.fail_on, no_ignores=args.no_ignores, overlays=overlays,
         jobs=args.jobs, service_timeout=args.service_timeout,
         config=_explicit_config(args.config) if args.config else None, isolated=args.isolated,
-        exclude=args.exclude, extend_exclude=args.extend_exclude, cwd=Path.cwd())
+        exclude=args.exclude, extend_exclude=args.extend_exclude, cwd=Path.cwd(),
+        cache_dir=cache_dir, cache_dir_named=cache_dir_named)
     try:
         targets = _targets(args)
         engine = Engine(options)

@@ -6,6 +6,10 @@ sends back their diagnostics, with messages not yet redacted, and the secret val
 The parent takes them in the order of the targets, registers the secrets and redacts the messages
 then, exactly as one process does after each service, so the report is the same whatever the number
 of processes.
+
+With a result cache (`Options.cache_dir`, lintkit.cache), a service whose kept outcome still holds
+is not linted: its diagnostics are merged as a linted service's are. Lookups and stores happen in
+this process, in target order; workers only record what each service read.
 """
 from __future__ import annotations
 
@@ -13,17 +17,18 @@ import os
 import sys
 import traceback
 from collections import OrderedDict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .budget import DEFAULT_SERVICE_TIMEOUT, OutOfTime, time_budget
 from .config import DEFAULT_FAIL_ON
 from .discovery import Target
 from .model.diagnostics import Diagnostic, Finding
 from .model.nodes import Span
-from .read.files import confined_to, is_inside, read_bytes
+from .read.files import confined_to, is_inside, note, read_bytes, recording
 from .read.lines import split_lines
 from .read.overlay import buffers
 from .redact import Redactor, redact
@@ -66,6 +71,10 @@ class Options:
     cwd: Path | None = None
     # Parsed sources kept between runs (lintkit.read.sourcestore.SourceStore; the language server).
     source_store: object | None = None
+    # The result cache's folder (lintkit.cache); None: no cache. `cache_dir_named`: the user named
+    # it, so it may lie inside a linted project. Never used with `overlays`.
+    cache_dir: Path | None = None
+    cache_dir_named: bool = False
 
 
 @dataclass
@@ -90,12 +99,14 @@ class RunResult:
 class ServiceOutcome:
     """One service linted: its diagnostics (messages not yet redacted), the files read, the rules'
     internal errors and the secret values the rules named with where they are written, in the order
-    they named them."""
+    they named them; with a result cache, what the service read (lintkit.read.files.Reads)."""
 
     diagnostics: list[Diagnostic]
     files: set[Path]
     internal_errors: list[str]
     secrets: list[tuple[str, Span]]
+    reads: object | None = None
+    kept: dict | None = None  # the result cache's entry it came from
 
 
 class SourceLines:
@@ -114,6 +125,7 @@ class SourceLines:
         self._roots.add(os.path.realpath(root))
 
     def __call__(self, path: Path) -> list[str] | None:
+        note(path)  # read for a service's suppressions: part of what its outcome depends on
         cache = self._cache
         if path in cache:
             cache.move_to_end(path)
@@ -154,6 +166,15 @@ class Engine:
         # secret values they find and where, and this masks them in messages, code frames and
         # fingerprints.
         self.redactor = Redactor()
+        # The result cache: what each service read is recorded, and outcomes kept and used again.
+        self._recording = options.cache_dir is not None and not options.overlays
+        self.cache = None
+        if self._recording:
+            from .cache import ResultCache
+
+            self.cache = ResultCache(options, options.cache_dir, options.cache_dir_named)
+        self._config_files: dict[Path, Path | None] = {}  # service -> the configuration file it got
+        self._secrets_named = False  # whether a service of this run named a secret
 
     def run(self, targets: list[Target], progress: Callable[[int, Target], None] | None = None) -> RunResult:
         """Lints `targets`; `progress(index, target)` is called before each one (the CLI's progress bar)."""
@@ -173,7 +194,8 @@ class Engine:
                 if config.is_excluded(target.config_path):
                     continue
                 result.services += 1
-                self._merge(self._lint_service(target, config), result)
+                outcome = self._kept_outcome(target) or self._lint_service(target, config)
+                self._merge(outcome, result, target)
         urls = {config.rule_url for config in self._configs.values() if config.rule_url}
         result.rule_url = urls.pop() if len(urls) == 1 else None
         result.invalid_configs = sorted(Path(path) for path, error in self._config_errors.items()
@@ -200,8 +222,24 @@ class Engine:
                 continue
             result.services += 1
             todo.append((index, target))
-        if todo:
-            self._lint_here(*todo.pop(0), progress, result)
+        kept = {index: outcome for index, target in todo
+                if (outcome := self._kept_outcome(target)) is not None}
+        misses = [(index, target) for index, target in todo if index not in kept]
+        if misses:
+            index, target = misses.pop(0)
+            kept[index] = self._lint_service(target, self._config_for(target))
+        linted = self._lint_in_workers(misses, jobs)
+        for index, target in todo:
+            if progress is not None:
+                progress(index, target)
+            self._merge(kept[index] if index in kept else next(linted), result, target)
+
+    def _lint_in_workers(self, todo: list[tuple[int, Target]], jobs: int) -> Iterator[ServiceOutcome]:
+        """The outcomes of `todo`, in its order, linted by `jobs` worker processes."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         if not todo:
             return
         chunksize = max(1, min(8, len(todo) // (jobs * 4)))
@@ -210,34 +248,53 @@ class Engine:
         try:
             with ProcessPoolExecutor(min(jobs, len(todo)), mp_context=context,
                                      initializer=_start_worker, initargs=(self.options,)) as pool:
-                outcomes = pool.map(_lint_in_worker, [target for _, target in todo], chunksize=chunksize)
-                for (index, target), outcome in zip(todo, outcomes):
-                    if progress is not None:
-                        progress(index, target)
-                    self._merge(outcome, result)
+                for outcome in pool.map(_lint_in_worker, [target for _, target in todo],
+                                        chunksize=chunksize):
                     done += 1
+                    yield outcome
         except BrokenProcessPool:
-            for index, target in todo[done:]:
-                self._lint_here(index, target, progress, result)
+            for _, target in todo[done:]:
+                yield self._lint_service(target, self._config_for(target))
 
-    def _lint_here(self, index: int, target: Target, progress, result: RunResult) -> None:
-        if progress is not None:
-            progress(index, target)
-        self._merge(self._lint_service(target, self._config_for(target)), result)
+    def _kept_outcome(self, target: Target) -> ServiceOutcome | None:
+        """The outcome the result cache kept for `target`, if nothing it depends on has changed."""
+        if self.cache is None:
+            return None
+        kept = self.cache.load(target, self._config_files.get(target.config_path))
+        if kept is None:
+            return None
+        diagnostics, files, entry = kept
+        return ServiceOutcome(diagnostics, files, [], [], kept=entry)
 
-    def _merge(self, outcome: ServiceOutcome, result: RunResult) -> None:
+    def _merge(self, outcome: ServiceOutcome, result: RunResult, target: Target) -> None:
         """Adds one service's outcome to the run: its secrets join the redactor, then its messages
         and function names are redacted (with every secret found so far, as the services come in
-        target order)."""
+        target order). A linted outcome that redaction left as it was is kept in the result cache."""
         for secret, span in outcome.secrets:
             self.redactor.add(secret, span)
-        for diagnostic in outcome.diagnostics:
-            diagnostic.message = self.redactor.message(diagnostic.message)
-            if diagnostic.function:
-                diagnostic.function = self.redactor(diagnostic.function)
+            self._secrets_named = True
+        unchanged = True
+        # A kept outcome was stored as redaction left it: only secrets named in this run can mask
+        # more of it.
+        redacted = outcome.diagnostics if outcome.kept is None or self._secrets_named else ()
+        for diagnostic in redacted:
+            message = self.redactor.message(diagnostic.message)
+            function = self.redactor(diagnostic.function) if diagnostic.function else diagnostic.function
+            unchanged = unchanged and message == diagnostic.message and function == diagnostic.function
+            diagnostic.message, diagnostic.function = message, function
         result.diagnostics.extend(outcome.diagnostics)
         result.files |= outcome.files
         result.internal_errors.extend(map(self.redactor, outcome.internal_errors))
+        if self.cache is None:
+            return
+        if outcome.reads is not None and unchanged:
+            self.cache.store(target, self._config_files.get(target.config_path), outcome,
+                             self.redactor)
+        elif outcome.kept is not None and self._secrets_named:
+            from .cache import masks_nothing
+
+            if not (unchanged and masks_nothing(self.redactor, outcome.kept)):
+                self.cache.forget(target)  # it holds what has become another service's secret
 
     def _selected(self, config) -> list[Rule]:
         """The rules a configuration selects (worked out once per configuration)."""
@@ -256,11 +313,13 @@ class Engine:
         self.lines.add_root(target.project_root)
         if self.options.isolated or self.options.config is not None:
             path = getattr(self.options.config, "path", None)
+            self._config_files[target.config_path] = path
             if path not in self._configs:
                 self._configs[path] = self._with_command_line(self.options.config or Config())
             return self._configs[path]
         with confined_to(target.project_root):
             path = find_config(target.config_path.parent, stop_at=target.project_root)
+            self._config_files[target.config_path] = path
             if path not in self._configs:
                 try:
                     config = load_config(path) if path else Config()
@@ -296,6 +355,13 @@ class Engine:
         return diagnostics
 
     def _lint_service(self, target: Target, config) -> ServiceOutcome:
+        """Lints one service; with a result cache, recording every path it reads or looks at."""
+        with recording() if self._recording else nullcontext() as reads:
+            outcome = self._lint(target, config)
+        outcome.reads = reads
+        return outcome
+
+    def _lint(self, target: Target, config) -> ServiceOutcome:
         """Lints one service, its reads confined to its project and its time to the budget."""
         self.lines.add_root(target.project_root)
         findings: list[tuple[Rule, Finding]] = []
@@ -328,7 +394,9 @@ class Engine:
         from .formats import load_service
 
         opt = {**(config.opt or {}), **self.options.opt}
-        if self._sources is None:
+        # With the result cache, each service parses its own files: what one service parsed for
+        # another would be read without being recorded as this one's.
+        if self._sources is None or self._recording:
             from .read.sources import SourceCache
 
             self._sources = SourceCache(store=self.options.source_store)

@@ -223,11 +223,18 @@ class Redactor:
         text = redact(text)
         if not self._secrets or not text:
             return text
+        return self._secrets_pattern().sub(MASK, text)
+
+    def names_a_secret(self, text: str) -> bool:
+        """Whether `text` holds one of the secrets added (the patterns aside)."""
+        return bool(self._secrets) and self._secrets_pattern().search(text) is not None
+
+    def _secrets_pattern(self) -> re.Pattern:
         if self._pattern is None:
             # Longest first, so a secret that contains another is masked whole.
             ordered = sorted(self._secrets, key=len, reverse=True)
             self._pattern = re.compile("|".join(map(re.escape, ordered)))
-        return self._pattern.sub(MASK, text)
+        return self._pattern
 
     def message(self, text: str) -> str:
         """A finding's message, redacted. Messages shorten long values with an ellipsis

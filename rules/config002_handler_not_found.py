@@ -40,7 +40,7 @@ from lintkit.analysis.facts import is_node_function, other_language_module
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import is_dynamic, text
 from lintkit.read.buildout import COMMON_OUTPUT_DIRS
-from lintkit.read.files import is_inside
+from lintkit.read.files import exists, is_inside, is_regular_file
 from lintkit.read.handlers import handler_candidates
 
 CODE = "CONFIG002"
@@ -118,7 +118,7 @@ def _built_by_unseen_toolchain(service, module: str) -> bool:
     whatever builds it (Kotlin/JS with Gradle, ClojureScript with Leiningen) is not an npm build
     lintkit can read, so a missing file there says nothing."""
     folder = module.split("/", 1)[0]
-    return folder in COMMON_OUTPUT_DIRS and not (service.root / folder).exists() \
+    return folder in COMMON_OUTPUT_DIRS and not exists(service.root / folder) \
         and service.package_json is None
 
 
@@ -127,7 +127,7 @@ def _outside_project(service, handler: str) -> str | None:
     a symlink out), as the handler spells it; None otherwise."""
     root = os.path.realpath(service.project_root)
     for candidate in handler_candidates(service.root, handler):
-        if candidate.is_file():
+        if is_regular_file(candidate):
             if is_inside(os.path.realpath(candidate), root):
                 return None
             return os.path.relpath(candidate, service.root)

@@ -20,6 +20,21 @@ def pytest_addoption(parser):
                      help="rewrite fixtures' `expected` files from lintkit's current output")
 
 
+@pytest.fixture(scope="session")
+def session_cache_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("xdg-cache")
+
+
+@pytest.fixture(autouse=True)
+def result_cache_in_a_temporary_folder(session_cache_home, monkeypatch):
+    """`lintkit check` keeps results in the user's cache folder: the tests' runs (in-process and
+    subprocesses) keep theirs in one temporary folder instead, shared by the session so that runs
+    after the first also use what earlier ones kept, as a user's runs do."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(session_cache_home))
+    monkeypatch.delenv("LINTKIT_CACHE_DIR", raising=False)
+    monkeypatch.delenv("LINTKIT_NO_CACHE", raising=False)
+
+
 @pytest.fixture
 def update_snapshots(request) -> bool:
     return request.config.getoption("--update-snapshots")

@@ -34,7 +34,7 @@ def test_benchmark_runs_on_a_tiny_input(tmp_path):
     data = json.loads(report.read_text())
     assert {r["tool"] for r in data["results"]} == {"lintkit"}
     results = {r["input"]: r for r in data["results"]}
-    assert set(results) == {"seed", "corpus", "editor"}
+    assert set(results) == {"seed", "corpus", "corpus-warm", "editor"}
     assert data["notes"]["corpus"].startswith("2 services")
     assert "--stdin-filename" in results["editor"]["command"]
     assert results["corpus"]["exit_codes"] == [1]  # nodejs18.x is deprecated: a finding
@@ -50,7 +50,7 @@ def test_the_scale_workloads_run_and_judge_growth_against_the_corpus(tmp_path):
         capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     results = {r["input"]: r for r in json.loads(report.read_text())["results"]}
-    assert set(results) == {"seed", "corpus", "corpus-30x", "functions-1000", "editor"}
+    assert set(results) == {"seed", "corpus", "corpus-warm", "corpus-30x", "functions-1000", "editor"}
     assert results["corpus-30x"]["exit_codes"] == [1]  # two copies of the deprecated runtime
     assert "the corpus's time" in results["corpus-30x"]["targets"]
     assert "peak memory" in results["corpus-30x"]["targets"]

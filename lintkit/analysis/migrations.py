@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..model.nodes import is_dynamic, path_get
+from ..read.files import is_folder
 from ..read.globs import glob_matches  # noqa: F401  (re-exported: the package patterns' globs)
 from ..read.handlers import is_module_scope
 from .execcalls import DYNAMIC, ExecCommand, Piece, file_exec_commands, local_only
@@ -295,7 +296,7 @@ def migrations_file(service) -> str | None:
         schema = service.prisma_schema
         folder = Path(service.root) / "prisma"
         if schema is not None and getattr(schema, "path", None) is not None:
-            folder = Path(schema.path) if Path(schema.path).is_dir() else Path(schema.path).parent
+            folder = Path(schema.path) if is_folder(schema.path) else Path(schema.path).parent
         folder = folder / "migrations"
     parts = _relative_parts(folder, service.root)
     if parts is None:

@@ -365,10 +365,11 @@ class _Evaluator:
     def _data_file(self, path: Path, file, node, span: Span) -> Node:
         """The located root of a YAML or JSON file inside the project (loaded once); Unknown when
         it is outside, missing or cannot be parsed (its PARSE001 findings are reported)."""
-        from ..read.files import is_file, is_inside, is_system_path
+        from ..read.files import is_file, is_inside, is_system_path, note
         from ..read.yamlload import load_json_or_yaml
 
         path = Path(os.path.normpath(path))
+        note(path)  # also when it lies outside: the result cache checks it again
         real = os.path.realpath(path)
         if not is_inside(real, os.path.realpath(self.project_root)) or is_system_path(real) \
                 or not is_file(path):

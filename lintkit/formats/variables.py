@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..model.diagnostics import Finding
 from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown
-from ..read.files import is_file, is_inside, is_system_path
+from ..read.files import is_file, is_inside, is_system_path, note
 from ..read.yamlload import STR_TAG, LoadResult, load_json_or_yaml, read_source, tag_of
 
 MAX_STRING = 1_000_000
@@ -669,6 +669,7 @@ class _Resolver:
             # Serverless resolves every `file()` path from the service folder, also inside an
             # included file (lib/configuration/variables/sources/file.js: path.resolve(serviceDir, ..))
             candidate = Path(os.path.normpath(self.config_path.parent / target))
+            note(candidate)  # found or not, inside or out: the result cache checks it again
             real = os.path.realpath(candidate)
         except (ValueError, OSError) as error:
             return _Missing("file", f"`{_short(target)}` is not a usable path ({error})", report=True)
@@ -689,6 +690,7 @@ class _Resolver:
         if folder == service_folder:
             return None
         beside = Path(os.path.normpath(folder / target))
+        note(beside)
         if not is_inside(os.path.realpath(beside), self.root_real) or not is_file(beside):
             return None
         written = os.path.relpath(beside, service_folder).replace(os.sep, "/")

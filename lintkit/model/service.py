@@ -311,12 +311,13 @@ class Service:
 
     @cached_property
     def prisma_schema(self):
+        from ..read.files import is_folder
         from ..read.prisma_schema import find_prisma_schema, parse_prisma_folder, parse_prisma_schema
 
         path = find_prisma_schema(self.root, self.package_json, self.prisma_config)
         if path is None:
             return None
-        return parse_prisma_folder(path) if path.is_dir() else parse_prisma_schema(path)
+        return parse_prisma_folder(path) if is_folder(path) else parse_prisma_schema(path)
 
     @cached_property
     def prisma_config(self):

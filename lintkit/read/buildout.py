@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .files import is_file, is_inside, is_present, read_bytes
+from .files import is_file, is_inside, is_present, note, read_bytes
 from .tsconfig import TsConfig, parse_jsonc, read_tsconfig
 
 COMMON_OUTPUT_DIRS = ("dist", "build", "lib", "out", ".build", ".webpack", ".esbuild")
@@ -153,6 +153,7 @@ def _tsconfigs(root: Path, tsconfig: TsConfig | None, commands, project_root) ->
         path = Path(os.path.normpath(queue.popleft()))
         if path.suffix != ".json":
             path = path / "tsconfig.json"
+        note(path)  # also when it leads outside: the result cache checks it again
         key = os.path.realpath(path)
         if key in seen:
             continue

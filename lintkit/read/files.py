@@ -16,6 +16,10 @@ Writes (`write_text`) go to a temporary file created with O_EXCL in the target's
 renamed over the target: no predictable name a committed symbolic link could redirect.
 
 Unsaved editor buffers (`lintkit.read.overlay`) stand in for files here, so every loader sees them.
+
+While a service is linted for the result cache (`recording()`), every path looked at here (read,
+probed, listed) is noted on a `Reads`, so that a cached outcome can be checked against the same
+paths later (`fingerprint`, `listing_digest`): what is there now, not when it was read.
 """
 from __future__ import annotations
 
@@ -23,14 +27,23 @@ import errno
 import os
 import stat
 import tempfile
+import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 
 from .overlay import buffer
 from .surrogates import ERRORS as SURROGATES
 
+try:  # hashlib's own BLAKE2, without the 4 ms and 4 MB of importing hashlib (OpenSSL)
+    from _blake2 import blake2b
+except ImportError:  # another Python than CPython
+    from hashlib import blake2b
+
 SYSTEM_ROOTS = ("/proc", "/sys", "/dev")
 DEFAULT_MAX_BYTES = 5 << 20
+# Larger than any bound a loader reads up to: such a file is refused whatever it holds, so its
+# fingerprint is its size (which the refusal's message shows), not its content.
+FINGERPRINT_MAX_BYTES = 8 << 20
 
 
 class Refused(OSError):
@@ -74,6 +87,250 @@ def confined_to(root):
         _confinements.pop()
 
 
+class Reads:
+    """The paths one service's outcome depends on: every file read (path -> digest of the bytes
+    read) or only looked at (-> None: its fingerprint is taken when the outcome is stored), and
+    every folder listed (-> digest of its entries). Paths as the code spelled them: made
+    absolute once, when the outcome is stored (the working folder stays the same for the run)."""
+
+    def __init__(self):
+        self.files: dict[str, str | None] = {}
+        self.folders: dict[str, str] = {}
+        # Each folder holding a path looked at -> its stamp then (`folder_stamp`): a file created
+        # or deleted there while the service was linted changes it (see `unchanged`).
+        self.stamps: dict[str, tuple] = {}
+
+    def watch(self, path: str) -> None:
+        folder = os.path.dirname(path) or "."
+        if folder not in self.stamps:
+            self.stamps[folder] = folder_stamp(folder)
+
+    def unchanged(self) -> bool:
+        """Whether no folder holding a path looked at has gained or lost an entry since: a path
+        found missing (or present) then and not now would make the outcome's fingerprints wrong.
+        (A change within one tick of the file system's clock after the first look can go unseen.)"""
+        return all(folder_stamp(folder) == stamp for folder, stamp in self.stamps.items())
+
+    def absolute_files(self) -> dict[str, str | None]:
+        files: dict[str, str | None] = {}
+        for path, digest in self.files.items():
+            path = os.path.abspath(path)
+            if files.get(path) is None:
+                files[path] = digest
+        return files
+
+
+_recordings: list[Reads] = []
+
+
+@contextmanager
+def recording():
+    """Notes on a `Reads` every path looked at inside this block (for the result cache)."""
+    reads = Reads()
+    _recordings.append(reads)
+    try:
+        yield reads
+    finally:
+        _recordings.remove(reads)
+
+
+def note(path) -> None:
+    """Notes that the outcome depends on what is at `path` (found or not), when recording. For
+    code that asks the file system directly (os.stat, pathlib) instead of through this module."""
+    if _recordings:
+        reads, path = _recordings[-1], os.fspath(path)
+        if path not in reads.files:
+            reads.files[path] = None
+            reads.watch(path)
+
+
+def _note_content(path, data: bytes) -> None:
+    if _recordings:
+        reads, path = _recordings[-1], os.fspath(path)
+        if path not in reads.files:
+            reads.watch(path)
+        reads.files[path] = content_digest(data)
+
+
+def folder_stamp(folder: str) -> tuple:
+    """(path, inode, modification and change times) of `folder`, or of its nearest existing
+    ancestor when it is missing (creating it changes that one)."""
+    while True:
+        try:
+            info = os.stat(folder)
+            return folder, info.st_ino, info.st_mtime_ns, info.st_ctime_ns
+        except (OSError, ValueError):
+            parent = os.path.dirname(folder) or "."
+            if parent == folder:
+                return folder, None
+            folder = parent
+
+
+def _note_listing(folder, entries) -> None:
+    if _recordings:
+        _recordings[-1].folders[os.fspath(folder)] = _entries_digest(entries)
+
+
+def _note_unlisted(folder, error: OSError) -> None:
+    if _recordings:
+        _recordings[-1].folders[os.fspath(folder)] = f"absent {error.errno}"
+
+
+def content_digest(data: bytes) -> str:
+    return blake2b(data, digest_size=16).hexdigest()
+
+
+def fingerprint(path, root: str, real_path=os.path.realpath) -> list:
+    """What is at `path` (absolute, normalised) now, as far as linting can tell: nothing (and
+    why), a folder, a file and the digest of its content, or something else; with its real path
+    and whether it is a link. Files outside `root` (the real project root) and system files are
+    never read: lintkit refuses them whatever they hold."""
+    try:
+        info = os.lstat(path)
+        link = stat.S_ISLNK(info.st_mode)
+        real = os.path.realpath(path) if link else real_path(path)
+        if link:
+            info = os.stat(path)
+    except OSError as error:
+        return ["absent", error.errno]
+    except ValueError:
+        return ["absent", "unusable name"]
+    if stat.S_ISDIR(info.st_mode):
+        return ["folder", real, link]
+    if not is_inside(real, root) or is_system_path(real):
+        return ["outside", real, link]
+    if not stat.S_ISREG(info.st_mode):
+        return ["special", real, link, stat.S_IFMT(info.st_mode)]
+    if info.st_size > FINGERPRINT_MAX_BYTES:
+        return ["large", real, link, info.st_size]
+    try:
+        data = _read_admitted(path, real, FINGERPRINT_MAX_BYTES)
+    except Refused as refusal:
+        return ["unreadable", real, link, refusal.errno]
+    return ["file", real, link, content_digest(data)]
+
+
+class FingerprintCheck:
+    """Whether paths still have the fingerprints recorded for them, checking many paths of one
+    project cheaply (one run's lookups): each folder is listed and resolved once, and a path
+    recorded as absent is still absent when its name is not in its folder's listing (compared
+    without case and Unicode normalisation, as some file systems compare names) or its folder is
+    missing too."""
+
+    def __init__(self, root: str):
+        self.root = root
+        self._names: dict[str, frozenset | int] = {}
+        self._real_folders: dict[str, str] = {}
+
+    def holds(self, path: str, expected: list) -> bool:
+        return self.fingerprint(path) == expected
+
+    def fingerprint(self, path: str) -> list:
+        """`fingerprint(path, root)`, each folder's real path worked out once."""
+        return fingerprint(path, self.root, self._real_path)
+
+    def still_absent(self, folder: str, names: list[str], error: int) -> bool:
+        """Whether looking up each of `names` in `folder` still fails with `error`. A folder
+        outside the project is not listed: each name is looked up."""
+        if not is_inside(self._real_folder(folder), self.root):
+            return all(self.holds(os.path.join(folder, name), ["absent", error]) for name in names)
+        listed = self._listing(folder)
+        if listed in (errno.ENOENT, errno.ENOTDIR):
+            return listed == error  # what looking up a name in such a folder says
+        if isinstance(listed, int) or error != errno.ENOENT:
+            found = names  # an unreadable folder, or a rarer error: ask for each name
+        else:
+            found = [name for name in names if _normal_name(name) in listed]
+        return all(self.holds(os.path.join(folder, name), ["absent", error]) for name in found)
+
+    def _listing(self, folder: str) -> frozenset | int:
+        if folder not in self._names:
+            try:
+                self._names[folder] = frozenset(_normal_name(name) for name in os.listdir(folder))
+            except OSError as error:
+                self._names[folder] = error.errno or errno.EIO
+            except ValueError:
+                self._names[folder] = errno.EINVAL
+        return self._names[folder]
+
+    def _real_path(self, path: str) -> str:
+        """The real path of `path`, itself not a link: its folder's real path and its name."""
+        folder, name = os.path.split(path)
+        return os.path.join(self._real_folder(folder), name)
+
+    def _real_folder(self, folder: str) -> str:
+        """os.path.realpath(folder), from its parent's (worked out once): one lstat a folder."""
+        memo, missing = self._real_folders, []
+        while folder not in memo:
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                memo[folder] = folder
+                break
+            missing.append(folder)
+            folder = parent
+        for each in reversed(missing):  # from the top down, without recursion
+            try:
+                link = stat.S_ISLNK(os.lstat(each).st_mode)
+            except OSError:
+                link = False
+            memo[each] = os.path.realpath(each) if link else \
+                os.path.join(memo[os.path.dirname(each)], os.path.basename(each))
+        return memo[missing[0]] if missing else memo[folder]
+
+
+def _normal_name(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def listing_digest(folder) -> str:
+    """The digest of a folder's entries (names, and which are folders) as `list_folder` and
+    `walk` see them now."""
+    try:
+        return _entries_digest(list(os.scandir(folder)))
+    except OSError as error:
+        return f"absent {error.errno}"
+    except ValueError:
+        return "absent"
+
+
+def _entries_digest(entries) -> str:
+    listed = []
+    for entry in entries:
+        try:
+            listed.append(f"{entry.name}/" if entry.is_dir(follow_symlinks=False) else entry.name)
+        except OSError:
+            listed.append(f"{entry.name}?")
+    return content_digest("\0".join(sorted(listed)).encode("utf-8", "surrogateescape"))
+
+
+def make_folder(path, mode: int = 0o700) -> None:
+    """Creates `path` and its missing parents (only the user may enter the new ones)."""
+    os.makedirs(path, mode=mode, exist_ok=True)
+
+
+def write_private(path, data: bytes) -> None:
+    """Replaces `path`, in a folder of the user's own (the result cache's), with `data`: written
+    to a new file only the user may read (O_EXCL, never through a link) and renamed over `path`,
+    so that a concurrent reader sees the old content or the new, whole."""
+    temporary = f"{path}.{os.getpid()}.{os.urandom(6).hex()}.tmp"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                         0o600)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view):]
+        finally:
+            os.close(descriptor)
+        os.replace(temporary, path)  # a link at `path` is replaced, never followed
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
 def current_root() -> str | None:
     return _confinements[-1].root if _confinements else None
 
@@ -104,6 +361,7 @@ def user_root(path) -> str:
 def admit(path, root: str | None = None) -> str:
     """The real path of `path` if lintkit may read it, else raises Refused. Does not open it."""
     root = root if root is not None else current_root()
+    note(path)
     try:
         real = os.path.realpath(path, strict=True)
     except OSError as error:
@@ -131,10 +389,12 @@ def read_bytes(path, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = None
             raise Refused(path, _too_large(len(unsaved), max_bytes), errno.EFBIG)
         return unsaved
     try:
-        return _read_admitted(path, admit(path, root), max_bytes)
+        data = _read_admitted(path, admit(path, root), max_bytes)
     except Refused as refusal:
         record(refusal)
         raise
+    _note_content(path, data)
+    return data
 
 
 def _read_admitted(path, real: str, max_bytes: int) -> bytes:
@@ -184,7 +444,27 @@ def is_present(path) -> bool:
     refuse to read): the files a service has, so that a refused one is reported, not ignored."""
     if buffer(path) is not None:
         return True
+    note(path)
     return os.path.lexists(path) and not (os.path.isdir(path) and not os.path.islink(path))
+
+
+def exists(path) -> bool:
+    """`Path(path).exists()`: something is at `path` (links followed, wherever they lead). For
+    code that decides by what lies outside the project too; noted for the result cache."""
+    note(path)
+    return os.path.exists(path)
+
+
+def is_regular_file(path) -> bool:
+    """`Path(path).is_file()`, wherever it leads (see `exists`)."""
+    note(path)
+    return os.path.isfile(path)
+
+
+def is_folder(path) -> bool:
+    """`Path(path).is_dir()`, wherever it leads (see `exists`)."""
+    note(path)
+    return os.path.isdir(path)
 
 
 def is_dir(path) -> bool:
@@ -199,9 +479,15 @@ def list_folder(folder, root: str | None = None) -> list[Path]:
     """The entries of a folder inside the project (none for a folder outside it)."""
     try:
         admit(folder, root)
-        return [Path(folder) / name for name in sorted(os.listdir(folder))]
     except OSError:
         return []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as error:
+        _note_unlisted(folder, error)
+        return []
+    _note_listing(folder, entries)
+    return [Path(folder) / name for name in sorted(entry.name for entry in entries)]
 
 
 def walk(top, skip=lambda name: False, max_folders: int = 100_000, root: str | None = None):
@@ -219,8 +505,10 @@ def walk(top, skip=lambda name: False, max_folders: int = 100_000, root: str | N
         seen += 1
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError:
+        except OSError as error:
+            _note_unlisted(folder, error)
             continue
+        _note_listing(folder, entries)
         dirs, names = [], []
         for entry in entries:
             try:

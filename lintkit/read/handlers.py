@@ -22,7 +22,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 from ..model.nodes import Scalar
 from .buildout import BuildLayout
-from .files import is_inside
+from .files import is_inside, note
 from .lines import split_lines
 from .sources import (  # noqa: F401  (re-exported helpers for rules)
     CALL_TYPES, CLASS_TYPES, FIELD_TYPES, FUNCTION_TYPES, SOURCE_EXTENSIONS, WRAPPER_TYPES, Import,
@@ -157,6 +157,7 @@ def path_exists(path: str) -> bool:
 
 
 def _mode(path: str) -> int | None:
+    note(path)  # a file that is missing now may be created: the result cache checks it again
     try:
         return os.stat(path).st_mode
     except OSError as error:

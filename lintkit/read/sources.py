@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from ..model.nodes import Span
-from .files import Refused, read_bytes
+from .files import Refused, note, read_bytes
 from .lines import LineIndex, has_lone_cr, split_lines
 from .overlay import buffer
 
@@ -918,6 +918,7 @@ class SourceCache:
         return self.skipped.get(Path(path))
 
     def _load(self, path: Path) -> SourceFile | None:
+        note(path)  # for the result cache, also when only its size is looked at
         try:
             if buffer(path) is None and os.path.getsize(path) > self.max_bytes:
                 return self._skip(path, f"file too large ({os.path.getsize(path) / 1_000_000:.1f} "
