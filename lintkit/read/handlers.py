@@ -33,7 +33,9 @@ from .tsconfig import TsConfig
 from . import middy, nest, webapps
 
 MAX_GRAPH_FILES = 2000
-MAX_CALL_DEPTH = 20
+# Calls followed from an entry point. Following is a breadth-first walk that runs each function
+# once per set of bindings, so the work grows with the code reached, not with this bound.
+MAX_CALL_DEPTH = 200
 MAX_RESOLVE_DEPTH = 32
 MAX_BINDINGS = 8  # runs of one function with different functions bound to its parameters
 # Methods that call the function handed to them before they return (arrays) or when the promise
