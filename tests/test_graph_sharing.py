@@ -1,0 +1,73 @@
+"""A module that many handlers import is analysed once per service, not once per handler (issue 15,
+item 4): the graphs of a service resolve names alike, so what the client analysis finds in a file
+is kept for all of them. The findings stay those of each graph."""
+from collections import Counter
+from pathlib import Path
+
+from lintkit.analysis import clients
+from lintkit.formats import load_service
+
+SERVERLESS = """service: app
+provider:
+  name: aws
+  runtime: nodejs22.x
+functions:
+  users:
+    handler: src/users.handler
+  orders:
+    handler: src/orders.handler
+  inline:
+    handler: src/inline.handler
+"""
+DB = """import { PrismaClient } from '@prisma/client'
+export const prisma = new PrismaClient()
+export const connect = () => new PrismaClient()
+"""
+
+
+def handler(body: str) -> str:
+    return f"import {{ prisma, connect }} from './db'\nexport const handler = async () => {body}\n"
+
+
+def service(tmp_path: Path):
+    files = {"serverless.yml": SERVERLESS, "src/db.ts": DB,
+             "src/users.ts": handler("prisma.user.findMany()"),
+             "src/orders.ts": handler("connect().order.findMany()"),
+             "src/inline.ts": "import { PrismaClient } from '@prisma/client'\n"
+                              "export const handler = async () => new PrismaClient()\n"}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return load_service(tmp_path / "serverless.yml", tmp_path)
+
+
+def test_each_call_of_a_shared_module_is_classified_once(tmp_path, monkeypatch):
+    classified = Counter()
+    classify = clients.ClientAnalysis._classify
+
+    def counting(self, file, node):
+        classified[(file.path.name, node.start_byte, node.end_byte)] += 1
+        return classify(self, file, node)
+
+    monkeypatch.setattr(clients.ClientAnalysis, "_classify", counting)
+    loaded = service(tmp_path)
+    for function in loaded.functions:
+        analysis = clients.client_analysis(loaded, function)
+        analysis.module_scope_clients()
+        analysis.per_invocation_constructions()
+    assert classified and set(classified.values()) == {1}
+    assert ("db.ts", 68, 86) in classified  # `new PrismaClient()` at module scope, asked by both
+
+
+def test_each_graph_keeps_its_own_findings(tmp_path):
+    loaded = service(tmp_path)
+    users, orders, inline = (clients.client_analysis(loaded, f) for f in loaded.functions)
+    built = users.module_scope_clients()
+    assert [(c.file.path.name, c.span.line) for c in built] == [("db.ts", 2)]
+    assert orders.module_scope_clients() == built and built[0] is orders.module_scope_clients()[0]
+    assert inline.module_scope_clients() == []
+    assert users.per_invocation_constructions() == []
+    assert [(c.file.path.name, c.span.line, [s.label() for s in chain])
+            for c, chain in orders.per_invocation_constructions()] == [("db.ts", 3, ["connect()"])]
+    assert [(c.file.path.name, c.span.line) for c, _ in inline.per_invocation_constructions()] \
+        == [("inline.ts", 2)]
