@@ -1,6 +1,8 @@
 """A module that many handlers import is analysed once per service, not once per handler (issue 15,
 item 4): the graphs of a service resolve names alike, so what the client analysis finds in a file
 is kept for all of them. The findings stay those of each graph."""
+import os
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -71,3 +73,31 @@ def test_each_graph_keeps_its_own_findings(tmp_path):
             for c, chain in orders.per_invocation_constructions()] == [("db.ts", 3, ["connect()"])]
     assert [(c.file.path.name, c.span.line) for c, _ in inline.per_invocation_constructions()] \
         == [("inline.ts", 2)]
+
+
+def test_handler_and_project_real_paths_are_resolved_once(tmp_path, monkeypatch):
+    functions = "".join(f"  fn{i}:\n    handler: src/fn{i}.handler\n" for i in range(30))
+    (tmp_path / "src").mkdir()
+    (tmp_path / "serverless.yml").write_text(SERVERLESS.split("functions:")[0] + "functions:\n"
+                                             + functions)
+    (tmp_path / "src/db.ts").write_text(DB)
+    for i in range(30):
+        (tmp_path / f"src/fn{i}.ts").write_text(handler("connect()"))
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.ts"
+    outside.write_text(handler("connect()"))
+    (tmp_path / "src/fn29.ts").unlink()
+    (tmp_path / "src/fn29.ts").symlink_to(outside)  # a handler that leads out of the project
+    resolved = Counter()
+    realpath = os.path.realpath
+
+    def counting(path, *args, **kwargs):
+        caller = sys._getframe(1).f_code.co_filename
+        if caller.endswith(("read/handlers.py", "read/sources.py")):
+            resolved[os.fspath(path)] += 1
+        return realpath(path, *args, **kwargs)
+
+    monkeypatch.setattr(os.path, "realpath", counting)
+    loaded = load_service(tmp_path / "serverless.yml", tmp_path)
+    graphs = [loaded.graph(function) for function in loaded.functions]
+    assert all(graphs[:29]) and graphs[29] is None
+    assert str(tmp_path) in resolved and set(resolved.values()) == {1}
