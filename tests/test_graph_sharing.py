@@ -101,3 +101,17 @@ def test_handler_and_project_real_paths_are_resolved_once(tmp_path, monkeypatch)
     graphs = [loaded.graph(function) for function in loaded.functions]
     assert all(graphs[:29]) and graphs[29] is None
     assert str(tmp_path) in resolved and set(resolved.values()) == {1}
+
+
+def test_import_questions_of_a_shared_module_keep_type_only_imports_apart(tmp_path):
+    loaded = service(tmp_path)
+    (tmp_path / "src/db.ts").write_text("import type { Pool } from 'pg'\nimport mysql from 'mysql2'\n"
+                                        + DB)
+    loaded = load_service(tmp_path / "serverless.yml", tmp_path)
+    users, orders = (loaded.graph(function) for function in loaded.functions[:2])
+    for graph in (users, orders, users):
+        assert [imp.module for _, imp in graph.find_imports("pg", "mysql2")] == ["mysql2"]
+        assert [imp.module for _, imp in graph.find_imports("pg", "mysql2", include_type_only=True)] \
+            == ["pg", "mysql2"]
+        assert graph.imports_module("pg", include_type_only=True) and not graph.imports_module("pg")
+    assert next(users.find_imports("mysql2"))[1] is next(orders.find_imports("mysql2"))[1]

@@ -217,6 +217,20 @@ def module_matches(module: str, pattern: str) -> bool:
     return module == pattern or module.startswith(pattern + "/")
 
 
+def _imports_matching(file: SourceFile, patterns: tuple[str, ...], include_type_only: bool
+                      ) -> list[Import]:
+    """The imports of one file matching the patterns, kept on the file: every graph holding a
+    module that many handlers share asks the same question of it."""
+    memo = file.__dict__.setdefault("_lintkit_imports_matching", {})
+    key = (patterns, include_type_only)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = [
+            imp for imp in file.imports if (include_type_only or not imp.type_only)
+            and any(module_matches(imp.module, pattern) for pattern in patterns)]
+    return found
+
+
 # -- scope helpers --------------------------------------------------------------------------------
 def _ancestors(node, file: SourceFile | None) -> list:
     return file.ancestors(node) if file is not None else parents(node)
@@ -640,11 +654,8 @@ class HandlerGraph:
         """(file, import) for every import of a module matching one of the patterns (see
         `module_matches`)."""
         for file in self.files:
-            for imp in file.imports:
-                if imp.type_only and not include_type_only:
-                    continue
-                if any(module_matches(imp.module, p) for p in patterns):
-                    yield file, imp
+            for imp in _imports_matching(file, patterns, include_type_only):
+                yield file, imp
 
     def imports_module(self, *patterns: str, include_type_only: bool = False) -> bool:
         """Does any file of the graph import one of these modules? A trailing `-` or `/` makes a
