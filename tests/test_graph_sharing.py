@@ -115,3 +115,20 @@ def test_import_questions_of_a_shared_module_keep_type_only_imports_apart(tmp_pa
             == ["pg", "mysql2"]
         assert graph.imports_module("pg", include_type_only=True) and not graph.imports_module("pg")
     assert next(users.find_imports("mysql2"))[1] is next(orders.find_imports("mysql2"))[1]
+
+
+def test_nesting_is_measured_only_when_a_tree_has_more_nodes_than_the_bound(tmp_path, monkeypatch):
+    from lintkit.read import sources
+
+    walked = []
+    depth = sources.tree_depth
+    monkeypatch.setattr(sources, "tree_depth", lambda root, limit=None: walked.append(root)
+                        or depth(root, limit))
+    cache = sources.SourceCache(max_depth=20)
+    (tmp_path / "flat.ts").write_text("export const a = [1, 2, 3]\n")  # 16 nodes, 4 levels
+    (tmp_path / "wide.ts").write_text("export const a = [" + ", ".join(map(str, range(50))) + "]\n")
+    (tmp_path / "deep.ts").write_text("export const a = " + "[" * 30 + "]" * 30 + "\n")
+    assert cache.parse(tmp_path / "flat.ts") is not None and walked == []
+    assert cache.parse(tmp_path / "wide.ts") is not None and len(walked) == 1
+    assert cache.parse(tmp_path / "deep.ts") is None and len(walked) == 2
+    assert cache.reason(tmp_path / "deep.ts") == "nested more than 20 levels deep, not analysed"

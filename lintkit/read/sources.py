@@ -944,7 +944,10 @@ class SourceCache:
         """Whether a file's syntax tree is nested deeper than max_depth (not to be analysed)."""
         deep = getattr(source, "_lintkit_too_deep", None)
         if deep is None:
-            deep = source._lintkit_too_deep = tree_depth(source.root, self.max_depth) > self.max_depth
+            # A tree of n nodes is at most n - 1 levels deep: most files need no walk to know.
+            root = source.root
+            deep = source._lintkit_too_deep = root.descendant_count - 1 > self.max_depth \
+                and tree_depth(root, self.max_depth) > self.max_depth
         return deep
 
     @property
