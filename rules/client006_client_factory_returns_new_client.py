@@ -33,12 +33,15 @@ SEVERITY = "info"
 SUMMARY = "An exported function that returns a new database client on every call."
 
 def check(service, context):
-    seen = set()
+    seen, files_done = set(), set()  # files_done: a file shared by many graphs is looked at once
     for function in service.functions:
         analysis = client_analysis(service, function)
         if analysis is None:
             continue
         for file in analysis.graph.files:
+            if id(file) in files_done:
+                continue
+            files_done.add(id(file))
             for name, exported in file.exports.items():
                 key = (file.path, name)
                 if key in seen:

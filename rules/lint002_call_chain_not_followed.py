@@ -1,7 +1,7 @@
 """lintkit stopped following a handler's calls at its depth bound, so code below that call is not checked.
 
 What: the per-invocation analysis (CLIENT, MIGRATE and the other rules that ask what runs on every
-invocation) follows calls from the handler across files, up to 20 calls deep (`MAX_CALL_DEPTH` in
+invocation) follows calls from the handler across files, up to 200 calls deep (`MAX_CALL_DEPTH` in
 `lintkit.read.handlers`). When a chain goes deeper and the call at the bound leads to code of the
 service, this info says so once per function, at that call, naming the handler. Not reported: calls
 into packages, or calls lintkit cannot resolve (those are never followed, at any depth).
@@ -10,7 +10,7 @@ Why: lintkit says when it could not look rather than staying silent: a client bu
 run below that call is not reported, however many invocations it costs.
 
 Example:
-    export const handler = (event) => step1(event)   // step1 → step2 → ... → step25 → new PrismaClient()
+    export const handler = (event) => step1(event)   // step1 → ... → step205 → new PrismaClient()
 
 Use instead:
     Nothing to change in the service. Build the client at module scope (CLIENT001), or report the

@@ -764,8 +764,10 @@ def test_a_broken_config_is_a_finding_of_its_service_and_the_rest_is_linted(tmp_
 
 # -- issue 9: a time budget per service --------------------------------------------------------------
 def _slow_service(root: Path, adv: Path) -> None:
+    # Well over the 0.5 s budget the tests give it, however fast lintkit gets: 3,000 functions took
+    # ~0.4 s in 2026-12 and the test passed or failed with the machine's load.
     functions = "".join(f"  f{i}:\n    handler: src/api.handler\n    events:\n      - http: GET /f{i}\n"
-                        for i in range(3_000))
+                        for i in range(10_000))
     (adv / "serverless.yml").write_text(good_config().split("functions:")[0] + "functions:\n" + functions)
 
 

@@ -87,6 +87,21 @@ class Disconnect:
 
 
 _ANALYSES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_FILE_FACTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+class FileFacts:
+    """What a ClientAnalysis works out about one file or one function of it, kept for every graph
+    of a service: the graphs resolve names alike (one source cache, tsconfig, project root and
+    build layout), so a module that many handlers import is analysed once, not once per handler."""
+
+    __slots__ = ("constructions", "written", "returns", "module_scope")
+
+    def __init__(self):
+        self.constructions: dict[tuple, Construction | None] = {}
+        self.written: dict[int, frozenset[str]] = {}
+        self.returns: dict[tuple, ClientValue | None] = {}
+        self.module_scope: dict[int, list[Construction]] = {}  # id(file) -> module-scope builds
 
 
 def client_analysis(service, function) -> "ClientAnalysis | None":
@@ -95,7 +110,9 @@ def client_analysis(service, function) -> "ClientAnalysis | None":
     if graph is None:
         return None
     if graph not in _ANALYSES:
-        _ANALYSES[graph] = ClientAnalysis(graph, generated_client_dirs(service))
+        if service not in _FILE_FACTS:
+            _FILE_FACTS[service] = FileFacts()
+        _ANALYSES[graph] = ClientAnalysis(graph, generated_client_dirs(service), _FILE_FACTS[service])
     return _ANALYSES[graph]
 
 
@@ -121,12 +138,16 @@ def location(span, root) -> str:
 
 
 class ClientAnalysis:
-    def __init__(self, graph, generated_dirs=()):
+    def __init__(self, graph, generated_dirs=(), facts: FileFacts | None = None):
+        """`facts`: the per-file results of the other graphs of the service (their generated
+        client folders must be `generated_dirs`)."""
         self.graph = graph
         self.generated_dirs = [os.path.realpath(d) for d in generated_dirs]
-        self._constructions: dict[tuple, Construction | None] = {}
-        self._written: dict[int, frozenset[str]] = {}
-        self._returns: dict[tuple, ClientValue | None] = {}
+        facts = facts if facts is not None else FileFacts()
+        self._constructions = facts.constructions
+        self._written = facts.written
+        self._returns = facts.returns
+        self._module_scope = facts.module_scope
         self._results: dict[str, list] = {}
 
     def _once(self, name: str, compute) -> list:
@@ -513,8 +534,13 @@ class ClientAnalysis:
         branches of one `if`/`else`, `?:` or `switch` (only one of them runs)."""
         return self._once("module clients", self._module_scope_clients)
 
+    def _module_scope_constructions(self, file: SourceFile) -> list[Construction]:
+        if id(file) not in self._module_scope:
+            self._module_scope[id(file)] = list(self.constructions(file, True))
+        return self._module_scope[id(file)]
+
     def _module_scope_clients(self) -> list[Construction]:
-        built = [c for file in self.graph.files for c in self.constructions(file, True)]
+        built = [c for file in self.graph.files for c in self._module_scope_constructions(file)]
         consumed = self._consumed(built)
         clients, slots = [], set()
         for construction in built:

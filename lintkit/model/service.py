@@ -380,7 +380,8 @@ class Service:
             from ..read.handlers import resolve_handler_path
 
             self._handler_paths[handler] = resolve_handler_path(self.root, handler, self.project_root,
-                                                                self.build_layout)
+                                                                self.build_layout,
+                                                                self.sources.real_path)
         return self._handler_paths[handler]
 
     def unfollowed(self, function: Function) -> str | None:

@@ -33,7 +33,9 @@ from .tsconfig import TsConfig
 from . import middy, nest, webapps
 
 MAX_GRAPH_FILES = 2000
-MAX_CALL_DEPTH = 20
+# Calls followed from an entry point. Following is a breadth-first walk that runs each function
+# once per set of bindings, so the work grows with the code reached, not with this bound.
+MAX_CALL_DEPTH = 200
 MAX_RESOLVE_DEPTH = 32
 MAX_BINDINGS = 8  # runs of one function with different functions bound to its parameters
 # Methods that call the function handed to them before they return (arrays) or when the promise
@@ -89,11 +91,13 @@ def _handler_candidates(service_root: Path, handler: str) -> list[str]:
 
 
 def resolve_handler_path(service_root: Path, handler: str, project_root: Path | None = None,
-                         layout: BuildLayout | None = None) -> tuple[Path | None, str]:
+                         layout: BuildLayout | None = None, real_path=os.path.realpath
+                         ) -> tuple[Path | None, str]:
     """(file, export name) for `functions.X.handler`; file is None when no candidate exists inside
     `project_root` (default: the service root). With a build `layout`, a handler in build output
     is its source, and a service deployed from an output folder it is copied into names files
-    relative to that folder."""
+    relative to that folder. `real_path`: `os.path.realpath`, or a memo of it
+    (`SourceCache.real_path`)."""
     module, export = split_handler(handler)
     if not export or not module:
         return None, export
@@ -101,7 +105,7 @@ def resolve_handler_path(service_root: Path, handler: str, project_root: Path | 
     module = module[2:] if module.startswith("./") else module
     folders = [Path(service_root), *(layout.deploy_dirs if layout is not None else ())]
     for folder in folders:
-        found = _existing_module(_normalize(folder / module), boundary, layout)
+        found = _existing_module(_normalize(folder / module), boundary, layout, real_path)
         if found is not _MISSING:
             return found, export
     return None, export
@@ -110,13 +114,14 @@ def resolve_handler_path(service_root: Path, handler: str, project_root: Path | 
 _MISSING = object()
 
 
-def _existing_module(base: Path, boundary: Path | None, layout: BuildLayout | None):
+def _existing_module(base: Path, boundary: Path | None, layout: BuildLayout | None,
+                     real_path=os.path.realpath):
     """The first file a module path names (through `layout` for build output): the file, None when
     it lies outside `boundary`, or `_MISSING`."""
     for candidate_base in layout.bases(base) if layout is not None else (base,):
         for candidate in _probe_texts(candidate_base):
             if _is_file(candidate):
-                return Path(candidate) if _inside(candidate, boundary) else None
+                return Path(candidate) if _inside(candidate, boundary, real_path) else None
     return _MISSING
 
 
@@ -169,10 +174,10 @@ def _mode(path: str) -> int | None:
         return None
 
 
-def _inside(path: Path, root: Path | None) -> bool:
+def _inside(path: Path | str, root: Path | None, real_path=os.path.realpath) -> bool:
     if root is None:
         return True
-    return is_inside(os.path.realpath(path), os.path.realpath(root))
+    return is_inside(real_path(path), real_path(root))
 
 
 def is_generated_client(path: Path | str) -> bool:
@@ -181,12 +186,12 @@ def is_generated_client(path: Path | str) -> bool:
 
 
 def resolve_module(from_path: Path, specifier: str, tsconfig: TsConfig | None = None,
-                   project_root: Path | None = None, layout: BuildLayout | None = None
-                   ) -> Path | None:
+                   project_root: Path | None = None, layout: BuildLayout | None = None,
+                   real_path=os.path.realpath) -> Path | None:
     """The local source file an import specifier names, or None (packages, missing files, files
     outside `project_root`). With a build `layout`, build output stands for its source."""
     for base in module_bases(from_path, specifier, tsconfig):
-        found = _existing_module(base, project_root, layout)
+        found = _existing_module(base, project_root, layout, real_path)
         if found is not _MISSING and found is not None:
             return found
     return None
@@ -211,6 +216,20 @@ def module_matches(module: str, pattern: str) -> bool:
     if pattern.endswith(("-", "/")):
         return module.startswith(pattern)
     return module == pattern or module.startswith(pattern + "/")
+
+
+def _imports_matching(file: SourceFile, patterns: tuple[str, ...], include_type_only: bool
+                      ) -> list[Import]:
+    """The imports of one file matching the patterns, kept on the file: every graph holding a
+    module that many handlers share asks the same question of it."""
+    memo = file.__dict__.setdefault("_lintkit_imports_matching", {})
+    key = (patterns, include_type_only)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = [
+            imp for imp in file.imports if (include_type_only or not imp.type_only)
+            and any(module_matches(imp.module, pattern) for pattern in patterns)]
+    return found
 
 
 # -- scope helpers --------------------------------------------------------------------------------
@@ -580,7 +599,7 @@ class HandlerGraph:
         memo = self.cache.resolutions
         if key not in memo:
             memo[key] = resolve_module(file.path, imp.module, self.tsconfig, self.project_root,
-                                       self.layout)
+                                       self.layout, self.cache.real_path)
         imp.resolved = memo[key]
         if imp.resolved is None and self.layout is not None:
             self._note_missing_output(file, imp)
@@ -636,11 +655,8 @@ class HandlerGraph:
         """(file, import) for every import of a module matching one of the patterns (see
         `module_matches`)."""
         for file in self.files:
-            for imp in file.imports:
-                if imp.type_only and not include_type_only:
-                    continue
-                if any(module_matches(imp.module, p) for p in patterns):
-                    yield file, imp
+            for imp in _imports_matching(file, patterns, include_type_only):
+                yield file, imp
 
     def imports_module(self, *patterns: str, include_type_only: bool = False) -> bool:
         """Does any file of the graph import one of these modules? A trailing `-` or `/` makes a
@@ -668,15 +684,16 @@ class HandlerGraph:
             self._imports_memo[key] = next(self.prisma_client_imports(generated_dirs), None) is not None
         return self._imports_memo[key]
 
-    @staticmethod
-    def _is_prisma_client(imp: Import, generated_dirs: list[str]) -> bool:
+    def _is_prisma_client(self, imp: Import, generated_dirs: list[str]) -> bool:
         if module_matches(imp.module, "@prisma/client") or _GENERATED_CLIENT.search(imp.module):
             return True
         if imp.resolved is None:
             return False
         if _GENERATED_CLIENT.search(imp.resolved.as_posix()):
             return True
-        real = os.path.realpath(imp.resolved)
+        if not generated_dirs:
+            return False
+        real = self.cache.real_path(imp.resolved)
         return any(real == d or real.startswith(d.rstrip(os.sep) + os.sep) for d in generated_dirs)
 
     # -- exports and the handler ------------------------------------------------------------

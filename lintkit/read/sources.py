@@ -897,17 +897,24 @@ class SourceCache:
         self.max_depth = max_depth
         self.store = store
         self._files: dict[str, SourceFile | None] = {}
-        self._real_paths: dict[Path, str] = {}
+        self._real_paths: dict[str, str] = {}
         self._inline: dict[tuple, SourceFile] = {}
         self.skipped: dict[Path, str] = {}
         self.resolutions: dict[tuple, Path | None] = {}  # module resolution memo (handlers.py)
         self._lines: dict[Path, list[str] | None] = {}
 
+    def real_path(self, path: Path | str) -> str:
+        """`os.path.realpath(path)`, resolved once per path: a dozen `lstat`s, and thousands of
+        functions ask for the same handler file and project root."""
+        text = os.fspath(path)
+        real = self._real_paths.get(text)
+        if real is None:
+            real = self._real_paths[text] = os.path.realpath(text)
+        return real
+
     def parse(self, path: Path) -> SourceFile | None:
         path = Path(path)
-        key = self._real_paths.get(path)
-        if key is None:  # resolved once per path: thousands of functions ask for the same file
-            key = self._real_paths[path] = os.path.realpath(path)
+        key = self.real_path(path)
         if key in self._files:
             return self._files[key]
         source = self._load(path)
@@ -946,7 +953,10 @@ class SourceCache:
         """Whether a file's syntax tree is nested deeper than max_depth (not to be analysed)."""
         deep = getattr(source, "_lintkit_too_deep", None)
         if deep is None:
-            deep = source._lintkit_too_deep = tree_depth(source.root, self.max_depth) > self.max_depth
+            # A tree of n nodes is at most n - 1 levels deep: most files need no walk to know.
+            root = source.root
+            deep = source._lintkit_too_deep = root.descendant_count - 1 > self.max_depth \
+                and tree_depth(root, self.max_depth) > self.max_depth
         return deep
 
     @property
