@@ -8,6 +8,31 @@ from .nodes import Node, Span
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+# safe: keeps the intent and cannot break the deploy (`--fix`); unsafe: changes behaviour or policy
+# (only with `--unsafe-fixes`); display: advice shown with the finding, never applied.
+APPLICABILITIES = ("safe", "unsafe", "display")
+
+
+@dataclass(slots=True)
+class Edit:
+    """Replace the text at `span` (1-based lines and columns in characters, end column exclusive;
+    an empty span inserts) with `replacement`."""
+
+    span: Span
+    replacement: str
+
+
+@dataclass(slots=True)
+class Fix:
+    """A rule's proposed change: a title that says what it does (`Set runtime to nodejs22.x`),
+    the edits, and how freely the engine may apply it (APPLICABILITIES)."""
+
+    title: str
+    edits: list[Edit]
+    applicability: str = "safe"
+
+    def applies(self, unsafe: bool = False) -> bool:
+        return self.applicability == "safe" or (unsafe and self.applicability == "unsafe")
 
 
 @dataclass(slots=True)
@@ -28,6 +53,7 @@ class Finding:
     related: list[Span] = field(default_factory=list)
     secret: str | None = None  # the secret value at `span`: masked wherever it appears in output
     secret_span: Span | None = None  # where `secret` is written, when that is not `span`
+    fix: Fix | None = None
 
     @classmethod
     def at(cls, where: Node | Span, message: str, **kwargs) -> "Finding":
@@ -50,6 +76,7 @@ class Diagnostic:
     related: list[Span] = field(default_factory=list)
     # The lowest severity that fails the run for this finding: its service's `fail-on`.
     fail_on: str = "warning"
+    fix: Fix | None = None
 
     @property
     def fails(self) -> bool:
