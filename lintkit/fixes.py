@@ -82,7 +82,7 @@ def edit_ranges(text: str, fix: Fix, path: Path) -> list[tuple[int, int, str]] |
             return None
         start = offsets(index, span.line, span.column)
         end = offsets(index, span.end_line, span.end_column)
-        if end < start:
+        if end < start or edit.original is not None and text[start:end] != edit.original:
             return None
         ranges.append((start, end, edit.replacement))
     return sorted(ranges, key=lambda r: (r[0], r[1]))

@@ -16,10 +16,12 @@ APPLICABILITIES = ("safe", "unsafe", "display")
 @dataclass(slots=True)
 class Edit:
     """Replace the text at `span` (1-based lines and columns in characters, end column exclusive;
-    an empty span inserts) with `replacement`."""
+    an empty span inserts) with `replacement`. With `original`, the edit applies only where the
+    file holds exactly that text at `span` (a span a rule could not pin down is never edited)."""
 
     span: Span
     replacement: str
+    original: str | None = None
 
 
 @dataclass(slots=True)
@@ -30,6 +32,12 @@ class Fix:
     title: str
     edits: list[Edit]
     applicability: str = "safe"
+
+    @classmethod
+    def replace(cls, span: Span, original: str, replacement: str, title: str,
+                applicability: str = "safe") -> "Fix":
+        """One edit that replaces `original`, written at `span`, with `replacement`."""
+        return cls(title, [Edit(span, replacement, original)], applicability)
 
     def applies(self, unsafe: bool = False) -> bool:
         return self.applicability == "safe" or (unsafe and self.applicability == "unsafe")
