@@ -28,6 +28,7 @@ from .read.files import is_inside, read_bytes, write_text
 from .read.lines import LineIndex
 
 MAX_ROUNDS = 10
+_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 BOM = "\ufeff"
 
@@ -84,8 +85,19 @@ def edit_ranges(text: str, fix: Fix, path: Path) -> list[tuple[int, int, str]] |
         end = offsets(index, span.end_line, span.end_column)
         if end < start or edit.original is not None and text[start:end] != edit.original:
             return None
-        ranges.append((start, end, edit.replacement))
+        ranges.append((start, end, _line_breaks_of(text, start, edit.replacement)))
     return sorted(ranges, key=lambda r: (r[0], r[1]))
+
+
+def _line_breaks_of(text: str, at: int, replacement: str) -> str:
+    """`replacement` with its line breaks written as the file writes the line at `at`
+    (rules write `\n`; a CRLF file stays CRLF)."""
+    if "\n" not in replacement:
+        return replacement
+    found = _BREAK.search(text, at) or _BREAK.search(text)  # the last line's break: the file's first
+    if found is None or found.group() == "\n":
+        return replacement
+    return replacement.replace("\n", found.group())
 
 
 def apply_ranges(text: str, ranges: list[tuple[int, int, str]]) -> str:
