@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .model.diagnostics import Diagnostic, Fix
+from .model.diagnostics import Diagnostic, Edit, Fix
+from .model.nodes import Span
 from .read.files import is_inside, read_bytes, write_text
 from .read.lines import LineIndex
 
@@ -57,6 +58,37 @@ class FixOutcome:
 def applicable(diagnostics: list[Diagnostic], unsafe: bool = False) -> list[Diagnostic]:
     """The diagnostics whose fix `--fix` (with `unsafe`: `--unsafe-fixes`) would apply."""
     return [d for d in diagnostics if d.fix is not None and d.fix.applies(unsafe)]
+
+
+def verified(fix: Fix | None, lines_of: Callable[[Path], list[str] | None]) -> Fix | None:
+    """`fix` as reports show it: None unless the text each edit names as its `original` is where
+    the edit says (so a report never offers an edit the file does not match), and a column past
+    the end of its line (a rule's way to say "at the end of the line") set to the line's end.
+    `lines_of(path)` gives a file's lines (lintkit.engine.SourceLines)."""
+    if fix is None:
+        return None
+    edits = []
+    for edit in fix.edits:
+        span = edit.span
+        lines = lines_of(span.path)
+        if not lines or not 0 < span.line <= span.end_line <= len(lines):
+            return None
+        if edit.original is not None:
+            if span.line != span.end_line or _line(lines, span.line)[span.column - 1:span.end_column - 1] \
+                    != edit.original:
+                return None
+        column = min(span.column, len(_line(lines, span.line)) + 1)
+        end_column = min(span.end_column, len(_line(lines, span.end_line)) + 1)
+        if (column, end_column) != (span.column, span.end_column):
+            edit = Edit(Span(span.path, span.line, column, span.end_line, end_column), edit.replacement,
+                        edit.original)
+        edits.append(edit)
+    return Fix(fix.title, edits, fix.applicability)
+
+
+def _line(lines: list[str], number: int) -> str:
+    line = lines[number - 1]
+    return line[1:] if number == 1 and line.startswith(BOM) else line  # columns do not count a BOM
 
 
 def offsets(index: LineIndex, line: int, column: int) -> int:
