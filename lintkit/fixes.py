@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -230,9 +231,14 @@ def fix_until_stable(lint: Callable[[dict[Path, str]], list[Diagnostic]], root_o
 
 
 def write_fixed(outcome: FixOutcome) -> None:
-    """Writes the changed files (only after every round succeeded)."""
+    """Writes the changed files (only after every round succeeded), each keeping its permissions
+    (a serverless.yml readable by its owner only stays so)."""
     for file in outcome.changed:
-        write_text(file.path, file.text, root=file.root)
+        try:
+            mode = stat.S_IMODE(os.stat(file.path).st_mode)
+        except OSError:
+            mode = None
+        write_text(file.path, file.text, root=file.root, mode=mode)
 
 
 def unified_diff(outcome: FixOutcome, cwd: Path, redactor) -> str:

@@ -273,6 +273,14 @@ def test_fix_does_not_write_through_a_symlink_that_leads_out(tmp_path, run_lintk
     assert outside.read_bytes() == before
 
 
+def test_fix_keeps_the_file_permissions(tmp_path, run_lintkit):
+    project = copy_case(FIXTURES / "SECRET006" / "bad-v3-suffixes", tmp_path)
+    config = project / "serverless.yml"
+    config.chmod(0o600)
+    run_lintkit("check", ".", "--as-of", AS_OF, "--select", "SECRET006", "--fix", cwd=project)
+    assert "~true" not in config.read_text() and (config.stat().st_mode & 0o777) == 0o600
+
+
 def test_fix_never_touches_an_included_file_outside_the_project(tmp_path, run_lintkit):
     project = copy_case(FIXTURES / "RUNTIME003" / "bad-provider-timeout", tmp_path / "root")
     shared = tmp_path / "root" / "shared.yml"
