@@ -16,7 +16,6 @@ redactor knows is never applied.
 """
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import stat
@@ -244,6 +243,8 @@ def write_fixed(outcome: FixOutcome) -> None:
 def unified_diff(outcome: FixOutcome, cwd: Path, redactor) -> str:
     """What `--fix` would change, as `git diff` prints it: paths relative to `cwd` with a/ and b/
     prefixes, so `patch -p1` or `git apply` in `cwd` applies it. Every line passes the redactor."""
+    import difflib  # only --diff needs it
+
     chunks = []
     for file in sorted(outcome.changed, key=lambda f: str(f.path)):
         shown = _relative(file.path, cwd)
