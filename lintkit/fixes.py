@@ -171,6 +171,9 @@ def one_round(diagnostics: list[Diagnostic], outcome: FixOutcome, root_of: Calla
             if any(redactor(edit.replacement) != edit.replacement for edit in d.fix.edits):
                 continue  # never write a secret (or what looks like one) into a file
             ranges = edit_ranges(body, d.fix, path)
+            if ranges is not None and all(r in taken for r in ranges):
+                titles.append(d.fix.title)  # the same edit as a fix taken (two findings, one cause)
+                continue
             if ranges is None or _overlaps(taken, ranges):
                 continue
             taken.extend(ranges)
