@@ -17,6 +17,9 @@ from lsprotocol import types
 from .engine import comment_prefixes
 
 FIX_ALL_KIND = "source.fixAll.lintkit"
+# lintkit.lsp_handshake answers `initialize` with these before pygls loads (its CODE_ACTION_KINDS;
+# tests/test_lsp_handshake.py keeps the two answers equal).
+CODE_ACTION_KINDS = (types.CodeActionKind.QuickFix, FIX_ALL_KIND)
 SUPPRESS_TITLE = "Suppress {code} on this line"
 
 
@@ -37,7 +40,7 @@ def fix_data(d, lines: list[str] | None, encoding: str, redactor, lsp_range) -> 
 def register_code_actions(server, fs_path, code_units) -> None:
     """Serves textDocument/codeAction; `fs_path(uri)` and `code_units(text, encoding)` are
     lintkit.lsp's."""
-    options = types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND])
+    options = types.CodeActionOptions(code_action_kinds=list(CODE_ACTION_KINDS))
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, options)
     def code_action(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
