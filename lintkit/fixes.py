@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .model.diagnostics import Diagnostic, Edit, Fix
 from .model.nodes import Span
-from .read.files import is_inside, read_bytes, write_text
+from .read.files import is_inside, permissions, read_bytes, write_text
 from .read.lines import LineIndex
 
 MAX_ROUNDS = 10
@@ -236,11 +235,7 @@ def write_fixed(outcome: FixOutcome) -> None:
     """Writes the changed files (only after every round succeeded), each keeping its permissions
     (a serverless.yml readable by its owner only stays so)."""
     for file in outcome.changed:
-        try:
-            mode = stat.S_IMODE(os.stat(file.path).st_mode)
-        except OSError:
-            mode = None
-        write_text(file.path, file.text, root=file.root, mode=mode)
+        write_text(file.path, file.text, root=file.root, mode=permissions(file.path))
 
 
 def unified_diff(outcome: FixOutcome, cwd: Path, redactor) -> str:

@@ -395,3 +395,15 @@ def test_fix_keeps_comments_and_quoting(tmp_path_factory, run_lintkit, runtime_q
     assert fixed == want
     assert yaml.load(fixed, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["provider"]["runtime"] == "nodejs24.x"
     assert lint_json(run_lintkit, project, args) == []
+
+
+def test_a_warm_result_cache_keeps_the_fixes(tmp_path, run_lintkit):
+    project = copy_case(FIXTURES / "SECRET006" / "bad-v3-suffixes", tmp_path / "p")
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    args = [*case_args("SECRET006", FIXTURES / "SECRET006" / "bad-v3-suffixes"), *cache]
+    cold = lint_json(run_lintkit, project, args)
+    assert any((tmp_path / "cache").iterdir()), "the outcome was not kept"
+    warm = lint_json(run_lintkit, project, args)
+    assert warm == cold and all("fix" in d for d in warm)
+    code, _, err = run_lintkit(*args, "--fix", cwd=project)
+    assert code == 0 and "fixed 4 findings" in err and "~true" not in (project / "serverless.yml").read_text()

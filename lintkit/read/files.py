@@ -523,6 +523,15 @@ def walk(top, skip=lambda name: False, max_folders: int = 100_000, root: str | N
         stack.extend(os.path.join(folder, name) for name in reversed(dirs))
 
 
+def permissions(path) -> int | None:
+    """The permission bits of the file at `path` (following links), None when there is none: what
+    `--fix` writes a fixed file back with."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return None
+
+
 def write_text(path, text: str, root: str | None = None, mode: int | None = None) -> None:
     """Writes `text` to `path` through a securely created temporary file and a rename. Refuses a
     target (or a folder on its way) that a symbolic link leads out of the project. `mode`: the
