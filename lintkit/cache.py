@@ -30,7 +30,7 @@ import os
 from pathlib import Path
 
 from . import __version__
-from .model.diagnostics import Diagnostic
+from .model.diagnostics import Diagnostic, Edit, Fix
 from .model.nodes import Span
 from .read.files import (FingerprintCheck, content_digest, is_inside, listing_digest, make_folder,
                          read_bytes, walk, write_private)
@@ -242,14 +242,31 @@ def _digest(value) -> str:
 def _plain(d: Diagnostic) -> list:
     return [d.code, d.name, d.severity, d.message, str(d.path), d.line, d.column, d.end_line,
             d.end_column, d.function, [[str(s.path), s.line, s.column, s.end_line, s.end_column]
-                                       for s in d.related], d.fail_on]
+                                       for s in d.related], d.fail_on, _plain_fix(d.fix)]
+
+
+def _plain_fix(fix: Fix | None) -> list | None:
+    if fix is None:
+        return None
+    return [fix.title, fix.applicability,
+            [[str(e.span.path), e.span.line, e.span.column, e.span.end_line, e.span.end_column,
+              e.replacement, e.original] for e in fix.edits]]
 
 
 def _diagnostic(plain: list) -> Diagnostic:
     (code, name, severity, message, path, line, column, end_line, end_column, function, related,
-     fail_on) = plain
+     fail_on, fix) = plain
     return Diagnostic(code=code, name=name, severity=severity, message=message, path=Path(path),
                       line=line, column=column, end_line=end_line, end_column=end_column,
                       function=function, related=[Span(Path(p), *rest) for p, *rest in related],
-                      fail_on=fail_on)
+                      fail_on=fail_on, fix=_fix(fix))
+
+
+def _fix(plain: list | None) -> Fix | None:
+    """A kept diagnostic's fix (lintkit.fixes): title, applicability, edits."""
+    if plain is None:
+        return None
+    title, applicability, edits = plain
+    return Fix(title, [Edit(Span(Path(path), *where), replacement, original)
+                       for path, *where, replacement, original in edits], applicability)
 

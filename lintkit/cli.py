@@ -177,6 +177,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="report only findings that are not in this baseline file")
     check.add_argument("--write-baseline", metavar="FILE", default=None,
                        help="record the current findings in FILE (a baseline) and report nothing")
+    check.add_argument("--fix", action="store_true",
+                       help="apply the safe fixes to the project's files, then report what remains")
+    check.add_argument("--unsafe-fixes", action="store_true",
+                       help="with --fix or --diff, apply unsafe fixes too (they change behaviour); "
+                            "alone, count them as fixable in the report")
+    check.add_argument("--diff", action="store_true",
+                       help="print the unified diff of what --fix would change and change nothing "
+                            "(exit 1 when there is a diff)")
+    check.add_argument("--show-fixes", action="store_true",
+                       help="list on stderr the fixes applied (with --fix) or applicable")
     check.add_argument("--services-of", action="store_true",
                        help="the PATHs are changed files: lint, whole, the services they belong to "
                             "and skip files outside any service (the pre-commit hook)")
@@ -347,6 +357,20 @@ def _check(args, baseline, overlays) -> int:
             return EXIT_ERROR
         return _write_baseline(args.write_baseline, result.diagnostics, engine)
 
+    if args.fix or args.diff:
+        from .fixes import unified_diff
+
+        outcome, engine, result = _fix_rounds(args, options, targets, engine, result, baseline)
+        if args.diff:
+            report_internal_errors(result.internal_errors)
+            sys.stdout.write(unified_diff(outcome, Path.cwd(), engine.redactor))
+            _show_fixes(args, outcome.applied, "would fix", engine.redactor)
+            return EXIT_ERROR if result.internal_errors else EXIT_FINDINGS if outcome.changed else EXIT_OK
+        _write_fixes(outcome)
+        _show_fixes(args, outcome.applied, "fixed", engine.redactor)
+    elif args.show_fixes:
+        _show_applicable(args, result.diagnostics, engine.redactor)
+
     diagnostics, baselined, gone = result.diagnostics, 0, 0
     if baseline is not None:
 
@@ -375,6 +399,92 @@ def _check(args, baseline, overlays) -> int:
     if result.internal_errors or result.invalid_configs:
         return EXIT_ERROR
     return exit_code(diagnostics)
+
+
+def _fix_rounds(args, options, targets, engine, result, baseline):
+    """Lints again with the fixed texts standing in for the files until no applicable fix is left
+    (lintkit.fixes); returns the outcome and the last run's engine and result. Findings in the
+    baseline are not fixed."""
+    from dataclasses import replace
+
+    from .engine import Engine
+    from .fixes import fix_until_stable, project_root_of
+
+    last = {"engine": engine, "result": result}
+    redactors = [engine.redactor]
+
+    def unbaselined(run_engine, run_result):
+        if baseline is None:
+            return run_result.diagnostics
+        return baseline.compare(run_result.diagnostics, run_engine.lines, run_engine.redactor).new
+
+    def lint(fixed):
+        run_engine = Engine(replace(options, overlays={**options.overlays, **fixed}))
+        run_result = run_engine.run(targets)
+        last.update(engine=run_engine, result=run_result)
+        redactors.append(run_engine.redactor)
+        return unbaselined(run_engine, run_result)
+
+    redactor = _CombinedRedactor(redactors)
+    outcome, _ = fix_until_stable(lint, project_root_of(targets), args.unsafe_fixes, redactor,
+                                  unbaselined(engine, result))
+    last["engine"].redactor = redactor
+    return outcome, last["engine"], last["result"]
+
+
+class _CombinedRedactor:
+    """Masks what any round's redactor knows (each round's rules name the secrets they saw)."""
+
+    def __init__(self, redactors):
+        self.redactors = redactors
+
+    def __call__(self, text: str) -> str:
+        for each in self.redactors:
+            text = each(text)
+        return text
+
+    def message(self, text: str) -> str:
+        for each in self.redactors:
+            text = each.message(text)
+        return text
+
+    def __getattr__(self, name):
+        return getattr(self.redactors[-1], name)
+
+
+def _write_fixes(outcome) -> None:
+    from .fixes import write_fixed
+    from .read.files import Refused
+
+    try:
+        write_fixed(outcome)
+    except Refused as error:
+        raise UsageError(f"--fix: {error.path}: {error.reason}")
+    except OSError as error:
+        raise UsageError(f"--fix: cannot write {error.filename}: {error.strerror or error}")
+
+
+def _show_fixes(args, applied, verb: str, redactor) -> None:
+    """`--show-fixes`: each fix applied (or, with --diff, that would be), by file, on stderr;
+    without it a one-line count (unless --quiet)."""
+    from .display import display_path
+
+    if args.quiet and not args.show_fixes:
+        return
+    print(f"lintkit: {verb} {_plural(len(applied), 'finding')}", file=sys.stderr)
+    if args.show_fixes:
+        for path, title in applied:
+            print(f"  {redactor(display_path(path, Path.cwd()))}: {redactor(title)}", file=sys.stderr)
+
+
+def _show_applicable(args, diagnostics, redactor) -> None:
+    """`--show-fixes` without --fix: the fixes --fix (with --unsafe-fixes, unsafe ones too) would apply."""
+    from .display import display_path
+    from .fixes import applicable
+
+    for d in applicable(diagnostics, args.unsafe_fixes):
+        print(f"lintkit: {redactor(display_path(d.path, Path.cwd()))}:{d.line}:{d.column}: {d.code} "
+              f"[{d.fix.applicability}] {redactor(d.fix.title)}", file=sys.stderr)
 
 
 def unreached_notes(targets, files_read: set[Path], redact) -> list[str]:
@@ -473,7 +583,8 @@ def _check_combinations(args) -> None:
             raise UsageError(f"--stdin-filename lints standard input as {args.stdin_filename}; "
                              f"drop the PATHs ({' '.join(args.paths)}) or give `-`")
         others = [option for option, given in (("--services-of", args.services_of),
-                                               ("--write-baseline", args.write_baseline)) if given]
+                                               ("--write-baseline", args.write_baseline),
+                                               ("--fix", args.fix), ("--diff", args.diff)) if given]
         if others:
             raise UsageError(f"--stdin-filename lints one unsaved buffer; drop {' and '.join(others)}")
     if args.statistics and args.format not in STATISTICS_FORMATS:
@@ -481,7 +592,8 @@ def _check_combinations(args) -> None:
                          f"(--format json), not {args.format}")
     if args.write_baseline:
         others = [option for option, given in (("--baseline", args.baseline), ("--output", args.output),
-                                               ("--statistics", args.statistics)) if given]
+                                               ("--statistics", args.statistics), ("--fix", args.fix),
+                                               ("--diff", args.diff)) if given]
         if others:
             raise UsageError(f"--write-baseline records every current finding and reports nothing; "
                              f"drop {' and '.join(others)}")
@@ -548,7 +660,8 @@ def render(args, diagnostics, result, engine, baselined: int = 0) -> None:
         cwd=Path.cwd(), files_checked=len(result.files), rules=rule_infos(),
         tool_version=__version__, read_source=engine.lines, color=color,
         services=result.services, redact=engine.redactor, checked=sorted(result.files), baselined=baselined,
-        quiet=args.quiet, rule_url=result.rule_url, width=None if to_file else terminal_width(sys.stdout))
+        quiet=args.quiet, rule_url=result.rule_url, width=None if to_file else terminal_width(sys.stdout),
+        unsafe_fixes=args.unsafe_fixes)
     stream = io.StringIO() if to_file else sys.stdout
     if args.statistics:
         from .reporters import statistics

@@ -282,6 +282,10 @@ class Engine:
             function = self.redactor(diagnostic.function) if diagnostic.function else diagnostic.function
             unchanged = unchanged and message == diagnostic.message and function == diagnostic.function
             diagnostic.message, diagnostic.function = message, function
+            if diagnostic.fix is not None:
+                title = self.redactor.message(diagnostic.fix.title)
+                unchanged = unchanged and title == diagnostic.fix.title
+                diagnostic.fix.title = title
         result.diagnostics.extend(outcome.diagnostics)
         result.files |= outcome.files
         result.internal_errors.extend(map(self.redactor, outcome.internal_errors))
@@ -443,7 +447,15 @@ class Engine:
             code=rule.code, name=rule.name, severity=severity, message=finding.message,
             path=span.path, line=span.line, column=span.column, end_line=span.end_line,
             end_column=span.end_column, function=finding.function, related=finding.related,
-            fail_on=config.fail_on or DEFAULT_FAIL_ON)
+            fail_on=config.fail_on or DEFAULT_FAIL_ON, fix=self._checked_fix(finding.fix))
+
+    def _checked_fix(self, fix):
+        """A finding's fix, if its edits match the file (lintkit.fixes.verified)."""
+        if fix is None:
+            return None
+        from .fixes import verified
+
+        return verified(fix, self.lines)
 
     def _apply_suppressions(self, diagnostics, files, config, selected) -> list[Diagnostic]:
         from .suppress import apply_suppressions, parse_suppressions, unused_finding

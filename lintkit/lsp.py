@@ -261,8 +261,19 @@ def to_lsp(d, lines: _LineReader, encoding: str, rule_url: str, redactor, uris: 
         source=SOURCE,
         message=replace_lone_surrogates(d.message),
         related_information=related or None,
-        data={"name": d.name, "function": d.function and replace_lone_surrogates(d.function)},
+        data=_with_fix({"name": d.name, "function": d.function and replace_lone_surrogates(d.function)},
+                       d, lines, encoding, redactor),
     )
+
+
+def _with_fix(data: dict, d, lines, encoding: str, redactor) -> dict:
+    """The hook of lintkit/lsp_actions.py: a fix rides in the diagnostic's data, for code actions."""
+    from .lsp_actions import fix_data
+
+    fix = fix_data(d, lines(d.path), encoding, redactor, lsp_range)
+    if fix is not None:
+        data["fix"] = fix
+    return data
 
 
 def is_linted_file(path: Path) -> bool:
@@ -399,7 +410,10 @@ class LintkitServer(LanguageServer):
 
 
 def create_server(settings: Settings) -> LintkitServer:
+    from .lsp_actions import register_code_actions
+
     server = LintkitServer(settings)
+    register_code_actions(server, fs_path, code_units)
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: LintkitServer, params: types.InitializeParams) -> None:

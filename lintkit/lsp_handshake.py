@@ -21,6 +21,8 @@ CONTENT_TYPE = b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n"
 ENCODINGS = ("utf-8", "utf-16", "utf-32")  # what pygls and lintkit.lsp convert positions to
 DEFAULT_ENCODING = "utf-16"
 TEXT_DOCUMENT_SYNC_INCREMENTAL = 2
+# The code actions lintkit.lsp_actions serves: quick fixes and "fix all safe fixes in this file".
+CODE_ACTION_KINDS = ("quickfix", "source.fixAll.lintkit")
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +68,8 @@ def position_encoding(capabilities: dict) -> str:
 
 def initialize_result(params: dict, version: str) -> dict:
     """What the server answers to `initialize` with these params, as pygls' capability builder
-    works it out for the features lintkit.lsp registers (open/close/change/save, hover,
-    watched files, shutdown)."""
+    works it out for the features lintkit.lsp registers (open/close/change/save, hover, code
+    actions, watched files, shutdown)."""
     capabilities = params.get("capabilities") or {}
     document = capabilities.get("textDocument") or {}
     synchronization = document.get("synchronization") or {}
@@ -82,6 +84,7 @@ def initialize_result(params: dict, version: str) -> dict:
             "positionEncoding": position_encoding(capabilities),
             "textDocumentSync": sync,
             "hoverProvider": True,
+            "codeActionProvider": {"codeActionKinds": list(CODE_ACTION_KINDS)},
             "executeCommandProvider": {"commands": []},
             "workspace": {"workspaceFolders": {"supported": True, "changeNotifications": True},
                           "fileOperations": {}},

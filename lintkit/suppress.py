@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from .model.diagnostics import Diagnostic, Finding
+from .model.diagnostics import Diagnostic, Edit, Finding, Fix
 from .model.nodes import Span
 
 SUPPRESS_CODE = "SUPPRESS001"
@@ -61,6 +61,10 @@ class Suppression:
     reason: str = ""
     used_selectors: set[str] = field(default_factory=set)
     selector_spans: dict[str, Span] = field(default_factory=dict)  # where each selector is written
+    # What removing the comment deletes (SUPPRESS001's fix): the whole line when the comment stands
+    # alone on it, else the comment and the blanks before it; None when the comment holds more
+    # than the directive or is a block comment.
+    removal: Span | None = None
 
     @property
     def used(self) -> bool:
@@ -162,6 +166,7 @@ def parse_suppressions(
             selector_spans=selector_spans,
             file_wide=directive.group("kind").lower() == "ignore-file",
             reason=directive.group("reason").strip().lstrip("-–—:").strip(),
+            removal=_removal(path, lines, number, start, body_start, directive),
         )
         found.append((suppression, alone))
 
@@ -222,10 +227,32 @@ def _suppress(code: str, name: str, line: int, suppressions: Iterable[Suppressio
     return suppressed
 
 
+def _removal(path: Path, lines: list[str], number: int, start: int, body_start: int,
+             directive) -> Span | None:
+    """What removing a suppression comment deletes (see `Suppression.removal`): line comments
+    (`#`, `//`) only."""
+    line = lines[number - 1].rstrip("\r\n")
+    if not line.startswith(("#", "//"), start) or line[body_start:body_start + directive.start()].strip():
+        return None
+    code_end = len(line[:start].rstrip())
+    if code_end:
+        return Span(path, number, code_end + 1, number, len(line) + 1)
+    if number < len(lines):
+        return Span(path, number, 1, number + 1, 1)
+    return Span(path, number, 1, number, len(line) + 1)
+
+
 def unused_finding(suppression: Suppression, unused: list[str] | None = None) -> Finding:
     """The SUPPRESS001 finding for an unused suppression (the engine adds name and severity);
-    `unused`: the selectors to name, when not all of the unused ones count."""
-    return Finding(suppression.span, suppression.unused_message(unused), code=SUPPRESS_CODE)
+    `unused`: the selectors to name, when not all of the unused ones count. A comment whose every
+    selector is unused gets a safe fix that removes it: it suppresses nothing, so nothing else
+    changes (a comment that names no rule gets none: its author meant to suppress something)."""
+    fix = None
+    unused = suppression.unused_selectors if unused is None else unused
+    if suppression.removal is not None and not suppression.malformed \
+            and len(unused) == len(suppression.selectors):
+        fix = Fix("Remove the unused suppression comment", [Edit(suppression.removal, "")])
+    return Finding(suppression.span, suppression.unused_message(unused), code=SUPPRESS_CODE, fix=fix)
 
 
 def unknown_selector_findings(suppression: Suppression, problem_of) -> list[Finding]:

@@ -28,3 +28,22 @@ def shared(service, compute):
     if compute not in cache:
         cache[compute] = list(compute(service))
     return cache[compute]
+
+
+def scalar_fix(node, new_value: str, title: str, applicability: str = "safe"):
+    """A fix that writes `new_value` in place of a one-line YAML scalar, in the scalar's own quoting;
+    None when the scalar's text as written cannot be known (escapes, block scalars, a value a
+    variable computed). The edit holds the text it replaces: the engine edits nothing else."""
+    from lintkit.model.diagnostics import Fix
+    from lintkit.model.nodes import Scalar
+
+    if not isinstance(node, Scalar) or node.span.line != node.span.end_line:
+        return None
+    value = node.value
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    value = str(value)
+    quote = {None: "", "'": "'", '"': '"'}.get(node.style)
+    if quote is None or any(char in value + new_value for char in "\\\"'\n\r"):
+        return None
+    return Fix.replace(node.span, quote + value + quote, quote + new_value + quote, title, applicability)

@@ -24,6 +24,9 @@ Use instead:
         const { execSync } = require('child_process')
         exports.handler = async () => { ... }
 
+Fix (safe) for the Handler: `<file>.<export>` becomes `index.<export>`. Safe: no other file exists in
+inline code, so the Handler as written can never load. The `import`/`export` statements get no fix.
+
 References: AWS CloudFormation, "AWS::Lambda::Function Code" (ZipFile: "the code is saved as
 index"); AWS Lambda, "Define Lambda function handler in Node.js" (CommonJS and ES modules).
 """
@@ -32,11 +35,14 @@ from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import is_dynamic, text
 from lintkit.read.handlers import named_children, split_handler
 
+from ._common import scalar_fix
+
 CODE = "CFN001"
 NAME = "inline-code-not-commonjs"
 SEVERITY = "error"
 SUMMARY = "Inline ZipFile code with import/export statements, or a Handler not index.<export>."
 
+FIXES = ("safe",)
 SAVED_AS = "Inline ZipFile code is saved as index.js"
 LOADED_AS = f"{SAVED_AS} and loaded as CommonJS"
 
@@ -68,7 +74,8 @@ def _check_handler(function, graph):
     if module != "index":
         wanted = f"index.{export or 'handler'}"
         yield Finding.at(handler, f"{SAVED_AS}, so Handler must be `{wanted}`: change `{value}` to "
-                         f"`{wanted}`.", function=function.name)
+                         f"`{wanted}`.", function=function.name,
+                         fix=scalar_fix(handler, wanted, f"Set Handler to `{wanted}`"))
     elif export and not graph.entry.is_esm and not graph.has_export(export) \
             and "module.exports" not in graph.entry.exports:
         yield Finding.at(handler, f"The inline code defines no `{export}` export, so Lambda cannot "

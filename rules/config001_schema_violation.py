@@ -42,17 +42,25 @@ Use instead:
         handler: src/migrate.handler
         reservedConcurrency: 1
 
+Fix (unsafe): a misspelt key is renamed to its one did-you-mean candidate, unless that key is
+already there. Unsafe: the setting starts to apply (a `reservedConcurrency` that was ignored now caps
+the function). Other violations get no fix: only the author knows the right value.
+
 References: Serverless Framework, "serverless.yml reference (AWS)" and "Configuration validation";
 AWS Lambda, "Lambda quotas" (memory 128-10240 MB, timeout 900 s) and "Lambda runtimes"; Amazon
 CloudWatch Logs, "PutRetentionPolicy" (retention values).
 """
 from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import text
+
+from ._common import scalar_fix
 
 CODE = "CONFIG001"
 NAME = "schema-violation"
 SEVERITY = "error"
 SUMMARY = "A serverless.yml setting with a wrong type, range or value, or a key Serverless ignores."
 SCOPE = "configuration"  # findings sit on the resolved serverless.yml only
+FIXES = ("unsafe",)
 
 
 def check(service, context):
@@ -61,4 +69,8 @@ def check(service, context):
     from lintkit.analysis.schema_check import violations  # imports jsonschema: only when CONFIG001 runs
 
     for violation in violations(service):
-        yield Finding.at(violation.node, violation.message, function=violation.function)
+        fix = None
+        if violation.rename:
+            fix = scalar_fix(violation.node, violation.rename, f"Rename `{text(violation.node)}` to "
+                             f"`{violation.rename}`", "unsafe")
+        yield Finding.at(violation.node, violation.message, function=violation.function, fix=fix)

@@ -17,10 +17,16 @@ Use instead:
       runtime: nodejs22.x
       logRetentionInDays: 30
 
+Fix (unsafe): add `logRetentionInDays: 30` to the provider, on its own line after the last one-line
+setting, at its indentation. Unsafe: log events older than 30 days are deleted, which may break a
+retention policy (audit logs kept for a year); a provider in flow style or in an included file gets
+no fix.
+
 References: Serverless Framework, "AWS provider: logRetentionInDays"; Amazon CloudWatch Logs,
 "Change log data retention".
 """
-from lintkit.model.diagnostics import Finding
+from lintkit.model.diagnostics import Edit, Finding, Fix
+from lintkit.model.nodes import Mapping, Scalar, Span
 
 CODE = "CONFIG004"
 NAME = "missing-log-retention"
@@ -28,6 +34,9 @@ SEVERITY = "info"
 SUMMARY = "No logRetentionInDays: CloudWatch keeps (and bills for) Lambda logs forever."
 
 RETENTION_PLUGINS = ("serverless-plugin-log-retention",)
+FIXES = ("unsafe",)
+RETENTION_DAYS = 30
+END_OF_LINE = 1_000_000_000
 
 
 def check(service, context):
@@ -40,6 +49,27 @@ def check(service, context):
     if all("logRetentionInDays" in f.node for f in functions):
         return
     key = service.document.key_node("provider")
-    yield Finding.at(key or provider, "no `provider.logRetentionInDays`: CloudWatch keeps these "
+    where = key or provider
+    yield Finding.at(where, "no `provider.logRetentionInDays`: CloudWatch keeps these "
                      "functions' logs forever and bills for them; set it, e.g. "
-                     "`logRetentionInDays: 30`.")
+                     "`logRetentionInDays: 30`.", fix=_insertion(provider, where.span.path))
+
+
+def _insertion(provider, path) -> Fix | None:
+    """`logRetentionInDays: 30` on a line of its own after the last one-line `key: value` of a
+    block-style provider mapping written in the reported file, at that key's indentation."""
+    if not isinstance(provider, Mapping) or not provider.pairs:
+        return None
+    first = provider.pairs[0][0]
+    if (first.span.line, first.span.column) != (provider.span.line, provider.span.column):
+        return None  # a flow mapping `{...}` starts at its brace, not at its first key
+    for key, value in reversed(provider.pairs):
+        if isinstance(value, Scalar) and key.span.path == value.span.path == path \
+                and key.span.line == value.span.line == value.span.end_line \
+                and key.span.column == first.span.column:
+            # A column past the end of the line means its end (lintkit.fixes): after any comment.
+            end = Span(path, key.span.line, END_OF_LINE, key.span.line, END_OF_LINE)
+            indent = " " * (key.span.column - 1)
+            return Fix(f"Set `logRetentionInDays: {RETENTION_DAYS}`",
+                       [Edit(end, f"\n{indent}logRetentionInDays: {RETENTION_DAYS}")], "unsafe")
+    return None

@@ -20,18 +20,23 @@ Example:
 Use instead:
     DATABASE_URL=postgresql://app:pw@db.example.com:5432/app?schema=public&connection_limit=1
 
+Fix (safe) for the second `?`: it becomes `&`, so the parameters after it are read as the URL's
+author wrote them; where the URL is written with escapes the position is not exact, and no fix is
+made. A non-numeric `connection_limit` gets none: only its author knows the number.
+
 References: RFC 3986, section 3.4 (query); Prisma, "Connection URLs" and "Connection pool".
 """
 import re
 
 from lintkit.analysis.adapterpools import url_parameters_ignored
 from lintkit.analysis.pooling import config_urls, database_urls
-from lintkit.model.diagnostics import Finding
+from lintkit.model.diagnostics import Finding, Fix
 
 CODE = "POOL003"
 NAME = "malformed-database-url"
 SEVERITY = "error"
 SUMMARY = "A database URL with a second `?` in its query, or a non-numeric `connection_limit`."
+FIXES = ("safe",)
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}|\{\{.*?\}\}")
 _PARAM_NAME = re.compile(r"(?:^|[?&])([A-Za-z_][\w.\-]*)=")
@@ -75,9 +80,11 @@ def _second_question_mark(site):
     verb = "they are" if len(found) > 1 else "it is"
     owner = _param_holding(url, at)
     into = f"the value of `{owner}`" if owner else "the previous parameter"
-    yield Finding.at(site.span_of((at, at + 1)),
+    where = site.span_of((at, at + 1))
+    yield Finding.at(where,
                      f"A second `?` in this URL's query makes {names} part of {into}, so {verb} "
-                     "silently ignored: replace this `?` with `&`.", function=site.function)
+                     "silently ignored: replace this `?` with `&`.", function=site.function,
+                     fix=Fix.replace(where, "?", "&", "Replace the second `?` with `&`"))
 
 
 def _param_holding(url, offset: int) -> str | None:

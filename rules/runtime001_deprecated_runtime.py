@@ -28,6 +28,11 @@ Use instead:
     provider:
       runtime: nodejs22.x      # or nodejs24.x
 
+Fix (unsafe): a `runtime` written in the file is set to the newest supported runtime. Unsafe: the
+code, its dependencies and the framework version must work on the new Node.js major, which lintkit
+cannot know, and Prisma's Lambda engine target may change with it (RUNTIME002 and PACKAGE001 then
+say what else to change; `--fix` applies RUNTIME002's in its next round). An implicit runtime (none written) and one a variable computes get no fix.
+
 References: AWS Lambda Developer Guide, "Lambda runtimes" (deprecation, block function create,
 block function update); aws-cloudformation/cfn-lint
 src/cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json (the dates lintkit uses);
@@ -44,10 +49,13 @@ from lintkit.analysis.packaging import function_names
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import text
 
+from ._common import scalar_fix
+
 CODE = "RUNTIME001"
 NAME = "deprecated-runtime"
 SEVERITY = "error"
 SUMMARY = "A Node.js runtime past (or within 180 days of) its AWS deprecation date."
+FIXES = ("unsafe",)
 
 
 def check(service, context):
@@ -58,30 +66,34 @@ def check(service, context):
             continue
         present, own = function.own_setting("runtime")
         if present:
-            yield from _judge(own, text(own), context, function.name)
+            yield from _judge(own, text(own), context, function.name, fixable=True)
         elif function.kind == "function":
             provider_users.append(function)
     if provider_runtime is not None and (provider_users or not service.functions):
         function = provider_users[0].name if len(provider_users) == 1 else None
-        yield from _judge(provider_runtime, text(provider_runtime), context, function)
+        yield from _judge(provider_runtime, text(provider_runtime), context, function, fixable=True)
     elif provider_runtime is None and provider_users:
         yield from _implicit_runtime(service, provider_users, context)
 
 
-def _judge(node, runtime, context, function, preface="", fix="change the runtime to"):
+def _judge(node, runtime, context, function, preface="", fix="change the runtime to", fixable=False):
     lifecycle = runtime_lifecycle(runtime) if runtime else None
     if lifecycle is None:
         return
-    upgrade = " or ".join(newest_runtimes(context.as_of))
+    newest = newest_runtimes(context.as_of)
+    upgrade = " or ".join(newest)
     stage = _stage_sentence(lifecycle, context.as_of)
+    edit = None
+    if fixable and newest:
+        edit = scalar_fix(node, newest[0], f"Set `runtime` to {newest[0]}", "unsafe")
     if stage is not None:
-        yield Finding.at(node, f"{preface}{stage}; {fix} {upgrade}.", function=function)
+        yield Finding.at(node, f"{preface}{stage}; {fix} {upgrade}.", function=function, fix=edit)
     elif lifecycle.deprecation - context.as_of <= timedelta(days=runtime_table()["warning_window_days"]):
         days = (lifecycle.deprecation - context.as_of).days
         yield Finding.at(node, f"{preface}{runtime} is deprecated on {lifecycle.deprecation} (in {days} "
                          f"days), AWS blocks creating functions on it from {lifecycle.block_function_create} "
                          f"and updating them from {lifecycle.block_function_update}; plan the move to "
-                         f"{upgrade}.", function=function, severity="warning")
+                         f"{upgrade}.", function=function, severity="warning", fix=edit)
 
 
 def _stage_sentence(lifecycle, as_of) -> str | None:

@@ -33,6 +33,11 @@ Use instead:
       binaryTargets = ["native", "rhel-openssl-3.0.x"]
     }
 
+Fix (safe): add the missing target to `binaryTargets` (written on one line), keeping `native` and
+every target listed; without `binaryTargets`, add `binaryTargets = ["native", "<target>"]` after
+the generator's `provider`. Safe: `prisma generate` builds one more engine and nothing else changes.
+When the target depends on a runtime lintkit does not know, no fix.
+
 References: Prisma, "Deploy to AWS Lambda" (binary targets) and "Prisma schema reference"
 (`binaryTargets`); Prisma, "Database drivers" (with a driver adapter "Prisma Client will use the
 Query Engine to transform the Prisma Client query to SQL"); prisma/prisma
@@ -50,12 +55,15 @@ from lintkit.analysis.packaging import (
     target_runtimes,
     uses_prisma,
 )
-from lintkit.model.diagnostics import Finding
+from lintkit.model.diagnostics import Edit, Finding, Fix
+from lintkit.model.nodes import Span
 
 CODE = "RUNTIME002"
 NAME = "binary-targets-mismatch"
 SEVERITY = "error"
 SUMMARY = "Prisma binaryTargets without the engine target of a function's Lambda runtime."
+FIXES = ("safe",)
+END_OF_LINE = 1_000_000_000  # a column past the line's end: its end (lintkit.fixes)
 
 
 def check(service, context):
@@ -73,7 +81,34 @@ def check(service, context):
     functions = [function for group in missing.values() for function in group]
     where = field.span if field is not None else generator.span
     message = _message(missing, listed, field is not None) + not_followed_note(service, functions)
-    yield Finding.at(where, message, function=functions[0].name if len(functions) == 1 else None)
+    yield Finding.at(where, message, function=functions[0].name if len(functions) == 1 else None,
+                     fix=_fix(generator, field, listed, missing))
+
+
+def _fix(generator, field, listed: list[str], missing) -> Fix | None:
+    """The missing targets added to binaryTargets (written on one line), `native` and the others
+    kept; without binaryTargets, a line `binaryTargets = ["native", ...]` after the generator's
+    `provider`. None when a function's target depends on a runtime lintkit does not know."""
+    if any(len(targets) != 1 for targets in missing):
+        return None
+    added = [targets[0] for targets in missing if targets[0] not in listed]
+    quoted = ", ".join(f'"{target}"' for target in added)
+    title = f"Add {quoted} to binaryTargets"
+    if field is not None:
+        raw = field.raw
+        if "\n" in raw or not raw.endswith("]") or field.span.line != field.span.end_line:
+            return None
+        inner = raw[1:-1].strip()
+        if inner.endswith(","):
+            return None
+        new = raw[:-1] + (", " if inner else "") + quoted + "]"
+        return Fix.replace(field.span, raw, new, title)
+    provider = generator.get("provider")
+    if provider is None or provider.span.line != provider.span.end_line:
+        return None
+    end = Span(provider.span.path, provider.span.line, END_OF_LINE, provider.span.line, END_OF_LINE)
+    indent = " " * (provider.key_span.column - 1)
+    return Fix(title, [Edit(end, f'\n{indent}binaryTargets = ["native", {quoted}]')])
 
 
 def _missing_targets(service, listed: list[str]) -> dict[tuple[str, ...], list]:

@@ -20,12 +20,18 @@ Use instead:
     provider:
       timeout: 29      # or move long work to an asynchronous invocation or a queue
 
+Fix (unsafe): set the timeout to the limit (the strictest of the functions that share it). Unsafe:
+work that took longer than the limit is now cut off by Lambda, and a provider-level timeout changes
+for every function that inherits it.
+
 References: Amazon API Gateway, "Quotas" (integration timeout, 2024-06 change for REST APIs);
 Serverless Framework, "API Gateway" and "HTTP API" events.
 """
 from lintkit.analysis.facts import number
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import Mapping
+
+from ._common import scalar_fix
 
 CODE = "RUNTIME003"
 NAME = "timeout-exceeds-api-gateway"
@@ -34,6 +40,7 @@ SUMMARY = "A function timeout above API Gateway's 29 s (REST) or 30 s (HTTP API)
 
 REST_LIMIT = 29
 HTTP_API_LIMIT = 30
+FIXES = ("unsafe",)
 
 
 def check(service, context):
@@ -48,15 +55,19 @@ def check(service, context):
         limit = _api_limit(function)
         if limit is None or seconds <= limit[0]:
             continue
-        entry = too_long.setdefault(id(timeout_node), [timeout_node, seconds, limit, []])
+        entry = too_long.setdefault(id(timeout_node), [timeout_node, seconds, limit, [], limit[0]])
         entry[3].append(function.name)
-    for node, seconds, (limit, api), names in too_long.values():
+        entry[4] = min(entry[4], limit[0])
+    for node, seconds, (limit, api), names, strictest in too_long.values():
         listed = ", ".join(names)
+        fix = None
+        if strictest == int(strictest):
+            fix = scalar_fix(node, f"{strictest:g}", f"Set the timeout to {strictest:g}", "unsafe")
         yield Finding.at(
             node, f"timeout {seconds:g} s is longer than the {limit:g} s {api} limit for {listed}: "
             f"clients get a 504 while the function keeps running. Set the timeout to {limit:g} or "
             "less, or move the slow work off the request path.",
-            function=names[0] if len(names) == 1 else None)
+            function=names[0] if len(names) == 1 else None, fix=fix)
 
 
 def _api_limit(function):

@@ -21,6 +21,10 @@ Use instead:
       environment:
         DATABASE_URL: ${ssm:/prisma-app/database-url}
 
+Fix (safe): remove the suffix. v3 decrypts and splits by itself, so the value the function gets is
+the one the suffix asked for; where the suffix is written inside an escaped or multi-line string,
+no fix is offered.
+
 References: Serverless Framework, "Upgrading to Serverless Framework v3" and "Variables: SSM
 Parameter Store".
 """
@@ -29,7 +33,7 @@ import re
 from lintkit.analysis.facts import number
 from lintkit.analysis.secretscan import raw_scalars
 from lintkit.formats.variables import find_variables, source_name, split_alternatives
-from lintkit.model.diagnostics import Finding
+from lintkit.model.diagnostics import Finding, Fix
 from lintkit.model.nodes import is_dynamic
 from lintkit.read.positions import scalar_sub_span
 
@@ -39,6 +43,7 @@ CODE = "SECRET006"
 NAME = "removed-ssm-decrypt-suffix"
 SEVERITY = "error"
 SUMMARY = "`${ssm:...~true}` or `~split`, which Serverless v3 reads as part of the name."
+FIXES = ("safe",)  # the applicabilities of the fixes this rule attaches (tests/test_fixes.py)
 
 SUFFIX = re.compile(r"~(true|split)\s*$")
 _COMPARATOR = re.compile(r"(\^|~>?|>=|<=|>|<|=)?v?(\d+)((?:\.\d+|\.[xX*])*)")
@@ -52,8 +57,9 @@ def check(service, context):
         if "~" not in scalar.value:
             continue
         for start, end, suffix in _suffixes(scalar.value):
-            yield Finding.at(scalar_sub_span(scalar, start, end), _message(suffix, severity),
-                             severity=severity)
+            span = scalar_sub_span(scalar, start, end)
+            fix = Fix.replace(span, scalar.value[start:end], "", f"Remove `~{suffix}`")
+            yield Finding.at(span, _message(suffix, severity), severity=severity, fix=fix)
 
 
 def _suffixes(text: str, base: int = 0):

@@ -16,6 +16,10 @@ Use instead:
     provider:
       runtime: nodejs22.x
 
+Fix (safe): remove the comment (the whole line when it stands alone on it), when every rule it
+names ran and none was suppressed: it suppresses nothing, so nothing else changes. A comment that
+also holds other text, a block comment and one that names no rule get no fix.
+
 References: ruff, "unused-noqa (RUF100)"; zizmor, "Ignoring results".
 """
 
@@ -23,6 +27,7 @@ CODE = "SUPPRESS001"
 NAME = "unused-suppression"
 SEVERITY = "info"
 SUMMARY = "An inline lintkit: ignore[...] comment that suppressed nothing."
+FIXES = ("safe",)  # made in lintkit.suppress.unused_finding
 
 
 def check(service, context):

@@ -170,8 +170,10 @@ def test_json_output_follows_the_contract(tmp_path, run_lintkit):
     assert set(report) == {"version", "tool", "diagnostics", "summary"}
     assert report["version"] == 1 and report["tool"]["name"] == "lintkit"
     (diagnostic,) = report["diagnostics"]
+    # `fix` only on a finding that has one (issue 16): RUNTIME001's runtime upgrade
     assert set(diagnostic) == {"code", "name", "severity", "message", "path", "line", "column",
-                               "end_line", "end_column", "function"}
+                               "end_line", "end_column", "function", "fix"}
+    assert set(diagnostic["fix"]) == {"title", "applicability", "edits"}
     assert (diagnostic["path"], diagnostic["line"], diagnostic["column"]) == ("serverless.yml", 4, 12)
     assert diagnostic["end_column"] == 22
     assert report["summary"] == {"files": 2, "errors": 1, "warnings": 0, "infos": 0}

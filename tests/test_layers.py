@@ -1,7 +1,8 @@
 """The package layout is the data flow: every import runs down the layers, and no modules import
 each other in a circle. Imports inside functions count too (a lazy import is still a dependency).
 
-    front doors   lintkit.cli, lintkit.lsp, lintkit.lsp_handshake, lintkit.__main__
+    front doors   lintkit.cli, lintkit.lsp (with lintkit.lsp_actions), lintkit.lsp_handshake,
+                  lintkit.__main__
     reporters     lintkit.reporters.*
     engine        the other modules of lintkit/ (engine, config, suppress, baseline, fingerprint,
                   redact, registry, budget, discovery, display)
@@ -22,7 +23,8 @@ LAYERS = ["vocabulary", "read", "model", "formats", "analysis", "rules", "engine
           "front doors"]
 VOCABULARY = {"lintkit", "lintkit.model", "lintkit.model.nodes", "lintkit.model.diagnostics",
               "lintkit.data", "lintkit.schemas"}
-FRONT_DOORS = {"lintkit.cli", "lintkit.lsp", "lintkit.lsp_handshake", "lintkit.__main__"}
+FRONT_DOORS = {"lintkit.cli", "lintkit.lsp", "lintkit.lsp_actions", "lintkit.lsp_handshake",
+               "lintkit.__main__"}
 
 
 def layer_of(module: str) -> str:

@@ -75,6 +75,7 @@ class Violation:
     node: Node
     message: str
     function: str | None = None
+    rename: str | None = None  # an unknown key's one did-you-mean candidate, not yet a key beside it
 
 
 # -- the validator -----------------------------------------------------------------------------
@@ -379,8 +380,11 @@ class _Report:
             if name in self.plugin_keys.get(scope, {}):
                 continue  # a listed plugin's setting
             key = node.key_node(name) if isinstance(node, Mapping) else None
-            self._emit((*path, name), key or node, self._unknown_key_message(scope, path, name, known),
-                       topic=f"unknown:{name}")
+            message = self._unknown_key_message(scope, path, name, known)
+            suggestion = closest_name(name, known)
+            rename = suggestion if key is not None and message.endswith(f"did you mean `{suggestion}`?") \
+                and suggestion not in node.keys() else None
+            self._emit((*path, name), key or node, message, topic=f"unknown:{name}", rename=rename)
 
     def _unknown_key_message(self, scope: str, path, name: str, known: list[str]) -> str:
         plugin = next((plugin for plugin, scopes in PLUGIN_KEYS.items()
@@ -499,8 +503,8 @@ class _Report:
         node, key = _locate(self.document, path)
         return node if isinstance(node, Scalar) or key is None else key
 
-    def _emit(self, path, node: Node, message: str, topic: str = "value") -> None:
-        self.found.append((tuple(path), topic, Violation(node, message, _function_name(path))))
+    def _emit(self, path, node: Node, message: str, topic: str = "value", rename: str | None = None) -> None:
+        self.found.append((tuple(path), topic, Violation(node, message, _function_name(path), rename)))
 
 
 def _before_v3(version: Node | None) -> bool:

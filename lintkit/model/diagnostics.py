@@ -8,6 +8,40 @@ from .nodes import Node, Span
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+# safe: keeps the intent and cannot break the deploy (`--fix`); unsafe: changes behaviour or policy
+# (only with `--unsafe-fixes`); display: advice shown with the finding, never applied.
+APPLICABILITIES = ("safe", "unsafe", "display")
+
+
+@dataclass(slots=True)
+class Edit:
+    """Replace the text at `span` (1-based lines and columns in characters, end column exclusive;
+    an empty span inserts; a column past the end of its line means the line's end) with
+    `replacement`, whose `\n` line breaks are written as the file writes them. With `original`, the edit applies only where the
+    file holds exactly that text at `span` (a span a rule could not pin down is never edited)."""
+
+    span: Span
+    replacement: str
+    original: str | None = None
+
+
+@dataclass(slots=True)
+class Fix:
+    """A rule's proposed change: a title that says what it does (`Set runtime to nodejs22.x`),
+    the edits, and how freely the engine may apply it (APPLICABILITIES)."""
+
+    title: str
+    edits: list[Edit]
+    applicability: str = "safe"
+
+    @classmethod
+    def replace(cls, span: Span, original: str, replacement: str, title: str,
+                applicability: str = "safe") -> "Fix":
+        """One edit that replaces `original`, written at `span`, with `replacement`."""
+        return cls(title, [Edit(span, replacement, original)], applicability)
+
+    def applies(self, unsafe: bool = False) -> bool:
+        return self.applicability == "safe" or (unsafe and self.applicability == "unsafe")
 
 
 @dataclass(slots=True)
@@ -28,6 +62,7 @@ class Finding:
     related: list[Span] = field(default_factory=list)
     secret: str | None = None  # the secret value at `span`: masked wherever it appears in output
     secret_span: Span | None = None  # where `secret` is written, when that is not `span`
+    fix: Fix | None = None
 
     @classmethod
     def at(cls, where: Node | Span, message: str, **kwargs) -> "Finding":
@@ -50,6 +85,7 @@ class Diagnostic:
     related: list[Span] = field(default_factory=list)
     # The lowest severity that fails the run for this finding: its service's `fail-on`.
     fail_on: str = "warning"
+    fix: Fix | None = None
 
     @property
     def fails(self) -> bool:

@@ -523,9 +523,19 @@ def walk(top, skip=lambda name: False, max_folders: int = 100_000, root: str | N
         stack.extend(os.path.join(folder, name) for name in reversed(dirs))
 
 
-def write_text(path, text: str, root: str | None = None) -> None:
+def permissions(path) -> int | None:
+    """The permission bits of the file at `path` (following links), None when there is none: what
+    `--fix` writes a fixed file back with."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return None
+
+
+def write_text(path, text: str, root: str | None = None, mode: int | None = None) -> None:
     """Writes `text` to `path` through a securely created temporary file and a rename. Refuses a
-    target (or a folder on its way) that a symbolic link leads out of the project."""
+    target (or a folder on its way) that a symbolic link leads out of the project. `mode`: the
+    file's permissions (`--fix` keeps a file's own), else the umask's."""
     path = Path(os.path.abspath(path))
     root = os.path.realpath(root) if root is not None else user_root(path)
     existing = path if os.path.lexists(path) else _nearest_existing(path.parent)
@@ -541,7 +551,7 @@ def write_text(path, text: str, root: str | None = None) -> None:
         # A file name that is not UTF-8 is written as its bytes, any other lone surrogate as U+FFFD.
         with os.fdopen(descriptor, "w", encoding="utf-8", errors=SURROGATES, newline="\n") as stream:
             stream.write(text)
-        os.chmod(temporary, 0o666 & ~_umask())
+        os.chmod(temporary, mode if mode is not None else 0o666 & ~_umask())
         os.replace(temporary, real if os.path.islink(path) else path)
     except BaseException:
         try:

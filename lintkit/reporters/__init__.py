@@ -59,6 +59,11 @@ class ReportContext:
     quiet: bool = False  # the findings only: no summary (`--quiet`)
     width: int | None = None  # the terminal's columns: text messages wrap there; None: no wrapping
     rule_url: str | None = None  # `.lintkit.yml` rule-url: a URL template with {code} (SARIF helpUri)
+    unsafe_fixes: bool = False  # `--unsafe-fixes`: unsafe fixes count as fixable (`[*]`)
+
+    def fixable(self, diagnostic: Diagnostic) -> bool:
+        """Whether `--fix` (with `--unsafe-fixes` when given) would fix this finding."""
+        return diagnostic.fix is not None and diagnostic.fix.applies(self.unsafe_fixes)
 
     def shown_path(self, path: Path) -> str:
         """`path` as a report shows it: relative to `cwd` when under it, redacted."""
@@ -78,6 +83,18 @@ def render(format: str, diagnostics: list[Diagnostic], report: ReportContext, st
                            function=d.function and replace_lone_surrogates(report.redact(d.function)))
                    for d in diagnostics]
     module.render(diagnostics, report, stream)
+
+
+FIXABLE_MARK = "[*] "
+
+
+def fix_document(d: Diagnostic, redact: Callable[[str], str]) -> dict:
+    """A finding's fix as JSON carries it: title, applicability and the edits' ranges."""
+    fix = d.fix
+    return {"title": redact(fix.title), "applicability": fix.applicability,
+            "edits": [{"range": {"line": e.span.line, "column": e.span.column,
+                                 "end_line": e.span.end_line, "end_column": e.span.end_column},
+                       "replacement": redact(e.replacement)} for e in fix.edits]}
 
 
 def counts(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:

@@ -46,6 +46,8 @@ def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO)
             result["relatedLocations"] = [
                 {"id": i, **_location(span.path, span, report)} for i, span in enumerate(d.related, 1)
             ]
+        if d.fix is not None and d.fix.edits:
+            result["fixes"] = [_fix(d, report)]
         results.append(result)
 
     document = {
@@ -69,6 +71,18 @@ def render(diagnostics: list[Diagnostic], report: ReportContext, stream: TextIO)
     }
     json.dump(document, stream, indent=2)
     stream.write("\n")
+
+
+def _fix(d: Diagnostic, report: ReportContext) -> dict:
+    """A proposed fix: its edits as replacements in the finding's file (an insertion deletes an
+    empty region); the applicability (safe, unsafe, display) is a property."""
+    location = _location(d.path, d, report)["physicalLocation"]["artifactLocation"]
+    replacements = [{"deletedRegion": {"startLine": e.span.line, "startColumn": e.span.column,
+                                       "endLine": e.span.end_line, "endColumn": e.span.end_column},
+                     "insertedContent": {"text": report.redact(e.replacement)}} for e in d.fix.edits]
+    return {"description": {"text": report.redact(d.fix.title)},
+            "artifactChanges": [{"artifactLocation": location, "replacements": replacements}],
+            "properties": {"applicability": d.fix.applicability}}
 
 
 def _base_uri(report: ReportContext) -> str:

@@ -23,7 +23,7 @@ from typing import TextIO
 
 from ..model.diagnostics import Diagnostic
 from ..redact import mask_ranges, source_line_ranges
-from . import ReportContext, counts, one_line, sanitize, sorted_diagnostics
+from . import FIXABLE_MARK, ReportContext, counts, one_line, sanitize, sorted_diagnostics
 
 TAB_SIZE = 4
 HANGING_INDENT = 4  # continuation lines of a wrapped message
@@ -64,7 +64,23 @@ def report_lines(diagnostics: list[Diagnostic], report: ReportContext) -> list[L
             out.extend(_findings_on_a_line(list(on_line), path, lines, width, report))
     if not report.quiet:
         out.append(_summary(diagnostics, {d.path for _, d in pairs}, report))
+        out.extend(_fixable_summary(diagnostics, report))
     return out
+
+
+def _fixable_summary(diagnostics: list[Diagnostic], report: ReportContext) -> list[Line]:
+    """`[*] 2 fixable with `--fix`` (and how many more `--unsafe-fixes` would fix); nothing when
+    no finding has a fix."""
+    fixable = sum(1 for d in diagnostics if report.fixable(d))
+    hidden = 0 if report.unsafe_fixes else sum(
+        1 for d in diagnostics if d.fix is not None and d.fix.applicability == "unsafe")
+    if not (fixable or hidden):
+        return []
+    flag = "`--fix --unsafe-fixes`" if report.unsafe_fixes else "`--fix`"
+    line = f"[*] {fixable} fixable with {flag}"
+    if hidden:
+        line += f" ({hidden} more with `--fix --unsafe-fixes`)"
+    return [[(line + ".", "bold")]]
 
 
 def _print_rich(lines: list[Line], stream: TextIO) -> None:
@@ -156,7 +172,7 @@ def _findings_on_a_line(group: list[Diagnostic], path: str, lines, width: int, r
 def _heading(d: Diagnostic, path: str, width: int, report) -> list[Line]:
     style = STYLES.get(d.severity, "bold")
     prefix = f"{d.severity} {d.code} [{d.name}]: "
-    message = one_line(d.message)
+    message = (FIXABLE_MARK if report.fixable(d) else "") + one_line(d.message)
     if report.width and len(prefix) + len(message) > report.width:
         # At the terminal's width, wrapped at words with a hanging indent (code frames are not).
         import textwrap
