@@ -140,9 +140,27 @@ def _suppression(d: types.Diagnostic, path: Path, text: str, line_end: int) -> t
     code = str(d.code or "")
     if not code or code.startswith("SUPPRESS"):
         return None
+    if path.suffix in (".yml", ".yaml") and _inside_block_scalar(text, d.range.start.line):
+        return None  # inline code (`ZipFile: |`): a `#` comment there would become part of the code
     end = types.Position(line=d.range.start.line, character=line_end)
     marker = comment_prefixes(path)[0]
     return types.TextEdit(range=types.Range(start=end, end=end), new_text=f"  {marker} lintkit: ignore[{code}]")
+
+
+def _inside_block_scalar(text: str, line: int) -> bool:
+    """Whether 0-based `line` lies inside a `|` or `>` block scalar's content (not its header)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.ScalarEvent) and event.style in ("|", ">"):
+                end = event.end_mark  # at the next line's start when the content ends with a break
+                if event.start_mark.line < line and (line < end.line or (line == end.line and end.column)):
+                    return True
+    except yaml.YAMLError:
+        return False
+    return False
 
 
 def _range_dict(range_: types.Range) -> dict:

@@ -99,3 +99,33 @@ def test_quick_fix_suppress_and_fix_all(tmp_path, run_lintkit):
 
 
 FIX_ALL = "source.fixAll.lintkit"
+
+
+INLINE_CODE = """Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Code:
+        ZipFile: |
+          const aws = require('aws-sdk')
+          exports.handler = async () => {}
+      Runtime: nodejs20.x
+        # a comment
+    Folded: >-
+      text
+"""
+
+
+@pytest.mark.parametrize("line, inside", [(5, False), (6, True), (7, True), (8, False), (10, False),
+                                          (11, True), (0, False)])
+def test_no_suppression_is_offered_inside_inline_code(line, inside):
+    """A `# lintkit: ignore[...]` appended to a line of a block scalar (inline `ZipFile` code) would
+    become part of the code, so no "Suppress" action is offered there."""
+    from lintkit.lsp_actions import _inside_block_scalar, _suppression
+
+    assert _inside_block_scalar(INLINE_CODE, line) is inside
+    diagnostic = types.Diagnostic(range=types.Range(start=types.Position(line=line, character=0),
+                                                    end=types.Position(line=line, character=1)),
+                                  message="m", code="CFN005")
+    edit = _suppression(diagnostic, Path("serverless.yml"), INLINE_CODE, 10)
+    assert (edit is None) is inside
