@@ -25,14 +25,18 @@ Use instead:
         exports.handler = async () => { ... }
 
 Fix (safe) for the Handler: `<file>.<export>` becomes `index.<export>`. Safe: no other file exists in
-inline code, so the Handler as written can never load. The `import`/`export` statements get no fix.
+inline code, so the Handler as written can never load. Fix (unsafe) for each one-line `import`: the
+`require` above in its place; for each `export` of a declaration: `export` removed and
+`exports.<name> = <name>` added on a line after it (an `export { a as b }` list on one line becomes
+the assignments). Unsafe: CommonJS is not ES modules (imports are no longer hoisted, top-level
+`await` stops working), so read the result before deploying it. `export default` gets no fix.
 
 References: AWS CloudFormation, "AWS::Lambda::Function Code" (ZipFile: "the code is saved as
 index"); AWS Lambda, "Define Lambda function handler in Node.js" (CommonJS and ES modules).
 """
 from lintkit.analysis.cfn import inline_code_scalar, inline_graph, nodejs_major
-from lintkit.model.diagnostics import Finding
-from lintkit.model.nodes import is_dynamic, text
+from lintkit.model.diagnostics import Edit, Finding, Fix
+from lintkit.model.nodes import Span, is_dynamic, text
 from lintkit.read.handlers import named_children, split_handler
 
 from ._common import scalar_fix
@@ -42,9 +46,10 @@ NAME = "inline-code-not-commonjs"
 SEVERITY = "error"
 SUMMARY = "Inline ZipFile code with import/export statements, or a Handler not index.<export>."
 
-FIXES = ("safe",)
+FIXES = ("safe", "unsafe")
 SAVED_AS = "Inline ZipFile code is saved as index.js"
 LOADED_AS = f"{SAVED_AS} and loaded as CommonJS"
+LINE_END = 1 << 30  # a column past the end of its line: the line's end (lintkit.model.diagnostics.Edit)
 
 
 def check(service, context):
@@ -58,10 +63,10 @@ def check(service, context):
         for statement in named_children(source.root):
             if statement.type == "import_statement":
                 yield Finding.at(source.span(statement), _import_message(source, statement),
-                                 function=function.name)
+                                 function=function.name, fix=_import_fix(source, statement))
             elif statement.type == "export_statement":
                 yield Finding.at(source.span(statement), _export_message(source, statement),
-                                 function=function.name)
+                                 function=function.name, fix=_export_fix(source, statement))
         yield from _check_handler(function, graph)
 
 
@@ -88,6 +93,41 @@ def _import_message(source, statement) -> str:
     suggestion = _require_for(imports[0]) if imports else "require(...)"
     return (f"{LOADED_AS}, so this `import` statement fails (\"Cannot use import statement outside "
             f"a module\"): use `{suggestion}`.")
+
+
+def _import_fix(source, statement) -> Fix | None:
+    """The `require` for a one-line import statement, written in its place."""
+    imports = [imp for imp in source.imports if imp.node == statement]
+    span = source.span(statement)
+    if len(imports) != 1 or span.line != span.end_line:
+        return None
+    return Fix.replace(span, source.node_text(statement), _require_for(imports[0]),
+                       "Rewrite this `import` as `require`", "unsafe")
+
+
+def _export_fix(source, statement) -> Fix | None:
+    """`export` removed from a declaration with `exports.<name> = <name>` on a line after it, or an
+    `export { ... }` list on one line replaced by the assignments; None for `export default`."""
+    names = _exported_names(source, statement)
+    if not names:
+        return None
+    assignments = "; ".join(f"exports.{exported} = {local}" for exported, local in names)
+    span = source.span(statement)
+    title = "Rewrite this `export` for CommonJS"
+    declaration = statement.child_by_field_name("declaration")
+    if declaration is None:
+        if span.line != span.end_line:
+            return None
+        return Fix.replace(span, source.node_text(statement), assignments, title, "unsafe")
+    start = source.span(declaration)
+    if start.line != span.line or statement.start_point[1] != 0:
+        return None  # a statement that does not begin its line: its indentation is not known
+    keyword = Span(span.path, span.line, span.column, start.line, start.column)
+    original = source.text[statement.start_byte:declaration.start_byte].decode("utf-8", "replace")
+    line_end = Span(span.path, span.end_line, LINE_END, span.end_line, LINE_END)
+    indentation = " " * (span.column - 1)
+    return Fix(title, [Edit(keyword, "", original),
+                       Edit(line_end, f"\n{indentation}{assignments}")], "unsafe")
 
 
 def _require_for(imp) -> str:
