@@ -407,3 +407,22 @@ def test_a_warm_result_cache_keeps_the_fixes(tmp_path, run_lintkit):
     assert warm == cold and all("fix" in d for d in warm)
     code, _, err = run_lintkit(*args, "--fix", cwd=project)
     assert code == 0 and "fixed 4 findings" in err and "~true" not in (project / "serverless.yml").read_text()
+
+
+def test_inline_esm_code_is_rewritten_as_commonjs(tmp_path, run_lintkit):
+    """CFN001's unsafe fix: imports become requires and exports assignments, and what is left of
+    the inline code is CommonJS the rule accepts (only `export default`, which has no fix)."""
+    root = copy_case(FIXTURES / "CFN001" / "bad-esm-inline", tmp_path)
+    code, _, err = run_lintkit("check", ".", "--select", "CFN001", "--unsafe-fixes", "--fix", cwd=root)
+    assert code == 1, err
+    text = (root / "serverless.yml").read_text()
+    for line in ("const https = require('https')", "const path = require('path')",
+                 "const { S3Client, PutObjectCommand: Put } = require('@aws-sdk/client-s3')",
+                 "            const main = async (event) => {", "            exports.main = main",
+                 "            exports.client = s3", "Handler: index.main"):
+        assert line in text
+    assert "import " not in text and "export const" not in text and "export {" not in text
+    left = lint_json(run_lintkit, root, ["check", ".", "--select", "CFN001"])
+    assert [d["message"] for d in left] == [
+        "Inline ZipFile code is saved as index.js and loaded as CommonJS, so this `export` fails "
+        "(\"Unexpected token 'export'\"): assign the handler to `exports.handler` instead."]
