@@ -41,15 +41,20 @@ def test_benchmark_runs_on_a_tiny_input(tmp_path):
     assert all(r["wall_ms"] > 0 and r["peak_rss_mb"] > 0 for r in results.values())
 
 
-def test_the_scale_workloads_run_and_judge_growth_against_the_corpus(tmp_path):
+def quick_results(tmp_path, flag: str) -> list[dict]:
+    """The results of one quick run without checkov on the tiny inputs, with `flag`."""
     seed, corpus = tiny_inputs(tmp_path)
     report = tmp_path / "bench.json"
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--runs", "1", "--quick", "--scale", "--no-checkov", "--seed",
+        [sys.executable, str(BENCH), "--runs", "1", "--quick", flag, "--no-checkov", "--seed",
          str(seed), "--corpus", str(corpus), "--json", str(report)],
         capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    results = {r["input"]: r for r in json.loads(report.read_text())["results"]}
+    return json.loads(report.read_text())["results"]
+
+
+def test_the_scale_workloads_run_and_judge_growth_against_the_corpus(tmp_path):
+    results = {r["input"]: r for r in quick_results(tmp_path, "--scale")}
     assert set(results) == {"seed", "corpus", "corpus-warm", "corpus-30x", "functions-1000", "editor"}
     assert results["corpus-30x"]["exit_codes"] == [1]  # two copies of the deprecated runtime
     assert "the corpus's time" in results["corpus-30x"]["targets"]
@@ -58,13 +63,6 @@ def test_the_scale_workloads_run_and_judge_growth_against_the_corpus(tmp_path):
 
 
 def test_the_floor_is_timed_for_each_input_without_verdicts(tmp_path):
-    seed, corpus = tiny_inputs(tmp_path)
-    report = tmp_path / "bench.json"
-    done = subprocess.run(
-        [sys.executable, str(BENCH), "--runs", "1", "--quick", "--floor", "--no-checkov", "--seed",
-         str(seed), "--corpus", str(corpus), "--json", str(report)],
-        capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    floors = [r for r in json.loads(report.read_text())["results"] if r["tool"] == "floor"]
+    floors = [r for r in quick_results(tmp_path, "--floor") if r["tool"] == "floor"]
     assert {r["input"] for r in floors} == {"seed", "corpus", "editor"}
     assert all(r["targets"] == "" and r["exit_codes"] == [0] and r["wall_ms"] > 0 for r in floors)

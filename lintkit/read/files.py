@@ -324,10 +324,7 @@ def write_private(path, data: bytes) -> None:
             os.close(descriptor)
         os.replace(temporary, path)  # a link at `path` is replaced, never followed
     except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
+        _discard(temporary)
         raise
 
 
@@ -554,11 +551,16 @@ def write_text(path, text: str, root: str | None = None, mode: int | None = None
         os.chmod(temporary, mode if mode is not None else 0o666 & ~_umask())
         os.replace(temporary, real if os.path.islink(path) else path)
     except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
+        _discard(temporary)
         raise
+
+
+def _discard(temporary: str) -> None:
+    """Removes a temporary file a failed write leaves, if it is still there."""
+    try:
+        os.unlink(temporary)
+    except OSError:
+        pass
 
 
 def refusal_reason(error: OSError) -> str:
