@@ -135,11 +135,12 @@ class KeptGraphs:
 
 
 def _continued(graph, cache: RecordingCache):
-    """A copy of a kept graph asking `cache` from now on: what it worked out stays (files, export,
-    lookups, entry points, per_invocation), the lists it may add to are its own."""
+    """A copy of a kept graph asking `cache` from now on: what it worked out from its questions stays
+    (files, export, lookups, entry points, per_invocation), the lists it may add to are its own."""
     graph = copy.copy(graph)
     graph.cache = cache
     graph.memo = {}
+    graph._imports_memo = {}  # imports_prisma_client() takes the real path of generated_dirs itself
     graph.missing_output = list(graph.missing_output)
     graph.unparsed = list(graph.unparsed)
     if graph._per_invocation is None:
