@@ -314,3 +314,20 @@ def test_a_deleted_imported_module_builds_the_graphs_again(service, tmp_path):
     found, built, reused = session.lint_counting()
     assert not any(name == "lib.ts" for name, _, _ in found) and (built, reused) == (2, 0)
     assert session.lint_counting()[1:] == (0, 2)
+
+
+def test_an_edit_of_tsconfig_paths_builds_the_graphs_again(service, tmp_path):
+    """The same import, the same files: a `paths` alias that now names another module."""
+    (service / "src" / "b.ts").write_text(MODULE_SCOPE.replace("'./lib'", "'@lib'"))
+    (service / "src" / "built.ts").write_text(
+        "import { PrismaClient } from '@prisma/client'\n\n"
+        "export function respond(body) {\n  const prisma = new PrismaClient()\n"
+        "  return { statusCode: 200, body: JSON.stringify(body) }\n}\n")
+    tsconfig = '{"compilerOptions": {"baseUrl": ".", "paths": {"@lib": ["src/%s"]}}}\n'
+    (service / "tsconfig.json").write_text(tsconfig % "lib")
+    session = GraphSession(service, tmp_path)
+    found, built, _ = session.lint_counting()
+    assert ("b.ts", "CLIENT001", 5) not in found and built == 2
+    (service / "tsconfig.json").write_text(tsconfig % "built")
+    found, built, reused = session.lint_counting()
+    assert ("b.ts", "CLIENT001", 5) in found and (built, reused) == (2, 0)
