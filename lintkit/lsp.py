@@ -18,7 +18,8 @@ edits.
 Lints run one at a time on a worker thread: the overlay buffers are process-wide, and the event loop
 stays free to read the next keystrokes. Each service has a store of parsed files
 (lintkit.read.sourcestore) that its lints share: a lint after an edit parses only the files whose
-bytes changed. `initialize` is answered by lintkit.lsp_handshake before this module is imported.
+bytes changed, and builds again only the handler graphs whose files or module resolutions changed
+(lintkit.read.keptgraphs). `initialize` is answered by lintkit.lsp_handshake before this module is imported.
 """
 from __future__ import annotations
 

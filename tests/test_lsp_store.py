@@ -5,6 +5,7 @@ file rewritten)."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -222,3 +223,111 @@ async def published_for_version(client, uri: str, version: int):
                 return params.diagnostics
         params = await asyncio.wait_for(client.diagnostics.get(), TIMEOUT)
         client.unread.setdefault(params.uri, []).append(params)
+
+
+# -- handler graphs kept between lints (lintkit.read.keptgraphs) ----------------------------------
+def checked(service: Path, texts: dict[Path, str], folder: Path) -> set[tuple[str, str, int]]:
+    """What `lintkit check --format json` reports on a copy of the service with the buffers saved."""
+    copy = folder / "service"
+    shutil.copytree(service, copy)
+    for path, text in texts.items():
+        (copy / path.relative_to(service)).write_text(text)
+    done = subprocess.run([sys.executable, "-m", "lintkit", "check", "--format", "json", "--as-of", AS_OF,
+                           "."], capture_output=True, text=True, cwd=copy, timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    return {(Path(d["path"]).name, d["code"], d["line"] - 1) for d in json.loads(done.stdout)["diagnostics"]}
+
+
+class GraphSession(Session):
+    """A Session that says how many handler graphs each lint built and took again, and checks each
+    lint against `lintkit check` too."""
+
+    def __init__(self, root: Path, scratch: Path):
+        super().__init__(root)
+        self.root, self.scratch, self.lints = root, scratch, 0
+
+    def lint_counting(self) -> tuple[set, int, int]:
+        graphs = self.store.graphs
+        built, reused = graphs.built, graphs.reused
+        found = self.lint()
+        self.lints += 1
+        assert found == checked(self.root, self.texts, self.scratch / f"check{self.lints}")
+        return found, graphs.built - built, graphs.reused - reused
+
+
+def test_an_edit_of_a_handler_builds_its_graph_again_and_keeps_the_others(service, tmp_path):
+    session = GraphSession(service, tmp_path)
+    found, built, reused = session.lint_counting()
+    assert ("a.ts", "CLIENT001", 4) in found and (built, reused) == (2, 0)
+    assert session.lint_counting()[1:] == (0, 2)  # nothing changed: both taken again
+
+    session.texts[service / "src" / "a.ts"] = MODULE_SCOPE
+    found, built, reused = session.lint_counting()
+    assert not any(code == "CLIENT001" for _, code, _ in found) and (built, reused) == (1, 1)
+
+    session.texts[service / "src" / "b.ts"] = PER_INVOCATION
+    found, built, reused = session.lint_counting()
+    assert ("b.ts", "CLIENT001", 4) in found and (built, reused) == (1, 1)
+
+    # lib.ts is in both graphs: both are built again
+    session.texts[service / "src" / "lib.ts"] = LIB.replace("200", "201")
+    assert session.lint_counting()[1:] == (2, 0)
+
+
+def test_a_created_file_that_changes_an_import_s_resolution_builds_the_graphs_again(service, tmp_path):
+    (service / "src" / "lib.ts").unlink()
+    (service / "src" / "lib").mkdir()
+    (service / "src" / "lib" / "index.ts").write_text(LIB)  # what './lib' names until src/lib.ts exists
+    session = GraphSession(service, tmp_path)
+    found, built, reused = session.lint_counting()
+    assert ("b.ts", "CLIENT001", 5) not in found and built == 2
+    assert session.lint_counting()[1:] == (0, 2)
+
+    (service / "src" / "lib.ts").write_text(
+        "import { PrismaClient } from '@prisma/client'\n\n"
+        "export function respond(body) {\n  const prisma = new PrismaClient()\n"
+        "  return { statusCode: 200, body: JSON.stringify(body) }\n}\n")
+    found, built, reused = session.lint_counting()
+    # respond() now builds a client on each invocation, reported where b's handler calls it
+    assert ("b.ts", "CLIENT001", 5) in found and (built, reused) == (2, 0)
+
+
+def test_an_edit_of_a_handler_path_in_serverless_yml_builds_that_graph_again(service, tmp_path):
+    (service / "src" / "c.ts").write_text(PER_INVOCATION)
+    session = GraphSession(service, tmp_path)
+    assert session.lint_counting()[1:] == (2, 0)
+    session.texts[service / "functions.yml"] = FUNCTIONS.replace("src/b.handler", "src/c.handler")
+    found, built, reused = session.lint_counting()
+    assert ("c.ts", "CLIENT001", 4) in found and (built, reused) == (1, 1)
+    session.texts[service / "functions.yml"] = FUNCTIONS.replace("src/b.handler", "src/c.missing")
+    found, built, reused = session.lint_counting()
+    assert ("functions.yml", "CONFIG002", 3) in found and (built, reused) == (1, 1)
+    assert len(session.store.graphs) == 2  # the graphs of src/c.handler and src/b.handler are forgotten
+
+
+def test_a_deleted_imported_module_builds_the_graphs_again(service, tmp_path):
+    (service / "src" / "lib.ts").write_text(LIB.replace("return {", "const prisma = new PrismaClient()\n  return {"))
+    session = GraphSession(service, tmp_path)
+    found, built, reused = session.lint_counting()
+    assert built == 2
+    (service / "src" / "lib.ts").unlink()
+    found, built, reused = session.lint_counting()
+    assert not any(name == "lib.ts" for name, _, _ in found) and (built, reused) == (2, 0)
+    assert session.lint_counting()[1:] == (0, 2)
+
+
+def test_an_edit_of_tsconfig_paths_builds_the_graphs_again(service, tmp_path):
+    """The same import, the same files: a `paths` alias that now names another module."""
+    (service / "src" / "b.ts").write_text(MODULE_SCOPE.replace("'./lib'", "'@lib'"))
+    (service / "src" / "built.ts").write_text(
+        "import { PrismaClient } from '@prisma/client'\n\n"
+        "export function respond(body) {\n  const prisma = new PrismaClient()\n"
+        "  return { statusCode: 200, body: JSON.stringify(body) }\n}\n")
+    tsconfig = '{"compilerOptions": {"baseUrl": ".", "paths": {"@lib": ["src/%s"]}}}\n'
+    (service / "tsconfig.json").write_text(tsconfig % "lib")
+    session = GraphSession(service, tmp_path)
+    found, built, _ = session.lint_counting()
+    assert ("b.ts", "CLIENT001", 5) not in found and built == 2
+    (service / "tsconfig.json").write_text(tsconfig % "built")
+    found, built, reused = session.lint_counting()
+    assert ("b.ts", "CLIENT001", 5) in found and (built, reused) == (2, 0)

@@ -427,21 +427,18 @@ class Service:
         return graph
 
     def _build_graph(self, function: Function):
-        from ..read.handlers import HandlerGraph
+        from ..read.keptgraphs import build_handler_graph
 
         if function.kind == "resource":
             return self._inline_graph(function)
         path, export = self.handler_path(function)
         if path is None:
             return None
-        entry = self.sources.parse(path)
-        if entry is None:
-            return None
-        middleware = [(self.sources.parse(path), name) for path, name in self.middleware_paths(function)
-                      if path is not None]
-        return HandlerGraph(entry, export, self.sources, self.tsconfig, self.project_root,
-                            self.build_layout,
-                            middleware=[(source, name) for source, name in middleware if source is not None])
+        middleware = [(path, name) for path, name in self.middleware_paths(function) if path is not None]
+        store = getattr(self.sources, "store", None)  # the language server's, kept between lints
+        build = store.graphs.graph if store is not None else build_handler_graph
+        return build(self.sources, path, export, middleware, self.tsconfig, self.project_root,
+                     self.build_layout)
 
     def _inline_graph(self, function: Function):
         from ..read.handlers import HandlerGraph, source_from_block_scalar

@@ -8,13 +8,17 @@ An entry is keyed by the path the file was asked for, its language and a hash of
 edited buffer, a file changed on disk and a deleted file (never read, so never asked for) all miss.
 Module resolution, which depends on what else exists on disk, stays in each run's SourceCache.
 `sweep()` after a run forgets every entry that run did not use, so the store holds one version of
-each file of the service at most.
+each file of the service at most. `graphs` keeps the service's handler graphs the same way
+(lintkit.read.keptgraphs): a graph is taken again only when its files are the very SourceFiles of
+this store and its module resolutions are unchanged.
 """
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 from typing import Callable
+
+from .keptgraphs import KeptGraphs
 
 
 def content_key(path: Path, language: str, data: bytes) -> tuple[str, str, bytes]:
@@ -26,6 +30,7 @@ class SourceStore:
         self._kept: dict[tuple, object] = {}
         self._used: set[tuple] = set()
         self.parses = 0  # files parsed through this store (the tests count them)
+        self.graphs = KeptGraphs()
 
     def parsed(self, path: Path, language: str, data: bytes, parse: Callable[[], object]):
         """The SourceFile of `data` at `path`: the kept one, or `parse()` kept from now on."""
@@ -40,6 +45,7 @@ class SourceStore:
         """Forgets what was not used since the last sweep."""
         self._kept = {key: source for key, source in self._kept.items() if key in self._used}
         self._used = set()
+        self.graphs.sweep()
 
     def __len__(self) -> int:
         return len(self._kept)
