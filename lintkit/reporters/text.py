@@ -77,6 +77,8 @@ def _fixable_summary(diagnostics: list[Diagnostic], report: ReportContext) -> li
         1 for d in diagnostics if d.fix is not None and d.fix.applicability == "unsafe")
     if not (fixable or hidden):
         return []
+    if not fixable:  # only unsafe fixes, not asked for
+        return [[(f"No fixes with `--fix` ({hidden} with `--fix --unsafe-fixes`).", "bold")]]
     flag = "`--fix --unsafe-fixes`" if report.unsafe_fixes else "`--fix`"
     line = f"[*] {fixable} fixable with {flag}"
     if hidden:
