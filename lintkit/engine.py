@@ -166,6 +166,9 @@ class Engine:
         # secret values they find and where, and this masks them in messages, code frames and
         # fingerprints.
         self.redactor = Redactor()
+        # The diagnostics of a run are held to its end (sorted, de-duplicated across services): a
+        # monorepo's services repeat many messages word for word, kept once here.
+        self._texts: dict[str, str] = {}
         # The result cache: what each service read is recorded, and outcomes kept and used again.
         self._recording = options.cache_dir is not None and not options.overlays
         self.cache = None
@@ -286,6 +289,9 @@ class Engine:
                 title = self.redactor.message(diagnostic.fix.title)
                 unchanged = unchanged and title == diagnostic.fix.title
                 diagnostic.fix.title = title
+        texts = self._texts  # one string for a message that many services repeat
+        for diagnostic in outcome.diagnostics:
+            diagnostic.message = texts.setdefault(diagnostic.message, diagnostic.message)
         result.diagnostics.extend(outcome.diagnostics)
         result.files |= outcome.files
         result.internal_errors.extend(map(self.redactor, outcome.internal_errors))
