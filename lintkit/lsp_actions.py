@@ -122,7 +122,8 @@ def _workspace_edit(uri: str, edits: list[dict], text: str) -> types.WorkspaceEd
     """The edits as a WorkspaceEdit, `\\n` in new text written as the document writes its lines."""
     newline = "\r\n" if "\r\n" in text else "\n"
     return types.WorkspaceEdit(changes={uri: [types.TextEdit(
-        range=types.Range(start=types.Position(**edit["range"]["start"]), end=types.Position(**edit["range"]["end"])),
+        range=types.Range(start=types.Position(**edit["range"]["start"]),
+                          end=types.Position(**edit["range"]["end"])),
         new_text=edit["newText"].replace("\n", newline)) for edit in edits]})
 
 

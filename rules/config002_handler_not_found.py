@@ -11,10 +11,11 @@ non-Node.js runtime. A handler in build output (`dist/handlers/users.handler`, a
 `dist/main.handler`, a `handler.js` that is `module.exports = require('./dist/index')`, a
 serverless.yml a script copies into `dist/`) is checked in its source, found through tsconfig
 `outDir`/`rootDir`, nest-cli.json `sourceRoot` or the common `src/` → `dist/` layouts. It is an
-error only when nothing could build it (no compiling script, no bundler plugin, no tsconfig
-`outDir` for it; a service without package.json whose output folder is missing may be built by
-another toolchain, Gradle or Leiningen, and says nothing); when a build could but no source is found, an info finding says once that the
-function's code was not followed, and the rules that read handler code say nothing about it.
+error only when nothing could build it (no compiling script, no bundler plugin, no tsconfig `outDir`
+for it; a service without package.json whose output folder is missing may be built by another
+toolchain, Gradle or Leiningen, and says nothing); when a build could but no source is found, an
+info finding says once that the function's code was not followed, and the rules that read handler
+code say nothing about it.
 Bundler plugins (`serverless-esbuild`, `serverless-webpack`) keep handler paths relative to the
 service folder, so those are still checked.
 

@@ -108,7 +108,8 @@ def _as_patterns(block: Mapping, key: str, major: int | None) -> Fix | None:
         return None
     negated = False
     for entry in entries.items:
-        if not isinstance(entry, Scalar) or not isinstance(entry.value, str) or entry.span.line != entry.span.end_line \
+        if not isinstance(entry, Scalar) or not isinstance(entry.value, str) \
+                or entry.span.line != entry.span.end_line \
                 or entry.style not in (None, "'", '"') or any(char in entry.value for char in "'\"\\"):
             return None
         negated = negated or entry.value.startswith("!")

@@ -31,7 +31,8 @@ Use instead:
 Fix (unsafe): a `runtime` written in the file is set to the newest supported runtime. Unsafe: the
 code, its dependencies and the framework version must work on the new Node.js major, which lintkit
 cannot know, and Prisma's Lambda engine target may change with it (RUNTIME002 and PACKAGE001 then
-say what else to change; `--fix` applies RUNTIME002's in its next round). An implicit runtime (none written) and one a variable computes get no fix.
+say what else to change; `--fix` applies RUNTIME002's in its next round). An implicit runtime (none
+written) and one a variable computes get no fix.
 
 References: AWS Lambda Developer Guide, "Lambda runtimes" (deprecation, block function create,
 block function update); aws-cloudformation/cfn-lint

@@ -15,10 +15,11 @@ APPLICABILITIES = ("safe", "unsafe", "display")
 
 @dataclass(slots=True)
 class Edit:
-    """Replace the text at `span` (1-based lines and columns in characters, end column exclusive;
-    an empty span inserts; a column past the end of its line means the line's end) with
-    `replacement`, whose `\n` line breaks are written as the file writes them. With `original`, the edit applies only where the
-    file holds exactly that text at `span` (a span a rule could not pin down is never edited)."""
+    """Replace the text at `span` (1-based lines and columns in characters, end column exclusive; an
+    empty span inserts; a column past the end of its line means the line's end) with `replacement`,
+    whose `\n` line breaks are written as the file writes them. With `original`, the edit applies
+    only where the file holds exactly that text at `span` (a span a rule could not pin down is never
+    edited)."""
 
     span: Span
     replacement: str
