@@ -14,15 +14,15 @@ this store and its module resolutions are unchanged.
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Callable
 
+from .files import content_digest
 from .keptgraphs import KeptGraphs
 
 
-def content_key(path: Path, language: str, data: bytes) -> tuple[str, str, bytes]:
-    return str(path), language, hashlib.blake2b(data, digest_size=16).digest()
+def content_key(path: Path, language: str, data: bytes) -> tuple[str, str, str]:
+    return str(path), language, content_digest(data)
 
 
 class SourceStore:
