@@ -25,10 +25,9 @@ from typing import Callable
 from .model.diagnostics import Diagnostic, Edit, Fix
 from .model.nodes import Span
 from .read.files import is_inside, permissions, read_bytes, write_text
-from .read.lines import LineIndex
+from .read.lines import LINE_BREAK, LineIndex
 
 MAX_ROUNDS = 10
-_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 BOM = "\ufeff"
 
@@ -90,19 +89,6 @@ def _line(lines: list[str], number: int) -> str:
     return line[1:] if number == 1 and line.startswith(BOM) else line  # columns do not count a BOM
 
 
-def offsets(index: LineIndex, line: int, column: int) -> int:
-    """The offset of a 1-based (line, column) in `index`'s text; a column past the line's end
-    stops at the line's end, a line past the text at its end."""
-    if line > len(index.starts):
-        return len(index.text)
-    start = index.starts[line - 1]
-    end = index.starts[line] if line < len(index.starts) else len(index.text)
-    body_end = end
-    while body_end > start and index.text[body_end - 1] in "\r\n":
-        body_end -= 1
-    return min(start + column - 1, body_end)
-
-
 def edit_ranges(text: str, fix: Fix, path: Path) -> list[tuple[int, int, str]] | None:
     """The fix's edits in `path` as (start, end, replacement) offsets into `text` (BOM removed),
     or None when an edit is malformed or lands in another file."""
@@ -112,8 +98,8 @@ def edit_ranges(text: str, fix: Fix, path: Path) -> list[tuple[int, int, str]] |
         span = edit.span
         if span.path != path:
             return None
-        start = offsets(index, span.line, span.column)
-        end = offsets(index, span.end_line, span.end_column)
+        start = index.offset(span.line, span.column)
+        end = index.offset(span.end_line, span.end_column)
         if end < start or edit.original is not None and text[start:end] != edit.original:
             return None
         ranges.append((start, end, _line_breaks_of(text, start, edit.replacement)))
@@ -125,7 +111,7 @@ def _line_breaks_of(text: str, at: int, replacement: str) -> str:
     (rules write `\n`; a CRLF file stays CRLF)."""
     if "\n" not in replacement:
         return replacement
-    found = _BREAK.search(text, at) or _BREAK.search(text)  # the last line's break: the file's first
+    found = LINE_BREAK.search(text, at) or LINE_BREAK.search(text)  # the last line's break: the file's first
     if found is None or found.group() == "\n":
         return replacement
     return replacement.replace("\n", found.group())

@@ -55,6 +55,14 @@ class LineIndex:
         line = bisect_right(self.starts, offset) - 1
         return line + 1, offset - self.starts[line] + 1
 
+    def offset(self, line: int, column: int) -> int:
+        """The offset of a 1-based (line, column), the inverse of `position`: a column past the
+        line's end stops at the line's end (before its break), a line past the text at its end."""
+        if line > len(self.starts):
+            return len(self.text)
+        start = self.starts[line - 1]
+        return min(start + column - 1, line_end(self.text, start))
+
     def span(self, start: int, end: int, path: Path | None = None) -> Span:
         line, column = self.position(start)
         end_line, end_column = self.position(max(start, end))
