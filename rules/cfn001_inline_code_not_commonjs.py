@@ -49,7 +49,6 @@ SUMMARY = "Inline ZipFile code with import/export statements, or a Handler not i
 FIXES = ("safe", "unsafe")
 SAVED_AS = "Inline ZipFile code is saved as index.js"
 LOADED_AS = f"{SAVED_AS} and loaded as CommonJS"
-LINE_END = 1 << 30  # a column past the end of its line: the line's end (lintkit.model.diagnostics.Edit)
 
 
 def check(service, context):
@@ -124,10 +123,8 @@ def _export_fix(source, statement) -> Fix | None:
         return None  # a statement that does not begin its line: its indentation is not known
     keyword = Span(span.path, span.line, span.column, start.line, start.column)
     original = source.text[statement.start_byte:declaration.start_byte].decode("utf-8", "replace")
-    line_end = Span(span.path, span.end_line, LINE_END, span.end_line, LINE_END)
-    indentation = " " * (span.column - 1)
     return Fix(title, [Edit(keyword, "", original),
-                       Edit(line_end, f"\n{indentation}{assignments}")], "unsafe")
+                       Edit.new_line_after(span.path, span.end_line, assignments, span.column)], "unsafe")
 
 
 def _require_for(imp) -> str:

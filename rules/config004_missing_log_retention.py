@@ -26,7 +26,7 @@ References: Serverless Framework, "AWS provider: logRetentionInDays"; Amazon Clo
 "Change log data retention".
 """
 from lintkit.model.diagnostics import Edit, Finding, Fix
-from lintkit.model.nodes import Mapping, Scalar, Span
+from lintkit.model.nodes import Mapping, Scalar
 
 CODE = "CONFIG004"
 NAME = "missing-log-retention"
@@ -36,7 +36,6 @@ SUMMARY = "No logRetentionInDays: CloudWatch keeps (and bills for) Lambda logs f
 RETENTION_PLUGINS = ("serverless-plugin-log-retention",)
 FIXES = ("unsafe",)
 RETENTION_DAYS = 30
-END_OF_LINE = 1_000_000_000
 
 
 def check(service, context):
@@ -67,9 +66,7 @@ def _insertion(provider, path) -> Fix | None:
         if isinstance(value, Scalar) and key.span.path == value.span.path == path \
                 and key.span.line == value.span.line == value.span.end_line \
                 and key.span.column == first.span.column:
-            # A column past the end of the line means its end (lintkit.fixes): after any comment.
-            end = Span(path, key.span.line, END_OF_LINE, key.span.line, END_OF_LINE)
-            indent = " " * (key.span.column - 1)
             return Fix(f"Set `logRetentionInDays: {RETENTION_DAYS}`",
-                       [Edit(end, f"\n{indent}logRetentionInDays: {RETENTION_DAYS}")], "unsafe")
+                       [Edit.new_line_after(path, key.span.line, f"logRetentionInDays: {RETENTION_DAYS}",
+                                            key.span.column)], "unsafe")
     return None

@@ -56,14 +56,12 @@ from lintkit.analysis.packaging import (
     uses_prisma,
 )
 from lintkit.model.diagnostics import Edit, Finding, Fix
-from lintkit.model.nodes import Span
 
 CODE = "RUNTIME002"
 NAME = "binary-targets-mismatch"
 SEVERITY = "error"
 SUMMARY = "Prisma binaryTargets without the engine target of a function's Lambda runtime."
 FIXES = ("safe",)
-END_OF_LINE = 1_000_000_000  # a column past the line's end: its end (lintkit.fixes)
 
 
 def check(service, context):
@@ -106,9 +104,9 @@ def _fix(generator, field, listed: list[str], missing) -> Fix | None:
     provider = generator.get("provider")
     if provider is None or provider.span.line != provider.span.end_line:
         return None
-    end = Span(provider.span.path, provider.span.line, END_OF_LINE, provider.span.line, END_OF_LINE)
-    indent = " " * (provider.key_span.column - 1)
-    return Fix(title, [Edit(end, f'\n{indent}binaryTargets = ["native", {quoted}]')])
+    return Fix(title, [Edit.new_line_after(provider.span.path, provider.span.line,
+                                           f'binaryTargets = ["native", {quoted}]',
+                                           provider.key_span.column)])
 
 
 def _missing_targets(service, listed: list[str]) -> dict[tuple[str, ...], list]:

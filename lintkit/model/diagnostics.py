@@ -11,6 +11,7 @@ SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 # safe: keeps the intent and cannot break the deploy (`--fix`); unsafe: changes behaviour or policy
 # (only with `--unsafe-fixes`); display: advice shown with the finding, never applied.
 APPLICABILITIES = ("safe", "unsafe", "display")
+LINE_END = 1 << 30  # a column past the end of any line: an Edit's way to say "at the line's end"
 
 
 @dataclass(slots=True)
@@ -24,6 +25,12 @@ class Edit:
     span: Span
     replacement: str
     original: str | None = None
+
+    @classmethod
+    def new_line_after(cls, path, line: int, text: str, column: int) -> "Edit":
+        """`text` on a line of its own after line `line` (after all it holds, a comment too),
+        starting at `column`."""
+        return cls(Span(path, line, LINE_END, line, LINE_END), "\n" + " " * (column - 1) + text)
 
 
 @dataclass(slots=True)
