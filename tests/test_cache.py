@@ -15,7 +15,8 @@ import pytest
 
 from lintkit.engine import Engine
 
-ROOT = Path(__file__).resolve().parents[1]
+from test_files import calls_in, lintkit_sources
+
 AS_OF = "2026-12-01"
 SECRET = "Zq7pass9word"
 
@@ -436,27 +437,18 @@ NOTED_OR_OUTSIDE_A_SERVICE = {
 
 
 def _probes(path: Path):
-    tree = ast.parse(path.read_text(), str(path))
-    enclosing = {}
-    for function in ast.walk(tree):
-        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for node in ast.walk(function):
-                enclosing[id(node)] = function.name
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+    for function, node in calls_in(path):
+        if not isinstance(node.func, ast.Attribute):
             continue
         func, owner = node.func, ast.unparse(node.func.value)
         if owner == "os" and func.attr in PROBES_OS or owner == "os.path" and func.attr in PROBES_OS_PATH \
                 or owner not in ("os", "os.path") and func.attr in PROBES_PATH:
-            yield enclosing.get(id(node), "<module>"), node.lineno, ast.unparse(node)[:80]
+            yield function, node.lineno, ast.unparse(node)[:80]
 
 
 def test_no_module_probes_files_around_lintkit_files():
     found = []
-    for path in sorted([*(ROOT / "lintkit").rglob("*.py"), *(ROOT / "rules").glob("*.py")]):
-        relative = path.relative_to(ROOT).as_posix()
-        if relative == "lintkit/read/files.py":
-            continue
+    for relative, path in lintkit_sources():
         for function, line, call in _probes(path):
             if (relative, function) not in NOTED_OR_OUTSIDE_A_SERVICE \
                     and (relative, "*") not in NOTED_OR_OUTSIDE_A_SERVICE:

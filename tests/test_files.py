@@ -24,8 +24,17 @@ ALLOWED = {
 }
 
 
-def _file_calls(path: Path):
-    """(enclosing function, line, call) of every call in `path` that touches the file system."""
+def lintkit_sources():
+    """(path relative to the repository, path) of every module of lintkit and its rules but
+    lintkit.read.files itself."""
+    for path in sorted([*(ROOT / "lintkit").rglob("*.py"), *(ROOT / "rules").glob("*.py")]):
+        relative = path.relative_to(ROOT).as_posix()
+        if relative != "lintkit/read/files.py":
+            yield relative, path
+
+
+def calls_in(path: Path):
+    """(enclosing function or "<module>", call node) of every call in the module at `path`."""
     tree = ast.parse(path.read_text(), str(path))
     enclosing = {}
     for function in ast.walk(tree):  # outer functions first: inner ones overwrite
@@ -33,8 +42,13 @@ def _file_calls(path: Path):
             for node in ast.walk(function):
                 enclosing[id(node)] = function.name
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
+        if isinstance(node, ast.Call):
+            yield enclosing.get(id(node), "<module>"), node
+
+
+def _file_calls(path: Path):
+    """(enclosing function, line, call) of every call in `path` that touches the file system."""
+    for function, node in calls_in(path):
         func, call = node.func, ast.unparse(node)
         if isinstance(func, ast.Name):
             touches = func.id == "open"
@@ -46,15 +60,12 @@ def _file_calls(path: Path):
         else:
             touches = False
         if touches:
-            yield enclosing.get(id(node), "<module>"), node.lineno, call[:80]
+            yield function, node.lineno, call[:80]
 
 
 def test_no_module_reads_or_writes_files_around_lintkit_files():
     found = []
-    for path in sorted([*(ROOT / "lintkit").rglob("*.py"), *(ROOT / "rules").glob("*.py")]):
-        relative = path.relative_to(ROOT).as_posix()
-        if relative == "lintkit/read/files.py":
-            continue
+    for relative, path in lintkit_sources():
         for function, line, call in _file_calls(path):
             if (relative, function) not in ALLOWED:
                 found.append(f"{relative}:{line} in {function}: {call}")
