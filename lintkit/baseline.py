@@ -28,12 +28,12 @@ from __future__ import annotations
 import errno
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from .fingerprint import fingerprint
 from .model.diagnostics import Diagnostic
+from .model.fieldclasses import fieldclass
 from .read.files import Refused, read_bytes, user_root, write_text
 from .redact import redact as default_redact
 
@@ -46,7 +46,7 @@ class BaselineError(Exception):
     """A baseline file that is missing, unreadable or not a lintkit baseline (exit 2)."""
 
 
-@dataclass
+@fieldclass
 class Comparison:
     new: list[Diagnostic]  # not in the baseline, in the order given
     baselined: int  # findings the baseline accounts for
@@ -68,7 +68,7 @@ def _fingerprints(diagnostics: list[Diagnostic], root: Path, read_source: Callab
     return result
 
 
-@dataclass
+@fieldclass
 class Baseline:
     path: Path
     counts: dict[str, int]

@@ -405,10 +405,9 @@ def _fix_rounds(args, options, targets, engine, result, baseline):
     """Lints again with the fixed texts standing in for the files until no applicable fix is left
     (lintkit.fixes); returns the outcome and the last run's engine and result. Findings in the
     baseline are not fixed."""
-    from dataclasses import replace
-
     from .engine import Engine
     from .fixes import fix_until_stable, project_root_of
+    from .model.fieldclasses import replace
 
     last = {"engine": engine, "result": result}
     redactors = [engine.redactor]

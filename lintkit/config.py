@@ -14,17 +14,16 @@ segments, and a pattern without `/` matches a file or folder name at any depth.
 """
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import itertools
 import json
 import os
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from .display import display_path, relative_path
 from .model.diagnostics import SEVERITY_RANK
+from .model.fieldclasses import field, fieldclass, replace
 from .model.nodes import Mapping, Node, path_get, to_plain, walk
 from .read.files import is_present
 from .read.globs import Glob, compile_glob
@@ -72,7 +71,7 @@ def find_config(start: Path, stop_at: Path | None = None) -> Path | None:
         folder = folder.parent
 
 
-@dataclass(frozen=True)
+@fieldclass(frozen=True)
 class Config:
     path: Path | None = None
     root: Path = field(default_factory=Path.cwd)
@@ -136,7 +135,7 @@ class Config:
             if fail_on not in FAIL_ON:
                 raise ValueError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
             changes["fail_on"] = fail_on
-        return dataclasses.replace(self, **changes)
+        return replace(self, **changes)
 
     def _glob_matches(self, pattern: str, path: Path, root: Path | None = None) -> bool:
         relative = relative_path(path, root or self.root)

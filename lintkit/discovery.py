@@ -4,10 +4,10 @@ pre-commit hook) and `service_target` (one service by its serverless.yml, for ed
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .formats import CONFIG_NAMES
+from .model.fieldclasses import field, fieldclass
 from .read.files import walk
 from .read.gitignore import GitIgnore
 from .read.layout import DEPENDENCY_DIRS, is_build_output
@@ -17,7 +17,7 @@ class DiscoveryError(Exception):
     """A PATH that cannot be linted (exit 2)."""
 
 
-@dataclass
+@fieldclass
 class Target:
     """One service to lint; `only_files` narrows the report to some of its files, `only_under` to
     the files under some of its folders (`lintkit check src` inside a service)."""
@@ -53,7 +53,7 @@ def repository_root(start: Path) -> Path | None:
     return None
 
 
-@dataclass(frozen=True)
+@fieldclass(frozen=True)
 class Skipped:
     """A folder or service discovery did not lint, and why (`check --verbose` prints them)."""
 

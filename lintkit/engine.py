@@ -18,7 +18,6 @@ import sys
 import traceback
 from collections import OrderedDict
 from contextlib import nullcontext
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
@@ -27,6 +26,7 @@ from .budget import DEFAULT_SERVICE_TIMEOUT, OutOfTime, time_budget
 from .config import DEFAULT_FAIL_ON
 from .discovery import Target
 from .model.diagnostics import Diagnostic, Finding
+from .model.fieldclasses import field, fieldclass
 from .model.nodes import Span
 from .read.files import confined_to, is_inside, note, read_bytes, recording
 from .read.lines import split_lines
@@ -45,7 +45,7 @@ PARALLEL_MIN_SERVICES = 32
 SOURCE_LINES_KEPT = 256  # files whose lines SourceLines keeps (lintkit reads at most 5 MB a file)
 
 
-@dataclass
+@fieldclass
 class Options:
     as_of: date = field(default_factory=date.today)
     opt: dict[str, str] = field(default_factory=dict)
@@ -77,14 +77,14 @@ class Options:
     cache_dir_named: bool = False
 
 
-@dataclass
+@fieldclass
 class Context:
     """What a rule may know beyond the service."""
 
     as_of: date
 
 
-@dataclass
+@fieldclass
 class RunResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: set[Path] = field(default_factory=set)
@@ -95,7 +95,7 @@ class RunResult:
     rule_url: str | None = None  # the configurations' rule-url, when they agree on one
 
 
-@dataclass
+@fieldclass
 class ServiceOutcome:
     """One service linted: its diagnostics (messages not yet redacted), the files read, the rules'
     internal errors and the secret values the rules named with where they are written, in the order

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .model.diagnostics import Diagnostic, Edit, Fix
+from .model.fieldclasses import field, fieldclass
 from .model.nodes import Span
 from .read.files import is_inside, permissions, read_bytes, write_text
 from .read.lines import LINE_BREAK, LineIndex
@@ -32,7 +32,7 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 BOM = "\ufeff"
 
 
-@dataclass
+@fieldclass
 class FixedFile:
     """A file's text before the first round and after the last (BOM included)."""
 
@@ -42,7 +42,7 @@ class FixedFile:
     text: str
 
 
-@dataclass
+@fieldclass
 class FixOutcome:
     files: dict[Path, FixedFile] = field(default_factory=dict)
     applied: list[tuple[Path, str]] = field(default_factory=list)  # (file, fix title) in order

@@ -29,7 +29,6 @@ import os
 import sys
 import traceback
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from . import __version__
 from .discovery import CONFIG_NAMES, owning_service, service_target
+from .model.fieldclasses import field, fieldclass, replace
 from .read.files import read_bytes
 from .read.lines import LINE_BREAK
 from .read.sourcestore import SourceStore
@@ -60,7 +60,7 @@ class SettingsError(ValueError):
     pass
 
 
-@dataclass
+@fieldclass
 class Settings:
     """What the server lints with: the command line's options, then `initializationOptions`
     (`asOf`, `opt`, `select`, `ignore`, `noIgnores`, `debounce`, `ruleUrl`), which win."""
@@ -163,7 +163,7 @@ def lsp_range(lines: list[str] | None, span, encoding: str) -> types.Range:
 
 # -- one lint of a service -------------------------------------------------------------------------
 
-@dataclass
+@fieldclass
 class Outcome:
     """What one lint of a service gives the server: LSP diagnostics per file, the files it read,
     and errors to log."""

@@ -16,11 +16,11 @@ reported as unused (SUPPRESS001) with a message that says how to write it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from .model.diagnostics import Diagnostic, Edit, Finding, Fix
+from .model.fieldclasses import field, fieldclass
 from .model.nodes import Span
 
 SUPPRESS_CODE = "SUPPRESS001"
@@ -50,7 +50,7 @@ def matches(selector: str, code: str, name: str) -> bool:
             and wanted["letters"] == rule["letters"] and rule["digits"].startswith(wanted["digits"]))
 
 
-@dataclass(eq=False)
+@fieldclass(eq=False)
 class Suppression:
     path: Path
     line: int

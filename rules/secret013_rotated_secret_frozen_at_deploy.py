@@ -47,11 +47,11 @@ secrets in AWS Lambda functions" (Parameters and Secrets Lambda Extension).
 """
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from lintkit.analysis.facts import database_env_var
 from lintkit.model.diagnostics import Finding
+from lintkit.model.fieldclasses import fieldclass
 from lintkit.model.nodes import Intrinsic, Mapping, Scalar, Sequence, Unknown, intrinsic_name, path_get, \
     string_like, text, walk
 from lintkit.read.dburl import parse_db_url
@@ -77,7 +77,7 @@ MANAGED_ATTRIBUTE = "MasterUserSecret.SecretArn"
 SECRETS_MODULE = "@aws-sdk/client-secrets-manager"
 
 
-@dataclass(frozen=True)
+@fieldclass(frozen=True)
 class Rotation:
     what: str     # "RDS rotates the master password it manages for `Database` every 7 days by default"
     setting: str  # "`ManageMasterUserPassword`"

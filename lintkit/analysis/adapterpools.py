@@ -7,10 +7,10 @@ page, node-postgres' pg-pool).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ..model.fieldclasses import fieldclass
 from .packaging import imports_prisma
 from .pooling import adapter_pool_constructions, uses_prisma
 from .prismaengine import ADAPTER_MODULES, prisma_engine
@@ -26,7 +26,7 @@ def adapter_table() -> dict:
     return json.loads(resources.files("lintkit.data").joinpath("adapter_pools.json").read_text())
 
 
-@dataclass(frozen=True)
+@fieldclass(frozen=True)
 class AdapterOption:
     option: str  # `max`, `connectionTimeoutMillis`, `pool.max`
     unit: str  # "count", "ms" or "s"

@@ -20,8 +20,8 @@ deploy takes is not known.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 
+from ..model.fieldclasses import fieldclass
 from ..model.nodes import Mapping, Node, Scalar, Sequence, Span, is_dynamic, text
 from ..read.sources import named_children, object_member, string_value, unwrap
 from ..read.staticjs import call_arguments, package_calls, static_path
@@ -31,7 +31,7 @@ COPY_WEBPACK_PLUGIN = "copy-webpack-plugin"
 ESBUILD_PLUGIN_COPY = "esbuild-plugin-copy"
 
 
-@dataclass(frozen=True)
+@fieldclass(frozen=True)
 class BundleCopy:
     """One copy pattern: `source` is its `from`, a path or glob relative to the service folder."""
 

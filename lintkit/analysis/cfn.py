@@ -4,8 +4,8 @@ and whether a custom-resource handler sends its response on every path."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from ..model.fieldclasses import field, fieldclass
 from ..model.nodes import (
     Intrinsic, Mapping, Node, Scalar, Sequence, Unknown, intrinsic_name, is_dynamic, path_get,
     string_like, text,
@@ -48,7 +48,7 @@ SERVERLESS_CUSTOM_RESOURCE = re.compile(r"^CustomDashresource")
 _SUB_REFERENCE = re.compile(r"^\$\{([A-Za-z0-9]+)\.Arn\}$|:function:\$\{([A-Za-z0-9]+)\}$")
 
 
-@dataclass
+@fieldclass
 class CustomResource:
     resource: object  # lintkit.model.service.Resource
     token: Node  # its ServiceToken
@@ -259,7 +259,7 @@ def inline_graph(service, function) -> HandlerGraph | None:
 
 
 # -- does a custom-resource handler always respond? ------------------------------------------------
-@dataclass
+@fieldclass
 class Gap:
     """A place where a custom-resource handler can end without sending its response."""
 
@@ -318,7 +318,7 @@ def _is_framework_handler(graph: HandlerGraph) -> bool:
             or graph.imports_module(*FRAMEWORK_MODULES))
 
 
-@dataclass
+@fieldclass
 class _Flow:
     """What running some statements does: `falls` is the sent state when control reaches the next
     statement (None when it never does), `breaks` the same at `break`/`continue`, `gaps` the

@@ -16,11 +16,11 @@ from __future__ import annotations
 import os
 import re
 import weakref
-from dataclasses import dataclass
 from pathlib import Path
 
 from tree_sitter import Node as TreeNode
 
+from ..model.fieldclasses import fieldclass
 from ..read.handlers import (
     constructor_of, enclosing_class, enclosing_function, format_chain, is_generated_client,
     is_module_scope, iter_module_scope, module_matches, returned_expressions,
@@ -45,7 +45,7 @@ _DEFERRED_CALLBACKS = frozenset({"on", "once", "addListener", "prependListener",
 _MEMOISER = re.compile(r"memo|once|lazy|cache|singleton", re.IGNORECASE)
 
 
-@dataclass(frozen=True, eq=False)
+@fieldclass(frozen=True, eq=False)
 class Construction:
     """One place a client is built."""
 
@@ -64,7 +64,7 @@ class Construction:
         return id(self.file), self.node.id
 
 
-@dataclass(frozen=True)
+@fieldclass(frozen=True)
 class ClientValue:
     """What an expression holds: a client living for the `module` or for one `invocation`."""
 
@@ -72,7 +72,7 @@ class ClientValue:
     kind: str | None  # as Construction.kind; None when the value is a client of unknown kind
 
 
-@dataclass(frozen=True, eq=False)
+@fieldclass(frozen=True, eq=False)
 class Disconnect:
     """`client.$disconnect()` or `pool.end()` on a client that outlives the invocation."""
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 
+from ..model.fieldclasses import field, fieldclass
 from ..model.nodes import Span
 from ..read.sources import (
     SourceFile, _decode_escape, callee_name, iter_nodes, named_children, string_value, unwrap,
@@ -38,7 +38,7 @@ LOCAL_RUN_TEST = re.compile(
 MAX_DEPTH = 8  # local constants followed through other constants
 
 
-@dataclass
+@fieldclass
 class Piece:
     """Part of one argument: literal text, or a value known only at run time (`literal` False,
     `text` "${...}"). `node` is where it is written."""
@@ -48,7 +48,7 @@ class Piece:
     literal: bool = True
 
 
-@dataclass
+@fieldclass
 class ExecCommand:
     source: SourceFile
     call: object  # the call_expression
@@ -272,7 +272,7 @@ def local_assignment(source: SourceFile, identifier):
     return scopes.value_at(identifier.start_byte) if scopes is not None else None
 
 
-@dataclass
+@fieldclass
 class _Scopes:
     """The blocks (and the module) that declare one name, in document order, outer before inner:
     each one's byte range, the start of its first declaration of the name with a value, that

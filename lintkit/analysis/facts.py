@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from ..model.fieldclasses import fieldclass
 from ..model.nodes import Node, Scalar, Span, is_dynamic, text
 
 NODE_RUNTIME = re.compile(r"^nodejs(\d+)(?:\.(\d+))?(?:\.x)?$")
@@ -23,7 +23,7 @@ def runtime_table() -> dict:
 LIFECYCLE_STAGES = ("deprecation", "block_function_create", "block_function_update")
 
 
-@dataclass(frozen=True)
+@fieldclass(frozen=True)
 class Lifecycle:
     """AWS's three dates for a runtime, and where they come from."""
 
@@ -126,7 +126,7 @@ DB_CLIENT_MODULES = ("@prisma/client", "pg", "mysql2", "@prisma/adapter-")
 RDS_RESOURCE_TYPES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::RDS::DBProxy")
 
 
-@dataclass(frozen=True, slots=True)
+@fieldclass(frozen=True, slots=True)
 class UrlDeclaration:
     """Where the Prisma CLI finds the database URL: prisma.config.ts's `datasource.url`, which it
     reads first, else schema.prisma's `url`. `kind` is "env" (`env_var` holds the name), "literal"

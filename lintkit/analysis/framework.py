@@ -18,8 +18,8 @@ or a truthy `build.esbuild` builds every Node.js function, JavaScript ones too.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
 
+from ..model.fieldclasses import fieldclass
 from ..model.nodes import Mapping, Node, Scalar, Sequence, is_dynamic, path_get, text
 from ..read.handlers import path_exists, split_handler
 from ..read.packagejson import allowed_majors
@@ -33,7 +33,7 @@ BUNDLER_PLUGINS = ("serverless-esbuild", "serverless-plugin-typescript", "server
                    "serverless-bundle")  # plugin-manager.js `typescriptPlugins`
 
 
-@dataclass(frozen=True)
+@fieldclass(frozen=True)
 class Framework:
     flavour: str  # "serverless", "osls" or "unknown"
     majors: frozenset[int] | None  # the majors that may run the service; None: nothing says

@@ -4,8 +4,7 @@
 `AWS::IAM::Role`, `AWS::IAM::Policy` and `AWS::IAM::ManagedPolicy` resources."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..model.fieldclasses import fieldclass
 from ..model.nodes import Mapping, Node, Scalar, Sequence, path_get, text
 
 # The plugin that reads `iamRoleStatements` on a function; without it the key deploys nothing.
@@ -13,7 +12,7 @@ PER_FUNCTION_PLUGINS = ("serverless-iam-roles-per-function",)
 POLICY_RESOURCE_TYPES = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
 
 
-@dataclass
+@fieldclass
 class Statement:
     node: Mapping
     where: str  # "provider.iam.role.statements", "function `x`", "`LogicalId`"

@@ -20,9 +20,9 @@ package.json scripts are never part of a handler graph. Calls inside `if (proces
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..model.fieldclasses import field, fieldclass
 from ..model.nodes import is_dynamic, path_get
 from ..read.files import is_folder
 from ..read.globs import glob_matches  # noqa: F401  (re-exported: the package patterns' globs)
@@ -54,7 +54,7 @@ _DEV_FILE = re.compile(
 
 
 # -- command lines --------------------------------------------------------------------------------
-@dataclass(eq=False)
+@fieldclass(eq=False)
 class Word:
     """One shell word of a command, with the pieces (and so the source nodes) it is made of."""
 
@@ -103,7 +103,7 @@ def _new_word(found: list[Word]) -> Word:
     return found[-1]
 
 
-@dataclass(eq=False)
+@fieldclass(eq=False)
 class PrismaCommand:
     """One Prisma CLI invocation inside an exec-style call."""
 
@@ -177,7 +177,7 @@ def _is_prefix(word: str) -> bool:
 
 
 # -- runs: which function runs which command ------------------------------------------------------
-@dataclass(eq=False)
+@fieldclass(eq=False)
 class PrismaRun:
     command: PrismaCommand
     function: object  # lintkit.model.service.Function

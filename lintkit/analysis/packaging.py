@@ -21,9 +21,9 @@ The version and target tables live in `lintkit/data/prisma.json`.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..model.fieldclasses import fieldclass
 from ..model.nodes import Mapping, Node, Scalar, Sequence, is_dynamic, path_get, text, walk
 from ..read.files import read_bytes
 from ..read.globs import glob_matches
@@ -221,7 +221,7 @@ def _imports_folder(graph, folders: list[Path]) -> bool:
 
 
 # -- package patterns -------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@fieldclass(frozen=True)
 class PatternEntry:
     """One entry of `package.patterns`, `package.include` or `package.exclude`."""
 
@@ -355,7 +355,7 @@ def bundler(service) -> str | None:
 
 
 # -- the engine in the package ----------------------------------------------------------------------
-@dataclass
+@fieldclass
 class EngineGap:
     """A function whose Lambda engine file does not end up in its package."""
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 import weakref
-from dataclasses import dataclass, field
 from typing import Callable
 
+from ..model.fieldclasses import field, fieldclass
 from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown, intrinsic_name, text, walk
 from ..read.dburl import DbUrl, find_db_urls, is_placeholder_credential, parse_db_url
 from ..read.positions import scalar_sub_span
@@ -49,7 +49,7 @@ def _cached(service, name: str, compute):
 
 
 # -- URL sites ---------------------------------------------------------------------------------
-@dataclass(eq=False)
+@fieldclass(eq=False)
 class UrlSite:
     """One database URL and where it is written."""
 
@@ -370,7 +370,7 @@ def _graphs(service):
 
 
 # -- pools built in code --------------------------------------------------------------------------
-@dataclass
+@fieldclass
 class PoolConstruction:
     source: object  # SourceFile
     call: object  # new_expression / call_expression
@@ -539,7 +539,7 @@ def _property(source, obj, key: str):
 MIGRATION_SCRIPT = re.compile(r"\bprisma\s+migrate\s+deploy\b")
 
 
-@dataclass
+@fieldclass
 class MigrationRun:
     span: Span
     description: str  # for messages: "the `migrate` function" / "package.json script `deploy`"

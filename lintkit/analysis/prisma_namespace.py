@@ -17,10 +17,10 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ..model.fieldclasses import fieldclass
 from ..read.handlers import module_matches
 from ..read.sources import SourceFile, iter_nodes, unwrap
 from .clients import PRISMA_CLIENT, client_analysis, generated_client_dirs
@@ -39,7 +39,7 @@ def namespace_table() -> dict:
     return json.loads(resources.files("lintkit.data").joinpath("prisma_namespace.json").read_text())
 
 
-@dataclass(frozen=True, eq=False)
+@fieldclass(frozen=True, eq=False)
 class NamespaceRead:
     """One value read of `Prisma.<name>`: `node` is where the name is written."""
 
@@ -54,7 +54,7 @@ class NamespaceRead:
         return self.file.span(self.node)
 
 
-@dataclass(frozen=True)
+@fieldclass(frozen=True)
 class Absence:
     """Why `Prisma.<name>` is undefined: the majors that have it (empty: none), and the name that
     was probably meant."""

@@ -11,10 +11,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ..model.fieldclasses import fieldclass
 from ..read.handlers import enclosing_class
 from ..read.sources import SourceFile, iter_nodes, unwrap
 from .clients import PRISMA_CLIENT, superclass
@@ -28,7 +28,7 @@ def removed_environment_variables() -> tuple[str, ...]:
     return tuple(table["environment_variables"])
 
 
-@dataclass(frozen=True, eq=False)
+@fieldclass(frozen=True, eq=False)
 class RemovedApiUse:
     file: SourceFile
     node: object  # the member expression `prisma.$use`

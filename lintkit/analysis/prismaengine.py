@@ -24,10 +24,10 @@ from __future__ import annotations
 import json
 import re
 import weakref
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ..model.fieldclasses import fieldclass
 from ..model.nodes import text
 from .facts import database_url_node
 
@@ -44,7 +44,7 @@ def prisma_table() -> dict:
     return json.loads(resources.files("lintkit.data").joinpath("prisma.json").read_text())
 
 
-@dataclass(frozen=True)
+@fieldclass(frozen=True)
 class PrismaEngine:
     major: int | None  # the Prisma major package.json allows, None when it does not say
     no_rust_reason: str | None  # why the client loads no Rust engine, for messages: "Prisma 7"

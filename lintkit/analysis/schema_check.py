@@ -24,9 +24,9 @@ import functools
 import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from importlib import resources
 
+from ..model.fieldclasses import fieldclass
 from .schema_compile import PASS, Unsupported, compile_schema
 from ..model.nodes import (INTRINSIC_KEYS, UNKNOWN, Intrinsic, Mapping, Node, Scalar, Sequence, is_dynamic,
                     to_plain, walk)
@@ -70,7 +70,7 @@ TYPE_WORDS = {"string": "text", "integer": "an integer", "number": "a number",
               "boolean": "true or false", "array": "a list", "object": "a mapping", "null": "empty"}
 
 
-@dataclass(frozen=True)
+@fieldclass(frozen=True)
 class Violation:
     node: Node
     message: str

@@ -14,12 +14,12 @@ machine.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from ..formats.variables import find_variables, is_variable, split_alternatives
 from ..model.diagnostics import Finding
+from ..model.fieldclasses import fieldclass
 from ..model.nodes import Mapping, Scalar, Sequence, Span, Unknown, path_get, text, walk
 from ..read.dburl import find_db_urls, is_default_local_credential, is_placeholder_credential, parse_db_url
 from ..read.globs import glob_matches
@@ -193,7 +193,7 @@ def environment_blocks(service):
 
 
 # -- variable fallbacks ----------------------------------------------------------------------------
-@dataclass(frozen=True)
+@fieldclass(frozen=True)
 class Fallback:
     """A literal fallback of a variable: `value` is `text[start:end]` (quotes excluded)."""
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 import weakref
-from dataclasses import dataclass
 
+from ..model.fieldclasses import fieldclass
 from ..model.nodes import Scalar, Unknown, intrinsic_name, text, walk
 from ..read.dburl import is_rds_proxy_host
 from ..read.sources import SourceFile, callee_name, iter_nodes, named_children, string_value, unwrap
@@ -44,7 +44,7 @@ _FACTORY_NAMES = frozenset(export for _, export, _ in CLIENT_FACTORIES)
 _GRAPH_RESULTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-@dataclass(frozen=True, eq=False)
+@fieldclass(frozen=True, eq=False)
 class TlsSetting:
     """The `ssl` option of one client construction."""
 
@@ -192,7 +192,7 @@ def sslmode_span(site):
 
 
 # -- NODE_TLS_REJECT_UNAUTHORIZED in code ----------------------------------------------------------
-@dataclass(frozen=True, eq=False)
+@fieldclass(frozen=True, eq=False)
 class EnvAssignment:
     file: SourceFile
     node: object

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 import weakref
-from dataclasses import dataclass
 
+from ..model.fieldclasses import fieldclass
 from ..read.sources import SourceFile, named_children, unwrap
 from .clients import generated_client_dirs
 from .execcalls import pieces
@@ -51,7 +51,7 @@ MAX_LABEL = 60  # longer calls are named by their receiver
 _EXITS = frozenset({"return_statement", "throw_statement"})
 
 
-@dataclass(frozen=True, eq=False)
+@fieldclass(frozen=True, eq=False)
 class Wipe:
     """One call that wipes data: `label` names it as written (`prisma.user.deleteMany()`),
     `what` says what it runs (`deleteMany() with no where`, `TRUNCATE`)."""

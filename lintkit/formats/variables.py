@@ -25,10 +25,10 @@ import operator
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model.diagnostics import Finding
+from ..model.fieldclasses import field, fieldclass
 from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown
 from ..read.files import is_file, is_inside, is_system_path, note
 from ..read.yamlload import STR_TAG, LoadResult, load_json_or_yaml, read_source, tag_of
@@ -60,7 +60,7 @@ _SOURCE = re.compile(r"\s*(?P<name>[A-Za-z][A-Za-z0-9_.-]*)\s*(?:\((?P<params>.*
 _NUMBER = re.compile(r"-?(?:\d+|\d*\.\d+)")
 
 
-@dataclass
+@fieldclass
 class ResolveResult:
     document: Mapping
     findings: list[Finding] = field(default_factory=list)

@@ -1,9 +1,9 @@
 """What rules yield (Finding) and what the engine reports (Diagnostic)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from .fieldclasses import field, fieldclass
 from .nodes import Node, Span
 
 SEVERITIES = ("error", "warning", "info")
@@ -14,7 +14,7 @@ APPLICABILITIES = ("safe", "unsafe", "display")
 LINE_END = 1 << 30  # a column past the end of any line: an Edit's way to say "at the line's end"
 
 
-@dataclass(slots=True)
+@fieldclass(slots=True)
 class Edit:
     """Replace the text at `span` (1-based lines and columns in characters, end column exclusive; an
     empty span inserts; a column past the end of its line means the line's end) with `replacement`,
@@ -33,7 +33,7 @@ class Edit:
         return cls(Span(path, line, LINE_END, line, LINE_END), "\n" + " " * (column - 1) + text)
 
 
-@dataclass(slots=True)
+@fieldclass(slots=True)
 class Fix:
     """A rule's proposed change: a title that says what it does (`Set runtime to nodejs22.x`),
     the edits, and how freely the engine may apply it (APPLICABILITIES)."""
@@ -52,7 +52,7 @@ class Fix:
         return self.applicability == "safe" or (unsafe and self.applicability == "unsafe")
 
 
-@dataclass(slots=True)
+@fieldclass(slots=True)
 class Finding:
     """A rule's report: where, what, and optionally for which function.
 
@@ -78,7 +78,7 @@ class Finding:
         return cls(span, message, **kwargs)
 
 
-@dataclass(slots=True)
+@fieldclass(slots=True)
 class Diagnostic:
     code: str
     name: str

@@ -5,11 +5,11 @@ from __future__ import annotations
 import gc
 import weakref
 from contextlib import contextmanager
-from dataclasses import InitVar, dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from .diagnostics import Finding
+from .fieldclasses import InitVar, field, fieldclass
 from .nodes import (Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown, intrinsic_name,
                     is_dynamic, path_get, text, walk)
 
@@ -36,7 +36,7 @@ LAMBDA_RESOURCE_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 MIDDLEWARE_PLUGIN = "serverless-middleware"
 
 
-@dataclass
+@fieldclass
 class Resource:
     logical_id: str
     key: Scalar
@@ -49,7 +49,7 @@ class Resource:
         return props if isinstance(props, Mapping) else None
 
 
-@dataclass
+@fieldclass
 class Function:
     """A function of the service: an entry of `functions:` or a raw Lambda resource. It refers to
     its service weakly: the service holds its functions, and without a cycle between the two a
@@ -184,7 +184,7 @@ class Function:
         return self.key.span
 
 
-@dataclass
+@fieldclass
 class LoadedConfig:
     """What a config-format front end makes of a service's configuration: the document before and
     after its variables are resolved (None when it could not be loaded), the PARSE findings of

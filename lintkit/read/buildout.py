@@ -21,10 +21,10 @@ from __future__ import annotations
 import os
 import re
 from collections import deque
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from ..model.fieldclasses import field, fieldclass
 from .files import is_file, is_inside, is_present, note, read_bytes
 from .tsconfig import TsConfig, parse_jsonc, read_tsconfig
 
@@ -44,7 +44,7 @@ _COMMAND_SEPARATORS = re.compile(r"&&|\|\||[;|&]")
 _RUNNERS = ("npx", "pnpm", "yarn", "bunx", "exec", "dlx", "cross-env")
 
 
-@dataclass(frozen=True)
+@fieldclass(frozen=True)
 class OutputDir:
     """A folder a build writes, the folders its files are built from, and who says so."""
 
@@ -54,7 +54,7 @@ class OutputDir:
     declared: bool  # from a config file: its sources win even over a compiled file that exists
 
 
-@dataclass
+@fieldclass
 class BuildLayout:
     outputs: list[OutputDir] = field(default_factory=list)
     build_step: str | None = None

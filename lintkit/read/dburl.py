@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from ..model.fieldclasses import field, fieldclass
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -73,7 +73,7 @@ def is_rds_proxy_host(host: str) -> bool:
     return bool(_RDS_PROXY.search(host))
 
 
-@dataclass(slots=True, repr=False)
+@fieldclass(slots=True, repr=False)
 class DbUrl:
     text: str
     scheme: str  # lowercased, e.g. "postgresql", "mongodb+srv", "file"

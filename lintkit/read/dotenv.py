@@ -10,9 +10,9 @@ Lines end where `lintkit.read.lines` says (`\n`, `\r\n` or a lone `\r`, as the d
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model.fieldclasses import field, fieldclass
 from ..model.nodes import Span
 from .files import is_present, list_folder, read_bytes, refusal_reason
 from .lines import LineIndex, line_end
@@ -42,7 +42,7 @@ def skip_blank(text: str, pos: int, newlines: bool = True) -> int:
     return pos
 
 
-@dataclass(slots=True)
+@fieldclass(slots=True)
 class EnvEntry:
     key: str
     value: str
@@ -60,7 +60,7 @@ class EnvEntry:
         return Span(span.path, span.line, span.column + start, span.line, span.column + end)
 
 
-@dataclass(slots=True)
+@fieldclass(slots=True)
 class EnvFile:
     path: Path
     entries: list[EnvEntry] = field(default_factory=list)

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..model.fieldclasses import fieldclass
 from .files import read_bytes
 from .globs import Glob, compile_glob
 
 MAX_IGNORE_BYTES = 1 << 20  # a .gitignore is a few kilobytes
 
 
-@dataclass(frozen=True)
+@fieldclass(frozen=True)
 class _IgnoreRule:
     base: str  # the .gitignore's folder, `/`-separated and ending in `/`
     pattern: Glob

@@ -16,10 +16,10 @@ import os
 import re
 import stat
 from collections import deque
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
+from ..model.fieldclasses import fieldclass
 from ..model.nodes import Scalar
 from .buildout import BuildLayout
 from .files import is_inside, note
@@ -494,7 +494,7 @@ def parameter_names(function) -> list[str | None]:
 
 
 # -- call chains ----------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
+@fieldclass(frozen=True, eq=False)
 class CallStep:
     """One call on the way from the handler to a node: `call` in `file` invokes `name`, defined
     at `target` in `target_file`."""

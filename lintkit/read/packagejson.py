@@ -9,9 +9,9 @@ stops the parse the same way, so no caller ever recurses into a hostile document
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model.fieldclasses import field, fieldclass
 from ..model.nodes import Mapping, Node, Scalar, Sequence, Span
 from .dotenv import BOM, read_text, skip_blank
 from .files import is_present
@@ -25,7 +25,7 @@ _LITERALS = {"true": True, "false": False, "null": None}
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
-@dataclass(slots=True)
+@fieldclass(slots=True)
 class JsonError:
     message: str
     span: Span
@@ -230,7 +230,7 @@ def parse_json(text: str, path: Path | None = None) -> tuple[Node | None, JsonEr
 Located = tuple[str, Span]
 
 
-@dataclass(slots=True)
+@fieldclass(slots=True)
 class PackageJson:
     path: Path
     node: Mapping | None = None

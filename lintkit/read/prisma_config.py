@@ -15,9 +15,9 @@ the CLI runs in, with the extensions tried in jiti's order `.js .ts .mjs .cjs .m
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model.fieldclasses import field, fieldclass
 from ..model.nodes import Span
 from .files import Refused, admit, is_file, is_present
 from .overlay import buffer
@@ -36,7 +36,7 @@ _FALLBACK_OPERATORS = ("??", "||")
 _MAX_FOLLOW = 20
 
 
-@dataclass(frozen=True, slots=True)
+@fieldclass(frozen=True, slots=True)
 class ConfigValue:
     """One setting of the config: `kind` is "literal" (`text` holds it), "env" (`env_name`; with
     `fallback` when `?? '...'` / `|| '...'` follows) or "unknown"."""
@@ -58,7 +58,7 @@ class ConfigValue:
         return Span(self.span.path, self.span.line, first + start, self.span.line, first + end)
 
 
-@dataclass(slots=True)
+@fieldclass(slots=True)
 class PrismaConfig:
     path: Path
     schema: ConfigValue | None = None

@@ -10,10 +10,10 @@ else (identifiers, booleans, numbers, other calls) its source text.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
+from ..model.fieldclasses import field, fieldclass
 from ..model.nodes import Span
 from .dotenv import BOM, read_text, skip_blank
 from .files import Refused, admit, is_dir, is_file, is_present, record, walk
@@ -25,7 +25,7 @@ _IDENT_CHARS = _IDENT_START | frozenset("0123456789-")
 _STRING_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
-@dataclass(frozen=True, slots=True)
+@fieldclass(frozen=True, slots=True)
 class EnvRef:
     """`env("NAME")`: the value comes from an environment variable."""
 
@@ -36,7 +36,7 @@ class EnvRef:
 Value = Union[str, EnvRef, list]
 
 
-@dataclass(slots=True)
+@fieldclass(slots=True)
 class Field:
     name: str
     value: Value
@@ -57,7 +57,7 @@ class Field:
         return Span(self.span.path, self.span.line, column + start, self.span.line, column + max(start, end))
 
 
-@dataclass(slots=True)
+@fieldclass(slots=True)
 class Block:
     kind: str  # "generator" or "datasource"
     name: str
@@ -73,7 +73,7 @@ class Block:
         return None if found is None else found.value
 
 
-@dataclass(slots=True)
+@fieldclass(slots=True)
 class PrismaSchema:
     path: Path
     generators: list[Block] = field(default_factory=list)

@@ -12,11 +12,11 @@ RecursionError, and the grammars are imported only when the first file is parsed
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from ..model.fieldclasses import fieldclass
 from ..model.nodes import Span
 from .files import Refused, note, read_bytes
 from .lines import LineIndex, has_lone_cr, split_lines
@@ -316,7 +316,7 @@ def _is_simple_callee(call) -> bool:
 
 
 # -- imports and exports --------------------------------------------------------------------------
-@dataclass(eq=False)
+@fieldclass(eq=False)
 class Import:
     """One way a file loads a module.
 

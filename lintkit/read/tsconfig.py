@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model.fieldclasses import field, fieldclass
 from .files import is_file, is_present, read_bytes
 from .lines import line_end
 
@@ -21,7 +21,7 @@ MAX_BYTES = 1 << 20  # a tsconfig is a few kilobytes
 MAX_EXTENDS = 16
 
 
-@dataclass
+@fieldclass
 class TsConfig:
     path: Path
     base_url: Path | None = None

@@ -29,7 +29,6 @@ import functools
 import json
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -45,6 +44,7 @@ from yaml.events import (
 )
 
 from ..model.diagnostics import Finding
+from ..model.fieldclasses import field, fieldclass
 from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span
 from .files import read_bytes, refusal_reason
 from .lines import LineIndex, split_lines
@@ -81,7 +81,7 @@ CLOUDFORMATION_TAGS = {"!Ref": "Ref", "!Condition": "Condition"} | {
 }
 
 
-@dataclass
+@fieldclass
 class LoadResult:
     node: Node | None
     findings: list[Finding] = field(default_factory=list)

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import importlib
 import re
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
 from .. import __version__
 from ..display import display_path, relative_path, sorted_diagnostics  # noqa: F401 (for reporters)
 from ..model.diagnostics import Diagnostic
+from ..model.fieldclasses import field, fieldclass, replace
 from ..read.surrogates import replace_lone_surrogates
 from ..redact import redact
 
@@ -44,7 +44,7 @@ def _no_source(path: Path) -> list[str] | None:
     return None
 
 
-@dataclass
+@fieldclass
 class ReportContext:
     cwd: Path = field(default_factory=Path.cwd)
     files_checked: int = 0
