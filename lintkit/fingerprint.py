@@ -27,16 +27,17 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .model.diagnostics import Diagnostic
+from .model.lazyre import lazy_compile
 from .redact import mask_ranges, source_line_ranges
 from .redact import redact as default_redact
 
 YAML_SUFFIXES = (".yml", ".yaml")
-_SPACES = re.compile(r"\s+")
-_SUPPRESSION = re.compile(r"\s*(?:#|//|/\*)\s*lintkit:.*$", re.I)
-_LINE_REFERENCE = re.compile(r"\b(lines?) \d+")
+_SPACES = lazy_compile(r"\s+")
+_SUPPRESSION = lazy_compile(r"\s*(?:#|//|/\*)\s*lintkit:.*$", re.I)
+_LINE_REFERENCE = lazy_compile(r"\b(lines?) \d+")
 # `key:`, `- key:`, `"quoted key":` at the start of a YAML line; plain keys without spaces, which is
 # every key a serverless.yml uses in block style.
-_YAML_KEY = re.compile(
+_YAML_KEY = lazy_compile(
     r"""^(?P<lead>[ ]*(?:-[ ]+)*)
         (?:"(?P<double>[^"]*)"|'(?P<single>[^']*)'|(?P<plain>[^\s#:'"\[\]{},&*!|>%@`-][^\s#:]*))
         [ ]*:(?=\s|$)""",

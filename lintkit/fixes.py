@@ -17,18 +17,18 @@ redactor knows is never applied.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Callable
 
 from .model.diagnostics import Diagnostic, Edit, Fix
 from .model.fieldclasses import field, fieldclass
+from .model.lazyre import lazy_compile
 from .model.nodes import Span
 from .read.files import is_inside, permissions, read_bytes, write_text
 from .read.lines import LINE_BREAK, LineIndex
 
 MAX_ROUNDS = 10
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_LINE = lazy_compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 BOM = "\ufeff"
 
 

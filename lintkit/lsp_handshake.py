@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 
-CONTENT_LENGTH = re.compile(rb"^Content-Length: (\d+)\r\n$")  # the header as pygls reads it
+from .model.lazyre import lazy_compile
+
+CONTENT_LENGTH = lazy_compile(rb"^Content-Length: (\d+)\r\n$")  # the header as pygls reads it
 CONTENT_TYPE = b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n"
 ENCODINGS = ("utf-8", "utf-16", "utf-32")  # what pygls and lintkit.lsp convert positions to
 DEFAULT_ENCODING = "utf-16"

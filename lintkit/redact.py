@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from .analysis.secrets import AWS_ACCESS_KEY, REFERENCE_SUFFIXES, is_secret_key, key_words
+from .model.lazyre import lazy_compile
 from .read.dburl import redact_url
 
 MASK = "****"
@@ -33,10 +34,10 @@ _NOT_BREAK = rf"[^{LINE_BREAKS}]"
 
 # Secret words found anywhere in a key name, also run together (PGPASSWORD, DBPASS): wider than
 # `secrets.is_secret_key`, because redaction must hide at least everything the SECRET rules flag.
-_SECRET_WORD = re.compile(r"pass(?:word)?|pwd|secret|token|api[_.-]?key|private[_.-]?key", re.I)
+_SECRET_WORD = lazy_compile(r"pass(?:word)?|pwd|secret|token|api[_.-]?key|private[_.-]?key", re.I)
 
 # Values shown as they are: references resolved elsewhere, numbers, booleans, YAML block indicators.
-_VISIBLE_VALUE = re.compile(
+_VISIBLE_VALUE = lazy_compile(
     r"""(?:\$\{|\{\{resolve:|!\w|process\.env\b|import\.meta\.env\b|env\(|os\.environ)
       |[-+]?\d+(?:\.\d+)?\Z
       |(?i:true|false|yes|no|on|off|null|none|~)\Z
@@ -45,24 +46,24 @@ _VISIBLE_VALUE = re.compile(
     re.X,
 )
 # A fallback literal inside `${source:x, 'fallback'}` under a secret-named key.
-_VARIABLE_FALLBACK = re.compile(r"""(,\s*)(?:(["'])(.*?)\2|([^\s,'"{}$][^,}]*?))(?=\s*\})""")
+_VARIABLE_FALLBACK = lazy_compile(r"""(,\s*)(?:(["'])(.*?)\2|([^\s,'"{}$][^,}]*?))(?=\s*\})""")
 
 # Cheap pre-scan: text without any of these cannot contain something to mask.
-_TRIGGER = re.compile(
+_TRIGGER = lazy_compile(
     r"://|A3T|AKIA|ASIA|ABIA|ACCA|PRIVATE KEY|pass|pwd|secret|token|api[_.-]?key|private[_.-]?key",
     re.I,
 )
 
-_PRIVATE_KEY = re.compile(
+_PRIVATE_KEY = lazy_compile(
     r"(-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)(.*?)(-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
     re.S,
 )
 # scheme://user:password@host for schemes `redact_url` does not know (redis, amqp, https...); the
 # password may itself contain `@` (the last one ends it).
-_URL_CREDENTIALS = re.compile(
+_URL_CREDENTIALS = lazy_compile(
     r"""(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@'"`]*:)(?P<password>[^\s/'"`]*)(?=@)"""
 )
-_AWS_SECRET_KEY = re.compile(
+_AWS_SECRET_KEY = lazy_compile(
     r"""(?i:(aws.{0,20}?secret.{0,20}?[\s=:"',]{1,5}))([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"""
 )
 
@@ -74,14 +75,14 @@ _QUOTED = rf""""(?:[^"\\{LINE_BREAKS}]|\\.)*"|'[^'{LINE_BREAKS}]*'"""
 _OPEN_QUOTE = rf"""["'`]{_NOT_BREAK}*"""
 # `KEY: value` at the start of a line (YAML, .env, JS object literals): the value runs to the end of
 # the line or a trailing comment, so multi-word passwords are masked whole.
-_LINE_ASSIGN = re.compile(
+_LINE_ASSIGN = lazy_compile(
     rf"""{_LINE_START}(?P<lead>[ \t]*(?:-[ \t]+)?(?:export[ \t]+)?){_KEY}{_SEP}
     (?P<value>(?:{_QUOTED}|[^\s'"\#]{_NOT_BREAK}*?)(?=[ \t]+\#|[ \t]*,?[ \t]*{_LINE_END})
       |{_OPEN_QUOTE})""",
     re.M | re.X,
 )
 # `key=value` anywhere (query strings, connection strings, shell), `"key": "value"` and `{key: value}`.
-_INLINE_ASSIGN = re.compile(
+_INLINE_ASSIGN = lazy_compile(
     rf"""(?<![\w.]){_KEY}{_SEP}(?P<value>{_QUOTED}|[^\s'"&;,)}}\]]+|{_OPEN_QUOTE})""", re.X
 )
 
@@ -173,7 +174,7 @@ def redact(text: str) -> str:
 
 
 # Where a message shortened a value, and what ends the value around it (`Redactor.message`).
-_ELLIPSIS = re.compile(r"…|\.\.\.")
+_ELLIPSIS = lazy_compile(r"…|\.\.\.")
 _CUT_STOP = frozenset(" \t\n`'\"")
 _CUT_LONGEST = 200  # the most of a value a message keeps on one side of an ellipsis
 
@@ -332,10 +333,10 @@ def mask_ranges(text: str, ranges: Ranges) -> str:
 
 # An assignment whose value may go on below its line: a secret-named key (as in `_LINE_ASSIGN` and
 # `_INLINE_ASSIGN`), its separator, and what follows on the line.
-_OPENER = re.compile(
+_OPENER = lazy_compile(
     rf"""(?<![\w.]){_KEY}[ \t]*(?::(?=[ \t"']|\Z)|=)(?P<rest>{_NOT_BREAK}*)""", re.X)
-_COMMENT = re.compile(r"(?:^|[ \t])(?:#|//)")  # a quote opened in a comment leaves the value alone
-_YAML_KEY_LINE = re.compile(
+_COMMENT = lazy_compile(r"(?:^|[ \t])(?:#|//)")  # a quote opened in a comment leaves the value alone
+_YAML_KEY_LINE = lazy_compile(
     r"""[ \t]*(?:-[ \t]+)*(?:"[^"]*"|'[^']*'|[^\s#'"][^:#]*?)[ \t]*:(?:[ \t]|\Z)""")
 
 

@@ -21,15 +21,16 @@ from typing import Iterable, Mapping
 
 from .model.diagnostics import Diagnostic, Edit, Finding, Fix
 from .model.fieldclasses import field, fieldclass
+from .model.lazyre import lazy_compile
 from .model.nodes import Span
 
 SUPPRESS_CODE = "SUPPRESS001"
 SUPPRESS_NAME = "unused-suppression"
 UNKNOWN_CODE = "SUPPRESS002"
 
-_SELECTOR = re.compile(r"(?P<letters>[A-Z]+)(?P<digits>[0-9]*)")
-_RULE_CODE = re.compile(r"(?P<letters>[A-Z]+)(?P<digits>[0-9]+)")
-_DIRECTIVE = re.compile(
+_SELECTOR = lazy_compile(r"(?P<letters>[A-Z]+)(?P<digits>[0-9]*)")
+_RULE_CODE = lazy_compile(r"(?P<letters>[A-Z]+)(?P<digits>[0-9]+)")
+_DIRECTIVE = lazy_compile(
     r"lintkit:\s*(?P<kind>ignore(?:-file)?)(?![\w-])(?:\s*\[(?P<selectors>[^\]]*)\])?(?P<reason>.*)",
     re.I,
 )

@@ -45,9 +45,9 @@ FunctionUrlAuthType, InvokedViaFunctionUrl); AWS Lambda Developer Guide, "Granti
 access to AWS services" and "Security and auth model for Lambda function URLs"; AWS IAM User Guide,
 "The confused deputy problem".
 """
-import re
 
 from lintkit.model.diagnostics import Finding
+from lintkit.model.lazyre import lazy_compile
 from lintkit.model.nodes import Scalar, is_dynamic, text
 
 CODE = "CFN006"
@@ -55,7 +55,7 @@ NAME = "lambda-permission-open-principal"
 SEVERITY = "error"
 SUMMARY = "A Lambda permission for Principal '*', or for a service without SourceArn/SourceAccount."
 
-SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9][a-z0-9.-]*\.amazon(?:aws)?\.com(?:\.cn)?$")
+SERVICE_PRINCIPAL = lazy_compile(r"^[a-z0-9][a-z0-9.-]*\.amazon(?:aws)?\.com(?:\.cn)?$")
 SOURCE_KEYS = ("SourceArn", "SourceAccount")
 # What the SourceArn names, for the services that invoke functions through a permission.
 SOURCE_OF = {

@@ -36,6 +36,7 @@ from lintkit.analysis.cfn import functions_by_logical_id, is_custom_resource_typ
 from lintkit.analysis.clients import client_analysis, describe_chain
 from lintkit.analysis.migrations import migration_runs
 from lintkit.model.diagnostics import Finding
+from lintkit.model.lazyre import lazy_compile
 from lintkit.model.nodes import Mapping, Scalar, Sequence, intrinsic_name, string_like, text
 
 from ._common import once_per_place
@@ -45,7 +46,7 @@ NAME = "disconnect-in-handler"
 SEVERITY = "warning"
 SUMMARY = "The handler disconnects a client that is meant to be reused by warm invocations."
 
-MIGRATION_NAME = re.compile(r"migrat", re.IGNORECASE)
+MIGRATION_NAME = lazy_compile(r"migrat", re.IGNORECASE)
 FIX = ("remove it so the connection stays open for the next warm invocation (Lambda freezes the "
        "instance between invocations; the client is closed when the instance is recycled).")
 

@@ -36,11 +36,11 @@ References: Serverless Framework, "AWS provider" (`cfnRole`, `iam.deploymentRole
 `permissionsBoundary`), "Variables: AWS" (`${aws:accountId}`); AWS CloudFormation, "Service role"
 and "Pseudo parameters" (`AWS::AccountId`).
 """
-import re
 
 from lintkit.analysis.secretscan import built_from_variables, raw_scalars
 from lintkit.formats.variables import find_variables
 from lintkit.model.diagnostics import Finding
+from lintkit.model.lazyre import lazy_compile
 from lintkit.model.nodes import Mapping, Scalar, path_get
 from ._common import once_per_place
 
@@ -49,7 +49,7 @@ NAME = "account-specific-role-arn"
 SEVERITY = "info"
 SUMMARY = "A role ARN in serverless.yml hard-codes a 12-digit account ID."
 
-ACCOUNT_ARN = re.compile(r"^arn:aws(?:-[a-z]+)*:iam::(\d{12}):[^:]")
+ACCOUNT_ARN = lazy_compile(r"^arn:aws(?:-[a-z]+)*:iam::(\d{12}):[^:]")
 
 # Read by the Framework (CloudFormation's RoleARN parameter): no CloudFormation functions there.
 FRAMEWORK_SETTINGS = ("cfnRole", "iam.deploymentRole")

@@ -28,17 +28,17 @@ Use instead:
 References: Prisma, "Deploying database changes with Prisma Migrate" and "Deploy to AWS Lambda";
 AWS Lambda, "Lambda execution environment" (read-only filesystem, /tmp).
 """
-import re
 
 from lintkit.analysis.execcalls import exec_commands, local_only
 from lintkit.model.diagnostics import Finding
+from lintkit.model.lazyre import lazy_compile
 
 CODE = "MIGRATE002"
 NAME = "npx-at-runtime"
 SEVERITY = "error"
 SUMMARY = "Handler code runs `npx`, which cannot work on Lambda's read-only filesystem."
 
-NPX = re.compile(r"(?:^|[;&|(]\s*|\s)npx(?:\s|$)")
+NPX = lazy_compile(r"(?:^|[;&|(]\s*|\s)npx(?:\s|$)")
 
 
 def check(service, context):

@@ -26,11 +26,11 @@ made. A non-numeric `connection_limit` gets none: only its author knows the numb
 
 References: RFC 3986, section 3.4 (query); Prisma, "Connection URLs" and "Connection pool".
 """
-import re
 
 from lintkit.analysis.adapterpools import url_parameters_ignored
 from lintkit.analysis.pooling import config_urls, database_urls
 from lintkit.model.diagnostics import Finding, Fix
+from lintkit.model.lazyre import lazy_compile
 
 CODE = "POOL003"
 NAME = "malformed-database-url"
@@ -38,8 +38,8 @@ SEVERITY = "error"
 SUMMARY = "A database URL with a second `?` in its query, or a non-numeric `connection_limit`."
 FIXES = ("safe",)
 
-_VARIABLE = re.compile(r"\$\{[^}]*\}|\{\{.*?\}\}")
-_PARAM_NAME = re.compile(r"(?:^|[?&])([A-Za-z_][\w.\-]*)=")
+_VARIABLE = lazy_compile(r"\$\{[^}]*\}|\{\{.*?\}\}")
+_PARAM_NAME = lazy_compile(r"(?:^|[?&])([A-Za-z_][\w.\-]*)=")
 
 
 def check(service, context):

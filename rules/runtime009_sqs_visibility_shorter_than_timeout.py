@@ -47,11 +47,11 @@ visibility timeout at least six times the function timeout plus MaximumBatchingW
 AWS CloudFormation, "AWS::SQS::Queue" (VisibilityTimeout, default 30 seconds); Serverless Framework,
 "Functions" (default timeout 6 seconds) and "SQS Queues" events.
 """
-import re
 
 from lintkit.analysis.cfn import functions_by_logical_id, token_logical_id
 from lintkit.analysis.facts import number
 from lintkit.model.diagnostics import Finding
+from lintkit.model.lazyre import lazy_compile
 from lintkit.model.nodes import (
     Intrinsic, Mapping, Scalar, intrinsic_name, is_dynamic, path_get, string_like, text,
 )
@@ -67,7 +67,7 @@ DEFAULT_RESOURCE_TIMEOUT = 3  # seconds, AWS::Lambda::Function
 ADVISED_FACTOR = 6  # AWS: six times the function timeout plus the batching window
 # `arn:aws:sqs:<region>:<account>:<name>`; region and account may be this stack's own, written
 # as variables that themselves contain colons.
-QUEUE_ARN = re.compile(
+QUEUE_ARN = lazy_compile(
     r"^arn:aws[a-z-]*:sqs:(?P<region>\$\{aws:region\}|[#$]\{AWS::Region\}|[a-z0-9-]+):"
     r"(?P<account>\$\{aws:accountId\}|[#$]\{AWS::AccountId\}|\d{12}):(?P<name>[\w.-]+)$")
 OWN_ACCOUNT = ("${aws:accountId}", "#{AWS::AccountId}", "${AWS::AccountId}")

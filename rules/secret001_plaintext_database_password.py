@@ -35,10 +35,10 @@ Prisma, "Config API" (prisma/web apps/docs/content/docs/orm/reference/prisma-con
 `datasource.url`);
 OWASP, "Secrets Management Cheat Sheet".
 """
-import re
 
 from lintkit.analysis.secretscan import (database_passwords, dotenv_plugin_keys, literal_span,
                                 secret_finding, source_strings, yaml_texts)
+from lintkit.model.lazyre import lazy_compile
 from lintkit.model.nodes import Span
 from lintkit.read.dotenv import is_template_env
 from lintkit.read.gitignore import is_git_ignored
@@ -51,7 +51,7 @@ NAME = "plaintext-database-password"
 SEVERITY = "error"
 SUMMARY = "A database URL with a literal password in the configuration."
 
-URL_MARKER = re.compile("://")
+URL_MARKER = lazy_compile("://")
 
 
 def check(service, context):

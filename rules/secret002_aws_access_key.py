@@ -27,11 +27,11 @@ Use instead:
 References: AWS IAM, "Managing access keys" and "Best practices: use temporary credentials";
 gitleaks, rule `aws-access-token`.
 """
-import re
 
 from lintkit.analysis.secrets import AWS_SECRET_KEY_NAME, AWS_SECRET_KEY_VALUE
 from lintkit.analysis.secretscan import (access_keys, built_from_variables, literal_span, secret_finding,
                                 source_strings, yaml_texts)
+from lintkit.model.lazyre import lazy_compile
 from lintkit.model.nodes import Mapping, text, walk
 from lintkit.read.positions import scalar_sub_span
 from lintkit.read.sources import string_value
@@ -48,8 +48,8 @@ KEY_MESSAGE = ("This is an AWS access key id: deactivate the key in IAM and use 
 SECRET_MESSAGE = ("This is an AWS secret access key: deactivate the key in IAM and use the "
                   "function's execution role instead of long-lived keys.")
 # In code the SDK's own option name is the usual one: `credentials: { secretAccessKey: '...' }`.
-CODE_SECRET_NAME = re.compile(r"(?i)secret_?access_?key")
-SOURCE_MARKER = re.compile(r"A3T|AKIA|ASIA|ABIA|ACCA|[A-Za-z0-9/+]{40}")
+CODE_SECRET_NAME = lazy_compile(r"(?i)secret_?access_?key")
+SOURCE_MARKER = lazy_compile(r"A3T|AKIA|ASIA|ABIA|ACCA|[A-Za-z0-9/+]{40}")
 
 
 def check(service, context):

@@ -27,12 +27,12 @@ Use instead:
 References: AWS Lambda, "Securing environment variables" and "Use Secrets Manager secrets in Lambda
 functions"; Serverless Framework, "Variables: SSM Parameter Store".
 """
-import re
 
 from lintkit.analysis.secrets import REFERENCE_SUFFIXES, is_reference_value, is_secret_key, key_words
 from lintkit.analysis.secretscan import address_name, environment_blocks, raw_scalar
 from lintkit.formats.variables import find_variables, source_name, split_alternatives
 from lintkit.model.diagnostics import Finding
+from lintkit.model.lazyre import lazy_compile
 from lintkit.model.nodes import Scalar, Unknown, string_like
 
 CODE = "SECRET005"
@@ -40,7 +40,7 @@ NAME = "deploy-time-secret-in-env"
 SEVERITY = "info"
 SUMMARY = "A secret resolved at deploy time into a Lambda environment variable."
 
-DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:(secretsmanager|ssm):")
+DYNAMIC_REFERENCE = lazy_compile(r"\{\{resolve:(secretsmanager|ssm):")
 SOURCES = {"ssm": "SSM Parameter Store", "env": "the deploying machine's environment",
            "secretsmanager": "Secrets Manager"}
 

@@ -34,6 +34,7 @@ from lintkit.analysis.facts import number
 from lintkit.analysis.secretscan import raw_scalars
 from lintkit.formats.variables import find_variables, source_name, split_alternatives
 from lintkit.model.diagnostics import Finding, Fix
+from lintkit.model.lazyre import lazy_compile
 from lintkit.model.nodes import is_dynamic
 from lintkit.read.positions import scalar_sub_span
 
@@ -45,8 +46,8 @@ SEVERITY = "error"
 SUMMARY = "`${ssm:...~true}` or `~split`, which Serverless v3 reads as part of the name."
 FIXES = ("safe",)  # the applicabilities of the fixes this rule attaches (tests/test_fixes.py)
 
-SUFFIX = re.compile(r"~(true|split)\s*$")
-_COMPARATOR = re.compile(r"(\^|~>?|>=|<=|>|<|=)?v?(\d+)((?:\.\d+|\.[xX*])*)")
+SUFFIX = lazy_compile(r"~(true|split)\s*$")
+_COMPARATOR = lazy_compile(r"(\^|~>?|>=|<=|>|<|=)?v?(\d+)((?:\.\d+|\.[xX*])*)")
 
 
 def check(service, context):

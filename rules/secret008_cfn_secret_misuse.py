@@ -35,11 +35,11 @@ Use instead:
 References: AWS CloudFormation, "AWS::SSM::Parameter" (Type: String or StringList only) and "Get
 values stored in other services using dynamic references" (supported `ssm-secure` properties).
 """
-import re
 
 from lintkit.analysis.secrets import is_secret_key
 from lintkit.analysis.secretscan import access_keys, environment_blocks
 from lintkit.model.diagnostics import Finding
+from lintkit.model.lazyre import lazy_compile
 from lintkit.model.nodes import (Intrinsic, Scalar, Sequence, intrinsic_name, path_get, string_like, text,
                            walk)
 from lintkit.read.dburl import find_db_urls, parse_db_url
@@ -49,9 +49,9 @@ NAME = "cfn-secret-misuse"
 SEVERITY = "warning"
 SUMMARY = "A secret in a plain SSM `String` parameter, or `ssm-secure` in a Lambda environment."
 
-SSM_SECURE = re.compile(r"\{\{resolve:ssm-secure:")
-SECRET_COPY = re.compile(r"\{\{resolve:(secretsmanager|ssm-secure):")
-PARAMETER_SUFFIX = re.compile(r"(?i)(ssm)?(param(eter)?)?$")
+SSM_SECURE = lazy_compile(r"\{\{resolve:ssm-secure:")
+SECRET_COPY = lazy_compile(r"\{\{resolve:(secretsmanager|ssm-secure):")
+PARAMETER_SUFFIX = lazy_compile(r"(?i)(ssm)?(param(eter)?)?$")
 
 
 def check(service, context):

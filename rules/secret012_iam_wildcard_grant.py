@@ -63,10 +63,10 @@ permissions) and "IAM JSON policy elements: NotAction" / "NotResource"; AWS Lamb
 "AWSXRayDaemonWriteAccess"; Amazon CloudWatch, "PutMetricData" (resource `*` only); Serverless
 Framework, "IAM Permissions For Functions"; checkov CKV_AWS_1 and CKV_AWS_49.
 """
-import re
 
 from lintkit.analysis.iam import statements, values
 from lintkit.model.diagnostics import Finding
+from lintkit.model.lazyre import lazy_compile
 from lintkit.model.nodes import Sequence
 from ._common import once_per_place
 
@@ -85,7 +85,7 @@ DATA_SERVICES = {
     "kms": "`kms:ScheduleKeyDeletion` and `kms:PutKeyPolicy`",
     "iam": "`iam:CreateAccessKey` and `iam:AttachRolePolicy` (a way to any permission)",
 }
-READ_VERBS = re.compile(
+READ_VERBS = lazy_compile(
     r"(?i)^(get|list|describe|query|scan|batchget|select|head|lookup|search|view|read|check|"
     r"validate|test|filter|estimate|preview|detect|analyze|translate|synthesize|compare|"
     r"recognize|decrypt)")
@@ -100,11 +100,11 @@ STAR_ONLY_ACTIONS = frozenset(action.lower() for action in (
 ))
 # Actions that start a job named at call time (`transcribe:StartTranscriptionJob`,
 # `textract:StartDocumentAnalysis`): nothing existing is changed.
-NEW_JOB = re.compile(r"^Start\w*(Job|Detection|Analysis)$")
+NEW_JOB = lazy_compile(r"^Start\w*(Job|Detection|Analysis)$")
 S3_OBJECT_ACTIONS = "`s3:DeleteObjectVersion` and `s3:PutObjectAcl`"
 FULL_WILDCARDS = ("*", "*:*")
 # `arn:aws:s3:::*`, `arn:aws:dynamodb:*:*:*`: every field after the service a wildcard or empty.
-EVERY_RESOURCE_ARN = re.compile(r"^arn:[^:]*:[^:]+(:[*/]*)+$")
+EVERY_RESOURCE_ARN = lazy_compile(r"^arn:[^:]*:[^:]+(:[*/]*)+$")
 
 
 def check(service, context):

@@ -46,12 +46,12 @@ dynamic references" (resolved at stack create/update); AWS Secrets Manager, "Use
 secrets in AWS Lambda functions" (Parameters and Secrets Lambda Extension).
 """
 import os
-import re
 from pathlib import Path
 
 from lintkit.analysis.facts import database_env_var
 from lintkit.model.diagnostics import Finding
 from lintkit.model.fieldclasses import fieldclass
+from lintkit.model.lazyre import lazy_compile
 from lintkit.model.nodes import Intrinsic, Mapping, Scalar, Sequence, Unknown, intrinsic_name, path_get, \
     string_like, text, walk
 from lintkit.read.dburl import parse_db_url
@@ -65,14 +65,14 @@ SEVERITY = "warning"
 SUMMARY = "A rotated database secret resolved at deploy time or read once at module scope."
 
 EXTENSION_LAYER = "AWS-Parameters-and-Secrets-Lambda-Extension"
-PASSWORD_VARIABLE = re.compile(
+PASSWORD_VARIABLE = lazy_compile(
     r"(?i)^(pg|db|database|postgres(ql)?|mysql|maria(db)?|rds|aurora|sql)_?(master_?)?(user_?)?"
     r"(password|pass|passwd|pwd)$")
-RESOLVE = re.compile(r"\{\{resolve:secretsmanager:(.+?)\}\}")
-SSM_REFERENCE = re.compile(r"\$\{ssm(?:\([^)]*\))?:/aws/reference/secretsmanager/([^,}\s~]+)")
-SUB_NAME = re.compile(r"^\$\{([\w:-]+)(?:\.([\w.]+))?\}$")
+RESOLVE = lazy_compile(r"\{\{resolve:secretsmanager:(.+?)\}\}")
+SSM_REFERENCE = lazy_compile(r"\$\{ssm(?:\([^)]*\))?:/aws/reference/secretsmanager/([^,}\s~]+)")
+SUB_NAME = lazy_compile(r"^\$\{([\w:-]+)(?:\.([\w.]+))?\}$")
 # `arn:aws:secretsmanager:region:account:secret:prod/db-AbCdEf` -> `prod/db`
-SECRET_ARN = re.compile(r"^arn:[\w-]+:secretsmanager:[^:]*:[^:]*:secret:(.+?)(-[A-Za-z0-9]{6})?$")
+SECRET_ARN = lazy_compile(r"^arn:[\w-]+:secretsmanager:[^:]*:[^:]*:secret:(.+?)(-[A-Za-z0-9]{6})?$")
 MANAGED_ATTRIBUTE = "MasterUserSecret.SecretArn"
 SECRETS_MODULE = "@aws-sdk/client-secrets-manager"
 

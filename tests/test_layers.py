@@ -12,7 +12,7 @@ each other in a circle. Imports inside functions count too (a lazy import is sti
     model         lintkit.model.service
     read          lintkit.read.*
     vocabulary    lintkit.model.nodes, lintkit.model.diagnostics, lintkit.model.fieldclasses,
-                  lintkit.data, lintkit (__version__)
+                  lintkit.model.lazyre, lintkit.data, lintkit (__version__)
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ["vocabulary", "read", "model", "formats", "analysis", "rules", "engine", "reporters",
           "front doors"]
 VOCABULARY = {"lintkit", "lintkit.model", "lintkit.model.nodes", "lintkit.model.diagnostics",
-              "lintkit.model.fieldclasses", "lintkit.data", "lintkit.schemas"}
+              "lintkit.model.fieldclasses", "lintkit.model.lazyre", "lintkit.data", "lintkit.schemas"}
 FRONT_DOORS = {"lintkit.cli", "lintkit.lsp", "lintkit.lsp_actions", "lintkit.lsp_handshake",
                "lintkit.__main__"}
 

@@ -418,3 +418,65 @@ def test_large_minified_bundle_is_fast():
     assert news > 100_000
     # seconds, even on a loaded machine; quadratic code would take minutes
     assert time.perf_counter() - start < 60
+
+
+# The query `_loader_calls` replaced (a tree-sitter query costs 3-10 ms a grammar to compile): the
+# oracle its answers are held to.
+LOADER_QUERY = """
+((call_expression function: (identifier) @fn
+   arguments: (arguments . [(string) (template_string)] @source)) @call
+ (#eq? @fn "require"))
+((call_expression function: (import)
+   arguments: (arguments . [(string) (template_string)] @source)) @call)
+"""
+LOADER_SAMPLES = [
+    "const a = require('a'); const b = require(`b`); const { c } = require(\"c\").x;",
+    "async function f() { const m = await import('m'); return import(`./${name}`); }",
+    "obj.require('no'); $require('no'); requireAll('no'); require(name); import(name);",
+    "// require('in a comment')\nconst s = \"require('in a string')\"; require(/* c */ 'x');",
+    "import def from 'esm'; export * from 'again'; const lazy = () => import('lazy');",
+    "const t: Type = require('typed') as Type; import type { X } from 'types';",
+]
+
+
+def _query_loader_calls(language: str, root) -> list[tuple[int, int]]:
+    from tree_sitter import Query, QueryCursor
+
+    from lintkit.read.sources import _language
+
+    matches = QueryCursor(Query(_language(language), LOADER_QUERY)).matches(root)
+    return sorted((c["call"][0].start_byte, c["source"][0].start_byte) for _, c in matches)
+
+
+def _loader_call_offsets(text: bytes, root) -> list[tuple[int, int]]:
+    from lintkit.read.sources import _loader_calls
+
+    return [(call.start_byte, source.start_byte) for call, source in _loader_calls(text, root)]
+
+
+@pytest.mark.parametrize("language", ["javascript", "typescript", "tsx"])
+@pytest.mark.parametrize("sample", LOADER_SAMPLES)
+def test_loader_calls_are_the_calls_the_query_finds(language, sample):
+    from lintkit.read.sources import _parser
+
+    text = sample.encode()
+    root = _parser(language).parse(text).root_node
+    assert _loader_call_offsets(text, root) == _query_loader_calls(language, root)
+
+
+SOURCE_SUFFIXES = {".js", ".cjs", ".mjs", ".jsx", ".ts", ".cts", ".mts", ".tsx"}
+
+
+def test_loader_calls_agree_with_the_query_on_real_projects(shared):
+    from lintkit.read.sources import _parser, language_for
+
+    checked = 0
+    for path in sorted((shared / "realworld").rglob("*")):
+        if path.suffix not in SOURCE_SUFFIXES or not path.is_file() or path.stat().st_size > 1_000_000:
+            continue
+        language = language_for(path)
+        text = path.read_bytes()
+        root = _parser(language).parse(text).root_node
+        assert _loader_call_offsets(text, root) == _query_loader_calls(language, root), path
+        checked += 1
+    assert checked > 50

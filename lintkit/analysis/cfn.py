@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..model.fieldclasses import field, fieldclass
+from ..model.lazyre import lazy_compile
 from ..model.nodes import (
     Intrinsic, Mapping, Node, Scalar, Sequence, Unknown, intrinsic_name, is_dynamic, path_get,
     string_like, text,
@@ -44,8 +45,8 @@ def nodejs_major(function) -> int | None:
 # -- custom resources ------------------------------------------------------------------------------
 CUSTOM_RESOURCE_TYPE = "AWS::CloudFormation::CustomResource"
 # The functions Serverless deploys for its own custom resources (existing S3 buckets, Cognito...).
-SERVERLESS_CUSTOM_RESOURCE = re.compile(r"^CustomDashresource")
-_SUB_REFERENCE = re.compile(r"^\$\{([A-Za-z0-9]+)\.Arn\}$|:function:\$\{([A-Za-z0-9]+)\}$")
+SERVERLESS_CUSTOM_RESOURCE = lazy_compile(r"^CustomDashresource")
+_SUB_REFERENCE = lazy_compile(r"^\$\{([A-Za-z0-9]+)\.Arn\}$|:function:\$\{([A-Za-z0-9]+)\}$")
 
 
 @fieldclass
@@ -213,10 +214,10 @@ def database_host(service, function) -> str:
 
 # Names of stack outputs and exports that are a database's endpoint or URL (`DatabaseEndpoint`,
 # `rds-host`, `AuroraClusterUrl`, `PgProxyEndpoint`).
-_DATABASE_NAME = re.compile(r"(?i)rds|aurora|database|db|postgres|pg|mysql|sql|endpoint")
-_CF_VARIABLE = re.compile(r"\$\{cf(?:\.[\w-]+)?:([^}]*)\}")
+_DATABASE_NAME = lazy_compile(r"(?i)rds|aurora|database|db|postgres|pg|mysql|sql|endpoint")
+_CF_VARIABLE = lazy_compile(r"\$\{cf(?:\.[\w-]+)?:([^}]*)\}")
 # `${Logical.Attribute}` in a `Fn::Sub` string: `${Database.Endpoint.Address}`.
-_SUB_ATTRIBUTE = re.compile(r"\$\{[\w]+\.([\w.]+)\}")
+_SUB_ATTRIBUTE = lazy_compile(r"\$\{[\w]+\.([\w.]+)\}")
 
 
 def stack_endpoint_source(url: Node | None) -> str | None:
@@ -273,9 +274,9 @@ RESPONDER_MODULE = "cfn-response"  # cfn-response, cfn-response-async, cfn-respo
 FRAMEWORK_MODULES = ("aws-cdk-lib", "@aws-cdk/", "cfn-lambda", "cfn-custom-resource",
                      "aws-cloudformation-custom-resource", "custom-resource-helper")
 FRAMEWORK_EXPORTS = frozenset({"onEvent", "isComplete"})  # CDK provider framework handlers
-_RESPONSE_SEND = re.compile(r"(?i)response\.send$")  # response.send, cfnResponse.send
+_RESPONSE_SEND = lazy_compile(r"(?i)response\.send$")  # response.send, cfnResponse.send
 # Names of helpers we cannot see that probably send the response (not SDK `client.send`).
-_RESPONDER_NAME = re.compile(
+_RESPONDER_NAME = lazy_compile(
     r"(?i)respon|reply|signal|^send_?(success|fail|result|status|cfn|custom)")
 _HTTP_CALLS = frozenset({"request", "fetch", "put", "axios", "got", "needle"})
 # Globals and Node.js modules that never send a response, even when handed the event.

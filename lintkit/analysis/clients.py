@@ -21,6 +21,7 @@ from pathlib import Path
 from tree_sitter import Node as TreeNode
 
 from ..model.fieldclasses import fieldclass
+from ..model.lazyre import lazy_compile
 from ..read.handlers import (
     constructor_of, enclosing_class, enclosing_function, format_chain, is_generated_client,
     is_module_scope, iter_module_scope, module_matches, returned_expressions,
@@ -42,7 +43,7 @@ _ASSIGNMENTS = frozenset({"assignment_expression", "augmented_assignment_express
 # Callbacks handed to these run later (listeners) or once (memoisers), not on each invocation.
 _DEFERRED_CALLBACKS = frozenset({"on", "once", "addListener", "prependListener",
                                  "prependOnceListener"})
-_MEMOISER = re.compile(r"memo|once|lazy|cache|singleton", re.IGNORECASE)
+_MEMOISER = lazy_compile(r"memo|once|lazy|cache|singleton", re.IGNORECASE)
 
 
 @fieldclass(frozen=True, eq=False)

@@ -9,10 +9,10 @@ at the exact node a word came from.
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 
 from ..model.fieldclasses import field, fieldclass
+from ..model.lazyre import lazy_compile
 from ..model.nodes import Span
 from ..read.sources import (
     SourceFile, _decode_escape, callee_name, iter_nodes, named_children, string_value, unwrap,
@@ -32,7 +32,7 @@ NODE_BINARY = frozenset({"process.execPath", "process.argv0"})
 DYNAMIC = "${...}"
 # A truthy test of a variable that only local runs set: serverless-offline, `sls invoke local`,
 # `sam local`. (NODE_ENV proves nothing: Lambda does not set it.)
-LOCAL_RUN_TEST = re.compile(
+LOCAL_RUN_TEST = lazy_compile(
     r"^\(?\s*process\.env(?:\.|\[['\"])(?:IS_OFFLINE|IS_LOCAL|AWS_SAM_LOCAL)(?:['\"]\])?"
     r"(?:\s*===?\s*['\"]true['\"])?\s*\)?$")
 MAX_DEPTH = 8  # local constants followed through other constants

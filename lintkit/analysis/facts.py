@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from ..model.fieldclasses import fieldclass
+from ..model.lazyre import lazy_compile
 from ..model.nodes import Node, Scalar, Span, is_dynamic, text
 
-NODE_RUNTIME = re.compile(r"^nodejs(\d+)(?:\.(\d+))?(?:\.x)?$")
+NODE_RUNTIME = lazy_compile(r"^nodejs(\d+)(?:\.(\d+))?(?:\.x)?$")
 
 
 @lru_cache(maxsize=1)

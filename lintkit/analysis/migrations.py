@@ -23,6 +23,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 from ..model.fieldclasses import field, fieldclass
+from ..model.lazyre import lazy_compile
 from ..model.nodes import is_dynamic, path_get
 from ..read.files import is_folder
 from ..read.globs import glob_matches  # noqa: F401  (re-exported: the package patterns' globs)
@@ -39,14 +40,14 @@ _RUNNERS = frozenset({
     "npx", "bunx", "pnpx", "yarn", "pnpm", "npm", "bun", "exec", "dlx", "x", "run", "node", "sh",
     "bash", "env", "--", "cross-env",
 })
-_ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-_PRISMA_CLI = re.compile(
+_ENV_ASSIGNMENT = lazy_compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_PRISMA_CLI = lazy_compile(
     r"^(?:.*/)?prisma(?:@[^/]*)?$|prisma/build/index\.js$|^@prisma/cli(?:@.*)?$")
-_TOKEN = re.compile(r"(\s+)|(&&|\|\||[;&|()])|([^\s;&|()]+)")
+_TOKEN = lazy_compile(r"(\s+)|(&&|\|\||[;&|()])|([^\s;&|()]+)")
 
 _DEV_FOLDERS = frozenset({"scripts", "script", "test", "tests", "__tests__", "__mocks__", "e2e",
                           "cypress", ".github", ".circleci", ".gitlab"})
-_DEV_FILE = re.compile(
+_DEV_FILE = lazy_compile(
     r"\.(?:test|spec|e2e)\.[cm]?[jt]sx?$"
     r"|^(?:jest|vitest)\.[\w.-]+$"
     r"|^(?:setup-?tests|global-?setup|global-?teardown|test-?setup)(?:\.[\w-]+)*\.[cm]?[jt]sx?$",

@@ -13,11 +13,11 @@
 """
 from __future__ import annotations
 
-import re
 import weakref
 from typing import Callable
 
 from ..model.fieldclasses import field, fieldclass
+from ..model.lazyre import lazy_compile
 from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown, intrinsic_name, text, walk
 from ..read.dburl import DbUrl, find_db_urls, is_placeholder_credential, parse_db_url
 from ..read.positions import scalar_sub_span
@@ -32,8 +32,8 @@ from .prismaengine import prisma_engine
 POOLED_FAMILIES = ("postgresql", "mysql")
 SERVERLESS_DRIVER_HOSTS = (".psdb.cloud",)
 # Env vars and fields that hold the URL Prisma Migrate uses, not the one the runtime pools.
-DIRECT_NAME = re.compile(r"(?i)direct|shadow|migrat|unpooled|non_?pool")
-_VARIABLE = re.compile(r"\$\{|\{\{")
+DIRECT_NAME = lazy_compile(r"(?i)direct|shadow|migrat|unpooled|non_?pool")
+_VARIABLE = lazy_compile(r"\$\{|\{\{")
 # Lambda's default regional concurrency quota: the worst case without reservedConcurrency.
 DEFAULT_ACCOUNT_CONCURRENCY = 1000
 PRISMA_DEFAULT_POOL = "2 × vCPUs + 1"  # num_physical_cpus * 2 + 1: at least 3
@@ -239,7 +239,7 @@ def _entry_locator(entry):
 
 
 # handler code
-_URL_HINT = re.compile(
+_URL_HINT = lazy_compile(
     rb"(?i)(postgres(ql)?|mysql|mariadb|sqlserver|mongodb(\+srv)?|prisma(\+postgres)?)://")
 
 
@@ -536,7 +536,7 @@ def _property(source, obj, key: str):
 
 
 # -- migrations ----------------------------------------------------------------------------------
-MIGRATION_SCRIPT = re.compile(r"\bprisma\s+migrate\s+deploy\b")
+MIGRATION_SCRIPT = lazy_compile(r"\bprisma\s+migrate\s+deploy\b")
 
 
 @fieldclass

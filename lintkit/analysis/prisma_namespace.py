@@ -16,19 +16,19 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from functools import lru_cache
 from importlib import resources
 
 from ..model.fieldclasses import fieldclass
+from ..model.lazyre import lazy_compile
 from ..read.handlers import module_matches
 from ..read.sources import SourceFile, iter_nodes, unwrap
 from .clients import PRISMA_CLIENT, client_analysis, generated_client_dirs
 
 NAMESPACE = "Prisma"
 RUNTIME_MODULE = "@prisma/client/runtime"  # the engine runtime: its exports are not the namespace's
-_NAMED = re.compile(rb"\bPrisma\b")
-_MEMBER = re.compile(rb"\.\s*Prisma\b")  # `client.Prisma` of a namespace import
+_NAMED = lazy_compile(rb"\bPrisma\b")
+_MEMBER = lazy_compile(rb"\.\s*Prisma\b")  # `client.Prisma` of a namespace import
 _DEFENSIVE_PARENTS = frozenset({"type_query", "unary_expression", "update_expression"})
 _ASSIGNMENTS = frozenset({"assignment_expression", "augmented_assignment_expression"})
 _PRESENCE_TESTS = frozenset({"&&", "||", "??"})

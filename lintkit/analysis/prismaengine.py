@@ -28,13 +28,14 @@ from functools import lru_cache
 from importlib import resources
 
 from ..model.fieldclasses import fieldclass
+from ..model.lazyre import lazy_compile
 from ..model.nodes import text
 from .facts import database_url_node
 
 ADAPTER_MODULES = ("@prisma/adapter-",)
 NO_RUST_PREVIEW_FEATURES = ("queryCompiler",)
-NO_ENGINE_FLAGS = re.compile(r"prisma\s+generate\b[^&|;]*--(?:no-engine|accelerate|data-proxy)\b")
-NO_ENGINE_URL = re.compile(r"^\s*prisma(?:\+postgres)?://", re.IGNORECASE)
+NO_ENGINE_FLAGS = lazy_compile(r"prisma\s+generate\b[^&|;]*--(?:no-engine|accelerate|data-proxy)\b")
+NO_ENGINE_URL = lazy_compile(r"^\s*prisma(?:\+postgres)?://", re.IGNORECASE)
 
 _ENGINES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 

@@ -27,6 +27,7 @@ from collections import defaultdict
 from importlib import resources
 
 from ..model.fieldclasses import fieldclass
+from ..model.lazyre import lazy_compile
 from .schema_compile import PASS, Unsupported, compile_schema
 from ..model.nodes import (INTRINSIC_KEYS, UNKNOWN, Intrinsic, Mapping, Node, Scalar, Sequence, is_dynamic,
                     to_plain, walk)
@@ -64,7 +65,7 @@ PLUGIN_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
 # Values people write for an enum member under another name.
 SYNONYMS = {"amd64": "x86_64", "x86-64": "x86_64", "x64": "x86_64", "aarch64": "arm64", "arm": "arm64"}
 
-SELF_REFERENCE = re.compile(r"\$\{\s*self:([\w.-]+)")
+SELF_REFERENCE = lazy_compile(r"\$\{\s*self:([\w.-]+)")
 
 TYPE_WORDS = {"string": "text", "integer": "an integer", "number": "a number",
               "boolean": "true or false", "array": "a list", "object": "a mapping", "null": "empty"}

@@ -12,8 +12,9 @@ the value its keywords see. jsonschema's wrapped keywords do the same, keyword b
 """
 from __future__ import annotations
 
-import re
 from typing import Callable
+
+from ..model.lazyre import lazy_compile
 
 Check = Callable[[object], bool]
 Prepare = Callable[[object, dict], object]
@@ -98,7 +99,7 @@ class _Compiler:
 
     def _extra_properties(self, schema) -> Check:
         known = frozenset(schema.get("properties", {}))
-        patterns = tuple((re.compile(p), self.compile(sub))
+        patterns = tuple((lazy_compile(p), self.compile(sub))
                          for p, sub in schema.get("patternProperties", {}).items())
         extra = self.compile(schema["additionalProperties"]) if "additionalProperties" in schema else None
 
@@ -159,7 +160,7 @@ class _Compiler:
         return lambda instance: not _is_number(instance) or instance <= value
 
     def _pattern(self, value, _schema) -> Check:
-        search = re.compile(value).search
+        search = lazy_compile(value).search  # most of the schema's patterns never meet a value
         return lambda instance: not isinstance(instance, str) or search(instance) is not None
 
     def _maxLength(self, value, _schema) -> Check:

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import re
 
-AWS_ACCESS_KEY = re.compile(r"\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b")
-AWS_SECRET_KEY_VALUE = re.compile(r"^[A-Za-z0-9/+]{40}$")
-AWS_SECRET_KEY_NAME = re.compile(r"(?i)aws_?secret(_?access)?_?key|^aws_?secret")
+from ..model.lazyre import lazy_compile
 
-_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+AWS_ACCESS_KEY = lazy_compile(r"\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b")
+AWS_SECRET_KEY_VALUE = lazy_compile(r"^[A-Za-z0-9/+]{40}$")
+AWS_SECRET_KEY_NAME = lazy_compile(r"(?i)aws_?secret(_?access)?_?key|^aws_?secret")
+
+_WORDS = lazy_compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 SECRET_WORDS = frozenset({"pass", "password", "passwd", "passphrase", "pwd", "secret", "secrets",
                           "token", "tokens", "apikey", "privatekey"})
 SECRET_PAIRS = frozenset({("api", "key"), ("private", "key")})
@@ -19,7 +21,7 @@ REFERENCE_SUFFIXES = frozenset({
     "duration", "lifetime", "audience", "issuer", "prefix", "file", "location", "ref", "key_id",
     "policy", "rotation", "stage", "env", "mode", "algorithm", "alg",
 })
-SSM_PATH = re.compile(r"^/[\w.\-/]+$")
+SSM_PATH = lazy_compile(r"^/[\w.\-/]+$")
 
 
 def key_words(key: str) -> list[str]:

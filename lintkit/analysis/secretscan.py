@@ -20,6 +20,7 @@ from typing import NamedTuple
 from ..formats.variables import find_variables, is_variable, split_alternatives
 from ..model.diagnostics import Finding
 from ..model.fieldclasses import fieldclass
+from ..model.lazyre import lazy_compile
 from ..model.nodes import Mapping, Scalar, Sequence, Span, Unknown, path_get, text, walk
 from ..read.dburl import find_db_urls, is_default_local_credential, is_placeholder_credential, parse_db_url
 from ..read.globs import glob_matches
@@ -29,8 +30,8 @@ from .secrets import (AWS_ACCESS_KEY, is_reference_value, is_secret_key, looks_l
                       looks_like_placeholder)
 
 PASSWORD_SCHEMES = ("postgres", "postgresql", "mysql", "sqlserver", "mongodb", "mongodb+srv")
-_NUMBER_OR_BOOL = re.compile(r"(?i)[-+]?\d+(\.\d+)?|true|false|yes|no|on|off|null|~")
-_SHELL_EXPANSION = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$")
+_NUMBER_OR_BOOL = lazy_compile(r"(?i)[-+]?\d+(\.\d+)?|true|false|yes|no|on|off|null|~")
+_SHELL_EXPANSION = lazy_compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$")
 
 
 def secret_finding(where, message: str, secret: str | None, secret_at=None, **kwargs) -> Finding:

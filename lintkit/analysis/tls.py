@@ -15,10 +15,10 @@ the code names the CA to verify with (SECRET015, RUNTIME010).
 """
 from __future__ import annotations
 
-import re
 import weakref
 
 from ..model.fieldclasses import fieldclass
+from ..model.lazyre import lazy_compile
 from ..model.nodes import Scalar, Unknown, intrinsic_name, text, walk
 from ..read.dburl import is_rds_proxy_host
 from ..read.sources import SourceFile, callee_name, iter_nodes, named_children, string_value, unwrap
@@ -225,8 +225,8 @@ def _tls_check_disabled_in_code(graph) -> list[EnvAssignment]:
 
 # -- RDS endpoints in a function's environment -----------------------------------------------------
 RDS_CA_RESOURCE_TYPES = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster")  # not DBProxy: ACM certificates
-_RDS_HOST = re.compile(r"(?i)\b((?:[a-z0-9-]+\.)+rds\.amazonaws\.com(?:\.cn)?)\b")
-_SUB_ENDPOINT = re.compile(r"\$\{([\w]+)\.Endpoint\.Address\}")
+_RDS_HOST = lazy_compile(r"(?i)\b((?:[a-z0-9-]+\.)+rds\.amazonaws\.com(?:\.cn)?)\b")
+_SUB_ENDPOINT = lazy_compile(r"\$\{([\w]+)\.Endpoint\.Address\}")
 
 
 def rds_endpoint_in_environment(service, function) -> str | None:

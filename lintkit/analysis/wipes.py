@@ -24,29 +24,30 @@ import re
 import weakref
 
 from ..model.fieldclasses import fieldclass
+from ..model.lazyre import lazy_compile
 from ..read.sources import SourceFile, named_children, unwrap
 from .clients import generated_client_dirs
 from .execcalls import pieces
 from .migrations import prisma_runs
 
 RAW_METHODS = frozenset({"$executeRaw", "$executeRawUnsafe", "$queryRaw", "$queryRawUnsafe"})
-_MENTIONED = re.compile(rb"deleteMany|\$executeRaw|\$queryRaw")
-GUARD = re.compile(r"process\.env|\bstage\b|header|authori[sz]|token|secret|api_?key|password",
+_MENTIONED = lazy_compile(rb"deleteMany|\$executeRaw|\$queryRaw")
+GUARD = lazy_compile(r"process\.env|\bstage\b|header|authori[sz]|token|secret|api_?key|password",
                    re.IGNORECASE)
 _UNKNOWN = "\x00"  # stands for the parts of an SQL text known only at run time
-_SQL_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
+_SQL_COMMENT = lazy_compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
 _WIPING_SQL = [
     (re.compile(r"TRUNCATE\b", re.IGNORECASE), "`TRUNCATE`"),
     (re.compile(r"DROP\s+(?:TABLE|SCHEMA|DATABASE)\b", re.IGNORECASE), "`DROP`"),
 ]
-_DELETE = re.compile(r"DELETE\s+FROM\b", re.IGNORECASE)
+_DELETE = lazy_compile(r"DELETE\s+FROM\b", re.IGNORECASE)
 _NAME = r"((?:[\w$]+|\"[^\"]+\"|`[^`]+`)(?:\.(?:[\w$]+|\"[^\"]+\"|`[^`]+`))?)"
-_TARGET = re.compile(r"(?:TRUNCATE(?:\s+TABLE)?(?:\s+ONLY)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?"
+_TARGET = lazy_compile(r"(?:TRUNCATE(?:\s+TABLE)?(?:\s+ONLY)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?"
                      r"|DELETE\s+FROM)\s+"
                      + _NAME + r"\s*(?:$|[\s,;])", re.IGNORECASE)
-_CREATE = re.compile(r"CREATE\s+(?:(?:GLOBAL\s+|LOCAL\s+)?(?:TEMP|TEMPORARY)\s+|UNLOGGED\s+)?TABLE\s+"
+_CREATE = lazy_compile(r"CREATE\s+(?:(?:GLOBAL\s+|LOCAL\s+)?(?:TEMP|TEMPORARY)\s+|UNLOGGED\s+)?TABLE\s+"
                      r"(?:IF\s+NOT\s+EXISTS\s+)?" + _NAME, re.IGNORECASE)
-_WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
+_WHERE = lazy_compile(r"\bWHERE\b", re.IGNORECASE)
 MAX_LABEL = 60  # longer calls are named by their receiver
 _EXITS = frozenset({"return_statement", "throw_statement"})
 

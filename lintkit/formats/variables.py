@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..model.diagnostics import Finding
 from ..model.fieldclasses import field, fieldclass
+from ..model.lazyre import lazy_compile
 from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown
 from ..read.files import is_file, is_inside, is_system_path, note
 from ..read.yamlload import STR_TAG, LoadResult, load_json_or_yaml, read_source, tag_of
@@ -54,10 +55,10 @@ STRUCTURED_EXTENSIONS = frozenset({".yml", ".yaml", ".json", ".tfstate"})
 CODE_EXTENSIONS = frozenset({".js", ".cjs", ".mjs", ".ts", ".cts", ".mts"})  # never executed
 
 # `name:` (but not CloudFormation's `AWS::`) or `name(` starts a variable.
-_SOURCE_START = re.compile(r"\s*[A-Za-z][A-Za-z0-9_.-]*(?:\(|:(?!:))")
-_SOURCE = re.compile(r"\s*(?P<name>[A-Za-z][A-Za-z0-9_.-]*)\s*(?:\((?P<params>.*?)\))?\s*"
+_SOURCE_START = lazy_compile(r"\s*[A-Za-z][A-Za-z0-9_.-]*(?:\(|:(?!:))")
+_SOURCE = lazy_compile(r"\s*(?P<name>[A-Za-z][A-Za-z0-9_.-]*)\s*(?:\((?P<params>.*?)\))?\s*"
                      r"(?::(?P<address>.*))?", re.DOTALL)
-_NUMBER = re.compile(r"-?(?:\d+|\d*\.\d+)")
+_NUMBER = lazy_compile(r"-?(?:\d+|\d*\.\d+)")
 
 
 @fieldclass
@@ -126,7 +127,7 @@ def _brace_pairs(text: str) -> list[tuple[int, int]]:
     return pairs
 
 
-_BRACE = re.compile(r"[{}]")
+_BRACE = lazy_compile(r"[{}]")
 
 
 def _next_brace(text: str, start: int) -> int:

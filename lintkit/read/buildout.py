@@ -19,12 +19,12 @@ script, a bundler plugin, `tsc` with a tsconfig `outDir`), or is None when nothi
 from __future__ import annotations
 
 import os
-import re
 from collections import deque
 from functools import cached_property
 from pathlib import Path
 
 from ..model.fieldclasses import field, fieldclass
+from ..model.lazyre import lazy_compile
 from .files import is_file, is_inside, is_present, note, read_bytes
 from .tsconfig import TsConfig, parse_jsonc, read_tsconfig
 
@@ -40,7 +40,7 @@ MAX_REFERENCES = 16
 NEST_CONFIG = "nest-cli.json"
 MAX_NEST_BYTES = 1 << 20
 
-_COMMAND_SEPARATORS = re.compile(r"&&|\|\||[;|&]")
+_COMMAND_SEPARATORS = lazy_compile(r"&&|\|\||[;|&]")
 _RUNNERS = ("npx", "pnpm", "yarn", "bunx", "exec", "dlx", "cross-env")
 
 

@@ -19,23 +19,24 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from ..model.fieldclasses import field, fieldclass
+from ..model.lazyre import lazy_compile
 from functools import lru_cache
 from urllib.parse import unquote
 
 Offsets = tuple[int, int]
 
 _SCHEMES = r"(postgresql|postgres|mysql|mariadb|sqlserver|mongodb\+srv|mongodb|prisma\+postgres|prisma)://"
-_SCHEME = re.compile(_SCHEMES, re.IGNORECASE)
-_FILE_SCHEME = re.compile(r"file:", re.IGNORECASE)
+_SCHEME = lazy_compile(_SCHEMES, re.IGNORECASE)
+_FILE_SCHEME = lazy_compile(r"file:", re.IGNORECASE)
 # In free text a `file:` URL must look like a SQLite path, or prose like "file: x" would match.
 _SQLITE_IN_TEXT = r"file:(?:\.{0,2}/|[\w.\-]+\.(?:db|sqlite3?|db3)\b)"
-_URL_START = re.compile(rf"(?<![\w+.\-])(?:{_SCHEMES}|{_SQLITE_IN_TEXT})", re.IGNORECASE)
+_URL_START = lazy_compile(rf"(?<![\w+.\-])(?:{_SCHEMES}|{_SQLITE_IN_TEXT})", re.IGNORECASE)
 _URL_STOP = frozenset(" \t\r\n\"'`")
 _TRAILING_PUNCTUATION = ".,;:!"
-_HOST_CHARS = re.compile(r"[A-Za-z0-9._\-:\[\],%~]*")
-_VARIABLE = re.compile(r"\$\{|\{\{")
+_HOST_CHARS = lazy_compile(r"[A-Za-z0-9._\-:\[\],%~]*")
+_VARIABLE = lazy_compile(r"\$\{|\{\{")
 # A whole value like `$DB_PASSWORD` (dotenv-expand); `pa$word` is a literal password.
-_SHELL_VARIABLE = re.compile(r"^\$[A-Z_][A-Z0-9_]*$")
+_SHELL_VARIABLE = lazy_compile(r"^\$[A-Z_][A-Z0-9_]*$")
 
 SECRET_PARAMS = frozenset({"password", "pwd", "sslpassword", "api_key", "apikey", "secret", "token",
                            "access_token", "auth_token"})
@@ -58,10 +59,10 @@ MANAGED_HOST_SUFFIXES = (
 )
 POOLER_HOST_MARKERS = ("-pooler.",)
 POOLER_HOST_SUFFIXES = (".pooler.supabase.com",)  # Supavisor
-_RDS_SUFFIX = re.compile(r"(?i)\.rds\.amazonaws\.com(\.cn)?$")
-_RDS_PROXY = re.compile(r"(?i)(^|\.)proxy-[a-z0-9]+\.[a-z0-9-]+\.rds\.amazonaws\.com(\.cn)?$")
-_IPV4_LOOPBACK = re.compile(r"^127(\.\d{1,3}){3}$")
-_SINGLE_LABEL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")
+_RDS_SUFFIX = lazy_compile(r"(?i)\.rds\.amazonaws\.com(\.cn)?$")
+_RDS_PROXY = lazy_compile(r"(?i)(^|\.)proxy-[a-z0-9]+\.[a-z0-9-]+\.rds\.amazonaws\.com(\.cn)?$")
+_IPV4_LOOPBACK = lazy_compile(r"^127(\.\d{1,3}){3}$")
+_SINGLE_LABEL = lazy_compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")
 
 
 def is_rds_host(host: str) -> bool:
@@ -566,10 +567,10 @@ PLACEHOLDER_CREDENTIALS = (
     ("user", "{password}"), ("user", "PASSWORD"), ("user", "mypassword"), ("user", "secret"),
     ("DB_USER", "DB_PASSWORD"), ("user", "mysecretpassword"),
 )
-_WRAPPED = re.compile(r"^(<.*>|\[.*\]|\{.*\}|__.*__|%.*%)$", re.S)
-_MASK = re.compile(r"^[xX*.#•\-_?]+$")
-_ENV_STYLE_PASSWORD = re.compile(r"^([A-Z]+_)*(PASSWORD|PASSWD|PASS|PWD|SECRET)(_[A-Z]+)*$")
-_ENV_STYLE_USER = re.compile(r"^([A-Z]+_)*(USER|USERNAME|LOGIN)(_[A-Z]+)*$")
+_WRAPPED = lazy_compile(r"^(<.*>|\[.*\]|\{.*\}|__.*__|%.*%)$", re.S)
+_MASK = lazy_compile(r"^[xX*.#•\-_?]+$")
+_ENV_STYLE_PASSWORD = lazy_compile(r"^([A-Z]+_)*(PASSWORD|PASSWD|PASS|PWD|SECRET)(_[A-Z]+)*$")
+_ENV_STYLE_USER = lazy_compile(r"^([A-Z]+_)*(USER|USERNAME|LOGIN)(_[A-Z]+)*$")
 _TEMPLATE_PREFIXES = ("your", "my", "enter", "insert", "put", "some", "strong", "secure", "super")
 
 

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from ..model.fieldclasses import field, fieldclass
+from ..model.lazyre import lazy_compile
 from ..model.nodes import Span
 from .files import is_present, list_folder, read_bytes, refusal_reason
 from .lines import LineIndex, line_end
@@ -20,7 +21,7 @@ from .lines import LineIndex, line_end
 BOM = "\ufeff"
 TEMPLATE_SUFFIXES = frozenset({"example", "examples", "sample", "samples", "template", "tmpl", "tpl", "dist"})
 
-_KEY_LINE = re.compile(r"[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.\-]*)[ \t]*(=|:(?=[ \t]))[ \t]*")
+_KEY_LINE = lazy_compile(r"[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.\-]*)[ \t]*(=|:(?=[ \t]))[ \t]*")
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 

@@ -24,14 +24,15 @@ path is a dictionary lookup per character.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
+
+from ..model.lazyre import lazy_compile
 
 FLAVOURS = ("micromatch", "gitignore", "lintkit")
 GLOB_LIMIT = 10_000  # characters
 BRACE_LIMIT = 64  # alternatives one pattern may expand to
 STEP_CACHE_LIMIT = 512  # cached (state set, character) steps per glob
-_EXTGLOB = re.compile(r"[@!+*?]\(")
+_EXTGLOB = lazy_compile(r"[@!+*?]\(")
 
 
 def _any_character(character: str) -> bool:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
 from ..model.fieldclasses import fieldclass
+from ..model.lazyre import lazy_compile
 from ..model.nodes import Scalar
 from .buildout import BuildLayout
 from .files import is_inside, note
@@ -47,7 +48,7 @@ INVOKING_METHODS = frozenset({
 
 # A `.js` specifier in TypeScript ESM names the `.ts` file it compiles from.
 _TS_FOR_JS = {".js": (".ts", ".tsx"), ".mjs": (".mts",), ".cjs": (".cts",), ".jsx": (".tsx",)}
-_GENERATED_CLIENT = re.compile(r"(?:^|/)(?:generated/prisma|\.prisma/client)(?:/|$|\.)")
+_GENERATED_CLIENT = lazy_compile(r"(?:^|/)(?:generated/prisma|\.prisma/client)(?:/|$|\.)")
 _NAME_TYPES = frozenset({"identifier", "shorthand_property_identifier"})
 # What a name may be bound to and still needs following: `const a = b`, `= ns.fn`, `= require(...)`.
 _FOLLOWED_TYPES = _NAME_TYPES | {"member_expression", "call_expression"} | WRAPPER_TYPES

@@ -8,15 +8,15 @@ are converted here, so that a finding, its code frame and a suppression agree on
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from pathlib import Path
 
+from ..model.lazyre import lazy_compile
 from ..model.nodes import Span
 
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
-_BREAK_START = re.compile(r"[\r\n]")
+LINE_BREAK = lazy_compile(r"\r\n|\r|\n")
+_LINE_BREAK_BYTES = lazy_compile(rb"\r\n|\r|\n")
+_BREAK_START = lazy_compile(r"[\r\n]")
 
 
 def split_lines(text: str) -> list[str]:

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from ..model.fieldclasses import field, fieldclass
+from ..model.lazyre import lazy_compile
 from ..model.nodes import Mapping, Node, Scalar, Sequence, Span
 from .dotenv import BOM, read_text, skip_blank
 from .files import is_present
@@ -20,7 +21,7 @@ from .lines import LineIndex
 MAX_DEPTH = 256
 PRISMA_PACKAGES = ("@prisma/client", "prisma")
 
-_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
+_NUMBER = lazy_compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _LITERALS = {"true": True, "false": False, "null": None}
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
@@ -336,10 +337,10 @@ def _string_value(node: Node | None) -> str | None:
 
 
 # -- version ranges --------------------------------------------------------------------------------
-_VERSION = re.compile(r"^v?(\d+)(?:\.(?:\d+|[xX*]))?(?:\.(?:\d+|[xX*]))?(?:[-+][0-9A-Za-z.\-+]*)?$")
-_OPERATOR_SPACE = re.compile(r"(\^|~>?|>=|<=|>|<|=)\s+")
-_COMPARATOR = re.compile(r"^(\^|~>?|>=|<=|>|<|=)?\s*(.*)$")
-_NOT_A_RANGE = re.compile(r"^(git\+|git:|github:|gitlab:|bitbucket:|https?:|file:|link:|portal:|patch:|catalog:)"
+_VERSION = lazy_compile(r"^v?(\d+)(?:\.(?:\d+|[xX*]))?(?:\.(?:\d+|[xX*]))?(?:[-+][0-9A-Za-z.\-+]*)?$")
+_OPERATOR_SPACE = lazy_compile(r"(\^|~>?|>=|<=|>|<|=)\s+")
+_COMPARATOR = lazy_compile(r"^(\^|~>?|>=|<=|>|<|=)?\s*(.*)$")
+_NOT_A_RANGE = lazy_compile(r"^(git\+|git:|github:|gitlab:|bitbucket:|https?:|file:|link:|portal:|patch:|catalog:)"
                           r"|^[\w.\-]+/[\w.\-]+(#.*)?$")
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from ..model.fieldclasses import fieldclass
+from ..model.lazyre import lazy_compile
 from ..model.nodes import Span
 from .files import Refused, note, read_bytes
 from .lines import LineIndex, has_lone_cr, split_lines
@@ -61,7 +62,6 @@ def language_for(path: Path | str) -> str:
 # -- grammars (loaded lazily, cached per language) ------------------------------------------------
 _LANGUAGES: dict[str, object] = {}
 _PARSERS: dict[str, object] = {}
-_QUERIES: dict[str, object] = {}
 
 
 def _language(name: str):
@@ -88,25 +88,29 @@ def _parser(name: str):
     return _PARSERS[name]
 
 
-# `require('m')` and `import('m')` anywhere in a file, found by tree-sitter in C: much faster than
-# walking every node of a large bundle in Python.
-_LOADER_QUERY = """
-((call_expression function: (identifier) @fn
-   arguments: (arguments . [(string) (template_string)] @source)) @call
- (#eq? @fn "require"))
-((call_expression function: (import)
-   arguments: (arguments . [(string) (template_string)] @source)) @call)
-"""
+# `require` and `import` where the bytes say so: the places a `require('m')` or `import('m')` call can
+# be. Looking there is faster than walking every node of a large bundle in Python, and than a
+# tree-sitter query, whose compilation took 3-10 ms a grammar in every run.
+_LOADER_WORDS = lazy_compile(rb"\b(?:require|import)\b")
 
 
-def _loader_calls(language: str, root) -> list[tuple[object, object]]:
-    from tree_sitter import Query, QueryCursor
-
-    if language not in _QUERIES:
-        _QUERIES[language] = Query(_language(language), _LOADER_QUERY)
+def _loader_calls(text: bytes, root) -> list[tuple[object, object]]:
+    """(call, first argument) of every `require(...)` and `import(...)` call whose first argument
+    is a string or a template string, in document order."""
     found = []
-    for _, captures in QueryCursor(_QUERIES[language]).matches(root):
-        found.append((captures["call"][0], captures["source"][0]))
+    for word in _LOADER_WORDS.finditer(text):
+        node = root.named_descendant_for_byte_range(word.start(), word.end())
+        if node is None or node.start_byte != word.start() or node.end_byte != word.end():
+            continue
+        if not (node.type == "import" or (node.type == "identifier" and word.group() == b"require")):
+            continue
+        call = node.parent
+        if call is None or call.type != "call_expression" or call.child_by_field_name("function") != node:
+            continue
+        arguments = call.child_by_field_name("arguments")
+        first = arguments.named_children[0] if arguments is not None and arguments.named_child_count else None
+        if first is not None and first.type in ("string", "template_string"):
+            found.append((call, first))
     return found
 
 
@@ -576,7 +580,7 @@ class SourceFile:
                     type_only = any(c.type == "type" and not c.is_named for c in stmt.children)
                     found.append(Import(module, stmt, {}, "esm", type_only,
                                         stmt.child_by_field_name("source")))
-        for call, source in _loader_calls(self.language, self.root):
+        for call, source in _loader_calls(self.text, self.root):
             if has_substitutions(source):
                 continue
             function = call.child_by_field_name("function")

@@ -15,10 +15,11 @@ bytes of such file names:
 from __future__ import annotations
 
 import codecs
-import re
+
+from ..model.lazyre import lazy_compile
 
 ERRORS = "lintkit-surrogates"
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = lazy_compile("[\ud800-\udfff]")
 
 
 def replace_lone_surrogates(text: str) -> str:

@@ -45,6 +45,7 @@ from yaml.events import (
 
 from ..model.diagnostics import Finding
 from ..model.fieldclasses import field, fieldclass
+from ..model.lazyre import lazy_compile
 from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span
 from .files import read_bytes, refusal_reason
 from .lines import LineIndex, split_lines
@@ -174,7 +175,7 @@ def decode(path: Path, data: bytes) -> tuple[str | None, Finding | None]:
 
 
 # Characters YAML allows in a stream (libyaml's reader refuses everything else).
-_ASCII_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e]")
+_ASCII_NOT_PRINTABLE = lazy_compile("[^\t\n\r\x20-\x7e]")
 
 
 @functools.cache
@@ -254,8 +255,8 @@ def _finding(path: Path, line: int, column: int, message: str) -> Finding:
 
 # PyYAML quotes what it found (`found undefined alias 'x'`, `found unknown escape character 'x'`):
 # its own token names (`'<scalar>'`) and YAML's punctuation are kept, the file's text never.
-_QUOTED_TEXT = re.compile(r"'(?:[^'\\]|\\.)*'" r'|"(?:[^"\\]|\\.)*"')
-_YAML_WORDS = re.compile(r"""['"](?:<[\w ]+>|[,\[\]{}:?-])['"]""")
+_QUOTED_TEXT = lazy_compile(r"'(?:[^'\\]|\\.)*'" r'|"(?:[^"\\]|\\.)*"')
+_YAML_WORDS = lazy_compile(r"""['"](?:<[\w ]+>|[,\[\]{}:?-])['"]""")
 
 
 def without_found_text(message: str) -> str:
@@ -484,10 +485,10 @@ def _split_getatt(inner: Scalar) -> Sequence:
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"[-+]?(?:0b[01_]*[01]|0x[0-9a-fA-F_]*[0-9a-fA-F]|0o[0-7_]*[0-7]|[0-9](?:[0-9_]*[0-9])?)")
-_FLOAT = re.compile(r"(?:[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
+_INT = lazy_compile(r"[-+]?(?:0b[01_]*[01]|0x[0-9a-fA-F_]*[0-9a-fA-F]|0o[0-7_]*[0-7]|[0-9](?:[0-9_]*[0-9])?)")
+_FLOAT = lazy_compile(r"(?:[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
                     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))")
-_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
+_TIMESTAMP = lazy_compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
                         r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?")
 _NUMBER_START = frozenset("0123456789+-.")
 MAX_INT_LENGTH = 1000  # characters; 1,000 hexadecimal digits are about 1,200 decimal ones

@@ -6,7 +6,6 @@ Never the command line or the language server."""
 from __future__ import annotations
 
 import importlib
-import re
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
@@ -14,6 +13,7 @@ from .. import __version__
 from ..display import display_path, relative_path, sorted_diagnostics  # noqa: F401 (for reporters)
 from ..model.diagnostics import Diagnostic
 from ..model.fieldclasses import field, fieldclass, replace
+from ..model.lazyre import lazy_compile
 from ..read.surrogates import replace_lone_surrogates
 from ..redact import redact
 
@@ -104,7 +104,7 @@ def counts(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
     return result
 
 
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
+_CONTROL = lazy_compile("[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
 
 
 def sanitize(text: str) -> str:

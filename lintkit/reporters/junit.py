@@ -23,17 +23,17 @@ ASCII, with other characters as character references.
 """
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from itertools import groupby
 from typing import TextIO
 
 from ..model.diagnostics import SEVERITY_RANK, Diagnostic
 from . import ReportContext, one_line, sorted_diagnostics
+from ..model.lazyre import lazy_compile
 
 CLEAN_NAME = "no problems found"
 # Characters XML 1.0 cannot carry at all, even as references.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_XML = lazy_compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_text(text: str) -> str:

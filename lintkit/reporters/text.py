@@ -17,11 +17,11 @@ console: that is most of the time of a plain report on many findings.
 from __future__ import annotations
 
 import os
-import re
 from itertools import groupby
 from typing import Iterable, Iterator, TextIO
 
 from ..model.diagnostics import Diagnostic
+from ..model.lazyre import lazy_compile
 from ..redact import mask_ranges, source_line_ranges
 from . import FIXABLE_MARK, ReportContext, counts, one_line, sanitize, sorted_diagnostics
 
@@ -36,7 +36,7 @@ STYLES = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 GUTTER = "bold blue"
 
 # What a secret cut by a long line's window may hold: everything but spaces, quotes and brackets.
-_EDGE_TOKEN = re.compile(r"""[^\s'"`,;()\[\]{}]*""")
+_EDGE_TOKEN = lazy_compile(r"""[^\s'"`,;()\[\]{}]*""")
 
 Piece = tuple[str, str]  # (text, Rich style; "" for none)
 Line = list[Piece]
