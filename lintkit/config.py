@@ -14,7 +14,6 @@ segments, and a pattern without `/` matches a file or folder name at any depth.
 """
 from __future__ import annotations
 
-import difflib
 import itertools
 import json
 import os
@@ -292,6 +291,8 @@ def _schema_error(document: Node | None, error) -> tuple[int, int, str]:
         unexpected = [k for k in error.instance if k not in allowed]
         key = unexpected[0] if unexpected else None
         hints = []
+        import difflib  # for the rare misspelling: not on every run
+
         for name in unexpected:
             close = difflib.get_close_matches(str(name), allowed, n=1)
             hints.append("unknown key" + (f" (did you mean {close[0]!r}?)" if close else ""))

@@ -97,19 +97,30 @@ def test_jobs_option(tmp_path, run_lintkit):
 SCHEMA_VIOLATION = GOOD_SERVICE.replace("logRetentionInDays: 14", "logRetentionInDays: 13")
 
 
-def _imports(folder: Path, *args: str, stdin: str = "") -> tuple[list[str], str]:
+def _imports(folder: Path, *args: str, stdin: str = "",
+             watched: tuple[str, ...] = ("jsonschema", "rich")) -> tuple[list[str], str]:
+    """Which of the `watched` modules a `lintkit check` in `folder` imported, and its output."""
     script = ("import contextlib, io, json, sys\n"
               "from lintkit.cli import main\n"
               "out = io.StringIO()\n"
               "with contextlib.redirect_stdout(out):\n"
               "    main(sys.argv[1:])\n"
-              "print(json.dumps([m for m in ('jsonschema', 'rich') if m in sys.modules]))\n"
+              f"print(json.dumps([m for m in {watched!r} if m in sys.modules]))\n"
               "print(out.getvalue())\n")
     done = subprocess.run([sys.executable, "-c", script, "check", *args, *AS_OF], cwd=folder,
                           input=stdin, capture_output=True, text=True)
     first, _, rest = done.stdout.partition("\n")
     assert first.startswith("["), done.stderr
     return json.loads(first), rest
+
+
+def test_a_lint_imports_none_of_the_modules_only_errors_need(shared):
+    """dataclasses (with inspect), difflib and traceback cost a run ~40 ms to import and create
+    classes with; only a misspelt key (difflib) or a rule's internal error (traceback) needs one."""
+    watched = ("dataclasses", "inspect", "difflib", "traceback", "tokenize")
+    imported, out = _imports(shared / "seed" / "project", ".", "--format", "concise",
+                             watched=watched)
+    assert imported == [] and "VPC001" in out
 
 
 def test_editor_check_of_a_handler_does_not_validate_the_configuration(tmp_path):

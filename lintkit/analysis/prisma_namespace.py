@@ -14,7 +14,6 @@ assignments to `Prisma.X`.
 """
 from __future__ import annotations
 
-import difflib
 import json
 from functools import lru_cache
 from importlib import resources
@@ -272,5 +271,7 @@ def _closest(name: str, names: frozenset[str]) -> str | None:
     for candidate in sorted(names):
         if candidate.lower() == name.lower():
             return candidate
+    import difflib  # for the rare misspelling: not on every run
+
     close = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.75)
     return close[0] if close else None

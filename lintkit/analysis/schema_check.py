@@ -19,7 +19,6 @@ Keys that plugins add to functions, the provider or events are accepted when the
 from __future__ import annotations
 
 import copy
-import difflib
 import functools
 import json
 import re
@@ -659,6 +658,8 @@ def closest_name(name: str, candidates: list[str]) -> str | None:
     for candidate in candidates:
         if candidate.lower() == name.lower():
             return candidate
+    import difflib  # for the rare misspelling: not on every run
+
     scored = sorted(((difflib.SequenceMatcher(None, name, c).ratio(), c) for c in candidates),
                     reverse=True)
     if not scored or scored[0][0] < 0.7:
