@@ -127,3 +127,24 @@ def test_module_level_fieldclass_pickles():
 @fieldclass(frozen=True, slots=True)
 class Module:
     value: int
+
+
+def test_precompiled_methods_are_current():
+    """Regenerate with `python -m lintkit.precompile > lintkit/model/_fieldclass_code.py`."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import lintkit.model._fieldclass_code as generated
+
+    done = subprocess.run([sys.executable, "-m", "lintkit.precompile"], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout == Path(generated.__file__).read_text()
+
+
+def test_lintkit_classes_take_their_methods_precompiled():
+    from lintkit.model import fieldclasses
+    from lintkit.model.diagnostics import Finding
+
+    assert Finding.__init__.__code__.co_filename.endswith("_fieldclass_code.py")
+    assert len(fieldclasses.PRECOMPILED) >= 70

@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ["vocabulary", "read", "model", "formats", "analysis", "rules", "engine", "reporters",
           "front doors"]
 VOCABULARY = {"lintkit", "lintkit.model", "lintkit.model.nodes", "lintkit.model.diagnostics",
-              "lintkit.model.fieldclasses", "lintkit.model.lazyre", "lintkit.data", "lintkit.schemas"}
+              "lintkit.model.fieldclasses", "lintkit.model._fieldclass_code", "lintkit.model.lazyre",
+              "lintkit.data", "lintkit.schemas"}
 FRONT_DOORS = {"lintkit.cli", "lintkit.lsp", "lintkit.lsp_actions", "lintkit.lsp_handshake",
                "lintkit.__main__"}
 
