@@ -29,7 +29,7 @@ type-graphql, "Emitting the schema SDL"; NestJS, "GraphQL code first" (autoSchem
 """
 from lintkit.analysis.execcalls import local_assignment, local_only, module_of, root_object
 from lintkit.model.diagnostics import Finding
-from lintkit.read.sources import callee_name, iter_nodes, named_children, string_value, unwrap
+from lintkit.read.sources import callee_name, named_children, string_value, unwrap
 
 CODE = "RUNTIME005"
 NAME = "write-outside-tmp"
@@ -64,7 +64,7 @@ def check(service, context):
 
 
 def _fs_writes(source):
-    for call in iter_nodes(source.root, {"call_expression"}):
+    for call in source.nodes_of({"call_expression"}):
         index = WRITE_TARGET.get(_fs_method(source, call))
         if index is None:
             continue
@@ -92,7 +92,7 @@ def _fs_method(source, call) -> str | None:
 
 
 def _schema_files(source):
-    for pair in iter_nodes(source.root, {"pair"}):
+    for pair in source.nodes_of({"pair"}):
         key = source.node_text(pair.child_by_field_name("key")).strip("'\"")
         value = unwrap(pair.child_by_field_name("value"))
         if key not in SCHEMA_FILE_OPTIONS or value is None:
@@ -183,7 +183,7 @@ def _changes_directory(source) -> bool:
     cached = getattr(source, "_lintkit_changes_directory", None)
     if cached is None:
         cached = any(callee_name(call) == "process.chdir"
-                     for call in iter_nodes(source.root, {"call_expression"}))
+                     for call in source.nodes_of({"call_expression"}))
         source._lintkit_changes_directory = cached
     return cached
 

@@ -107,7 +107,7 @@ def _exposure(leak) -> str:
 
 
 def _leaks(file):
-    for catch in iter_nodes(file.root, ("catch_clause",)):
+    for catch in file.nodes_of(("catch_clause",)):
         parameter = catch.child_by_field_name("parameter")
         body = catch.child_by_field_name("body")
         if parameter is None or body is None or parameter.type != "identifier":

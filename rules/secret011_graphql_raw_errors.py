@@ -50,7 +50,7 @@ OWASP, "GraphQL Cheat Sheet" (error handling) and CWE-209.
 """
 from lintkit.analysis.packaging import imports_prisma
 from lintkit.model.diagnostics import Finding
-from lintkit.read.sources import FUNCTION_TYPES, callee_name, iter_nodes, object_member, unwrap
+from lintkit.read.sources import FUNCTION_TYPES, callee_name, object_member, unwrap
 from lintkit.read.staticjs import (
     call_arguments, package_calls, package_origin, parameter_names, returned_values,
 )
@@ -202,7 +202,7 @@ def _mercurius(file, exposure: str):
 
 def _register_calls(file):
     """`app.register(mercurius, options)` calls."""
-    for call in iter_nodes(file.root, ("call_expression",)):
+    for call in file.nodes_of(("call_expression",)):
         function = unwrap(call.child_by_field_name("function"))
         arguments = call_arguments(call)
         if (function is not None and function.type == "member_expression" and arguments

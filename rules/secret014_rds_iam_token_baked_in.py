@@ -85,7 +85,7 @@ def _token_calls(file):
     if b"getAuthToken" not in file.text or not _constructs_signer(file):
         return []
     found = []
-    for call in iter_nodes(file.root, ("call_expression",)):
+    for call in file.nodes_of(("call_expression",)):
         callee = call.child_by_field_name("function")
         if callee is not None and callee.type == "member_expression" and \
                 file.node_text(callee.child_by_field_name("property")) == "getAuthToken":
@@ -99,7 +99,7 @@ def _constructs_signer(file) -> bool:
     if any(call.type == "new_expression" and origin == ("@aws-sdk/rds-signer", "Signer")
            for call, origin in package_calls(file, SIGNER_MODULES)):
         return True
-    for call in iter_nodes(file.root, ("new_expression",)):
+    for call in file.nodes_of(("new_expression",)):
         constructor = unwrap(call.child_by_field_name("constructor"))
         if constructor is None or constructor.type != "member_expression" or \
                 file.node_text(constructor.child_by_field_name("property")) != "Signer":

@@ -28,7 +28,7 @@ from ..read.handlers import (
 )
 from ..read.sources import (
     CALL_TYPES, CLASS_TYPES, FUNCTION_TYPES, WRAPPER_TYPES, SourceFile, callee_name, is_static,
-    iter_nodes, named_children, node_name, unwrap, walk,
+    named_children, node_name, unwrap, walk,
 )
 
 PRISMA_CLIENT = "@prisma/client"
@@ -193,7 +193,7 @@ class ClientAnalysis:
 
     def constructions(self, file: SourceFile, module_scope_only: bool = False):
         nodes = (iter_module_scope(file, CALL_TYPES) if module_scope_only
-                 else iter_nodes(file.root, CALL_TYPES))
+                 else file.nodes_of(CALL_TYPES))
         for node in nodes:
             built = self.construction(file, node)
             if built is not None:
@@ -327,7 +327,7 @@ class ClientAnalysis:
         invocation."""
         if id(file) not in self._written:
             found = set()
-            for node in iter_nodes(file.root, _ASSIGNMENTS | {"call_expression"}):
+            for node in file.nodes_of(_ASSIGNMENTS | {"call_expression"}):
                 target = _written_target(node)
                 if target is not None and self.outlives_invocation(file, target):
                     found.add(_slot_text(target))
@@ -514,7 +514,7 @@ class ClientAnalysis:
 
     def _assigned_kind(self, file: SourceFile, slot: str) -> str | None:
         """The kind of client code in the file assigns to `slot`, if one does."""
-        for node in iter_nodes(file.root, _ASSIGNMENTS):
+        for node in file.nodes_of(_ASSIGNMENTS):
             left = node.child_by_field_name("left")
             if left is None or _slot_text(left) != slot:
                 continue

@@ -15,7 +15,7 @@ from ..model.fieldclasses import field, fieldclass
 from ..model.lazyre import lazy_compile
 from ..model.nodes import Span
 from ..read.sources import (
-    SourceFile, _decode_escape, callee_name, iter_nodes, named_children, string_value, unwrap,
+    SourceFile, _decode_escape, callee_name, named_children, string_value, unwrap,
 )
 
 EXEC_FUNCTIONS = frozenset({
@@ -79,7 +79,7 @@ def file_exec_commands(source: SourceFile):
 
 
 def _scan(source: SourceFile):
-    for call in iter_nodes(source.root, {"call_expression"}):
+    for call in source.nodes_of({"call_expression"}):
         function = _exec_function(source, call)
         if function is None:
             continue

@@ -257,7 +257,7 @@ def file_url_sites(source) -> list[UrlSite]:
     if cached is None:
         cached = []
         if _URL_HINT.search(source.text):
-            for node in iter_nodes(source.root, {"string", "template_string"}):
+            for node in source.nodes_of({"string", "template_string"}):
                 value = string_value(source, node)
                 if value:
                     cached += _sites_in_text(value, _literal_locator(source, node, value),
@@ -445,7 +445,7 @@ def _constructions(graph, factories, slot: str) -> list[PoolConstruction]:
 def _scan_pools(source, factories):
     if not any(imp.module in {f[0] for f in factories} for imp in source.imports):
         return
-    for call in iter_nodes(source.root, {"new_expression", "call_expression"}):
+    for call in source.nodes_of({"new_expression", "call_expression"}):
         factory = _factory(source, call, factories)
         if factory is None:
             continue
@@ -653,8 +653,8 @@ def _aws_sdk_v2_secret_fetch(source) -> bool:
 
 
 def _assigns_env(source, env_var: str) -> bool:
-    for node in iter_nodes(source.root, {"assignment_expression", "augmented_assignment_expression",
-                                         "call_expression"}):
+    for node in source.nodes_of({"assignment_expression", "augmented_assignment_expression",
+                                 "call_expression"}):
         if node.type == "call_expression":
             arguments = node.child_by_field_name("arguments")
             args = named_children(arguments) if arguments is not None else []
@@ -674,8 +674,8 @@ def reads_env_without_fallback(graph, env_var: str) -> bool:
     for source in graph.files:
         if env_var.encode() not in source.text:
             continue
-        for node in iter_nodes(source.root, {"member_expression", "subscript_expression",
-                                             "variable_declarator"}):
+        for node in source.nodes_of({"member_expression", "subscript_expression",
+                                     "variable_declarator"}):
             if node.type == "variable_declarator":
                 if _destructures_env(source, node, env_var):
                     return True
@@ -724,7 +724,7 @@ def prisma_client_url_in_code(graph) -> bool:
     for source in graph.files:
         if b"PrismaClient" not in source.text:
             continue
-        for call in iter_nodes(source.root, {"new_expression"}):
+        for call in source.nodes_of({"new_expression"}):
             if callee_name(call).rsplit(".", 1)[-1] != "PrismaClient":
                 continue
             arguments = call.child_by_field_name("arguments")

@@ -21,7 +21,7 @@ from importlib import resources
 from ..model.fieldclasses import fieldclass
 from ..model.lazyre import lazy_compile
 from ..read.handlers import module_matches
-from ..read.sources import SourceFile, iter_nodes, unwrap
+from ..read.sources import SourceFile, unwrap
 from .clients import PRISMA_CLIENT, client_analysis, generated_client_dirs
 
 NAMESPACE = "Prisma"
@@ -89,7 +89,7 @@ def _file_reads(analysis, file: SourceFile) -> list[NamespaceRead]:
     if not candidates and not _MEMBER.search(file.text):
         return reads
     known: dict[str, bool] = {}  # module-level name → is it the namespace
-    for node in iter_nodes(file.root, ("member_expression", "variable_declarator")):
+    for node in file.nodes_of(("member_expression", "variable_declarator")):
         if node.type == "variable_declarator":
             value = unwrap(node.child_by_field_name("value"))
             if value is not None and _is_namespace(analysis, file, value, node, candidates, known):

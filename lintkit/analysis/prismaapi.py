@@ -16,7 +16,7 @@ from importlib import resources
 
 from ..model.fieldclasses import fieldclass
 from ..read.handlers import enclosing_class
-from ..read.sources import SourceFile, iter_nodes, unwrap
+from ..read.sources import SourceFile, unwrap
 from .clients import PRISMA_CLIENT, superclass
 
 REMOVED_MEMBERS = ("$use", "$metrics")
@@ -49,7 +49,7 @@ def removed_api_uses(clients) -> list[RemovedApiUse]:
     for file in clients.graph.files:
         if not any(member.encode() in file.text for member in REMOVED_MEMBERS):
             continue
-        for node in iter_nodes(file.root, {"member_expression"}):
+        for node in file.nodes_of({"member_expression"}):
             member = file.node_text(node.child_by_field_name("property"))
             if member in REMOVED_MEMBERS and _is_prisma_client(clients, file, node):
                 found.append(RemovedApiUse(file, node, member))

@@ -24,7 +24,7 @@ from ..model.lazyre import lazy_compile
 from ..model.nodes import Mapping, Scalar, Sequence, Span, Unknown, path_get, text, walk
 from ..read.dburl import find_db_urls, is_default_local_credential, is_placeholder_credential, parse_db_url
 from ..read.globs import glob_matches
-from ..read.sources import iter_nodes, string_value
+from ..read.sources import string_value
 from .packaging import function_package, packed_individually, service_package
 from .secrets import (AWS_ACCESS_KEY, is_reference_value, is_secret_key, looks_like_access_key,
                       looks_like_placeholder)
@@ -255,7 +255,7 @@ def source_strings(service, marker: re.Pattern):
             seen.add(key)  # a file without the marker too: it is not searched again per function
             if not marker.search(file.text.decode("utf-8", "replace")):
                 continue
-            for node in iter_nodes(file.root, ("string", "template_string")):
+            for node in file.nodes_of(("string", "template_string")):
                 value = string_value(file, node)
                 if value is not None and marker.search(value):
                     yield file, node, value, function.name

@@ -21,7 +21,7 @@ from ..model.fieldclasses import fieldclass
 from ..model.lazyre import lazy_compile
 from ..model.nodes import Scalar, Unknown, intrinsic_name, text, walk
 from ..read.dburl import is_rds_proxy_host
-from ..read.sources import SourceFile, callee_name, iter_nodes, named_children, string_value, unwrap
+from ..read.sources import SourceFile, callee_name, named_children, string_value, unwrap
 from ..read.staticjs import env_member
 
 TLS_ENV_VAR = "NODE_TLS_REJECT_UNAUTHORIZED"
@@ -84,7 +84,7 @@ def _tls_settings(clients) -> list[TlsSetting]:
         return []
     found = []
     for file in files:
-        for call in iter_nodes(file.root, {"new_expression", "call_expression"}):
+        for call in file.nodes_of({"new_expression", "call_expression"}):
             if callee_name(call).rsplit(".", 1)[-1] not in _FACTORY_NAMES:
                 continue
             setting = _setting(clients, file, call)
@@ -212,7 +212,7 @@ def _tls_check_disabled_in_code(graph) -> list[EnvAssignment]:
     for file in graph.files:
         if TLS_ENV_VAR.encode() not in file.text:
             continue
-        for node in iter_nodes(file.root, {"assignment_expression"}):
+        for node in file.nodes_of({"assignment_expression"}):
             if env_member(file, node.child_by_field_name("left")) != TLS_ENV_VAR:
                 continue
             right = unwrap(node.child_by_field_name("right"))

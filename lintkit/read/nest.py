@@ -81,7 +81,7 @@ def app_creations(graph) -> list[tuple]:
     found = []
     if graph.imports_module(NEST_CORE):
         for file in graph.files:
-            for call in iter_nodes(file.root, ("call_expression",)):
+            for call in file.nodes_of(("call_expression",)):
                 root = created_module(graph, file, call, graph.scope_chain(file, call))
                 if root is not None:
                     found.append((file, call, root))

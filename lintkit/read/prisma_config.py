@@ -21,7 +21,7 @@ from ..model.fieldclasses import field, fieldclass
 from ..model.nodes import Span
 from .files import Refused, admit, is_file, is_present
 from .overlay import buffer
-from .sources import SourceFile, iter_nodes, named_children, string_value, unwrap
+from .sources import SourceFile, named_children, string_value, unwrap
 from .staticjs import call_arguments, env_member, package_origin, static_path
 
 CONFIG_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".mts", ".cts")
@@ -205,7 +205,7 @@ def _loads_dotenv(source: SourceFile) -> bool:
             return True
     if not any(module.encode() in source.text for module in DOTENV_MODULES):
         return False
-    for call in iter_nodes(source.root, {"call_expression"}):
+    for call in source.nodes_of({"call_expression"}):
         origin = package_origin(source, call.child_by_field_name("function"))
         if origin is not None and origin[0] in DOTENV_MODULES and origin[1] == "config":
             return True

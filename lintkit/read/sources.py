@@ -470,6 +470,7 @@ class SourceFile:
         self._bom = text.startswith(b"\xef\xbb\xbf")
         # tree-sitter counts rows at `\n` only; a lone `\r` ends a line too (lintkit.read.lines)
         self._lines = LineIndex(text) if has_lone_cr(text) else None
+        self._nodes_of: dict[frozenset, list] = {}
 
     @classmethod
     def from_bytes(cls, path: Path, text: bytes, language: str | None = None, line_base: int = 0,
@@ -484,6 +485,16 @@ class SourceFile:
     @property
     def root(self):
         return self.tree.root_node
+
+    def nodes_of(self, types: Iterable[str]) -> list:
+        """Every node of the file whose type is in `types`, in document order: one walk of the
+        tree for all the analyses that scan the whole file for the same types (on 1,000 handler
+        files, three walks a file were a tenth of the run)."""
+        key = types if isinstance(types, frozenset) else frozenset(types)
+        found = self._nodes_of.get(key)
+        if found is None:
+            found = self._nodes_of[key] = list(iter_nodes(self.root, key))
+        return found
 
     # -- positions ----------------------------------------------------------------------------
     def _column(self, byte_offset: int, row: int, byte_column: int) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 
 from .sources import (
-    CALL_TYPES, SourceFile, iter_nodes, named_children, return_statements, string_value, unwrap,
+    CALL_TYPES, SourceFile, named_children, return_statements, string_value, unwrap,
 )
 
 PATH_MODULES = frozenset({"path", "node:path"})
@@ -50,7 +50,7 @@ def package_calls(file: SourceFile, modules: frozenset[str]):
     modules exports."""
     if not any(module.encode() in file.text for module in modules):
         return
-    for call in iter_nodes(file.root, CALL_TYPES):
+    for call in file.nodes_of(CALL_TYPES):
         field = "constructor" if call.type == "new_expression" else "function"
         origin = package_origin(file, call.child_by_field_name(field))
         if origin is not None and origin[0] in modules:

@@ -21,7 +21,7 @@ The functions here take the `HandlerGraph` (its `value_of`, `callee_of`, `lookup
 from __future__ import annotations
 
 from .sources import (
-    FUNCTION_TYPES, SourceFile, iter_nodes, named_children, object_member, returned_expressions,
+    FUNCTION_TYPES, SourceFile, named_children, object_member, returned_expressions,
     unwrap,
 )
 
@@ -151,7 +151,7 @@ def _assigned(graph, file: SourceFile, declarator) -> list[tuple]:
     """(file, value, chain) of what the file assigns to a variable declared without a value."""
     name = _text(declarator.child_by_field_name("name"))
     found = []
-    for node in iter_nodes(file.root, ("assignment_expression", "augmented_assignment_expression")):
+    for node in file.nodes_of(("assignment_expression", "augmented_assignment_expression")):
         left = unwrap(node.child_by_field_name("left"))
         right = unwrap(node.child_by_field_name("right"))
         if left is not None and left.type == "identifier" and _text(left) == name \
@@ -331,7 +331,7 @@ def _given_to(graph) -> dict[tuple, list]:
         return graph.memo["apps given to functions"]
     found: dict[tuple, list] = {}
     for file in graph.files:
-        for call in iter_nodes(file.root, ("call_expression",)):
+        for call in file.nodes_of(("call_expression",)):
             arguments = _arguments(call)
             first = unwrap(arguments[0]) if arguments else None
             if first is None or first.type != "identifier":
@@ -364,7 +364,7 @@ def _route_calls(file: SourceFile):
     """(call, object registered on) for each `object.method(...)` call with a route method name;
     chains (`app.route('/a').get(f).post(g)`, `app.use(a).use(b)`) register on their first
     object."""
-    for call in iter_nodes(file.root, ("call_expression",)):
+    for call in file.nodes_of(("call_expression",)):
         callee = unwrap(call.child_by_field_name("function"))
         if callee is None or callee.type != "member_expression" \
                 or _text(callee.child_by_field_name("property")) not in ROUTE_METHODS:
