@@ -357,7 +357,8 @@ def user_root(path) -> str:
 
 def admit(path, root: str | None = None) -> str:
     """The real path of `path` if lintkit may read it, else raises Refused. Does not open it."""
-    root = root if root is not None else current_root()
+    # The confinement's root is real already: resolving it again was a few lstats per file read
+    root = os.path.realpath(root) if root is not None else current_root()
     note(path)
     try:
         real = os.path.realpath(path, strict=True)
@@ -368,10 +369,9 @@ def admit(path, root: str | None = None) -> str:
     if is_system_path(real) and not (root is not None and is_inside(real, root)):
         raise Refused(path, "it leads into a system folder (/proc, /sys or /dev); lintkit does "
                       "not read it")
-    if root is not None and not is_inside(real, os.path.realpath(root)):
+    if root is not None and not is_inside(real, root):
         lexical = os.path.normpath(os.path.abspath(path))
-        if is_inside(lexical, os.path.realpath(root)) or is_inside(os.path.realpath(
-                os.path.dirname(lexical)), os.path.realpath(root)):
+        if is_inside(lexical, root) or is_inside(os.path.realpath(os.path.dirname(lexical)), root):
             raise Refused(path, "it is a symbolic link to a file outside the project; lintkit does "
                           "not read it")
         raise Refused(path, "it is outside the project; lintkit does not read it")
