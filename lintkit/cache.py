@@ -16,6 +16,10 @@ Why it is safe:
   (another service names it) is emptied.
 - A file that changed while its service was linted (its recorded digest is not what is there at
   the end) keeps the outcome out of the cache.
+- A file is read again to check its digest unless its stamp (size, times, inode: files.file_stamp)
+  is the one recorded and it was last written RACY_SECONDS or more before its outcome was stored:
+  a file written since has a later modification or change time, and one written just before the
+  store (within the clock's granularity, keeping its stamp) is read on every lookup.
 - Entries are written to a temporary file and renamed over the old one (files.write_private): a
   concurrent run reads a whole entry or none, and an entry that does not parse is a miss.
 - One entry per service, working folder, narrowing and set of options: a new outcome replaces the
@@ -25,17 +29,22 @@ Why it is safe:
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
+import time
 from pathlib import Path
 
 from . import __version__
 from .model.diagnostics import Diagnostic, Edit, Fix
 from .model.nodes import Span
 from .read.files import (FingerprintCheck, content_digest, is_inside, listing_digest, make_folder,
-                         read_bytes, walk, write_private)
+                         read_private, walk, write_private)
 
-ENTRY_FORMAT = 1
+ENTRY_FORMAT = 2
+# A file written this close to the store (or after it) is read on every lookup: file system
+# clocks tick coarsely (FAT: 2 s) and a network file system's may run behind this machine's.
+RACY_SECONDS = 3
 MAX_ENTRY_BYTES = 64 << 20
 NO_CACHE_VARIABLE = "LINTKIT_NO_CACHE"
 CACHE_DIR_VARIABLE = "LINTKIT_CACHE_DIR"
@@ -68,7 +77,10 @@ class ResultCache:
         self._as_of = options.as_of.isoformat()
         self._code: str | None = None
         self._checks: dict[str, FingerprintCheck] = {}
-        self._entry_paths: dict[tuple, Path] = {}
+        self._entry_paths: dict[int, tuple] = {}  # id(target) -> (target, its entry's path)
+        self._keys: dict[tuple, str] = {}
+        self._real_roots: dict[Path, str] = {}
+        self._paths: dict[str, Path] = {}  # one Path for a file that many diagnostics name
 
     def _check(self, root: str) -> FingerprintCheck:
         """One check per project for the run: a folder shared by many services (a monorepo's root)
@@ -80,7 +92,12 @@ class ResultCache:
     def usable_for(self, target) -> bool:
         """Whether this run may use the cache for `target`: never when the default folder lies in
         the target's project (lintkit does not write into a project unasked)."""
-        return self.named or not is_inside(self._real_folder, os.path.realpath(target.project_root))
+        return self.named or not is_inside(self._real_folder, self._real_root(target.project_root))
+
+    def _real_root(self, root: Path) -> str:
+        if root not in self._real_roots:
+            self._real_roots[root] = os.path.realpath(root)
+        return self._real_roots[root]
 
     def load(self, target, config_file: Path | None) -> tuple[list[Diagnostic], set[Path], dict] | None:
         """(diagnostics, files checked, the entry) of the kept outcome of `target`, or None (a
@@ -88,24 +105,24 @@ class ResultCache:
         if not self.usable_for(target):
             return None
         try:
-            data = read_bytes(self._entry_path(target), MAX_ENTRY_BYTES, root=self._real_folder)
-            entry = json.loads(data)
+            entry = json.loads(read_private(self._entry_path(target), MAX_ENTRY_BYTES))
             if entry.get("key") != self._key(target, config_file):
                 return None
             base = os.path.abspath(target.project_root)
-            check = self._check(os.path.realpath(base))
+            check = self._check(self._real_root(target.project_root))
             for error, folders in entry["absent"].items():
                 for folder, names in folders.items():
                     if not check.still_absent(_absolute(base, folder), names, int(error)):
                         return None
+            stamps, written_before = entry["stamps"], entry["stamped"] - RACY_SECONDS * 10**9
             for path, expected in entry["present"].items():
-                if not check.holds(_absolute(base, path), expected):
+                if not check.holds(_absolute(base, path), expected, stamps.get(path), written_before):
                     return None
             for folder, expected in entry["folders"].items():
                 if listing_digest(_absolute(base, folder)) != expected:
                     return None
-            return ([_diagnostic(each) for each in entry["diagnostics"]],
-                    {Path(path) for path in entry["checked"]}, entry)
+            return ([self._diagnostic(each) for each in entry["diagnostics"]],
+                    {self._path(path) for path in entry["checked"]}, entry)
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
             return None  # missing, truncated, from another lintkit or not ours: linted again
 
@@ -121,21 +138,30 @@ class ResultCache:
         paths = outcome.reads.absolute_files()
         if config_file is not None:
             paths.setdefault(os.path.abspath(config_file), None)
-        absent: dict[str, dict[str, list[str]]] = {}  # errno -> folder -> names
-        present = {}
+        absent: dict[str, dict[str, set[str]]] = {}  # errno -> folder -> names
+        present, stamps = {}, {}
         if not outcome.reads.unchanged():
             return False  # a file appeared or went while it was linted: lint it again next time
         check = self._check(root)
+        stamped = time.time_ns()  # before the stamps are taken: see RACY_SECONDS
         for path, read in paths.items():
-            now = check.fingerprint(path)
+            now, stamp = check.stamped_fingerprint(path)
             if read is not None and (now[0] != "file" or now[-1] != read):
                 return False  # changed while it was linted: what is there now was not linted
             if now[0] == "absent" and isinstance(now[1], int):
-                folder, name = os.path.split(path)
-                absent.setdefault(str(now[1]), {}).setdefault(_relative(base, folder), []).append(name)
+                # Below a missing folder, that the folder is still missing says it all.
+                folder, name = check.first_missing(path, base) if now[1] == errno.ENOENT \
+                    else os.path.split(path)
+                absent.setdefault(str(now[1]), {}).setdefault(_relative(base, folder), set()).add(name)
             else:
                 present[_relative(base, path)] = now
-        entry = {"key": self._key(target, config_file), "absent": absent, "present": present,
+                if stamp is not None:
+                    stamps[_relative(base, path)] = stamp
+        entry = {"key": self._key(target, config_file),
+                 "absent": {error: {folder: sorted(names) for folder, names in folders.items()}
+                            for error, folders in absent.items()},
+                 "present": present,
+                 "stamps": stamps, "stamped": stamped,
                  "folders": {_relative(base, os.path.abspath(folder)): digest
                              for folder, digest in outcome.reads.folders.items()},
                  "diagnostics": [_plain(d) for d in outcome.diagnostics],
@@ -149,6 +175,20 @@ class ResultCache:
             return False  # a cache that cannot be written only makes the next run slower
         return True
 
+    def _diagnostic(self, plain: list) -> Diagnostic:
+        (code, name, severity, message, path, line, column, end_line, end_column, function, related,
+         fail_on, fix) = plain
+        return Diagnostic(code=code, name=name, severity=severity, message=message,
+                          path=self._path(path), line=line, column=column, end_line=end_line,
+                          end_column=end_column, function=function,
+                          related=[Span(self._path(p), *rest) for p, *rest in related],
+                          fail_on=fail_on, fix=_fix(fix, self._path))
+
+    def _path(self, text: str) -> Path:
+        if text not in self._paths:
+            self._paths[text] = Path(text)
+        return self._paths[text]
+
     def forget(self, target) -> None:
         """Empties the entry of `target` (a miss from now on): what it holds in clear has become
         a secret that another service names."""
@@ -161,20 +201,23 @@ class ResultCache:
     def _entry_path(self, target) -> Path:
         """One file per service, working folder, narrowing and options (the date aside: an
         entry of yesterday is replaced, not kept beside today's)."""
-        memo = (target.config_path, target.project_root, frozenset(target.only_files),
-                frozenset(target.only_under))
-        if memo in self._entry_paths:
-            return self._entry_paths[memo]
+        kept = self._entry_paths.get(id(target))
+        if kept is not None and kept[0] is target:
+            return kept[1]
         where = [os.path.abspath(target.project_root), os.path.abspath(target.config_path),
                  os.getcwd(), sorted(map(str, target.only_files)), sorted(map(str, target.only_under)),
                  self._options]
-        path = self._entry_paths[memo] = self.folder / f"{_digest(where)}.json"
+        path = self.folder / f"{_digest(where)}.json"
+        self._entry_paths[id(target)] = (target, path)  # the target kept: its id stays its own
         return path
 
     def _key(self, target, config_file: Path | None) -> str:
-        config = os.path.abspath(config_file) if config_file is not None else None
-        return _digest([ENTRY_FORMAT, self._code_version(), self._as_of, config,
-                        self._entry_path(target).name])
+        memo = (self._entry_path(target).name, config_file)
+        if memo not in self._keys:
+            config = os.path.abspath(config_file) if config_file is not None else None
+            self._keys[memo] = _digest([ENTRY_FORMAT, self._code_version(), self._as_of, config,
+                                        memo[0]])
+        return self._keys[memo]
 
     def _code_version(self) -> str:
         """lintkit's version and the size and time of each of its files: an edited checkout (an
@@ -253,20 +296,10 @@ def _plain_fix(fix: Fix | None) -> list | None:
               e.replacement, e.original] for e in fix.edits]]
 
 
-def _diagnostic(plain: list) -> Diagnostic:
-    (code, name, severity, message, path, line, column, end_line, end_column, function, related,
-     fail_on, fix) = plain
-    return Diagnostic(code=code, name=name, severity=severity, message=message, path=Path(path),
-                      line=line, column=column, end_line=end_line, end_column=end_column,
-                      function=function, related=[Span(Path(p), *rest) for p, *rest in related],
-                      fail_on=fail_on, fix=_fix(fix))
-
-
-def _fix(plain: list | None) -> Fix | None:
+def _fix(plain: list | None, path) -> Fix | None:
     """A kept diagnostic's fix (lintkit.fixes): title, applicability, edits."""
     if plain is None:
         return None
     title, applicability, edits = plain
-    return Fix(title, [Edit(Span(Path(path), *where), replacement, original)
-                       for path, *where, replacement, original in edits], applicability)
-
+    return Fix(title, [Edit(Span(path(file), *where), replacement, original)
+                       for file, *where, replacement, original in edits], applicability)

@@ -213,10 +213,6 @@ class Engine:
         process. The first service is linted here: what rules import on first use (jsonschema for
         CONFIG001, the tree-sitter grammars) is then imported once, before the workers fork. Should
         a worker die (the pool breaks), the services left are linted here too."""
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
         todo: list[tuple[int, Target]] = []
         for index, target in enumerate(targets):
             config = self._config_for(target)

@@ -454,3 +454,73 @@ def test_no_module_probes_files_around_lintkit_files():
                     and (relative, "*") not in NOTED_OR_OUTSIDE_A_SERVICE:
                 found.append(f"{relative}:{line} in {function}: {call}")
     assert not found, "look at files through lintkit.read.files (or note the path):\n" + "\n".join(found)
+
+
+def test_a_file_whose_stamp_holds_is_not_read_again(project, check, monkeypatch):
+    """Files last written before the cold run (by more than RACY_SECONDS, here 0) are taken as
+    they were from their stamp (size, times, inode): the warm lookup opens no file of the
+    project."""
+    import time
+
+    from lintkit import cache as result_cache
+    from lintkit.read import files
+
+    monkeypatch.setattr(result_cache, "RACY_SECONDS", 0)
+    time.sleep(0.05)  # past the file system clock's tick
+    _, cold, _ = check(project)
+    opened = []
+    read = files._read_admitted
+
+    def reading(path, real, max_bytes):
+        opened.append(str(path))
+        return read(path, real, max_bytes)
+
+    monkeypatch.setattr(files, "_read_admitted", reading)
+    assert check(project)[1:] == (cold, [])
+    assert [path for path in opened if path.startswith(str(project))] == []
+
+
+def test_a_file_rewritten_with_its_size_and_times_kept_is_linted_again(project, check):
+    """Same size, modification time put back: the change time (and the digest) still tell."""
+    old = 1_700_000_000
+    users = project / "src" / "users.ts"
+    os.utime(users, (old, old))
+    _, cold, _ = check(project)
+    assert "CLIENT001" in cold
+    users.write_text(FIXED_HANDLER.ljust(len(HANDLER)))
+    os.utime(users, (old, old))
+    code, warm, linted = check(project)
+    assert linted and "CLIENT001" not in warm
+    assert check(project, cached=False)[:2] == (code, warm)
+
+
+def test_a_file_written_just_before_its_stamp_was_taken_is_read(tmp_path):
+    """The racy case: a file rewritten within the file system clock's tick keeps its stamp. A
+    stamp only stands for the content when the file was written before the outcome was stored
+    (less RACY_SECONDS); a later one is read and its digest compared."""
+    from lintkit.read.files import FingerprintCheck, file_stamp
+
+    path = tmp_path / "handler.ts"
+    path.write_text("export const a = 1\n")
+    check = FingerprintCheck(os.path.realpath(tmp_path))
+    expected, _ = check.stamped_fingerprint(str(path))
+    path.write_text("export const a = 2\n")  # same size; the stamp as if the clock had not ticked
+    info = os.lstat(path)
+    stamp, written = file_stamp(info), info.st_mtime_ns
+    assert check.holds(str(path), expected, stamp, written_before=max(written, info.st_ctime_ns) + 1)
+    assert not check.holds(str(path), expected, stamp, written_before=written)
+    assert not check.holds(str(path), expected)
+    assert check.holds(str(path), check.fingerprint(str(path)), stamp, written_before=written)
+
+
+def test_a_folder_created_where_a_service_looked_for_files_lints_again(project, check, cache):
+    """Paths looked for under a missing folder are kept as that folder being missing: creating
+    it, even empty, is a change; an entry stays small."""
+    write(project / "serverless.yml", SERVICE.replace("src/orders.handler", "app/jobs/orders.handler"))
+    check(project)
+    assert check(project)[2] == []
+    (entry,) = cache.glob("*.json")
+    absent = json.loads(entry.read_bytes())["absent"]["2"]
+    assert "app" in absent.get(".", []) and not any(folder.startswith("app") for folder in absent)
+    (project / "app").mkdir()
+    assert check(project)[2]

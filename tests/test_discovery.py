@@ -207,3 +207,21 @@ def test_discovery_loads_no_service_when_none_is_nested(tmp_path, monkeypatch):
     make_service(root / "b", DEPRECATED_SERVICE)
     assert sorted(t.config_path for t in discover([str(root)])) == [root / "a" / "serverless.yml",
                                                                      root / "b" / "serverless.yml"]
+
+
+def test_the_front_end_table_names_what_each_front_end_claims():
+    """formats.FRONT_ENDS names each front end with its CONFIG_NAMES without importing it
+    (discovery runs on every `check`, a warm one too): the table and the modules agree, and every
+    module of lintkit/formats that claims names is in it."""
+    import importlib
+
+    from lintkit import formats
+
+    listed = dict(formats.FRONT_ENDS)
+    claiming = {path.stem for path in Path(formats.__file__).parent.glob("[!_]*.py")
+                if "\nCONFIG_NAMES = " in path.read_text()}
+    assert set(listed) == claiming
+    for module, names in formats.FRONT_ENDS:
+        front_end = importlib.import_module(f"lintkit.formats.{module}")
+        assert front_end.CONFIG_NAMES == names
+        assert all(formats.front_end_for(Path("service", name)) is front_end for name in names)

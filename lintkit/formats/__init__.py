@@ -17,18 +17,22 @@ May import: `lintkit.model`, `lintkit.read`. Never: analysis, rules, the engine,
 """
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
-from . import serverless, serverless_ts
-
-FRONT_ENDS = (serverless, serverless_ts)  # discovery takes the first name a folder has
-CONFIG_NAMES = tuple(name for front_end in FRONT_ENDS for name in front_end.CONFIG_NAMES)
+# Each front end's module and the names it claims (its CONFIG_NAMES; tests/test_discovery.py keeps
+# them equal), in the order discovery takes them: every run needs the names, a front end's module
+# (PyYAML, tree-sitter) loads only when a service of its format is loaded.
+FRONT_ENDS = (("serverless", ("serverless.yml", "serverless.yaml", "serverless.json")),
+              ("serverless_ts", ("serverless.ts", "serverless.js", "serverless.cjs", "serverless.mjs")))
+CONFIG_NAMES = tuple(name for _, names in FRONT_ENDS for name in names)
 
 
 def front_end_for(config_path: Path):
     """The front end that claims a configuration file by its name (serverless.yml's by default)."""
     name = Path(config_path).name
-    return next((f for f in FRONT_ENDS if name in f.CONFIG_NAMES), serverless)
+    module = next((module for module, names in FRONT_ENDS if name in names), "serverless")
+    return importlib.import_module(f"{__name__}.{module}")
 
 
 def load_service(config_path: Path, project_root: Path, options: dict[str, str] | None = None,

@@ -185,6 +185,18 @@ def fingerprint(path, root: str, real_path=os.path.realpath) -> list:
     why), a folder, a file and the digest of its content, or something else; with its real path
     and whether it is a link. Files outside `root` (the real project root) and system files are
     never read: lintkit refuses them whatever they hold."""
+    return stamped_fingerprint(path, root, real_path)[0]
+
+
+def file_stamp(info: os.stat_result) -> list:
+    """What changes when a file is written, replaced or has its times set: size, modification
+    and change times, inode and device (git's index compares the same)."""
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+def stamped_fingerprint(path, root: str, real_path=os.path.realpath) -> tuple[list, list | None]:
+    """`fingerprint(path, root)`, and the `file_stamp` of the file when it is a regular file
+    (not a link) read for its digest."""
     try:
         info = os.lstat(path)
         link = stat.S_ISLNK(info.st_mode)
@@ -192,22 +204,22 @@ def fingerprint(path, root: str, real_path=os.path.realpath) -> list:
         if link:
             info = os.stat(path)
     except OSError as error:
-        return ["absent", error.errno]
+        return ["absent", error.errno], None
     except ValueError:
-        return ["absent", "unusable name"]
+        return ["absent", "unusable name"], None
     if stat.S_ISDIR(info.st_mode):
-        return ["folder", real, link]
+        return ["folder", real, link], None
     if not is_inside(real, root) or is_system_path(real):
-        return ["outside", real, link]
+        return ["outside", real, link], None
     if not stat.S_ISREG(info.st_mode):
-        return ["special", real, link, stat.S_IFMT(info.st_mode)]
+        return ["special", real, link, stat.S_IFMT(info.st_mode)], None
     if info.st_size > FINGERPRINT_MAX_BYTES:
-        return ["large", real, link, info.st_size]
+        return ["large", real, link, info.st_size], None
     try:
         data = _read_admitted(path, real, FINGERPRINT_MAX_BYTES)
     except Refused as refusal:
-        return ["unreadable", real, link, refusal.errno]
-    return ["file", real, link, content_digest(data)]
+        return ["unreadable", real, link, refusal.errno], None
+    return ["file", real, link, content_digest(data)], None if link else file_stamp(info)
 
 
 class FingerprintCheck:
@@ -221,27 +233,65 @@ class FingerprintCheck:
         self.root = root
         self._names: dict[str, frozenset | int] = {}
         self._real_folders: dict[str, str] = {}
+        self._absent: dict[tuple[str, int], set[str]] = {}  # names found still absent this run
 
-    def holds(self, path: str, expected: list) -> bool:
+    def holds(self, path: str, expected: list, stamp: list | None = None,
+              written_before: int | None = None) -> bool:
+        """Whether `path` has the fingerprint `expected`. With the `stamp` the file had when
+        `expected` was taken, a file whose stamp is the same and was last written before
+        `written_before` (ns since the epoch) holds without being read: it was not written since.
+        A file written at or after that time is read, as git does for a "racily clean" file: it
+        may have been rewritten within the file system clock's granularity, keeping its stamp."""
+        if stamp is not None and written_before is not None and expected[0] == "file":
+            try:
+                info = os.lstat(path)
+            except (OSError, ValueError):
+                return False
+            if stat.S_ISREG(info.st_mode) and info.st_mtime_ns < written_before \
+                    and info.st_ctime_ns < written_before and file_stamp(info) == stamp:
+                real = self._real_path(path)
+                return real == expected[1] and is_inside(real, self.root) and not is_system_path(real)
         return self.fingerprint(path) == expected
 
     def fingerprint(self, path: str) -> list:
         """`fingerprint(path, root)`, each folder's real path worked out once."""
         return fingerprint(path, self.root, self._real_path)
 
+    def stamped_fingerprint(self, path: str) -> tuple[list, list | None]:
+        return stamped_fingerprint(path, self.root, self._real_path)
+
+    def first_missing(self, path: str, top: str) -> tuple[str, str]:
+        """(folder, name) for `path`, missing: its highest missing folder below `top` and that
+        folder's parent, else its own folder and name."""
+        folder, name = os.path.split(path)
+        while folder != top and is_inside(folder, top) and not os.path.lexists(folder):
+            folder, name = os.path.split(folder)
+        return folder, name
+
     def still_absent(self, folder: str, names: list[str], error: int) -> bool:
         """Whether looking up each of `names` in `folder` still fails with `error`. A folder
-        outside the project is not listed: each name is looked up."""
+        outside the project is not listed: each name is looked up. A name found absent is not
+        looked up again in this run (services share folders: a monorepo's root)."""
+        known = self._absent.setdefault((folder, error), set())
+        names = [name for name in names if name not in known]
+        if not names:
+            return True
         if not is_inside(self._real_folder(folder), self.root):
-            return all(self.holds(os.path.join(folder, name), ["absent", error]) for name in names)
-        listed = self._listing(folder)
-        if listed in (errno.ENOENT, errno.ENOTDIR):
-            return listed == error  # what looking up a name in such a folder says
-        if isinstance(listed, int) or error != errno.ENOENT:
-            found = names  # an unreadable folder, or a rarer error: ask for each name
+            found = names
         else:
-            found = [name for name in names if _normal_name(name) in listed]
-        return all(self.holds(os.path.join(folder, name), ["absent", error]) for name in found)
+            listed = self._listing(folder)
+            if listed in (errno.ENOENT, errno.ENOTDIR):
+                if listed != error:  # what looking up a name in such a folder says
+                    return False
+                found = []
+            elif isinstance(listed, int) or error != errno.ENOENT:
+                found = names  # an unreadable folder, or a rarer error: ask for each name
+            else:
+                found = [name for name in names if _normal_name(name) in listed]
+        if not all(self.holds(os.path.join(folder, name), ["absent", error]) for name in found):
+            return False
+        known.update(names)
+        return True
 
     def _listing(self, folder: str) -> frozenset | int:
         if folder not in self._names:
@@ -301,6 +351,12 @@ def _entries_digest(entries) -> str:
         except OSError:
             listed.append(f"{entry.name}?")
     return content_digest("\0".join(sorted(listed)).encode("utf-8", "surrogateescape"))
+
+
+def read_private(path, max_bytes: int) -> bytes:
+    """The content of `path`, a file in a folder of the user's own (the result cache's, written
+    by `write_private`), at most `max_bytes`: a regular file, never through a link."""
+    return _read_admitted(path, os.fspath(path), max_bytes)
 
 
 def make_folder(path, mode: int = 0o700) -> None:
