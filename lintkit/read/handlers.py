@@ -572,6 +572,8 @@ class HandlerGraph:
             if not any(file is known for known in self.files):
                 self.files.append(file)
         self.memo: dict = {}  # kept for the life of the graph: module files, what webapps and nest find
+        # What analyses worked out from the graph, kept with it across lints (lintkit.read.keptgraphs)
+        self.kept_results: dict = {}
         self._names_memo: dict[int, dict] = {}
         self._lookup_memo: dict = {}
         self._imports_memo: dict[tuple, bool] = {}
