@@ -410,3 +410,21 @@ def test_a_kept_client_analysis_notes_what_another_graph_asked_for_the_facts_it_
     (root / "src" / "prisma.ts").unlink()
     (root / "src" / "prisma.ts").symlink_to(root / "src" / "local.ts")  # a class of its own now
     assert not any(code == "CLIENT001" for _, code, _ in session.lint())
+
+
+# -- results kept in the store under a key of everything they read (SourceStore.result) -----------
+def test_config001_s_verdict_is_kept_while_the_resolved_document_is_the_same(service):
+    session, functions = Session(service), service / "functions.yml"
+    assert not any(code == "CONFIG001" for _, code, _ in session.lint())
+    assert session.store.computed["CONFIG001 verdict"] == 1
+    session.texts[service / "serverless.yml"] = SERVERLESS + "# a comment\n"
+    session.lint()
+    assert session.store.computed["CONFIG001 verdict"] == 1  # new bytes, the same document
+
+    session.texts[functions] = FUNCTIONS.replace("src/a.handler\n", "src/a.handler\n  memorySize: 99999\n")
+    assert ("functions.yml", "CONFIG001", 2) in session.lint()
+    session.texts[functions] = FUNCTIONS.replace("src/a.handler\n", "src/a.handler\n  memorySize: 1024\n")
+    assert not any(code == "CONFIG001" for _, code, _ in session.lint())
+    session.texts[service / "serverless.yml"] = SERVERLESS.replace("service: store", "service: 1 store")
+    assert ("serverless.yml", "CONFIG001", 0) in session.lint()  # not a valid service name
+    assert session.store.computed["CONFIG001 verdict"] == 4
