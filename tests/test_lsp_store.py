@@ -428,3 +428,23 @@ def test_config001_s_verdict_is_kept_while_the_resolved_document_is_the_same(ser
     session.texts[service / "serverless.yml"] = SERVERLESS.replace("service: store", "service: 1 store")
     assert ("serverless.yml", "CONFIG001", 0) in session.lint()  # not a valid service name
     assert session.store.computed["CONFIG001 verdict"] == 4
+
+
+def test_the_strings_of_an_unchanged_yaml_file_are_kept_and_an_edited_one_is_scanned_again(service):
+    session, config, functions = Session(service), service / "serverless.yml", service / "functions.yml"
+    assert not any(code.startswith("SECRET") for _, code, _ in session.lint())
+    computed = session.store.computed
+    assert computed[("raw scalars", str(functions))] == computed[("raw scalars", str(config))] == 1
+    url = "postgres://app:Zq8vT2mW9xLp@db.example.com/app"
+    session.texts[config] = SERVERLESS.replace("${ssm:/store/url}", url)
+    assert ("serverless.yml", "SECRET001", 10) in session.lint()
+    assert computed[("raw scalars", str(config))] == 2 and computed[("raw scalars", str(functions))] == 1
+
+    session.texts[functions] = FUNCTIONS.replace(
+        "src/b.handler\n", "src/b.handler\n  environment:\n    DATABASE_URL: ${opt:url, '%s'}\n" % url)
+    found = session.lint()
+    assert {("serverless.yml", "SECRET001", 10), ("functions.yml", "SECRET004", 5)} <= found
+    session.texts[config] = SERVERLESS
+    found = session.lint()
+    assert ("functions.yml", "SECRET004", 5) in found and ("serverless.yml", "SECRET001", 10) not in found
+    assert computed[("raw scalars", str(config))] == 3 and computed[("raw scalars", str(functions))] == 2
