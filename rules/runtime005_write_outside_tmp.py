@@ -58,9 +58,19 @@ def check(service, context):
             if id(source) in scanned:
                 continue
             scanned.add(id(source))
-            for node, message in [*_fs_writes(source), *_schema_files(source)]:
-                if not local_only(source, node):
-                    yield Finding.at(source.span(node), message, function=function.name)
+            for node, message in _writes_outside_tmp(source):
+                yield Finding.at(source.span(node), message, function=function.name)
+
+
+def _writes_outside_tmp(source) -> list:
+    """(node, message) of each write outside /tmp in the file, worked out from the file alone:
+    kept on it (the language server's store keeps a file while its bytes are the same)."""
+    found = getattr(source, "_lintkit_writes_outside_tmp", None)
+    if found is None:
+        found = source._lintkit_writes_outside_tmp = [
+            (node, message) for node, message in [*_fs_writes(source), *_schema_files(source)]
+            if not local_only(source, node)]
+    return found
 
 
 def _fs_writes(source):

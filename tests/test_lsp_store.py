@@ -331,3 +331,120 @@ def test_an_edit_of_tsconfig_paths_builds_the_graphs_again(service, tmp_path):
     (service / "tsconfig.json").write_text(tsconfig % "built")
     found, built, reused = session.lint_counting()
     assert ("b.ts", "CLIENT001", 5) in found and (built, reused) == (2, 0)
+
+
+# -- client analyses kept with their graphs (lintkit.analysis.clients, kept_results) ---------------
+SHARED_FACTORY = """import { PrismaClient } from './prisma'
+
+export function getDb() {
+  return new PrismaClient()
+}
+"""
+USES_FACTORY = """import { getDb } from './db'
+
+export const handler = async () => {
+  const db = getDb()
+  return db.user.findMany()
+}
+"""
+
+
+@pytest.fixture
+def factory_service(tmp_path) -> Path:
+    """Handlers a and b call getDb() of src/db.ts, which builds `new PrismaClient()` of ./prisma."""
+    root = tmp_path / "factory"
+    (root / "src").mkdir(parents=True)
+    (root / "serverless.yml").write_text(SERVERLESS.replace("${file(./functions.yml)}", FUNCTIONS_INLINE))
+    (root / "src" / "db.ts").write_text(SHARED_FACTORY)
+    (root / "src" / "prisma.ts").write_text("export { PrismaClient } from '@prisma/client'\n")
+    for name in ("a", "b"):
+        (root / "src" / f"{name}.ts").write_text(USES_FACTORY)
+    return root.resolve()
+
+
+FUNCTIONS_INLINE = "\n  a:\n    handler: src/a.handler\n  b:\n    handler: src/b.handler"
+
+
+def client_results(session: Session) -> list:
+    return [kept.graph.kept_results.get("clients") for kept in session.store.graphs._kept.values()]
+
+
+def test_client_analyses_are_kept_with_their_graphs_until_a_shared_module_changes(factory_service):
+    session = Session(factory_service)
+    assert {("a.ts", "CLIENT001", 3), ("b.ts", "CLIENT001", 3)} <= session.lint()
+    kept = client_results(session)
+    assert len(kept) == 2 and all(results is not None for results in kept)
+    session.texts[factory_service / "serverless.yml"] = SERVERLESS.replace(
+        "${file(./functions.yml)}", FUNCTIONS_INLINE) + "# an edit\n"
+    assert {("a.ts", "CLIENT001", 3), ("b.ts", "CLIENT001", 3)} <= session.lint()
+    assert all(now is before for now, before in zip(client_results(session), kept))
+
+    # the shared module now caches its client: both findings go, both analyses are worked out again
+    session.texts[factory_service / "src" / "db.ts"] = SHARED_FACTORY.replace(
+        "return new PrismaClient()", "return (globalThis.prisma ??= new PrismaClient())")
+    assert not any(code == "CLIENT001" for _, code, _ in session.lint())
+    assert not any(now is before for now, before in zip(client_results(session), kept))
+    session.texts.pop(factory_service / "src" / "db.ts")
+    assert {("a.ts", "CLIENT001", 3), ("b.ts", "CLIENT001", 3)} <= session.lint()
+
+
+def test_a_kept_client_analysis_notes_what_another_graph_asked_for_the_facts_it_took(factory_service):
+    """Whether `./prisma` is the generated client depends on its real path (a symbolic link here)
+    and on nothing the graphs ask themselves (CLIENT001 alone: other rules ask it of each graph):
+    the analysis of a's graph asks it while working out db.ts's construction, and b's takes that
+    fact. Relinked, both are worked out again (without the questions noted, b's kept findings
+    would stay)."""
+    root = factory_service
+    (root / "prisma").mkdir()
+    (root / "prisma" / "schema.prisma").write_text(
+        'generator client {\n  provider = "prisma-client-js"\n  output   = "../generated"\n}\n')
+    (root / "generated").mkdir()
+    local_class = "export class PrismaClient {}\n"
+    (root / "generated" / "index.ts").write_text(local_class)
+    (root / "src" / "local.ts").write_text(local_class)  # the same bytes: the same stored file
+    (root / "src" / "prisma.ts").unlink()
+    (root / "src" / "prisma.ts").symlink_to(root / "generated" / "index.ts")
+    session = Session(root)
+    session.settings.select = ["CLIENT001"]
+    assert session.lint() == {("a.ts", "CLIENT001", 3), ("b.ts", "CLIENT001", 3)}
+    (root / "src" / "prisma.ts").unlink()
+    (root / "src" / "prisma.ts").symlink_to(root / "src" / "local.ts")  # a class of its own now
+    assert not any(code == "CLIENT001" for _, code, _ in session.lint())
+
+
+# -- results kept in the store under a key of everything they read (SourceStore.result) -----------
+def test_config001_s_verdict_is_kept_while_the_resolved_document_is_the_same(service):
+    session, functions = Session(service), service / "functions.yml"
+    assert not any(code == "CONFIG001" for _, code, _ in session.lint())
+    assert session.store.computed["CONFIG001 verdict"] == 1
+    session.texts[service / "serverless.yml"] = SERVERLESS + "# a comment\n"
+    session.lint()
+    assert session.store.computed["CONFIG001 verdict"] == 1  # new bytes, the same document
+
+    session.texts[functions] = FUNCTIONS.replace("src/a.handler\n", "src/a.handler\n  memorySize: 99999\n")
+    assert ("functions.yml", "CONFIG001", 2) in session.lint()
+    session.texts[functions] = FUNCTIONS.replace("src/a.handler\n", "src/a.handler\n  memorySize: 1024\n")
+    assert not any(code == "CONFIG001" for _, code, _ in session.lint())
+    session.texts[service / "serverless.yml"] = SERVERLESS.replace("service: store", "service: 1 store")
+    assert ("serverless.yml", "CONFIG001", 0) in session.lint()  # not a valid service name
+    assert session.store.computed["CONFIG001 verdict"] == 4
+
+
+def test_the_strings_of_an_unchanged_yaml_file_are_kept_and_an_edited_one_is_scanned_again(service):
+    session, config, functions = Session(service), service / "serverless.yml", service / "functions.yml"
+    assert not any(code.startswith("SECRET") for _, code, _ in session.lint())
+    computed = session.store.computed
+    assert computed[("raw scalars", str(functions))] == computed[("raw scalars", str(config))] == 1
+    url = "postgres://app:Zq8vT2mW9xLp@db.example.com/app"
+    session.texts[config] = SERVERLESS.replace("${ssm:/store/url}", url)
+    assert ("serverless.yml", "SECRET001", 10) in session.lint()
+    assert computed[("raw scalars", str(config))] == 2 and computed[("raw scalars", str(functions))] == 1
+
+    session.texts[functions] = FUNCTIONS.replace(
+        "src/b.handler\n", "src/b.handler\n  environment:\n    DATABASE_URL: ${opt:url, '%s'}\n" % url)
+    found = session.lint()
+    assert {("serverless.yml", "SECRET001", 10), ("functions.yml", "SECRET004", 5)} <= found
+    session.texts[config] = SERVERLESS
+    found = session.lint()
+    assert ("functions.yml", "SECRET004", 5) in found and ("serverless.yml", "SECRET001", 10) not in found
+    assert computed[("raw scalars", str(config))] == 3 and computed[("raw scalars", str(functions))] == 2

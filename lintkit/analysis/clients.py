@@ -26,6 +26,7 @@ from ..read.handlers import (
     constructor_of, enclosing_class, enclosing_function, format_chain, is_generated_client,
     is_module_scope, iter_module_scope, module_matches, returned_expressions,
 )
+from ..read.keptgraphs import RecordingCache
 from ..read.sources import (
     CALL_TYPES, CLASS_TYPES, FUNCTION_TYPES, WRAPPER_TYPES, SourceFile, callee_name, is_static,
     named_children, node_name, unwrap, walk,
@@ -94,15 +95,19 @@ _FILE_FACTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 class FileFacts:
     """What a ClientAnalysis works out about one file or one function of it, kept for every graph
     of a service: the graphs resolve names alike (one source cache, tsconfig, project root and
-    build layout), so a module that many handlers import is analysed once, not once per handler."""
+    build layout), so a module that many handlers import is analysed once, not once per handler.
+    `questions` holds, per fact, what the source cache was asked to work it out (None when the
+    graph did not record them), for a graph whose results are kept across lints to note as its
+    own (lintkit.read.keptgraphs)."""
 
-    __slots__ = ("constructions", "written", "returns", "module_scope")
+    __slots__ = ("constructions", "written", "returns", "module_scope", "questions")
 
     def __init__(self):
         self.constructions: dict[tuple, Construction | None] = {}
         self.written: dict[int, frozenset[str]] = {}
         self.returns: dict[tuple, ClientValue | None] = {}
         self.module_scope: dict[int, list[Construction]] = {}  # id(file) -> module-scope builds
+        self.questions: dict[tuple, dict | None] = {}  # (table, key) -> questions and answers
 
 
 def client_analysis(service, function) -> "ClientAnalysis | None":
@@ -149,7 +154,38 @@ class ClientAnalysis:
         self._written = facts.written
         self._returns = facts.returns
         self._module_scope = facts.module_scope
-        self._results: dict[str, list] = {}
+        self._questions = facts.questions
+        self._recording = isinstance(graph.cache, RecordingCache)
+        # The results are kept with the graph (for as long as the language server takes it again:
+        # its files and module resolutions unchanged, and with them every question of the facts it
+        # took, see _fact) and keyed by the only other input, the generated client folders.
+        dirs = tuple(self.generated_dirs)
+        kept = graph.kept_results.get("clients")
+        if kept is None or kept[0] != dirs:
+            kept = graph.kept_results["clients"] = (dirs, {})
+        self._results: dict[str, list] = kept[1]
+
+    def _fact(self, table: str, facts: dict, key, compute, pending=None):
+        """A fact of the service's FileFacts: `compute()` the first time (with `pending` in its
+        place meanwhile, for a recursion to find), and the questions its computation asked noted
+        by the graph of every analysis that takes it."""
+        if key in facts:
+            if self._recording:  # none yet while it is pending: the open capture notes them
+                self.graph.cache.replay(self._questions.get((table, key), {}))
+            return facts[key]
+        if not self._recording:
+            facts[key] = pending
+            facts[key] = value = compute()
+            self._questions[(table, key)] = None
+            return value
+        frame = self.graph.cache.capture()
+        try:
+            facts[key] = pending
+            facts[key] = value = compute()
+        finally:
+            self.graph.cache.release(frame)
+        self._questions[(table, key)] = frame
+        return value
 
     def _once(self, name: str, compute) -> list:
         """A result of the whole graph, worked out for the first function that asks (the
@@ -160,10 +196,8 @@ class ClientAnalysis:
 
     # -- constructions ------------------------------------------------------------------------
     def construction(self, file: SourceFile, node) -> Construction | None:
-        key = (id(file), node.id)
-        if key not in self._constructions:
-            self._constructions[key] = self._classify(file, node)
-        return self._constructions[key]
+        return self._fact("constructions", self._constructions, (id(file), node.id),
+                          lambda: self._classify(file, node))
 
     def _classify(self, file: SourceFile, node) -> Construction | None:
         is_new = node.type == "new_expression"
@@ -297,7 +331,7 @@ class ClientAnalysis:
             path = Path(os.path.normpath(file.path.parent / imp.module))  # not generated yet
         if path is None:
             return False
-        real = os.path.realpath(path)
+        real = self.graph.cache.real_path(path)
         return is_generated_client(path) or any(
             real == d or real.startswith(d.rstrip(os.sep) + os.sep) for d in self.generated_dirs)
 
@@ -325,14 +359,15 @@ class ClientAnalysis:
     def written_slots(self, file: SourceFile) -> frozenset[str]:
         """The slots (as text) that code in the file assigns or `.set()`s and that outlive the
         invocation."""
-        if id(file) not in self._written:
-            found = set()
-            for node in file.nodes_of(_ASSIGNMENTS | {"call_expression"}):
-                target = _written_target(node)
-                if target is not None and self.outlives_invocation(file, target):
-                    found.add(_slot_text(target))
-            self._written[id(file)] = frozenset(found)
-        return self._written[id(file)]
+        return self._fact("written", self._written, id(file), lambda: self._written_slots(file))
+
+    def _written_slots(self, file: SourceFile) -> frozenset[str]:
+        found = set()
+        for node in file.nodes_of(_ASSIGNMENTS | {"call_expression"}):
+            target = _written_target(node)
+            if target is not None and self.outlives_invocation(file, target):
+                found.add(_slot_text(target))
+        return frozenset(found)
 
     # -- caching ----------------------------------------------------------------------------
     def is_cached(self, file: SourceFile, node) -> bool:
@@ -502,15 +537,15 @@ class ClientAnalysis:
         target = self.graph.resolve_callee(file, call)
         if target is None or target[1].type not in FUNCTION_TYPES:
             return None
-        key = (id(target[0]), target[1].id)
-        if key not in self._returns:
-            self._returns[key] = None  # a recursive call returns nothing known
-            values = [self.client_value(target[0], expr, depth + 1)
-                      for expr in returned_expressions(target[1])]
-            values = [v for v in values if v is not None]
-            fresh = [v for v in values if v.lifetime == "invocation"]
-            self._returns[key] = (fresh or values or [None])[0]
-        return self._returns[key]
+        # pending None: a recursive call returns nothing known
+        return self._fact("returns", self._returns, (id(target[0]), target[1].id),
+                          lambda: self._returned(target, depth))
+
+    def _returned(self, target, depth: int) -> ClientValue | None:
+        values = [self.client_value(target[0], expr, depth + 1) for expr in returned_expressions(target[1])]
+        values = [v for v in values if v is not None]
+        fresh = [v for v in values if v.lifetime == "invocation"]
+        return (fresh or values or [None])[0]
 
     def _assigned_kind(self, file: SourceFile, slot: str) -> str | None:
         """The kind of client code in the file assigns to `slot`, if one does."""
@@ -536,9 +571,8 @@ class ClientAnalysis:
         return self._once("module clients", self._module_scope_clients)
 
     def _module_scope_constructions(self, file: SourceFile) -> list[Construction]:
-        if id(file) not in self._module_scope:
-            self._module_scope[id(file)] = list(self.constructions(file, True))
-        return self._module_scope[id(file)]
+        return self._fact("module scope", self._module_scope, id(file),
+                          lambda: list(self.constructions(file, True)))
 
     def _module_scope_clients(self) -> list[Construction]:
         built = [c for file in self.graph.files for c in self._module_scope_constructions(file)]

@@ -248,16 +248,29 @@ def violations(service) -> list[Violation]:
         return []
     try:
         plain = to_plain(document)
+        valid = _valid(service, plain)
     except RecursionError:  # includes nested thousands of levels deep: nothing sensible to check
         return []
     report = _Report(document, _plugin_keys(document), _self_references(service.raw_document))
-    check = fast_check()
-    if check is None or not check(plain):  # only an invalid document pays for jsonschema
+    if not valid:  # only an invalid document pays for jsonschema
         for error in validator().iter_errors(plain):
             report.add(error)
     for function in service.functions:
         report.empty_events(function)
     return report.results()
+
+
+def _valid(service, plain) -> bool:
+    """The compiled check's verdict on the document (False when there is none: jsonschema decides).
+    The language server keeps it between lints keyed by the document's repr, which holds each
+    value and its type: the verdict reads nothing else."""
+    check = fast_check()
+    if check is None:
+        return False
+    store = getattr(service.sources, "store", None)
+    if store is None:
+        return check(plain)
+    return store.result("CONFIG001 verdict", repr(plain), lambda: check(plain))
 
 
 def _plugin_keys(document: Mapping) -> dict[str, dict[str, str]]:

@@ -132,10 +132,22 @@ def _raw_documents(service) -> list:
 def raw_scalars(service):
     """(key name, raw string Scalar) of every string of serverless.yml and the files it includes,
     as written (all of an included file: `${file(env.yml):${opt:stage}}` may use any part)."""
-    for _, root in _raw_documents(service):
-        for keys, node in walk(root):
-            if isinstance(node, Scalar) and isinstance(node.value, str):
-                yield _key_name(keys), node
+    for path, root in _raw_documents(service):
+        yield from _document_scalars(service, path, root)
+
+
+def _document_scalars(service, path: Path, root) -> list:
+    """The strings of one raw document. The language server keeps them between lints keyed by the
+    document object, which its store of parsed files keeps while the file's bytes are the same."""
+    store = getattr(service.sources, "store", None)
+    if store is None:
+        return _strings_of(root)
+    return store.result(("raw scalars", str(path)), root, lambda: _strings_of(root))
+
+
+def _strings_of(root) -> list:
+    return [(_key_name(keys), node) for keys, node in walk(root)
+            if isinstance(node, Scalar) and isinstance(node.value, str)]
 
 
 def _key_name(keys: tuple) -> str | None:
@@ -146,8 +158,19 @@ def raw_scalar(service, node) -> Scalar | None:
     """The string Scalar written at `node`'s position, before variables were resolved."""
     state = _state(service)
     if "raw_index" not in state:
-        state["raw_index"] = {scalar.span: scalar for _, scalar in raw_scalars(service)}
+        index = state["raw_index"] = {}
+        for path, root in _raw_documents(service):
+            index.update(_document_index(service, path, root))
     return state["raw_index"].get(node.span) if node is not None else None
+
+
+def _document_index(service, path: Path, root) -> dict:
+    """span -> raw string Scalar of one raw document (kept as `_document_scalars` keeps its list)."""
+    def index():
+        return {scalar.span: scalar for _, scalar in _document_scalars(service, path, root)}
+
+    store = getattr(service.sources, "store", None)
+    return index() if store is None else store.result(("raw index", str(path)), root, index)
 
 
 def variable_ranges(value: str) -> tuple:

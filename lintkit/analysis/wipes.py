@@ -82,7 +82,7 @@ def invocation_wipes(service, function) -> list[Wipe]:
 
 
 def _code_wipes(graph, generated_dirs) -> list[Wipe]:
-    if not any(_MENTIONED.search(file.text) for file in graph.files):
+    if not any(_mentions_wipes(file) for file in graph.files):
         return []  # walking what runs per invocation costs more than reading the bytes
     if not graph.imports_prisma_client(generated_dirs):
         return []
@@ -94,6 +94,15 @@ def _code_wipes(graph, generated_dirs) -> list[Wipe]:
         if wipe is not None and not guarded(file, node, chain):
             found.append(wipe)
     return found
+
+
+def _mentions_wipes(file) -> bool:
+    """Whether the file's bytes name a wipe at all; kept on the file, which handlers share (and
+    the language server's store keeps while its bytes are the same)."""
+    mentions = getattr(file, "_lintkit_mentions_wipes", None)
+    if mentions is None:
+        mentions = file._lintkit_mentions_wipes = _MENTIONED.search(file.text) is not None
+    return mentions
 
 
 def _cli_wipes(service, function) -> list[Wipe]:

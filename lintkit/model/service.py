@@ -218,6 +218,7 @@ class Service:
         self._graphs: dict[int, object] = {}  # id of the function node -> graph
         self._handler_graphs: dict[tuple | int, object] = {}  # (file, export, middleware) -> graph
         self._handler_paths: dict[str, tuple[Path | None, str]] = {}
+        self._handler_modules: dict[str, Path | None] = {}  # the module part of a handler -> its file
 
     @cached_property  # asked for by the engine (twice) and the secret scan: one walk for all
     def document_files(self) -> tuple[frozenset[Path], frozenset[Path]]:
@@ -376,12 +377,17 @@ class Service:
         handler = text(node)
         if not isinstance(handler, str) or not handler or "${" in handler:
             return None, None
-        if handler not in self._handler_paths:  # probing is a dozen stats: once per handler string
-            from ..read.handlers import resolve_handler_path
+        if handler not in self._handler_paths:
+            from ..read.handlers import resolve_handler_module, split_handler
 
-            self._handler_paths[handler] = resolve_handler_path(self.root, handler, self.project_root,
-                                                                self.build_layout,
-                                                                self.sources.real_path)
+            module, export = split_handler(handler)
+            if not export or not module:
+                self._handler_paths[handler] = None, export
+            else:  # probing is a dozen stats: once per module, which many handler strings share
+                if module not in self._handler_modules:
+                    self._handler_modules[module] = resolve_handler_module(
+                        self.root, module, self.project_root, self.build_layout, self.sources.real_path)
+                self._handler_paths[handler] = self._handler_modules[module], export
         return self._handler_paths[handler]
 
     def unfollowed(self, function: Function) -> str | None:

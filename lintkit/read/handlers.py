@@ -102,14 +102,22 @@ def resolve_handler_path(service_root: Path, handler: str, project_root: Path | 
     module, export = split_handler(handler)
     if not export or not module:
         return None, export
+    return resolve_handler_module(service_root, module, project_root, layout, real_path), export
+
+
+def resolve_handler_module(service_root: Path, module: str, project_root: Path | None = None,
+                           layout: BuildLayout | None = None, real_path=os.path.realpath) -> Path | None:
+    """The file of a handler's module part (`src/handlers/users` of `src/handlers/users.handler`),
+    as `resolve_handler_path` finds it: handlers that export different functions of one file
+    probe it once."""
     boundary = project_root if project_root is not None else service_root
     module = module[2:] if module.startswith("./") else module
     folders = [Path(service_root), *(layout.deploy_dirs if layout is not None else ())]
     for folder in folders:
         found = _existing_module(_normalize(folder / module), boundary, layout, real_path)
         if found is not _MISSING:
-            return found, export
-    return None, export
+            return found
+    return None
 
 
 _MISSING = object()
@@ -573,6 +581,8 @@ class HandlerGraph:
             if not any(file is known for known in self.files):
                 self.files.append(file)
         self.memo: dict = {}  # kept for the life of the graph: module files, what webapps and nest find
+        # What analyses worked out from the graph, kept with it across lints (lintkit.read.keptgraphs)
+        self.kept_results: dict = {}
         self._names_memo: dict[int, dict] = {}
         self._lookup_memo: dict = {}
         self._imports_memo: dict[tuple, bool] = {}

@@ -14,10 +14,14 @@ entry points, `per_invocation()`), which goes on asking the new cache and record
 edited, created (a new candidate for an import) or deleted changes an answer: the graph is built
 again.
 
-The copy is a new object with an empty `memo`: analyses keyed by the graph object (client
-analyses, per-graph TLS and wipe results) also read the service (generated client folders), so
-they are worked out again in each lint; what `memo` holds (web apps, Nest applications) refers to
-the graph it was made for. A graph whose `missing_output` or `unparsed` grew after it was built
+The copy is a new object with an empty `memo` (what it holds, web apps and Nest applications,
+refers to the graph it was made for). `kept_results` goes with the copy: what an analysis worked
+out from the graph and kept there, under a key of whatever else it read (the client analysis keys
+its results by the generated client folders). An analysis that uses what another graph worked
+out (the client analysis shares per-file facts between the graphs of a lint) notes the questions
+that other graph asked for it (`replay`), so the log of each graph holds every question its
+kept results depend on. Analyses keyed by the graph object (per-graph TLS and wipe results) are
+worked out again in each lint. A graph whose `missing_output` or `unparsed` grew after it was built
 (an import resolved lazily, from a file outside its `files`) is not taken again: a fresh graph
 would have those entries only once the same question is asked again.
 """
@@ -40,10 +44,31 @@ class RecordingCache:
         self.cache = cache
         self.log = log if log is not None else {}
         self.resolutions = _RecordedResolutions(self)
+        self.frames: list[dict] = []  # open captures (`capture`), innermost last
 
     def _note(self, question: tuple, answer):
         self.log.setdefault(question, answer)
+        for frame in self.frames:
+            frame.setdefault(question, answer)
         return answer
+
+    def capture(self) -> dict:
+        """Starts noting the questions asked from now on in a dict of their own as well (until
+        `release` of it), for what another graph may take instead of asking them itself."""
+        frame: dict = {}
+        self.frames.append(frame)
+        return frame
+
+    def release(self, frame: dict) -> None:
+        self.frames.remove(frame)
+
+    def replay(self, questions: dict | None) -> None:
+        """Notes the questions another graph asked to work out something this one takes. None: they
+        were not recorded, so the graph is not taken again in the next lint."""
+        if questions is None:
+            questions = {("unrecorded", len(self.log)): None}
+        for question, answer in questions.items():
+            self._note(question, answer)
 
     def parse(self, path):
         return self._note(("parse", str(path)), self.cache.parse(path))
@@ -137,7 +162,7 @@ class KeptGraphs:
 def _continued(graph, cache: RecordingCache):
     """A copy of a kept graph asking `cache` from now on: what it worked out from its questions stays
     (files, export, lookups, entry points, per_invocation), the lists it may add to are its own."""
-    graph = copy.copy(graph)
+    graph = copy.copy(graph)  # kept_results stays shared with the kept graph: it is kept with it
     graph.cache = cache
     graph.memo = {}
     graph._imports_memo = {}  # imports_prisma_client() takes the real path of generated_dirs itself
@@ -175,6 +200,8 @@ def _answered_alike(log: dict, cache: SourceCache, graph) -> bool:
         elif kind == "real path":
             if cache.real_path(asked) != answer:
                 return False
+        elif kind == "unrecorded":
+            return False
         else:  # a resolution, keyed (folder of the importing file, specifier, tsconfig, root, layout)
             if asked not in cache.resolutions:
                 # resolve_module reads only the folder of the importing file: any name in it will do

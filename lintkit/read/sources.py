@@ -927,11 +927,11 @@ class SourceCache:
             real = self._real_paths[text] = os.path.realpath(text)
         return real
 
-    def parse(self, path: Path) -> SourceFile | None:
-        path = Path(path)
+    def parse(self, path: Path | str) -> SourceFile | None:
         key = self.real_path(path)
-        if key in self._files:
+        if key in self._files:  # asked again and again: no Path built for it
             return self._files[key]
+        path = Path(path)
         source = self._load(path)
         self._files[key] = source
         return source
