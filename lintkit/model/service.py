@@ -217,7 +217,7 @@ class Service:
         self._sources = sources
         self._graphs: dict[int, object] = {}  # id of the function node -> graph
         self._handler_graphs: dict[tuple | int, object] = {}  # (file, export, middleware) -> graph
-        self._handler_paths: dict[str, tuple[Path | None, str]] = {}
+        self._handler_paths: dict[str, object] = {}  # handler text -> handlers.HandlerFile
 
     @cached_property  # asked for by the engine (twice) and the secret scan: one walk for all
     def document_files(self) -> tuple[frozenset[Path], frozenset[Path]]:
@@ -372,16 +372,25 @@ class Service:
         `Function.middleware`), as `handler_path` gives them."""
         return [self._resolved_handler(entry) for entry in function.middleware]
 
+    def handler_outside_project(self, node: Node | None) -> str | None:
+        """The file a handler (or middleware) entry names when it exists but lies outside the
+        project, as probed from the service folder (`../../lib/x.js`); None otherwise."""
+        location = self._location(node)
+        return location.outside if location is not None else None
+
     def _resolved_handler(self, node: Node | None) -> tuple[Path | None, str | None]:
+        location = self._location(node)
+        return (location.path, location.export) if location is not None else (None, None)
+
+    def _location(self, node: Node | None):
         handler = text(node)
         if not isinstance(handler, str) or not handler or "${" in handler:
-            return None, None
+            return None
         if handler not in self._handler_paths:  # probing is a dozen stats: once per handler string
-            from ..read.handlers import resolve_handler_path
+            from ..read.handlers import locate_handler
 
-            self._handler_paths[handler] = resolve_handler_path(self.root, handler, self.project_root,
-                                                                self.build_layout,
-                                                                self.sources.real_path)
+            self._handler_paths[handler] = locate_handler(self.root, handler, self.project_root,
+                                                          self.build_layout, self.sources.real_path)
         return self._handler_paths[handler]
 
     def unfollowed(self, function: Function) -> str | None:
