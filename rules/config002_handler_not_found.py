@@ -41,8 +41,7 @@ from lintkit.analysis.facts import is_node_function, other_language_module
 from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import is_dynamic, text
 from lintkit.read.buildout import COMMON_OUTPUT_DIRS
-from lintkit.read.files import exists, is_inside, is_regular_file
-from lintkit.read.handlers import handler_candidates
+from lintkit.read.files import exists
 
 CODE = "CONFIG002"
 NAME = "handler-not-found"
@@ -74,8 +73,9 @@ def _check_handler(service, function, handler, path, export, is_handler: bool):
                          severity="info")
         return
     if path is None:
-        outside = _outside_project(service, value)
+        outside = service.handler_outside_project(handler)
         if outside is not None:
+            outside = os.path.relpath(outside, service.root)
             yield Finding.at(handler, f"handler `{value}` names `{outside}`, outside the project "
                              "(the repository that holds the service): lintkit does not read it "
                              "and a deployment from this repository cannot rely on it; move the "
@@ -121,15 +121,3 @@ def _built_by_unseen_toolchain(service, module: str) -> bool:
     folder = module.split("/", 1)[0]
     return folder in COMMON_OUTPUT_DIRS and not exists(service.root / folder) \
         and service.package_json is None
-
-
-def _outside_project(service, handler: str) -> str | None:
-    """The file a handler names when it exists but lies outside the project (`../../x.handler`,
-    a symlink out), as the handler spells it; None otherwise."""
-    root = os.path.realpath(service.project_root)
-    for candidate in handler_candidates(service.root, handler):
-        if is_regular_file(candidate):
-            if is_inside(os.path.realpath(candidate), root):
-                return None
-            return os.path.relpath(candidate, service.root)
-    return None

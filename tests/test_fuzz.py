@@ -32,6 +32,8 @@ from lintkit.reporters import statistics
 from lintkit.read.sources import CALL_TYPES, SourceCache, iter_nodes
 from lintkit.formats.variables import resolve
 from lintkit.read.yamlload import LoadResult, load_json_or_yaml, load_yaml
+from test_variables import resolve_both_ways, shape
+from test_yamlload import assert_counted
 
 SLOW = os.environ.get("HYPOTHESIS_PROFILE") == "slow"
 FIXTURE_SCOPED = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
@@ -111,6 +113,15 @@ def test_load_yaml_takes_any_bytes(data):
     for path in (Path("serverless.yml"), Path("config.json")):
         assert_well_formed(load_yaml(path, data), path)
         assert_well_formed(load_json_or_yaml(path, data), path)
+
+
+@given(st.one_of(yaml_ish, mutated_yaml()))
+def test_loader_knows_which_subtrees_hold_no_variables(text):
+    """What variable resolution skips: a mapping, list or intrinsic knows its size exactly when no
+    string under it holds `${` (aliases, merge keys, tags, complex keys included)."""
+    result = load_yaml(Path("serverless.yml"), text.encode("utf-8", errors="surrogatepass"))
+    if result.node is not None and sum(1 for _ in zip(range(2001), walk(result.node))) <= 2000:
+        assert_counted(result.node)
 
 
 @given(plain_values)
@@ -210,6 +221,19 @@ def test_resolver_takes_any_document(variables_project, document, options):
             assert node.sources and len(node.text) <= 2 * variables.MAX_STRING
     again = resolve(loaded.node, config_path=config, project_root=variables_project, options=options)
     assert again.findings == first.findings  # deterministic
+
+
+@examples(ci=100)
+@given(documents(), st.sampled_from([None, {"stage": "prod"}]))
+def test_resolving_without_walking_unchanged_subtrees_changes_nothing(variables_project, document,
+                                                                       options):
+    """The resolver returns a subtree the loader found without `${` as it is: the same tree and
+    findings as walking every subtree."""
+    text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+    fast, walked = resolve_both_ways(variables_project, text, options=options)
+    assert shape(fast.document) == shape(walked.document), text
+    assert [(f.code, f.span, f.message) for f in fast.findings] == \
+        [(f.code, f.span, f.message) for f in walked.findings], text
 
 
 @examples(ci=50)

@@ -1,6 +1,7 @@
 """lintkit.read.handlers and lintkit.read.tsconfig: handler paths, module resolution, the handler graph."""
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -8,11 +9,13 @@ import pytest
 import yaml
 
 from lintkit.read.handlers import (
-    CALL_TYPES, HandlerGraph, block_scalar_bases, format_chain, handler_candidates,
+    CALL_TYPES, HandlerGraph, block_scalar_bases, format_chain, handler_candidates, locate_handler,
     is_module_scope, iter_module_scope, module_matches, resolve_handler_path, resolve_module,
     source_from_block_scalar, split_handler,
 )
 from lintkit.model.nodes import Scalar, Span
+from lintkit.read.buildout import BuildLayout, OutputDir
+from lintkit.read.files import is_inside
 from lintkit.read.sources import SourceCache, callee_name, iter_nodes, node_name
 from lintkit.read.tsconfig import TsConfig, load_tsconfig, parse_jsonc
 
@@ -83,6 +86,51 @@ def test_handler_cannot_escape_project_root():
     path, _ = resolve_handler_path(service, "../outside/handler.handler", DATA / "escape")
     assert path == DATA / "escape/outside/handler.ts"
     assert resolve_handler_path(service, "src/ok.handler")[0] == service / "src/ok.ts"
+
+
+def first_outside_by_probing(service: Path, project: Path, handler: str) -> str | None:
+    """What CONFIG002 probed before the resolution said it: the first candidate in the service
+    folder that is a file, when it lies outside the project."""
+    for candidate in handler_candidates(service, handler):
+        if candidate.is_file():
+            inside = is_inside(os.path.realpath(candidate), os.path.realpath(project))
+            return None if inside else str(candidate)
+    return None
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_locate_handler_names_the_file_outside_the_project(tmp_path, declared):
+    project, service = tmp_path / "project", tmp_path / "project" / "svc"
+    (service / "src").mkdir(parents=True)
+    (service / "dist").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    for name in ("src/ok.ts", "dist/built.js"):
+        (service / name).write_text("export const main = () => 1\n")
+    (tmp_path / "outside.ts").write_text("export const main = 1\n")
+    (tmp_path / "elsewhere/built.ts").write_text("export const main = 1\n")
+    (tmp_path / "elsewhere/both.ts").write_text("export const main = 1\n")
+    os.symlink(tmp_path / "outside.ts", service / "src/linked.ts")
+    os.symlink(tmp_path / "elsewhere/built.ts", service / "src/built.ts")
+    os.symlink(tmp_path / "elsewhere/both.ts", service / "src/both.ts")
+    os.symlink(tmp_path / "outside.ts", service / "dist/deployed.js")
+    layout = BuildLayout([OutputDir(service / "dist", (service / "src",), "tsconfig.json `outDir`",
+                                    declared)], "tsc", [service / "dist"])
+    expected = {
+        "src/ok.main": (service / "src/ok.ts", None),
+        "../../outside.main": (None, str(tmp_path / "outside.ts")),
+        "src/linked.main": (None, str(service / "src/linked.ts")),
+        "src/missing.main": (None, None),
+        # build output whose source links out: the service folder's own candidate decides
+        "dist/built.main": (None, None) if declared else (service / "dist/built.js", None),
+        "dist/both.main": (None, None),
+        "deployed.main": (None, None),  # outside, but in the folder it is deployed from
+    }
+    for handler, (path, outside) in expected.items():
+        found = locate_handler(service, handler, project, layout)
+        assert (found.path, found.export, found.outside) == (path, "main", outside), handler
+        assert found[:2] == resolve_handler_path(service, handler, project, layout)
+        if path is None:
+            assert outside == first_outside_by_probing(service, project, handler), handler
 
 
 # -- export forms through the graph ----------------------------------------------------------------

@@ -1,3 +1,4 @@
+import itertools
 import os
 import shutil
 import time
@@ -672,3 +673,112 @@ def test_corpus_resolves(tmp_path):
         assert isinstance(result.document, Mapping)
         assert all("internal error" not in f.message for f in result.findings), source.name
     assert time.perf_counter() - started < 20
+
+
+# -- subtrees without variables: returned as they are, without a walk ------------------------------
+
+def without_sizes(node):
+    """The loaded tree with every variable-free size forgotten: resolution then walks it all."""
+    for _, current in walk(node):
+        if hasattr(current, "variable_free_size"):
+            current.variable_free_size = None
+    return node
+
+
+def shape(node, limit: int = 20_000) -> list:
+    """Everything a resolved tree says: types, values, tags, styles, spans, keys, unknown parts
+    (of its first `limit` nodes: shared subtrees can make a big tree)."""
+    described = []
+    for path, current in itertools.islice(walk(node), limit):
+        entry = [path, type(current).__name__, current.span]
+        if isinstance(current, Scalar):
+            entry += [current.value, current.tag, current.style]
+        elif isinstance(current, Mapping):
+            entry += [(key.value, key.tag, key.span) for key, _ in current.pairs]
+        elif isinstance(current, Unknown):
+            entry += [current.text, sorted(current.sources)]
+        else:
+            entry.append(getattr(current, "function", None))
+        described.append(entry)
+    return described
+
+
+def resolve_both_ways(tmp_path, text, files=None, **kwargs) -> tuple[ResolveResult, ResolveResult]:
+    """The document resolved as lintkit does, and with the loader's sizes forgotten (every
+    subtree walked), includes too."""
+    write(tmp_path, {"serverless.yml": text, **(files or {})})
+    config = tmp_path / "serverless.yml"
+    assert load_yaml(config).findings == []
+    fast = resolve(load_yaml(config).node, config_path=config, project_root=tmp_path, **kwargs)
+    walked = resolve(without_sizes(load_yaml(config).node), config_path=config, project_root=tmp_path,
+                     loader=lambda path: _forgetting(load_json_or_yaml(path)), **kwargs)
+    return fast, walked
+
+
+def _forgetting(loaded):
+    without_sizes(loaded.node)
+    return loaded
+
+
+STATIC_AND_DYNAMIC = (
+    "service: app\nprovider:\n  name: aws\n  stage: ${opt:stage, 'dev'}\n"
+    "custom:\n  static: &s {a: [1, 2, {b: c}], d: !GetAtt R.Arn}\n  copy: *s\n"
+    "  merged: {<<: *s, e: '${self:custom.static.a.2.b}'}\n  dynamic: {x: '${self:service}-${sls:stage}'}\n"
+    "  whole: ${self:custom.static}\n  inside: ${self:custom.static.a}\n  inc: ${file(./inc.yml)}\n"
+    "  part: ${file(./inc.yml):plain}\n"
+    "functions:\n  f:\n    handler: h.main\n    events: [{http: {path: /x, method: get}}]\n"
+    "    env: ${file(./inc.yml):env}\n")
+INC = {"inc.yml": "plain: {k: [v, w]}\nenv: {A: '${self:service}', B: {c: d}}\n"}
+
+
+def test_a_subtree_without_variables_is_returned_unwalked(tmp_path, monkeypatch):
+    opened = []
+    original_open = variables._Resolver._open
+    monkeypatch.setattr(variables._Resolver, "_open",
+                        lambda self, node: opened.append(node) or original_open(self, node))
+    write(tmp_path, {"serverless.yml": STATIC_AND_DYNAMIC, **INC})
+    config = tmp_path / "serverless.yml"
+    loaded = load_yaml(config)
+    assert loaded.findings == []
+    raw = loaded.node
+    result = resolve(raw, config_path=config, project_root=tmp_path)
+    assert result.findings == []
+    custom, raw_custom = result.document.get("custom"), raw.get("custom")
+    static = raw_custom.get("static")
+    assert custom.get("static") is static and custom.get("copy") is static
+    assert custom.get("whole") is static and custom.get("inside") is static.get("a")
+    assert not any(node is static or node is static.get("a") for node in opened)
+    assert to_plain(custom.get("merged")) == {"a": [1, 2, {"b": "c"}], "d": {"Fn::GetAtt": ["R", "Arn"]},
+                                              "e": "c"}
+    assert custom.get("dynamic").get("x").value == "app-dev"
+    assert to_plain(result.document.get("functions").get("f").get("env")) == {"A": "app", "B": {"c": "d"}}
+    assert custom.get("part") is result.included[tmp_path / "inc.yml"].get("plain")
+
+
+@pytest.mark.parametrize("text, files", [
+    (STATIC_AND_DYNAMIC, INC),
+    ("a: &x {b: [1, 2]}\nc: ${self:a}\nd: {e: '${self:c.b}', f: *x}\ng: ${self:d}\nh: ${self:h}\n", {}),
+    ("a: {b: {c: '${self:a}'}}\nd: ['${self:missing}', '${opt:x}', {e: 1}]\n", {}),
+    ("${opt:key, 'k'}: {v: 1}\nlist: [[1], [2, [3]], '${self:list.0}']\nsub: !Sub ['${AWS::Region}', {}]\n", {}),
+])
+def test_resolving_without_walking_unchanged_subtrees_changes_nothing(tmp_path, text, files):
+    fast, walked = resolve_both_ways(tmp_path, text, files)
+    assert shape(fast.document) == shape(walked.document)
+    assert [(f.code, f.span, f.message) for f in fast.findings] == \
+        [(f.code, f.span, f.message) for f in walked.findings]
+
+
+@pytest.mark.parametrize("rest", ["", "ref: ${self:small}\n"])
+def test_a_large_list_without_variables_is_still_cut_at_the_bound(tmp_path, monkeypatch, rest):
+    monkeypatch.setattr(variables, "MAX_NODES", 50)
+    text = "big: [" + ", ".join(["1"] * 60) + "]\nsmall: {a: [1, 2]}\n" + rest
+    fast, walked = resolve_both_ways(tmp_path, text)
+    assert "too large" in fast.findings[0].message
+    assert shape(fast.document) == shape(walked.document)
+    assert [f.message for f in fast.findings] == [f.message for f in walked.findings]
+
+
+def test_a_custom_variable_syntax_walks_every_subtree(tmp_path):
+    text = ("provider:\n  name: aws\n  variableSyntax: \"\\\\$\\\\[([^\\\\[\\\\]]+?)\\\\]\"\n"
+            "a: x\nb: {c: '$[self:a]'}\n")
+    assert value(tmp_path, text, "b", "c").value == "x"

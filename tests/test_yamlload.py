@@ -459,3 +459,51 @@ def test_loader_uses_libyaml_when_available():
 
     if getattr(yaml, "__with_libyaml__", False):
         assert yamlload._EventParser is yaml.CBaseLoader
+
+
+# -- variable-free subtrees (what variable resolution returns without a walk) ----------------------
+
+def nodes_under(node) -> int:
+    """How variable resolution counts a subtree: every node and every key, aliases in full."""
+    return sum(1 + (len(current.pairs) if isinstance(current, Mapping) else 0)
+               for _, current in walk(node))
+
+
+def holds_variables(node) -> bool:
+    for _, current in walk(node):
+        strings = [current] + ([key for key, _ in current.pairs] if isinstance(current, Mapping) else [])
+        if any(isinstance(s, Scalar) and isinstance(s.value, str) and "${" in s.value for s in strings):
+            return True
+    return False
+
+
+def assert_counted(root) -> None:
+    """Every mapping, list and intrinsic without `${` under it knows its size; the others do not."""
+    for _, node in walk(root):
+        if isinstance(node, (Mapping, Sequence, Intrinsic)):
+            expected = None if holds_variables(node) else nodes_under(node)
+            assert node.variable_free_size == expected, (node, expected)
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\nb: {c: [x, y, ~, true, 0x1F], d: !Ref R}\n",
+    "a: ${self:b}\nb: {c: [x, '${opt:s}'], d: {e: f}}\n",
+    "base: &b {x: 1, y: [1, 2]}\none:\n  <<: *b\n  z: 3\ntwo: *b\nthree: {<<: [*b, {q: '${opt:x}'}]}\n",
+    "? [a, b]\n: 1\n? {k: v}\n: 2\nm: {? [c, d]\n: 3}\nn: {? ['${opt:x}', b]\n: 4}\n",
+    "a: !GetAtt R.Arn\nb: !Sub ['${AWS::Region}-x', {}]\nc: !Join ['', [a, b]]\nd: !If [C, 1, 2]\n"
+    "e: !Foo {k: v}\nf: !!str 5\ng: !Sub '${x}'\nh: [!Ref A, !GetAtt B.C]\ni: !!null '${x}'\n",
+    "${opt:k}: 1\nplain: {x: 1}\nnested: {'${opt:k}': {y: 2}}\n",
+    "a: {b: c, d: [e]}\nf: \"x\\x85y\"\ng: {h: '${opt:s}'}\n",  # a NEL: marks recomputed
+    "a: &s ${x}\nb: {c: *s}\nd: &t plain\ne: [*t, {f: *t}]\ng: &m {k: [1]}\nh: [*m, *m]\n",
+    "- [1, [2, [3, {a: b}]]]\n- '${opt:x}'\n",
+])
+def test_variable_free_subtrees_know_their_size(text):
+    result = load(text)
+    assert result.findings == []
+    assert_counted(result.node)
+
+
+def test_a_document_without_variables_is_counted_whole():
+    node = load("a: {b: [1, 2]}\nc: !Ref D\n").node
+    # root, 2 keys, {b: ...} with its key and list of 2, the intrinsic and its string
+    assert node.variable_free_size == 1 + 2 + (1 + 1 + 3) + 2

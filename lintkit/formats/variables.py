@@ -361,6 +361,10 @@ class _Resolver:
         if id(node) in self.resolving:
             return _CYCLE
         if isinstance(node, (Mapping, Sequence, Intrinsic)):
+            size = self._variable_free_size(node)
+            if size is not None:
+                self._remember(node, node, size)
+                return node
             return self._resolve_tree(node)
         if isinstance(node, Scalar):
             return self._resolve_scalar(node)
@@ -404,13 +408,27 @@ class _Resolver:
             if entry is not None:
                 self._attach(frame, child, entry[1], entry[2])
             elif isinstance(child, (Mapping, Sequence, Intrinsic)) and id(child) not in self.resolving:
-                stack.append(self._open(child))
+                size = self._variable_free_size(child)
+                if size is None:
+                    stack.append(self._open(child))
+                else:
+                    self._remember(child, child, size)
+                    self._attach(frame, child, child, size)
             else:
                 resolved = self._resolve(child)
                 if resolved is _CYCLE:
                     self._report(child, "PARSE003", "this value contains itself; remove the reference")
                     resolved = Unknown("", frozenset({"self"}), child.span)
                 self._attach(frame, child, resolved, self._size(resolved))
+
+    def _variable_free_size(self, node: Node) -> int | None:
+        """The size of a mapping, list or intrinsic that resolves to itself without a look inside:
+        the loader found no `${` under it (the default syntax needs one), and it is within the
+        bound, so no list inside it would be cut either."""
+        size = node.variable_free_size
+        if size is None or self.syntax is not None or size > MAX_NODES:
+            return None
+        return size
 
     def _open(self, node: Node) -> _Frame:
         self.resolving[id(node)] = len(self.chain)

@@ -61,7 +61,7 @@ class Scalar(Node):
     __slots__ = ("value", "tag", "style")
 
     def __init__(self, value, span: Span, tag: str | None = None, style: str | None = None):
-        super().__init__(span)
+        self.span = span  # not super().__init__: a file builds one Scalar per value
         self.value = value
         self.tag = tag
         self.style = style
@@ -71,13 +71,19 @@ class Scalar(Node):
 
 
 class Mapping(Node):
-    """An ordered mapping whose keys are located scalars. Keys compare by their string value."""
+    """An ordered mapping whose keys are located scalars. Keys compare by their string value.
 
-    __slots__ = ("pairs",)
+    `variable_free_size` (also on Sequence and Intrinsic) is set by the YAML loader when no string
+    under the node, keys included, holds `${`: the number of nodes under it, itself and each key
+    included, an alias counted in full each time. Variable resolution returns such a node as it is
+    without walking it. None when a string holds `${` or nobody counted (JSON, built nodes)."""
+
+    __slots__ = ("pairs", "variable_free_size")
 
     def __init__(self, pairs: list[tuple[Scalar, Node]], span: Span):
-        super().__init__(span)
+        self.span = span
         self.pairs = pairs
+        self.variable_free_size: int | None = None
 
     def get(self, key: str, default: Node | None = None) -> Node | None:
         for k, v in reversed(self.pairs):  # last duplicate wins, as in YAML loaders
@@ -111,11 +117,12 @@ class Mapping(Node):
 
 
 class Sequence(Node):
-    __slots__ = ("items",)
+    __slots__ = ("items", "variable_free_size")
 
     def __init__(self, items: list[Node], span: Span):
-        super().__init__(span)
+        self.span = span
         self.items = items
+        self.variable_free_size: int | None = None  # see Mapping
 
     def __iter__(self) -> Iterator[Node]:
         return iter(self.items)
@@ -134,12 +141,13 @@ class Intrinsic(Node):
     The loader builds these from short tags; long-form mappings stay Mappings (see `intrinsic_name`).
     """
 
-    __slots__ = ("function", "value")
+    __slots__ = ("function", "value", "variable_free_size")
 
     def __init__(self, function: str, value: Node, span: Span):
-        super().__init__(span)
+        self.span = span
         self.function = function
         self.value = value
+        self.variable_free_size: int | None = None  # see Mapping
 
     def __repr__(self) -> str:
         return f"Intrinsic({self.function})"

@@ -217,8 +217,8 @@ class Service:
         self._sources = sources
         self._graphs: dict[int, object] = {}  # id of the function node -> graph
         self._handler_graphs: dict[tuple | int, object] = {}  # (file, export, middleware) -> graph
-        self._handler_paths: dict[str, tuple[Path | None, str]] = {}
-        self._handler_modules: dict[str, Path | None] = {}  # the module part of a handler -> its file
+        self._handler_paths: dict[str, object] = {}  # handler text -> handlers.HandlerFile
+        self._handler_modules: dict[str, tuple] = {}  # a handler's module part -> (file, outside)
 
     @cached_property  # asked for by the engine (twice) and the secret scan: one walk for all
     def document_files(self) -> tuple[frozenset[Path], frozenset[Path]]:
@@ -373,21 +373,32 @@ class Service:
         `Function.middleware`), as `handler_path` gives them."""
         return [self._resolved_handler(entry) for entry in function.middleware]
 
+    def handler_outside_project(self, node: Node | None) -> str | None:
+        """The file a handler (or middleware) entry names when it exists but lies outside the
+        project, as probed from the service folder (`../../lib/x.js`); None otherwise."""
+        location = self._location(node)
+        return location.outside if location is not None else None
+
     def _resolved_handler(self, node: Node | None) -> tuple[Path | None, str | None]:
+        location = self._location(node)
+        return (location.path, location.export) if location is not None else (None, None)
+
+    def _location(self, node: Node | None):
         handler = text(node)
         if not isinstance(handler, str) or not handler or "${" in handler:
-            return None, None
+            return None
         if handler not in self._handler_paths:
-            from ..read.handlers import resolve_handler_module, split_handler
+            from ..read.handlers import HandlerFile, locate_module, split_handler
 
             module, export = split_handler(handler)
             if not export or not module:
-                self._handler_paths[handler] = None, export
+                self._handler_paths[handler] = HandlerFile(None, export)
             else:  # probing is a dozen stats: once per module, which many handler strings share
                 if module not in self._handler_modules:
-                    self._handler_modules[module] = resolve_handler_module(
+                    self._handler_modules[module] = locate_module(
                         self.root, module, self.project_root, self.build_layout, self.sources.real_path)
-                self._handler_paths[handler] = self._handler_modules[module], export
+                path, outside = self._handler_modules[module]
+                self._handler_paths[handler] = HandlerFile(path, export, outside)
         return self._handler_paths[handler]
 
     def unfollowed(self, function: Function) -> str | None:

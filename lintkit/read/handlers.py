@@ -91,6 +91,16 @@ def _handler_candidates(service_root: Path, handler: str) -> list[str]:
     return _probe_texts(_normalize(Path(service_root) / module))
 
 
+class HandlerFile(NamedTuple):
+    """Where a handler string leads: `path` (None when no candidate exists inside the project), the
+    export name, and `outside`: when the first candidate in the service folder that exists lies
+    outside the project (`../../x.handler`, a symlink out), that candidate as probed, else None."""
+
+    path: Path | None
+    export: str | None
+    outside: str | None = None
+
+
 def resolve_handler_path(service_root: Path, handler: str, project_root: Path | None = None,
                          layout: BuildLayout | None = None, real_path=os.path.realpath
                          ) -> tuple[Path | None, str]:
@@ -99,24 +109,50 @@ def resolve_handler_path(service_root: Path, handler: str, project_root: Path | 
     is its source, and a service deployed from an output folder it is copied into names files
     relative to that folder. `real_path`: `os.path.realpath`, or a memo of it
     (`SourceCache.real_path`)."""
+    return locate_handler(service_root, handler, project_root, layout, real_path)[:2]
+
+
+def locate_handler(service_root: Path, handler: str, project_root: Path | None = None,
+                   layout: BuildLayout | None = None, real_path=os.path.realpath) -> HandlerFile:
+    """`resolve_handler_path`'s answer, and the file outside the project it stopped at, if any."""
     module, export = split_handler(handler)
     if not export or not module:
-        return None, export
-    return resolve_handler_module(service_root, module, project_root, layout, real_path), export
+        return HandlerFile(None, export)
+    path, outside = locate_module(service_root, module, project_root, layout, real_path)
+    return HandlerFile(path, export, outside)
 
 
-def resolve_handler_module(service_root: Path, module: str, project_root: Path | None = None,
-                           layout: BuildLayout | None = None, real_path=os.path.realpath) -> Path | None:
-    """The file of a handler's module part (`src/handlers/users` of `src/handlers/users.handler`),
-    as `resolve_handler_path` finds it: handlers that export different functions of one file
-    probe it once."""
+def locate_module(service_root: Path, module: str, project_root: Path | None = None,
+                  layout: BuildLayout | None = None, real_path=os.path.realpath
+                  ) -> tuple[Path | None, str | None]:
+    """(file, file outside the project) for a handler's module part (`src/handlers/users` of
+    `src/handlers/users.handler`), as `locate_handler` gives them: handlers that export different
+    functions of one file probe it once."""
     boundary = project_root if project_root is not None else service_root
     module = module[2:] if module.startswith("./") else module
     folders = [Path(service_root), *(layout.deploy_dirs if layout is not None else ())]
-    for folder in folders:
-        found = _existing_module(_normalize(folder / module), boundary, layout, real_path)
-        if found is not _MISSING:
-            return found
+    for index, folder in enumerate(folders):
+        base = _normalize(folder / module)
+        for candidate_base in layout.bases(base) if layout is not None else (base,):
+            for candidate in _probe_texts(candidate_base):
+                if not _is_file(candidate):
+                    continue
+                if _inside(candidate, boundary, real_path):
+                    return Path(candidate), None
+                if index > 0:
+                    return None, None
+                if candidate_base == base:
+                    return None, candidate
+                # a source of build output, outside: what the service folder's own candidates say
+                return None, _first_outside(base, boundary, real_path)
+    return None, None
+
+
+def _first_outside(base: Path, boundary: Path | None, real_path) -> str | None:
+    """The first existing candidate for `base` when it lies outside `boundary`, else None."""
+    for candidate in _probe_texts(base):
+        if _is_file(candidate):
+            return None if _inside(candidate, boundary, real_path) else candidate
     return None
 
 

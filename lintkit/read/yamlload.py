@@ -219,6 +219,7 @@ class _Marks:
     def __init__(self, text: str):
         shifted = not text.isascii() and self._YAML_ONLY_BREAK.search(text) is not None
         self._index = LineIndex(text) if shifted else None
+        self.exact = not shifted  # libyaml's lines and columns are lintkit's
 
     def point(self, mark) -> tuple[int, int]:
         """1-based (line, column) of a mark."""
@@ -301,15 +302,30 @@ def _compose_first_document(parser, marks: _Marks, path: Path,
     return node
 
 
+VARIABLES = float("inf")
+"""The count of a node under which a string holds `${`: added to its parent's count, it marks the
+parent too (see `Mapping.variable_free_size`)."""
+
+# Plain scalars that are not strings or need a look (`<<`): the rest of the plain scalars that do
+# not start like a number are strings, typed without a call.
+_PLAIN_SPECIAL = frozenset({"", "~", "null", "Null", "NULL", "<<",
+                            "true", "True", "TRUE", "false", "False", "FALSE"})
+_NUMBER_START = frozenset("0123456789+-.")
+
+
 class _Frame:
     """A mapping or sequence whose children are being composed."""
 
-    __slots__ = ("event", "children", "size")
+    __slots__ = ("event", "children", "size", "count")
 
     def __init__(self, event):
         self.event = event
         self.children: list[Node] = []
-        self.size = 0  # expanded node count of the children
+        # What the children add beyond one node each (a scalar, the common child, adds nothing):
+        # the expanded size of aliases and collections (the alias bound), and the count of
+        # nodes variable resolution would walk (`Mapping.variable_free_size`) or VARIABLES.
+        self.size = 0
+        self.count = 0
 
 
 class _Composer:
@@ -318,21 +334,45 @@ class _Composer:
         self.marks = marks
         self.path = path
         self.findings = findings
-        self.anchors: dict[str, tuple[Node, int]] = {}  # anchor -> (node, expanded size)
+        self.anchors: dict[str, tuple[Node, int, float]] = {}  # anchor -> (node, size, count)
         self.open_anchors: set[str] = set()
         self.alias_nodes = 0
 
     def compose(self) -> Node:
+        """The document's node, built from events without recursion. This loop runs for every
+        event of every file, so the common event, a plain scalar without an anchor in a text whose
+        lines libyaml counts as lintkit does, is built here with no call but the node's own."""
         stack: list[_Frame] = []
         get_event = self.parser.get_event
+        path = self.path
+        exact_marks = self.marks.exact
+        span_of = self.marks.span
         while True:
             event = get_event()
             kind = type(event)
             if kind is ScalarEvent:
-                node, size, anchor = self._scalar(event), 1, event.anchor
+                value = event.value
+                if event.tag is None and event.implicit[0] and exact_marks and stack \
+                        and event.anchor is None:
+                    start, end = event.start_mark, event.end_mark
+                    line = start.line + 1
+                    end_line = line if end.line == start.line else end.line + 1
+                    span = Span(path, line, start.column + 1, end_line, end.column + 1)
+                    if value in _PLAIN_SPECIAL or value[0] in _NUMBER_START:
+                        tag, resolved = _resolve_plain(value)
+                        node = Scalar(resolved, span, tag, None)
+                    else:
+                        node = Scalar(value, span, STR_TAG, None)
+                    frame = stack[-1]
+                    frame.children.append(node)
+                    if "${" in value:
+                        frame.count = VARIABLES
+                    continue
+                node = self._scalar(event)
+                size, count, anchor = 1, _count_of(node), event.anchor
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 if len(stack) >= MAX_DEPTH:
-                    span = self.marks.span(self.path, event.start_mark, event.end_mark)
+                    span = self.marks.span(path, event.start_mark, event.end_mark)
                     raise _LoadProblem(span, _TOO_DEEP)
                 if event.anchor is not None:
                     self.anchors.pop(event.anchor, None)
@@ -341,23 +381,36 @@ class _Composer:
                 continue
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 frame = stack.pop()
-                node, size, anchor = self._collection(frame, event), frame.size + 1, frame.event.anchor
-                self.open_anchors.discard(anchor)
+                start, children = frame.event, frame.children
+                span = span_of(path, start.start_mark, event.end_mark)
+                count = frame.count + len(children) + 1
+                if kind is SequenceEndEvent:
+                    node = Sequence(children, span)
+                else:
+                    node, count = self._mapping(children, span, count)
+                if count < VARIABLES:
+                    node.variable_free_size = count
+                if start.tag is not None:
+                    node, count = _tagged_collection(node, start.tag, count)
+                size, anchor = frame.size + len(children) + 1, start.anchor
+                if anchor is not None:
+                    self.open_anchors.discard(anchor)
             elif kind is AliasEvent:
-                node, size = self._alias(event)
+                node, size, count = self._alias(event)
                 anchor = None
             else:
-                raise _LoadProblem(self.marks.span(self.path, event.start_mark, event.end_mark),
+                raise _LoadProblem(self.marks.span(path, event.start_mark, event.end_mark),
                                    f"unexpected YAML event {kind.__name__}")
             if anchor is not None:
-                self.anchors[anchor] = (node, size)
+                self.anchors[anchor] = (node, size, count)
             if not stack:
                 return node
             parent = stack[-1]
             parent.children.append(node)
-            parent.size += size
+            parent.size += size - 1
+            parent.count += count - 1
 
-    def _alias(self, event) -> tuple[Node, int]:
+    def _alias(self, event) -> tuple[Node, int, float]:
         span = self.marks.span(self.path, event.start_mark, event.end_mark)
         if event.anchor in self.open_anchors:
             raise _LoadProblem(span, f"recursive alias: `*{event.anchor}` is used inside the node "
@@ -388,20 +441,28 @@ class _Composer:
             return Scalar(value, span, tag, style)  # an unknown local tag keeps its scalar
         inner = Scalar(value, _tagged_value_span(span, value, style), STR_TAG, style)
         if function == "Fn::GetAtt" and "." in value:
-            return Intrinsic(function, _split_getatt(inner), span)
-        return Intrinsic(function, inner, span)
-
-    def _collection(self, frame: _Frame, end_event) -> Node:
-        start = frame.event
-        span = self.marks.span(self.path, start.start_mark, end_event.end_mark)
-        if type(start) is SequenceStartEvent:
-            node: Node = Sequence(frame.children, span)
+            node = Intrinsic(function, _split_getatt(inner), span)
         else:
-            node = self._mapping(frame.children, span)
-        function = CLOUDFORMATION_TAGS.get(start.tag) if start.tag else None
-        return Intrinsic(function, node, span) if function else node
+            node = Intrinsic(function, inner, span)
+        if "${" not in value:
+            if type(node.value) is Sequence:
+                node.value.variable_free_size = 3  # the list and its two strings
+            node.variable_free_size = 2 if type(node.value) is Scalar else 4
+        return node
 
-    def _mapping(self, children: list[Node], span: Span) -> Mapping:
+    def _mapping(self, children: list[Node], span: Span, count: float) -> tuple[Mapping, float]:
+        """The mapping of a frame's children (keys at even positions), and its count: `count`
+        unless a merge key or a mapping or list as a key makes its pairs other than its children."""
+        keys = children[0::2]
+        for key in keys:
+            if type(key) is not Scalar or key.tag == MERGE_TAG:
+                pairs = self._irregular_pairs(children)
+                return Mapping(pairs, span), _count_of_pairs(pairs)
+            if type(key.value) is str:
+                key.value = sys.intern(key.value)  # `handler`, `events`... once, not per function
+        return Mapping(list(zip(keys, children[1::2])), span), count
+
+    def _irregular_pairs(self, children: list[Node]) -> list[tuple[Scalar, Node]]:
         pairs: list[tuple[Scalar, Node]] = []
         merges: list[tuple[int, Node]] = []  # (position in pairs, merge value)
         for index in range(0, len(children) - 1, 2):
@@ -410,11 +471,9 @@ class _Composer:
                 merges.append((len(pairs), value))
                 continue
             if isinstance(key, Scalar) and type(key.value) is str:
-                key.value = sys.intern(key.value)  # `handler`, `events`... once, not per function
+                key.value = sys.intern(key.value)
             pairs.append((key if isinstance(key, Scalar) else _complex_key(key), value))
-        if merges:
-            pairs = self._apply_merges(pairs, merges)
-        return Mapping(pairs, span)
+        return self._apply_merges(pairs, merges) if merges else pairs
 
     def _apply_merges(self, pairs, merges) -> list[tuple[Scalar, Node]]:
         taken = {str(key.value) for key, _ in pairs}
@@ -443,10 +502,36 @@ class _Composer:
         return []
 
 
+def _tagged_collection(node: Node, tag: str, count: float) -> tuple[Node, float]:
+    """A mapping or list under a tag: a CloudFormation function (`!Sub [...]`) wraps it, any other
+    tag leaves it as it is."""
+    function = CLOUDFORMATION_TAGS.get(tag)
+    if function is None:
+        return node, count
+    intrinsic = Intrinsic(function, node, node.span)
+    if count < VARIABLES:
+        intrinsic.variable_free_size = count + 1
+    return intrinsic, count + 1
+
+
 def _effective_pairs(mapping: Mapping) -> list[tuple[Scalar, Node]]:
     """A mapping's pairs with duplicate keys reduced to the last one (what `Mapping.get` sees)."""
     last = {str(key.value): (key, value) for key, value in mapping.pairs}
     return list(last.values())
+
+
+def _count_of_pairs(pairs: list[tuple[Scalar, Node]]) -> float:
+    """A mapping's count, from its pairs (after merges and complex keys)."""
+    count = 1
+    for key, value in pairs:
+        count += _count_of(key) + _count_of(value)
+    return count
+
+
+def _count_of(node: Node) -> float:
+    if type(node) is Scalar:
+        return VARIABLES if type(node.value) is str and "${" in node.value else 1
+    return node.variable_free_size or VARIABLES
 
 
 def _complex_key(node: Node) -> Scalar:
@@ -490,7 +575,6 @@ _FLOAT = lazy_compile(r"(?:[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\
                     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))")
 _TIMESTAMP = lazy_compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
                         r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?")
-_NUMBER_START = frozenset("0123456789+-.")
 MAX_INT_LENGTH = 1000  # characters; 1,000 hexadecimal digits are about 1,200 decimal ones
 
 
