@@ -12,6 +12,9 @@ for a front end that parses code); listing it in FRONT_ENDS plugs it in.
   (`variables`).
 - `serverless_ts`: serverless.ts / serverless.js, read statically with tree-sitter, then the same
   variables.
+- `sam`: an AWS SAM template (template.yaml / template.yml, or any YAML file named explicitly) whose
+  `Transform` is the SAM transform; a front end whose names are not enough has `claims(path)`,
+  a cheap look at the file's text.
 
 May import: `lintkit.model`, `lintkit.read`. Never: analysis, rules, the engine, reporters.
 """
@@ -19,16 +22,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import serverless, serverless_ts
+from . import sam, serverless, serverless_ts
 
-FRONT_ENDS = (serverless, serverless_ts)  # discovery takes the first name a folder has
+FRONT_ENDS = (serverless, serverless_ts, sam)  # discovery takes the first name a folder has
 CONFIG_NAMES = tuple(name for front_end in FRONT_ENDS for name in front_end.CONFIG_NAMES)
 
 
 def front_end_for(config_path: Path):
-    """The front end that claims a configuration file by its name (serverless.yml's by default)."""
+    """The front end that claims a configuration file by its name, else a YAML file that is a SAM
+    template (`lintkit check infra/app.yaml`), else serverless.yml's."""
     name = Path(config_path).name
-    return next((f for f in FRONT_ENDS if name in f.CONFIG_NAMES), serverless)
+    named = next((f for f in FRONT_ENDS if name in f.CONFIG_NAMES), None)
+    if named is not None:
+        return named
+    if Path(name).suffix in (".yaml", ".yml") and sam.claims(config_path):
+        return sam
+    return serverless
+
+
+def is_config(path: Path) -> bool:
+    """Whether discovery takes `path` (a file or a name not on disk yet) for a service's
+    configuration: a name a front end claims, and for a SAM template also its transform."""
+    name = Path(path).name
+    if name in sam.CONFIG_NAMES:
+        return sam.claims(path)
+    return name in CONFIG_NAMES
+
+
+def is_named_config(path: Path) -> bool:
+    """`is_config`, or a YAML file of another name that is a SAM template: a file given
+    explicitly on the command line."""
+    return is_config(path) or (Path(path).suffix in (".yaml", ".yml") and sam.claims(path))
 
 
 def load_service(config_path: Path, project_root: Path, options: dict[str, str] | None = None,

@@ -30,6 +30,15 @@ RESOURCE_PROPERTY = {
 }
 
 LAMBDA_RESOURCE_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
+SAM_FUNCTION_TYPE = "AWS::Serverless::Function"
+
+# A SAM event's `Type` -> the event kind rules know (serverless.yml's names); others lowercased.
+SAM_EVENT_KINDS = {
+    "Api": "http", "HttpApi": "httpApi", "SQS": "sqs", "Schedule": "schedule", "ScheduleV2": "schedule",
+    "S3": "s3", "SNS": "sns", "DynamoDB": "stream", "Kinesis": "stream", "EventBridgeRule": "eventBridge",
+    "CloudWatchEvent": "cloudwatchEvent", "CloudWatchLogs": "cloudwatchLog", "Cognito": "cognitoUserPool",
+    "IoTRule": "iot", "MSK": "msk", "SelfManagedKafka": "kafka", "AlexaSkill": "alexaSkill",
+}
 
 # The plugin that runs a list of handlers in order: `handler: [auth.check, api.handler]` (or its
 # newer `middleware:` key), each entry a handler string or `{then: ..., catch: ...}`.
@@ -69,6 +78,19 @@ class Function:
     @property
     def service(self) -> "Service":
         return self._service()
+
+    @cached_property
+    def is_sam(self) -> bool:
+        """An AWS::Serverless::Function of a SAM template: it inherits `Globals.Function` (merged into
+        its Properties by the front end), has `Events`, and its code is `CodeUri` + `Handler`."""
+        return (self.kind == "resource" and self.resource is not None
+                and self.resource.type == SAM_FUNCTION_TYPE and self.service.format == "sam")
+
+    def inherited(self, name: str) -> bool:
+        """Whether a property of a SAM function comes from `Globals.Function` (where it is written)."""
+        key = self.node.key_node(name) if self.is_sam else None
+        globals_ = self.service.sam_globals
+        return key is not None and globals_ is not None and globals_.key_node(name) is key
 
     @cached_property  # asked for by most rules, for every function
     def handler(self) -> Node | None:
@@ -167,6 +189,10 @@ class Function:
 
     @property
     def events(self) -> list[tuple[str, Node]]:
+        """(kind, settings) of each event: serverless.yml's `events:` entries; a SAM function's
+        `Events`, each as the serverless kind of its `Type` with its `Properties`."""
+        if self.is_sam:
+            return self._sam_events()
         events = self.node.get("events") if self.kind == "function" else None
         found: list[tuple[str, Node]] = []
         if isinstance(events, Sequence):
@@ -174,6 +200,17 @@ class Function:
                 if isinstance(event, Mapping) and event.pairs:
                     key, value = event.pairs[0]
                     found.append((str(key.value), value))
+        return found
+
+    def _sam_events(self) -> list[tuple[str, Node]]:
+        events = self.node.get("Events")
+        found: list[tuple[str, Node]] = []
+        for _, event in events.pairs if isinstance(events, Mapping) else ():
+            kind = text(event.get("Type")) if isinstance(event, Mapping) else None
+            if kind:
+                properties = event.get("Properties")
+                found.append((SAM_EVENT_KINDS.get(kind, kind.lower()),
+                              properties if properties is not None else event))
         return found
 
     def event_types(self) -> set[str]:
@@ -270,8 +307,11 @@ class Service:
     def resources(self) -> list[Resource]:
         found: list[Resource] = []
         block = self.document.get("resources") if self.document else None
-        # `resources:` may be a list of fragments (often `${file(...)}` includes).
+        # `resources:` may be a list of fragments (often `${file(...)}` includes); a SAM template's
+        # `Resources` are at its top level.
         fragments = block.items if isinstance(block, Sequence) else [block]
+        if self.format == "sam":
+            fragments = [self.document]
         for fragment in fragments:
             resources = path_get(fragment, "Resources")
             if not isinstance(resources, Mapping):
@@ -283,6 +323,14 @@ class Service:
 
     def resources_of_type(self, *types: str) -> list[Resource]:
         return [r for r in self.resources if r.type in types]
+
+    @cached_property
+    def sam_globals(self) -> Mapping | None:
+        """A SAM template's `Globals.Function` (what its functions inherit), else None."""
+        if self.format != "sam":
+            return None
+        found = path_get(self.document, "Globals", "Function")
+        return found if isinstance(found, Mapping) else None
 
     @cached_property
     def functions(self) -> list[Function]:
@@ -363,9 +411,34 @@ class Service:
     def handler_path(self, function: Function):
         """(path or None, export name) for a `functions:` entry's handler; (None, None) when the
         handler is missing or not a literal."""
+        if function.is_sam:
+            return self._sam_handler(function)
         if function.kind != "function":
             return None, None
         return self._resolved_handler(function.handler)
+
+    def sam_handler_text(self, function: Function) -> str | None:
+        """The handler of a SAM function as a path from the template's folder, the way
+        serverless.yml writes one: `CodeUri: src/` + `Handler: app.handler` is `src/app.handler`;
+        with `Metadata.BuildMethod: esbuild`, the TypeScript entry point the handler's module is
+        built from (`src/app.ts.handler`). None for inline code, an image, a handler or CodeUri that
+        is not a literal, or code in S3."""
+        handler = text(function.handler)
+        if function.image is not None or not handler or "." not in handler \
+                or self.inline_code(function) is not None:
+            return None
+        code_uri = function.node.get("CodeUri")
+        folder = text(code_uri) if code_uri is not None else "."
+        if not isinstance(folder, str) or folder.startswith("s3://") or "${" in folder:
+            return None
+        module, export = handler.rsplit(".", 1)
+        entry = sam_entry_point(function.resource, module)
+        prefix = "" if folder.strip("/") in ("", ".") else folder.rstrip("/") + "/"
+        return f"{prefix}{entry or module}.{export}"
+
+    def _sam_handler(self, function: Function) -> tuple[Path | None, str | None]:
+        handler = self.sam_handler_text(function)
+        return self._resolved(handler)
 
     def middleware_paths(self, function: Function) -> list[tuple[Path | None, str | None]]:
         """(path or None, export name) for each middleware entry of a function (see
@@ -373,7 +446,9 @@ class Service:
         return [self._resolved_handler(entry) for entry in function.middleware]
 
     def _resolved_handler(self, node: Node | None) -> tuple[Path | None, str | None]:
-        handler = text(node)
+        return self._resolved(text(node))
+
+    def _resolved(self, handler: str | None) -> tuple[Path | None, str | None]:
         if not isinstance(handler, str) or not handler or "${" in handler:
             return None, None
         if handler not in self._handler_paths:  # probing is a dozen stats: once per handler string
@@ -429,7 +504,7 @@ class Service:
     def _build_graph(self, function: Function):
         from ..read.keptgraphs import build_handler_graph
 
-        if function.kind == "resource":
+        if function.kind == "resource" and (not function.is_sam or self.inline_code(function) is not None):
             return self._inline_graph(function)
         path, export = self.handler_path(function)
         if path is None:
@@ -454,15 +529,33 @@ class Service:
         return HandlerGraph(entry, export, self.sources, self.tsconfig, self.project_root)
 
     def inline_code(self, function: Function) -> Scalar | None:
-        """The `Code.ZipFile` source of a raw Lambda resource, also under `!Sub`."""
+        """The `Code.ZipFile` source of a raw Lambda resource (a SAM function's `InlineCode`), also
+        under `!Sub`."""
         if function.kind != "resource":
             return None
-        code = path_get(function.node, "Code", "ZipFile")
+        code = function.node.get("InlineCode") if function.is_sam else path_get(function.node, "Code", "ZipFile")
         if intrinsic_name(code) == "Fn::Sub":
             code = code.value if isinstance(code, Intrinsic) else code.get("Fn::Sub")
             if isinstance(code, Sequence) and code.items:  # !Sub [template, {variables}]
                 code = code.items[0]
         return code if isinstance(code, Scalar) and isinstance(code.value, str) else None
+
+
+def sam_entry_point(resource: Resource | None, module: str) -> str | None:
+    """The `Metadata.BuildProperties.EntryPoints` entry an esbuild-built SAM function's handler
+    module is built from: the one of the module's name (esbuild names each output after its entry),
+    else the only one."""
+    metadata = resource.node.get("Metadata") if resource is not None else None
+    if text(path_get(metadata, "BuildMethod")) != "esbuild":
+        return None
+    entries = path_get(metadata, "BuildProperties", "EntryPoints")
+    names = [text(entry) for entry in entries.items] if isinstance(entries, Sequence) else []
+    names = [name for name in names if isinstance(name, str) and name]
+    stem = module.rsplit("/", 1)[-1]
+    named = [name for name in names if Path(name).stem == stem]
+    if named:
+        return named[0].removeprefix("./")
+    return names[0].removeprefix("./") if len(names) == 1 else None
 
 
 def _relative(path: Path, root: Path) -> str:
