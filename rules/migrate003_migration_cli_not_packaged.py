@@ -92,10 +92,11 @@ def _inline(function, runs):
     line = runs[0].source.span(runs[0].call).line
     if function.is_sam:  # SAM's InlineCode becomes Code.ZipFile
         key, written = function.node.key_node("InlineCode"), "`InlineCode`"
-        package = "a function with `CodeUri` whose package.json has `prisma` in dependencies"
     else:
         key, written = path_get(function.node, "Code").key_node("ZipFile"), "inline `Code.ZipFile` code"
-        package = "a `functions:` entry with `prisma` in dependencies"
+    package = ("an AWS::Serverless::Function whose `CodeUri` folder has `prisma` in its package.json "
+               "dependencies" if function.service.format == "sam"
+               else "a `functions:` entry with `prisma` in dependencies")
     yield key, (f"`{runs[0].command.label}` (line {line}) runs in {written}, "
                 "which is deployed as a single index.js without node_modules, so the Prisma CLI is "
                 f"never there: deploy {{names}} from the service package ({package}), or run "
