@@ -49,6 +49,11 @@ GLOBAL_PROPERTIES = frozenset((
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
+def with_environment(opt: dict[str, str], environment: str | None) -> dict[str, str]:
+    """The `--opt` values with `--sam-env ENV` (samconfig.toml's environment) among them."""
+    return {**opt, ENVIRONMENT_OPTION: environment} if environment else dict(opt)
+
+
 def claims(path: Path) -> bool:
     """Whether the file is a SAM template: its text has a top-level `Transform` naming the SAM
     transform (a cheap look at the text; loading parses it once)."""
