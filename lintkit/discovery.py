@@ -257,7 +257,8 @@ def discover(paths: list[str], skipped: list[Skipped] | None = None) -> list[Tar
         else:  # a file of a service, a configuration another one includes among them
             config = owning_service(path)
             if config is None:
-                raise DiscoveryError(f"{raw}: not inside a Serverless service (no serverless.yml or SAM template.yaml above it)")
+                raise DiscoveryError(f"{raw}: not inside a Serverless service (no serverless.yml or SAM "
+                                     "template.yaml above it)")
             _target(targets, config, boundary=config.parent).only_files.add(path)
     for config in whole:
         targets[config].only_files.clear()

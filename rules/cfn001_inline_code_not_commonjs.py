@@ -82,8 +82,8 @@ def _check_handler(function, graph):
     module, export = split_handler(value)
     if module != "index":
         wanted = f"index.{export or 'handler'}"
-        yield Finding.at(handler, f"{_saved_as(function)}, so Handler must be `{wanted}`: change `{value}` to "
-                         f"`{wanted}`.", function=function.name,
+        yield Finding.at(handler, f"{_saved_as(function)}, so Handler must be `{wanted}`: change "
+                         f"`{value}` to `{wanted}`.", function=function.name,
                          fix=scalar_fix(handler, wanted, f"Set Handler to `{wanted}`"))
     elif export and not graph.entry.is_esm and not graph.has_export(export) \
             and "module.exports" not in graph.entry.exports:
@@ -95,8 +95,8 @@ def _check_handler(function, graph):
 def _import_message(source, statement, function) -> str:
     imports = [imp for imp in source.imports if imp.node == statement]
     suggestion = _require_for(imports[0]) if imports else "require(...)"
-    return (f"{_saved_as(function)}{LOADED}, so this `import` statement fails (\"Cannot use import statement outside "
-            f"a module\"): use `{suggestion}`.")
+    return (f"{_saved_as(function)}{LOADED}, so this `import` statement fails (\"Cannot use import "
+            f"statement outside a module\"): use `{suggestion}`.")
 
 
 def _import_fix(source, statement) -> Fix | None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..model.diagnostics import Finding
 from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, intrinsic_name, text
-from ..model.service import LoadedConfig
+from ..model.service import LoadedConfig, code_inside
 
 NAME = "sam"
 CONFIG_NAMES = ("template.yaml", "template.yml")
@@ -99,18 +99,39 @@ def load(config_path: Path, project_root: Path, options: dict[str, str],
     result.findings.extend(findings)
     document = _resolve_refs(loaded.node, values)
     result.document = _with_globals(document)
+    result.findings.extend(_code_outside_project(result.document, config_path, project_root))
     return result
+
+
+def _code_outside_project(document: Mapping, config_path: Path, project_root: Path) -> list[Finding]:
+    """PARSE005 at each function's `CodeUri` that leaves the project: lintkit reads nothing there."""
+    resources = document.get("Resources")
+    findings = []
+    for key, resource in resources.pairs if isinstance(resources, Mapping) else ():
+        code_uri = path_mapping(resource, "Properties", "CodeUri")
+        folder = text(code_uri) if isinstance(code_uri, Scalar) else None
+        if not isinstance(folder, str) or text(resource.get("Type")) != FUNCTION_TYPE:
+            continue
+        if not code_inside(config_path.parent, folder, project_root):
+            findings.append(Finding.at(code_uri, f"`CodeUri: {folder}` of `{key.value}` points outside "
+                                       "the project (the repository that holds the template): "
+                                       "lintkit does not read code there; keep the function's code "
+                                       "inside the project.", code="PARSE005"))
+    return findings
+
 
 
 def _shape_findings(document: Mapping) -> list[Finding]:
     """PARSE001 where the template's shape keeps lintkit from reading it: `Resources`, `Globals`,
     `Globals.Function`, a function or its `Properties` that is not a mapping."""
     findings = []
-    for key in ("Resources", "Globals", "Parameters"):
+    for key, of in (("Resources", "logical ids to their definitions"),
+                    ("Parameters", "parameter names to their definitions"),
+                    ("Globals", "resource kinds to their shared properties (`Function:` ...)")):
         node = document.get(key)
         if node is not None and not isinstance(node, Mapping):
-            findings.append(Finding.at(node, f"`{key}` must be a mapping of logical ids to their "
-                                       "definitions; lintkit reads nothing from it.", code="PARSE001"))
+            findings.append(Finding.at(node, f"`{key}` must be a mapping of {of}; lintkit reads "
+                                       "nothing from it.", code="PARSE001"))
     functions = path_mapping(document, "Globals", "Function")
     if functions is not None and not isinstance(functions, Mapping):
         findings.append(Finding.at(functions, "`Globals.Function` must be a mapping of function "

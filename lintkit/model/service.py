@@ -3,6 +3,7 @@ files beside it (package.json, schema.prisma, .env, tsconfig.json), all loaded l
 from __future__ import annotations
 
 import gc
+import os
 import weakref
 from contextlib import contextmanager
 from dataclasses import InitVar, dataclass, field
@@ -431,6 +432,8 @@ class Service:
         folder = text(code_uri) if code_uri is not None else "."
         if not isinstance(folder, str) or folder.startswith("s3://") or "${" in folder:
             return None
+        if not code_inside(self.root, folder, self.project_root):
+            return None  # PARSE005 says so at the CodeUri
         module, export = handler.rsplit(".", 1)
         entry = sam_entry_point(function.resource, module)
         prefix = "" if folder.strip("/") in ("", ".") else folder.rstrip("/") + "/"
@@ -533,12 +536,24 @@ class Service:
         under `!Sub`."""
         if function.kind != "resource":
             return None
-        code = function.node.get("InlineCode") if function.is_sam else path_get(function.node, "Code", "ZipFile")
+        if function.is_sam:
+            code = function.node.get("InlineCode")
+        else:
+            code = path_get(function.node, "Code", "ZipFile")
         if intrinsic_name(code) == "Fn::Sub":
             code = code.value if isinstance(code, Intrinsic) else code.get("Fn::Sub")
             if isinstance(code, Sequence) and code.items:  # !Sub [template, {variables}]
                 code = code.items[0]
         return code if isinstance(code, Scalar) and isinstance(code.value, str) else None
+
+
+def code_inside(template_folder: Path, code_uri: str, project_root: Path) -> bool:
+    """A literal SAM `CodeUri` folder lies inside the project (S3 locations and variables count as
+    inside: they are not read)."""
+    if code_uri.startswith("s3://") or "${" in code_uri:
+        return True
+    folder = Path(os.path.normpath(Path(template_folder) / code_uri))
+    return folder.is_relative_to(os.path.normpath(project_root))
 
 
 def sam_entry_point(resource: Resource | None, module: str) -> str | None:
