@@ -23,6 +23,11 @@ follow (its handler's source not found, build output not mapped back to it) coun
 depends on `@prisma/client` or `prisma` and the service has a schema.prisma, and the message says
 so; one whose code was followed and does not import the client never counts.
 
+In an AWS SAM template the bundler is `Metadata.BuildMethod: esbuild` on each
+`AWS::Serverless::Function`: it fires when `Metadata.BuildProperties.External` names none of
+`@prisma/client`, `.prisma/client`, `.prisma` or `@prisma/*` (an `External` lintkit cannot read
+counts), reported at `External`, else at `BuildProperties`, else at `BuildMethod`.
+
 Why: bundlers follow JavaScript imports; the engine is a native file Prisma loads by path and the
 schema is read at runtime, so neither lands in the zip and every query fails with "Query engine
 library ... could not be found" or "ENOENT ... schema.prisma".
