@@ -383,3 +383,18 @@ Resources:
 """)
     code, out, err = run_lintkit("check", ".", "--format", "concise", "--as-of", AS_OF, cwd=tmp_path)
     assert code in (0, 1) and "internal error" not in err and "Traceback" not in err
+
+
+def test_a_codeuri_in_build_output_of_the_functions_own_package_is_its_source(tmp_path, run_lintkit):
+    """A public SAM project's layout: each function a package of its own that `node esbuild.js`
+    builds into dist/ (git-ignored), CodeUri naming dist/: CONFIG002 must not say no source."""
+    package = '{"scripts": {"build": "rm -rf dist && node esbuild.js"}}'
+    path = project(tmp_path, HEADER + "Resources:\n  F:\n    Type: AWS::Serverless::Function\n"
+                   "    Properties:\n      CodeUri: functions/users/dist/\n      Handler: handler.default\n"
+                   "      Runtime: nodejs24.x\n",
+                   files={"functions/users/package.json": package,
+                          "functions/users/src/handler.ts": "export default async () => ({})\n"})
+    service = load(path)
+    assert service.handler_path(function(service, "F")) == (
+        tmp_path / "functions/users/src/handler.ts", "default")
+    assert lint(run_lintkit, tmp_path, "--select", "CONFIG002") == (0, [])

@@ -256,6 +256,7 @@ class Service:
         self._graphs: dict[int, object] = {}  # id of the function node -> graph
         self._handler_graphs: dict[tuple | int, object] = {}  # (file, export, middleware) -> graph
         self._handler_paths: dict[str, tuple[Path | None, str]] = {}
+        self._code_layouts: dict[Path, tuple] = {}  # a SAM function's package -> (layout, tsconfig)
 
     @cached_property  # asked for by the engine (twice) and the secret scan: one walk for all
     def document_files(self) -> tuple[frozenset[Path], frozenset[Path]]:
@@ -441,7 +442,32 @@ class Service:
 
     def _sam_handler(self, function: Function) -> tuple[Path | None, str | None]:
         handler = self.sam_handler_text(function)
-        return self._resolved(handler)
+        if handler is None:
+            return None, None
+        return self._resolved(handler, self._code_package(function)[0])
+
+    def _code_package(self, function: Function) -> tuple[object, object]:
+        """(build layout, tsconfig) of a SAM function's own package: the package.json nearest above
+        its `CodeUri` folder (`src/handlers/users/` with a build into `dist/` and its own
+        tsconfig paths), below the template's folder; the template folder's otherwise."""
+        from ..read.packagejson import find_package_json
+
+        code_uri = text(function.node.get("CodeUri"))
+        package = find_package_json(self.root / code_uri, self.root) if isinstance(code_uri, str) else None
+        folder = package.parent if package is not None else self.root
+        if folder == self.root:
+            return self.build_layout, self.tsconfig
+        if folder not in self._code_layouts:
+            from ..read.buildout import load_build_layout
+            from ..read.packagejson import parse_package_json
+            from ..read.tsconfig import load_tsconfig
+
+            parsed = parse_package_json(package)
+            scripts = {name: value for name, (value, _) in parsed.scripts.items()} if parsed else {}
+            tsconfig = load_tsconfig(folder, self.project_root)
+            self._code_layouts[folder] = (load_build_layout(
+                folder, tsconfig, scripts, [], self.config_path.name, self.project_root), tsconfig)
+        return self._code_layouts[folder]
 
     def middleware_paths(self, function: Function) -> list[tuple[Path | None, str | None]]:
         """(path or None, export name) for each middleware entry of a function (see
@@ -451,14 +477,14 @@ class Service:
     def _resolved_handler(self, node: Node | None) -> tuple[Path | None, str | None]:
         return self._resolved(text(node))
 
-    def _resolved(self, handler: str | None) -> tuple[Path | None, str | None]:
+    def _resolved(self, handler: str | None, layout=None) -> tuple[Path | None, str | None]:
         if not isinstance(handler, str) or not handler or "${" in handler:
             return None, None
         if handler not in self._handler_paths:  # probing is a dozen stats: once per handler string
             from ..read.handlers import resolve_handler_path
 
             self._handler_paths[handler] = resolve_handler_path(self.root, handler, self.project_root,
-                                                                self.build_layout,
+                                                                layout or self.build_layout,
                                                                 self.sources.real_path)
         return self._handler_paths[handler]
 
@@ -515,8 +541,9 @@ class Service:
         middleware = [(path, name) for path, name in self.middleware_paths(function) if path is not None]
         store = getattr(self.sources, "store", None)  # the language server's, kept between lints
         build = store.graphs.graph if store is not None else build_handler_graph
-        return build(self.sources, path, export, middleware, self.tsconfig, self.project_root,
-                     self.build_layout)
+        layout, tsconfig = self._code_package(function) if function.is_sam else (self.build_layout,
+                                                                                 self.tsconfig)
+        return build(self.sources, path, export, middleware, tsconfig, self.project_root, layout)
 
     def _inline_graph(self, function: Function):
         from ..read.handlers import HandlerGraph, source_from_block_scalar
