@@ -102,7 +102,11 @@ def _add_lint_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--ignore", type=_selectors, default=None,
                          help="skip these codes, code prefixes or names (comma-separated)")
     command.add_argument("--opt", type=_opt, action="append", default=[], metavar="NAME=VALUE",
-                         help="value for ${opt:NAME}, e.g. --opt stage=prod (repeatable)")
+                         help="value for ${opt:NAME}, e.g. --opt stage=prod, and for a SAM "
+                              "template's parameter NAME (repeatable)")
+    command.add_argument("--sam-env", default=None, metavar="ENV",
+                         help="samconfig.toml environment whose parameter_overrides a SAM template "
+                              "uses (default: default)")
     command.add_argument("--as-of", type=_as_of, default=None, metavar="YYYY-MM-DD",
                          help="date for date-dependent rules (default: today)")
     command.add_argument("--no-ignores", action="store_true",
@@ -332,10 +336,12 @@ def _check(args, baseline, overlays) -> int:
     from .config import ConfigError
     from .discovery import DiscoveryError
     from .engine import Engine, Options, report_internal_errors
+    from .formats.sam import with_environment
 
     cache_dir, cache_dir_named = (None, False) if args.no_cache or overlays else cache_folder(args.cache_dir)
     options = Options(
-        as_of=args.as_of or date.today(), opt=dict(args.opt), select=args.select,
+        as_of=args.as_of or date.today(), opt=with_environment(dict(args.opt), args.sam_env),
+        select=args.select,
         ignore=args.ignore, fail_on=args.fail_on, no_ignores=args.no_ignores, overlays=overlays,
         jobs=args.jobs, service_timeout=args.service_timeout,
         config=_explicit_config(args.config) if args.config else None, isolated=args.isolated,
@@ -549,12 +555,13 @@ def _stdin_targets(raw: str):
     editor shows findings in the buffer it sent). PATH outside every service: nothing to lint, as
     for the pre-commit hook. A PATH that is not on disk yet can stand in only as a serverless.yml:
     lintkit reaches every other file from the service on disk (handler paths, schema.prisma, .env)."""
-    from .discovery import CONFIG_NAMES, owning_service, service_target
+    from .discovery import owning_service, service_target
+    from .formats import is_config
 
     path = Path(raw).resolve()
     if path.is_dir():
         raise UsageError(f"--stdin-filename {raw}: a folder, not a file")
-    if path.name in CONFIG_NAMES:
+    if is_config(path):
         config = path
     else:
         config = owning_service(path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .formats import CONFIG_NAMES
+from .formats import CONFIG_NAMES, is_config, is_named_config
 from .model.fieldclasses import field, fieldclass
 from .read.files import walk
 from .read.gitignore import GitIgnore
@@ -41,7 +41,7 @@ class Target:
 def service_config(folder: Path) -> Path | None:
     for name in CONFIG_NAMES:
         candidate = folder / name
-        if candidate.is_file():
+        if candidate.is_file() and is_config(candidate):
             return candidate
     return None
 
@@ -74,8 +74,9 @@ def find_services(root: Path, skipped: list[Skipped] | None = None) -> list[Path
     for folder, dirs, files in walk(top):
         ignore.listed(folder, files)
         dirs[:] = [name for name in dirs if _enter(folder, name, ignore, skipped)]
-        name = next((name for name in CONFIG_NAMES if name in files), None) \
-            or next((name for name in CONFIG_NAMES if name in dirs), None)
+        name = next((name for name in CONFIG_NAMES if name in files and
+                     is_config(Path(folder, name))), None) \
+            or next((name for name in CONFIG_NAMES if name in dirs and is_config(Path(folder, name))), None)
         if name is None:
             continue
         config = os.path.join(folder, name)
@@ -188,8 +189,7 @@ def services_of(paths: list[str], skipped: list[Skipped] | None = None) -> list[
             if not configs:  # a folder inside a service, e.g. src/
                 inside = owning_service(path, includes)
                 configs = [inside] if inside is not None else []
-        elif path.name in CONFIG_NAMES and path.is_file() and \
-                owning_service(path, includes) in (path, None):
+        elif is_config(path) and path.is_file() and owning_service(path, includes) in (path, None):
             configs = [path]
         else:  # a file of a service, a configuration another one includes among them
             config = owning_service(path, includes)
@@ -240,7 +240,7 @@ def discover(paths: list[str], skipped: list[Skipped] | None = None) -> list[Tar
             configs = find_services(path, found)
             if skipped is not None:
                 skipped.extend(found)
-            if not configs and path.name in CONFIG_NAMES:
+            if not configs and is_config(path):
                 configs = [path]  # a folder named serverless.yml: PARSE001 says it is not a file
             if not configs:
                 inside = None if _passed_over(found) else owning_service(path)
@@ -251,13 +251,14 @@ def discover(paths: list[str], skipped: list[Skipped] | None = None) -> list[Tar
             for config in configs:
                 _target(targets, config, boundary=path)
                 whole.add(config)
-        elif path.name in CONFIG_NAMES and owning_service(path) in (path, None):
+        elif is_named_config(path) and (not is_config(path) or owning_service(path) in (path, None)):
             _target(targets, path, boundary=path.parent)
             whole.add(path)
         else:  # a file of a service, a configuration another one includes among them
             config = owning_service(path)
             if config is None:
-                raise DiscoveryError(f"{raw}: not inside a Serverless service (no serverless.yml above it)")
+                raise DiscoveryError(f"{raw}: not inside a Serverless service (no serverless.yml or SAM "
+                                     "template.yaml above it)")
             _target(targets, config, boundary=config.parent).only_files.add(path)
     for config in whole:
         targets[config].only_files.clear()
@@ -269,7 +270,7 @@ def _passed_over(skipped: list[Skipped]) -> list[tuple[Path, str]]:
     """The services inside what discovery skipped (build output, git-ignored folders; not
     dependencies), with the reason: (serverless.yml, why)."""
     return [(config, skip.reason) for skip in skipped if skip.path.name not in DEPENDENCY_DIRS
-            for config in ([skip.path] if skip.path.name in CONFIG_NAMES else find_services(skip.path))]
+            for config in ([skip.path] if is_config(skip.path) else find_services(skip.path))]
 
 
 def _nothing_found(raw: str, skipped: list[Skipped]) -> str:
@@ -277,7 +278,7 @@ def _nothing_found(raw: str, skipped: list[Skipped]) -> str:
     build output or git-ignored folders), which a user may have meant."""
     from .display import display_path
 
-    message = f"{raw}: no serverless.yml or serverless.yaml found here or below"
+    message = f"{raw}: no serverless.yml, serverless.yaml or SAM template.yaml found here or below"
     passed_over = _passed_over(skipped)
     if not passed_over:
         return message

@@ -37,7 +37,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from . import __version__
-from .discovery import CONFIG_NAMES, owning_service, service_target
+from .discovery import owning_service, service_target
+from .formats import is_config
+from .formats.sam import SAMCONFIG
 from .model.fieldclasses import field, fieldclass, replace
 from .read.files import read_bytes
 from .read.lines import LINE_BREAK
@@ -76,7 +78,10 @@ class Settings:
     @classmethod
     def from_args(cls, args) -> "Settings":
         debounce = getattr(args, "debounce", None)
-        return cls(as_of=args.as_of, opt=dict(args.opt), select=args.select, ignore=args.ignore,
+        from .formats.sam import with_environment
+
+        opt = with_environment(dict(args.opt), getattr(args, "sam_env", None))
+        return cls(as_of=args.as_of, opt=opt, select=args.select, ignore=args.ignore,
                    no_ignores=args.no_ignores,
                    debounce_ms=DEFAULT_DEBOUNCE_MS if debounce is None else debounce)
 
@@ -279,13 +284,14 @@ def _with_fix(data: dict, d, lines, encoding: str, redactor) -> dict:
 
 def is_linted_file(path: Path) -> bool:
     name = path.name
-    return path.suffix in LINTED_SUFFIXES or name == ".env" or name.startswith(".env.")
+    return (path.suffix in LINTED_SUFFIXES or name == ".env" or name.startswith(".env.")
+            or name == SAMCONFIG)
 
 
 def service_of(path: Path) -> Path | None:
     """The serverless.yml whose service `path` belongs to: itself, for a serverless.yml, unless
     an enclosing service includes it (`${file(./resources/serverless.yml)}`)."""
-    if path.name not in CONFIG_NAMES:
+    if not is_config(path):
         return owning_service(path)
     owner = owning_service(path) if path.is_file() else None  # an unsaved one is its own
     return owner if owner is not None and owner.parent != path.parent else path

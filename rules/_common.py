@@ -47,3 +47,21 @@ def scalar_fix(node, new_value: str, title: str, applicability: str = "safe"):
     if quote is None or any(char in value + new_value for char in "\\\"'\n\r"):
         return None
     return Fix.replace(node.span, quote + value + quote, quote + new_value + quote, title, applicability)
+
+
+# -- SAM templates: where a setting is edited, in SAM's words --------------------------------------
+
+def in_sam(service) -> bool:
+    """The service is an AWS SAM template (`lintkit.formats.sam`): its functions inherit
+    `Globals.Function`, not `provider:`."""
+    return service.format == "sam"
+
+
+def shared_settings(service) -> str:
+    """What every function inherits: `Globals.Function` in a SAM template, else `provider`."""
+    return "Globals.Function" if in_sam(service) else "provider"
+
+
+def ssm_example(service, name: str = "/app/database-url") -> str:
+    """A deploy-time SSM parameter as the format writes one."""
+    return f"{{{{resolve:ssm:{name}}}}}" if in_sam(service) else f"${{ssm:{name}}}"

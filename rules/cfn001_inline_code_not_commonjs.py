@@ -48,7 +48,12 @@ SUMMARY = "Inline ZipFile code with import/export statements, or a Handler not i
 
 FIXES = ("safe", "unsafe")
 SAVED_AS = "Inline ZipFile code is saved as index.js"
-LOADED_AS = f"{SAVED_AS} and loaded as CommonJS"
+SAM_SAVED_AS = "InlineCode is saved as index.js"  # SAM turns it into Code.ZipFile
+LOADED = " and loaded as CommonJS"
+
+
+def _saved_as(function) -> str:
+    return SAM_SAVED_AS if function.is_sam else SAVED_AS
 
 
 def check(service, context):
@@ -61,10 +66,10 @@ def check(service, context):
         source = graph.entry
         for statement in named_children(source.root):
             if statement.type == "import_statement":
-                yield Finding.at(source.span(statement), _import_message(source, statement),
+                yield Finding.at(source.span(statement), _import_message(source, statement, function),
                                  function=function.name, fix=_import_fix(source, statement))
             elif statement.type == "export_statement":
-                yield Finding.at(source.span(statement), _export_message(source, statement),
+                yield Finding.at(source.span(statement), _export_message(source, statement, function),
                                  function=function.name, fix=_export_fix(source, statement))
         yield from _check_handler(function, graph)
 
@@ -77,8 +82,8 @@ def _check_handler(function, graph):
     module, export = split_handler(value)
     if module != "index":
         wanted = f"index.{export or 'handler'}"
-        yield Finding.at(handler, f"{SAVED_AS}, so Handler must be `{wanted}`: change `{value}` to "
-                         f"`{wanted}`.", function=function.name,
+        yield Finding.at(handler, f"{_saved_as(function)}, so Handler must be `{wanted}`: change "
+                         f"`{value}` to `{wanted}`.", function=function.name,
                          fix=scalar_fix(handler, wanted, f"Set Handler to `{wanted}`"))
     elif export and not graph.entry.is_esm and not graph.has_export(export) \
             and "module.exports" not in graph.entry.exports:
@@ -87,11 +92,11 @@ def _check_handler(function, graph):
                          "change Handler to the exported name.", function=function.name)
 
 
-def _import_message(source, statement) -> str:
+def _import_message(source, statement, function) -> str:
     imports = [imp for imp in source.imports if imp.node == statement]
     suggestion = _require_for(imports[0]) if imports else "require(...)"
-    return (f"{LOADED_AS}, so this `import` statement fails (\"Cannot use import statement outside "
-            f"a module\"): use `{suggestion}`.")
+    return (f"{_saved_as(function)}{LOADED}, so this `import` statement fails (\"Cannot use import "
+            f"statement outside a module\"): use `{suggestion}`.")
 
 
 def _import_fix(source, statement) -> Fix | None:
@@ -138,14 +143,14 @@ def _require_for(imp) -> str:
     return "; ".join(statements) or call
 
 
-def _export_message(source, statement) -> str:
+def _export_message(source, statement, function) -> str:
     names = _exported_names(source, statement)
     if names:
         fix = "; ".join(f"exports.{exported} = {local}" for exported, local in names)
         advice = f"remove `export` and add `{fix}`"
     else:
         advice = "assign the handler to `exports.handler` instead"
-    return f"{LOADED_AS}, so this `export` fails (\"Unexpected token 'export'\"): {advice}."
+    return f"{_saved_as(function)}{LOADED}, so this `export` fails (\"Unexpected token 'export'\"): {advice}."
 
 
 def _exported_names(source, statement) -> list[tuple[str, str]]:

@@ -40,29 +40,41 @@ ROLE_EXAMPLE = ("an IAM role ARN, e.g. `!GetAtt IamRoleLambdaExecution.Arn` (the
                 "creates for its functions)")
 
 
+SAM_ROLE_EXAMPLE = ("an IAM role ARN, e.g. `!GetAtt MigrationRole.Arn` of an AWS::IAM::Role in the "
+                    "template, or make the function an AWS::Serverless::Function, for which SAM creates one")
+
+
 def check(service, context):
     for resource in service.resources_of_type("AWS::Lambda::Function"):
         properties = resource.properties
         role = properties.get("Role") if properties is not None else None
         if role is not None and (is_dynamic(role) or not _is_empty(role)):
             continue
-        yield _missing(resource, properties) if role is None else _empty(resource, properties, role)
+        yield _missing(service, resource, properties) if role is None else \
+            _empty(service, resource, properties, role)
 
 
-def _missing(resource, properties) -> Finding:
+def _role_example(service) -> str:
+    if service.format == "sam":
+        return SAM_ROLE_EXAMPLE
+    return ROLE_EXAMPLE
+
+
+def _missing(service, resource, properties) -> Finding:
     where = resource.node.key_node("Properties") if properties is not None else resource.key
+    gives = ("SAM creates a role only for AWS::Serverless::Function resources" if service.format == "sam"
+             else "Serverless gives a role only to `functions:` entries")
     return Finding.at(where, f"`{resource.logical_id}` has no `Role`, which "
-                      "AWS::Lambda::Function requires (Serverless gives a role only to "
-                      f"`functions:` entries): add `Role:` with {ROLE_EXAMPLE}.",
-                      function=resource.logical_id)
+                      f"AWS::Lambda::Function requires ({gives}): add `Role:` with "
+                      f"{_role_example(service)}.", function=resource.logical_id)
 
 
-def _empty(resource, properties, role) -> Finding:
+def _empty(service, resource, properties, role) -> Finding:
     span = role.span
     where = role if (span.line, span.column) != (span.end_line, span.end_column) else \
         properties.key_node("Role")
     return Finding.at(where, f"`{resource.logical_id}` has an empty `Role`, which "
-                      f"AWS::Lambda::Function requires: set it to {ROLE_EXAMPLE}.",
+                      f"AWS::Lambda::Function requires: set it to {_role_example(service)}.",
                       function=resource.logical_id)
 
 

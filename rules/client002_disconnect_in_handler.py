@@ -81,7 +81,7 @@ def _runs_once(service, function, custom_resource_targets) -> bool:
         return True
     if function.name in custom_resource_targets:
         return True
-    events = function.event_types() if function.kind == "function" else set()
+    events = function.event_types() if function.kind == "function" or function.is_sam else set()
     if events == {"schedule"}:
         return True
     return bool(migration_runs(service, function))

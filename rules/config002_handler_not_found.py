@@ -52,7 +52,8 @@ SUMMARY = "A function's handler names a file or export that does not exist."
 
 def check(service, context):
     for function in service.functions:
-        if function.kind != "function" or function.image is not None or not is_node_function(function):
+        if (function.kind != "function" and not function.is_sam) or function.image is not None \
+                or not is_node_function(function):
             continue
         resolved = zip([function.handler, *function.middleware],
                        [service.handler_path(function), *service.middleware_paths(function)])
@@ -60,11 +61,23 @@ def check(service, context):
             yield from _check_handler(service, function, handler, path, export, index == 0)
 
 
+def _sam_origin(function) -> str:
+    """For a SAM function, what its handler path is made of."""
+    if not function.is_sam:
+        return ""
+    code_uri = text(function.node.get("CodeUri"))
+    return f" (`CodeUri: {code_uri}` + `Handler: {text(function.handler)}`)" if code_uri else ""
+
+
 def _check_handler(service, function, handler, path, export, is_handler: bool):
     """The findings for one entry: the handler itself, or a middleware entry before it."""
     value = text(handler)
     if not isinstance(value, str) or is_dynamic(handler) or "${" in value or "." not in value:
         return
+    if function.is_sam:  # `CodeUri` + `Handler`, as a path from the template's folder
+        value = service.sam_handler_text(function)
+        if value is None:
+            return
     module = value.rsplit(".", 1)[0]
     unfollowed = service.unfollowed(function) if is_handler else None
     if unfollowed is not None:
@@ -83,9 +96,10 @@ def _check_handler(service, function, handler, path, export, is_handler: bool):
         elif _built_by_unseen_toolchain(service, module):
             return  # cannot know: a Gradle, Leiningen or other non-npm build may produce it
         elif not other_language_module(service.root / module):
-            yield Finding.at(handler, f"no source file for handler `{value}`: expected "
-                             f"`{module}` with a .ts or .js extension (or `{module}/index.ts`)"
-                             f"{_not_built(service, module)}; fix the path or add the file.",
+            yield Finding.at(handler, f"no source file for handler `{value}`{_sam_origin(function)}: "
+                             f"expected `{module}` with a .ts or .js extension (or "
+                             f"`{module}/index.ts`){_not_built(service, module)}; fix the "
+                             f"{'`CodeUri` or `Handler`' if function.is_sam else 'path'} or add the file.",
                              function=function.name)
         return
     source = service.sources.parse(path)

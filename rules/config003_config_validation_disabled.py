@@ -24,6 +24,8 @@ SUMMARY = "configValidationMode: off lets misspelt settings deploy silently."
 
 
 def check(service, context):
+    if service.format == "sam":
+        return  # `configValidationMode` is serverless.yml's: a SAM template has none
     node = service.document.get("configValidationMode") if service.document else None
     # YAML 1.1 reads a bare `off` as the boolean false.
     if node is not None and (text(node) == "off" or getattr(node, "value", None) is False):

@@ -39,6 +39,8 @@ RETENTION_DAYS = 30
 
 
 def check(service, context):
+    if service.format == "sam":
+        return  # `provider.logRetentionInDays` is serverless.yml's: a SAM template has none
     provider = service.provider
     functions = [f for f in service.functions if f.kind == "function"]
     if provider is None or not functions or "logRetentionInDays" in provider:

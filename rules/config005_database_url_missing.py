@@ -58,6 +58,7 @@ from lintkit.analysis.pooling import (code_supplies_env, plugin_supplies_env, pr
 from lintkit.analysis.prismaservice import prisma_by_service
 from lintkit.model.diagnostics import Finding
 from lintkit.read.prisma_schema import EnvRef
+from ._common import ssm_example
 
 CODE = "CONFIG005"
 NAME = "database-url-missing"
@@ -77,11 +78,15 @@ def check(service, context):
         reason = _code_reads_url(service, function, env_var) or _service_reads_url(service, function, env_var)
         if reason is None or runs_migrations(service, function):
             continue  # MIGRATE006 reports migration functions without the URL
-        where = "its `Environment.Variables`" if function.kind == "resource" else \
-            "its `environment` (or `provider.environment`)"
+        if function.is_sam:
+            where = "its `Environment.Variables` (or those of `Globals.Function`)"
+        elif function.kind == "resource":
+            where = "its `Environment.Variables`"
+        else:
+            where = "its `environment` (or `provider.environment`)"
         yield Finding.at(function.key, f"`{function.name}` reads its database URL from `{env_var}` "
                          f"({reason}), but nothing sets it, so every connection fails at run time: "
-                         f"add `{env_var}` to {where}, e.g. `${{ssm:/app/database-url}}`.",
+                         f"add `{env_var}` to {where}, e.g. `{ssm_example(service)}`.",
                          function=function.name)
 
 

@@ -89,12 +89,18 @@ def _problems(service, function, runs):
 
 
 def _inline(function, runs):
-    key = path_get(function.node, "Code").key_node("ZipFile")
     line = runs[0].source.span(runs[0].call).line
-    yield key, (f"`{runs[0].command.label}` (line {line}) runs in inline `Code.ZipFile` code, "
+    if function.is_sam:  # SAM's InlineCode becomes Code.ZipFile
+        key, written = function.node.key_node("InlineCode"), "`InlineCode`"
+    else:
+        key, written = path_get(function.node, "Code").key_node("ZipFile"), "inline `Code.ZipFile` code"
+    package = ("an AWS::Serverless::Function whose `CodeUri` folder has `prisma` in its package.json "
+               "dependencies" if function.service.format == "sam"
+               else "a `functions:` entry with `prisma` in dependencies")
+    yield key, (f"`{runs[0].command.label}` (line {line}) runs in {written}, "
                 "which is deployed as a single index.js without node_modules, so the Prisma CLI is "
-                "never there: deploy {names} from the service package (a `functions:` entry with "
-                "`prisma` in dependencies), or run migrations from CI.")
+                f"never there: deploy {{names}} from the service package ({package}), or run "
+                "migrations from CI.")
 
 
 def _cli_missing(service, function):

@@ -97,8 +97,11 @@ def _where_to_add(function, env_var):
             at = function.node.key_node("Environment")
         else:
             at = function.resource.node.key_node("Properties")
+        if function.is_sam:
+            return at, f"`Environment.Variables.{env_var}` to it (or to `Globals.Function`)"
+        inherited = "`Globals.Function`" if function.service.format == "sam" else "`provider.environment`"
         return at, (f"`Environment.Variables.{env_var}` (raw AWS::Lambda::Function resources do "
-                    "not inherit `provider.environment`)")
+                    f"not inherit {inherited})")
     at = function.node.key_node("environment") or function.key
     return at, f"`{env_var}` to its `environment` (or to `provider.environment`)"
 

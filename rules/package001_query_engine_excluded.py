@@ -47,6 +47,8 @@ SUMMARY = "Package patterns remove the Prisma query engine a function needs on L
 
 
 def check(service, context):
+    if service.format == "sam":
+        return  # `package.patterns` is serverless.yml's: a SAM template has none
     gaps = [gap for gap in engine_gaps(service) if gap.why != "arm64"]
     for node, group in group_by_node(gaps, _pattern_to_fix):
         functions = [gap.function for gap in group]

@@ -23,6 +23,11 @@ follow (its handler's source not found, build output not mapped back to it) coun
 depends on `@prisma/client` or `prisma` and the service has a schema.prisma, and the message says
 so; one whose code was followed and does not import the client never counts.
 
+In an AWS SAM template the bundler is `Metadata.BuildMethod: esbuild` on each
+`AWS::Serverless::Function`: it fires when `Metadata.BuildProperties.External` names none of
+`@prisma/client`, `.prisma/client`, `.prisma` or `@prisma/*` (an `External` lintkit cannot read
+counts), reported at `External`, else at `BuildProperties`, else at `BuildMethod`.
+
 Why: bundlers follow JavaScript imports; the engine is a native file Prisma loads by path and the
 schema is read at runtime, so neither lands in the zip and every query fails with "Query engine
 library ... could not be found" or "ENOENT ... schema.prisma".
@@ -76,6 +81,9 @@ FIX = {
 
 
 def check(service, context):
+    if service.format == "sam":
+        yield from _sam_esbuild(service)
+        return
     plugin = bundler(service)
     if plugin is None or rust_engine(service) is None:
         return
@@ -97,6 +105,43 @@ def check(service, context):
                      f"Prisma query engine (node_modules/.prisma/client) into the package{seen}, so "
                      f"Prisma cannot start on Lambda: {FIX[settings_key]}."
                      + (not_followed_note(service, service.functions) if uses == {"service"} else ""))
+
+
+def _sam_esbuild(service):
+    """SAM's counterpart: `Metadata.BuildMethod: esbuild` bundles each function by itself, and its
+    `BuildProperties.External` is what stays a package instead of being bundled."""
+    if rust_engine(service) is None:
+        return
+    for function in service.functions:
+        metadata = function.resource.node.get("Metadata") if function.is_sam else None
+        if not isinstance(metadata, Mapping) or text(metadata.get("BuildMethod")) != "esbuild":
+            continue
+        properties = metadata.get("BuildProperties")
+        external = properties.get("External") if isinstance(properties, Mapping) else None
+        if _keeps_prisma_external(external) or prisma_use(service, function) is None:
+            continue
+        where = (properties.key_node("External") if external is not None
+                 else metadata.key_node("BuildProperties") or metadata.key_node("BuildMethod"))
+        yield Finding.at(where, f"`Metadata.BuildMethod: esbuild` bundles `{function.name}`, but "
+                         "nothing puts schema.prisma and the Prisma query engine "
+                         "(node_modules/.prisma/client) into the package, so Prisma cannot start on "
+                         f"Lambda: {SAM_FIX}." + not_followed_note(service, [function]),
+                         function=function.name)
+
+
+SAM_FIX = ("list `@prisma/client` and `.prisma/client` under `Metadata.BuildProperties.External`, so "
+           "that they stay packages with the engine beside them instead of being bundled")
+SAM_EXTERNALS = ("@prisma/client", ".prisma/client", ".prisma", "@prisma/*")
+
+
+def _keeps_prisma_external(external) -> bool:
+    """`External` names the Prisma client (or is a value lintkit cannot read)."""
+    if external is None:
+        return False
+    if is_dynamic(external) or any(is_dynamic(node) for _, node in walk(external)):
+        return True
+    names = [text(item) for item in external.items] if isinstance(external, Sequence) else [text(external)]
+    return any(name in SAM_EXTERNALS for name in names)
 
 
 def _copies_prisma_assets(service, plugin: str, settings_key: str, near_misses: list[str]) -> bool:

@@ -51,6 +51,8 @@ FIXES = ("safe", "unsafe")
 
 
 def check(service, context):
+    if service.format == "sam":
+        return  # `package.patterns`/`exclude` are serverless.yml's: a SAM template has none
     major = major_of_range(service.framework_version)
     service_block = service_package(service)
     service_excludes = _strings(service_block.get("exclude")) if service_block is not None else []

@@ -50,6 +50,8 @@ FIRST_RUNTIME_WITH_SDK_V3_ONLY = 18
 
 
 def check(service, context):
+    if service.format == "sam":
+        return  # bundler plugins are serverless.yml's: a SAM template has none
     excluded = _exclude_entries(service)
     if not excluded:
         return

@@ -69,6 +69,8 @@ def options() -> dict:
 
 
 def check(service, context):
+    if service.format == "sam":
+        return  # bundler plugin options are serverless.yml's: a SAM template has none
     plugins = service.plugins
     if "serverless-webpack" in plugins:
         yield from _webpack(path_get(service.custom, "webpack"))

@@ -66,6 +66,8 @@ DEFAULT_ENGINE_DIR = "node_modules/.prisma/client"
 
 
 def check(service, context):
+    if service.format == "sam":
+        return  # Serverless v4's built-in esbuild is serverless.yml's: a SAM template has none
     engine = rust_engine(service)
     if engine is None or not framework(service).is_v4:
         return

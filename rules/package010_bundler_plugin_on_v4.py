@@ -38,6 +38,8 @@ SUMMARY = "A bundler plugin on Serverless v4 without `build.esbuild: false` (PLU
 
 
 def check(service, context):
+    if service.format == "sam":
+        return  # bundler plugins are serverless.yml's: a SAM template has none
     if esbuild_disabled(service) is not False:
         return
     found = framework(service)

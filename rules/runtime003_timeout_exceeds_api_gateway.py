@@ -46,7 +46,7 @@ FIXES = ("unsafe",)
 def check(service, context):
     too_long = {}  # timeout node -> (seconds, limit, api, [function names])
     for function in service.functions:
-        if function.kind != "function":
+        if function.kind != "function" and not function.is_sam:
             continue
         timeout_node = function.setting("timeout")
         seconds = number(timeout_node)
@@ -76,7 +76,8 @@ def _api_limit(function):
     for kind, event in function.events:
         if kind == "http":
             limit = REST_LIMIT
-            millis = number(event.get("timeoutInMillis")) if isinstance(event, Mapping) else None
+            millis = number(event.get("timeoutInMillis") or event.get("TimeoutInMillis")) \
+                if isinstance(event, Mapping) else None
             if millis is not None and millis > REST_LIMIT * 1000:
                 limit = millis / 1000
             limits.append((limit, "API Gateway REST API"))

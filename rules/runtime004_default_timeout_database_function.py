@@ -65,7 +65,10 @@ def _is_null(node) -> bool:
 
 
 def _message(function, reason: str) -> str:
-    if function.kind == "resource":
+    if function.is_sam:
+        default = "Lambda's default of 3 s"
+        where = "Set `Timeout` (seconds) on the function or in `Globals.Function`"
+    elif function.kind == "resource":
         default, where = "Lambda's default of 3 s", "Set `Timeout` (seconds) in its Properties"
     else:
         default = "Serverless's default of 6 s"

@@ -81,7 +81,7 @@ def check(service, context):
     by_logical_id = functions_by_logical_id(service)
     readers = {}  # logical id -> [(function name, timeout, batching window)]
     for function in service.functions:
-        if function.kind != "function":
+        if function.kind != "function" and not function.is_sam:
             continue
         for kind, event in function.events:
             queue_id = _queue_logical_id(event, names, region) if kind == "sqs" else None
@@ -123,6 +123,8 @@ def _function_logical_id(node) -> str | None:
 
 def _queue_logical_id(event, names: dict, region) -> str | None:
     arn = event.get("arn") if isinstance(event, Mapping) else event
+    if isinstance(event, Mapping) and arn is None:  # a SAM `SQS` event's `Queue`
+        arn = event.get("Queue")
     return _arn_logical_id(arn, names, region)
 
 
@@ -163,6 +165,8 @@ def _batching_window(event) -> float:
     """The event's `maximumBatchingWindow` in seconds, 0 when absent or unknown (it only changes
     the advice in the message)."""
     node = event.get("maximumBatchingWindow") if isinstance(event, Mapping) else None
+    if node is None and isinstance(event, Mapping):  # a SAM `SQS` event
+        node = event.get("MaximumBatchingWindowInSeconds")
     return number(node) or 0
 
 

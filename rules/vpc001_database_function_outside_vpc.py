@@ -46,6 +46,7 @@ from lintkit.analysis.cfn import database_host, has_vpc, stack_endpoint_source, 
 from lintkit.analysis.dbfunctions import database_use
 from lintkit.analysis.facts import RDS_RESOURCE_TYPES, database_url_node
 from lintkit.model.diagnostics import Finding
+from lintkit.model.nodes import Mapping
 
 CODE = "VPC001"
 NAME = "database-function-outside-vpc"
@@ -103,26 +104,44 @@ def _finding(service, outside, db_functions, evidence) -> Finding:
         listed, shared_reason = [f"`{function.name}` ({reason})" for function, reason in outside], ""
     if len(listed) > NAMED_AT_MOST:
         listed[NAMED_AT_MOST:] = [f"{len(listed) - NAMED_AT_MOST} more"]
-    resources = [function.name for function in functions if function.kind == "resource"]
-    declared = [function for function in functions if function.kind != "resource"]
-    # One `provider.vpc` fixes them all when no DB function has a VPC of its own.
-    provider_key = service.document.key_node("provider") if service.document else None
-    at_provider = bool(declared) and provider_key is not None and not any(
-        has_vpc(function) for function in db_functions if function.kind != "resource")
+    resources = [function.name for function in functions
+                 if function.kind == "resource" and not function.is_sam]
+    # serverless.yml's functions, or a SAM template's (which inherit Globals.Function instead)
+    declared = [function for function in functions if function.kind != "resource" or function.is_sam]
+    sam = service.format == "sam"
+    # One `provider.vpc` (`Globals.Function.VpcConfig`) fixes them all when no DB function has a
+    # VPC of its own.
+    shared_key = _shared_settings_key(service)
+    at_shared = bool(declared) and shared_key is not None and not any(
+        has_vpc(function) for function in db_functions if function.kind != "resource" or function.is_sam)
     fixes = []
     if declared:
-        fixes.append("add `provider.vpc`" if at_provider else "add `vpc:` to each of them")
+        if sam:
+            fixes.append("add `VpcConfig` to `Globals.Function`" if at_shared
+                         else "add `VpcConfig` to each of them")
+        else:
+            fixes.append("add `provider.vpc`" if at_shared else "add `vpc:` to each of them")
         fixes[-1] += " with the database's private subnets and a security group"
     if resources:
+        inherited = "Globals.Function" if sam else "provider.vpc"
         fixes.append(f"{_names(resources)} {'needs' if len(resources) == 1 else 'need'} its own "
-                     "`VpcConfig` (raw AWS::Lambda::Function resources do not inherit provider.vpc)")
-    where = provider_key if at_provider else (declared or functions)[0].key
+                     f"`VpcConfig` (raw AWS::Lambda::Function resources do not inherit {inherited})")
+    where = shared_key if at_shared else (declared or functions)[0].key
     return Finding.at(
         where, f"{_join(listed)} {'uses' if len(outside) == 1 else 'use'} the database{shared_reason} "
         f"but {'runs' if len(outside) == 1 else 'run'} outside a VPC, and the database lives in one: "
         f"{evidence}. {_capital(_join(fixes, '; '))}.",
         function=functions[0].name if len(functions) == 1 else None,
         related=[function.key.span for function in functions if function.key is not where])
+
+
+def _shared_settings_key(service):
+    """The key of what every function inherits: `provider:`, or a SAM template's
+    `Globals.Function` (None when the template has no Globals: each function then needs its own)."""
+    if service.format != "sam":
+        return service.document.key_node("provider") if service.document else None
+    globals_ = service.document.get("Globals") if service.document else None
+    return globals_.key_node("Function") if isinstance(globals_, Mapping) else None
 
 
 def _names(names: list[str]) -> str:

@@ -45,18 +45,27 @@ WANTED = {"securityGroupIds": "list at least one security group id",
 EXAMPLES = {"securityGroupIds": "sg-0123456789abcdef0", "subnetIds": "subnet-0123456789abcdef0"}
 
 
+SAM_VARIABLE = "a parameter (`!Ref {parameter}`)"
+SAM_PARAMETERS = {"securityGroupIds": "LambdaSecurityGroupIds", "subnetIds": "PrivateSubnetIds"}
+VARIABLE = "a variable such as `${ssm:/network/...}`"
+
+
 def check(service, context):
+    variable = SAM_VARIABLE if service.format == "sam" else VARIABLE
     if service.provider is not None:
-        yield from _check_block(service.provider.get("vpc"), None, RESOURCE_KEYS.keys())
+        yield from _check_block(service.provider.get("vpc"), None, RESOURCE_KEYS.keys(), variable)
+    if service.sam_globals is not None:  # what every SAM function inherits, checked once
+        yield from _check_block(service.sam_globals.get("VpcConfig"), None, RESOURCE_KEYS.values(),
+                                variable)
     for function in service.functions:
         present, vpc = function.own_setting("vpc")
-        if not present:
+        if not present or function.inherited("VpcConfig"):
             continue
         keys = RESOURCE_KEYS.values() if function.kind == "resource" else RESOURCE_KEYS.keys()
-        yield from _check_block(vpc, function.name, keys)
+        yield from _check_block(vpc, function.name, keys, variable)
 
 
-def _check_block(vpc, function, keys):
+def _check_block(vpc, function, keys, variable):
     if not isinstance(vpc, Mapping) or not vpc.pairs:
         return  # absent, removed (`vpc: ~`) or a variable: other rules' business
     security_key, subnet_key = keys
@@ -66,28 +75,28 @@ def _check_block(vpc, function, keys):
         yield Finding.at(vpc, f"this vpc block has no `{missing}`: Lambda needs both security groups "
                          "and subnets; add the missing list.", function=function)
     for kind, key in zip(ID_PATTERNS, keys):
-        yield from _check_ids(vpc.get(key), vpc.key_node(key), kind, key, function)
+        yield from _check_ids(vpc.get(key), vpc.key_node(key), kind, key, function, variable)
 
 
-def _check_ids(ids, key_node, kind, key, function):
+def _check_ids(ids, key_node, kind, key, function, variable):
     if ids is None or is_dynamic(ids):
         return
     if isinstance(ids, Sequence):
         if not ids.items:
             yield Finding.at(key_node or ids, f"`{key}` is empty: {WANTED[kind]}.", function=function)
         for item in ids.items:
-            yield from _check_id(item, kind, key, function)
+            yield from _check_id(item, kind, key, function, variable)
     elif isinstance(ids, Scalar):
         if ids.value in (None, ""):
             yield Finding.at(key_node or ids, f"`{key}` is empty: {WANTED[kind]}.", function=function)
         else:
-            yield from _check_id(ids, kind, key, function)
+            yield from _check_id(ids, kind, key, function, variable)
 
 
-def _check_id(item, kind, key, function):
+def _check_id(item, kind, key, function, variable):
     value = text(item)
     if value is None or is_dynamic(item) or ID_PATTERNS[kind].match(value):
         return
     yield Finding.at(item, f"`{value}` is not a valid {'security group' if kind == 'securityGroupIds' else 'subnet'} "
-                     f"id: use a real id like `{EXAMPLES[kind]}`, or a variable such as "
-                     "`${ssm:/network/...}`.", function=function)
+                     f"id: use a real id like `{EXAMPLES[kind]}`, or "
+                     f"{variable.replace('{parameter}', SAM_PARAMETERS[kind])}.", function=function)

@@ -57,7 +57,8 @@ def test_services_only_in_skipped_folders_are_named_in_the_error(tmp_path, run_l
     make_service(tmp_path / "svc" / ".serverless")
     code, out, err = lint(run_lintkit, ".", cwd=tmp_path)
     assert (code, out) == (2, "")
-    assert "no serverless.yml or serverless.yaml found here or below outside the folders discovery skips" in err
+    assert ("no serverless.yml, serverless.yaml or SAM template.yaml found here or below outside the "
+            "folders discovery skips") in err
     assert "build/serverless.yml (build output)" in err and "svc/.serverless/serverless.yml" in err
     assert "`lintkit check build/serverless.yml`" in err
     assert lint(run_lintkit, "build/serverless.yml", cwd=tmp_path)[0] == 0  # named, it is linted

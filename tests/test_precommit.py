@@ -90,7 +90,8 @@ def test_hook_definition_selects_the_files_lintkit_reads():
     files = re.compile(hook["files"])
     for path in ("serverless.yml", "services/a/serverless.yaml", "resources/rds.yml", "src/h.ts",
                  "src/h.tsx", "src/h.js", "src/h.mjs", "src/h.cjs", "prisma/schema.prisma",
-                 "package.json", "a/.env", ".env.production", "tsconfig.json", ".lintkit.yml"):
+                 "package.json", "a/.env", ".env.production", "tsconfig.json", ".lintkit.yml",
+                 "template.yaml", "sam/template.yml", "samconfig.toml"):
         assert files.search(path), path
     for path in ("README.md", "package-lock.json", ".envrc", "data/fixture.json", "Dockerfile"):
         assert not files.search(path), path

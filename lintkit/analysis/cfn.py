@@ -248,8 +248,9 @@ def stack_endpoint_source(url: Node | None) -> str | None:
 # -- inline code -----------------------------------------------------------------------------------
 def inline_code_scalar(function) -> Scalar | None:
     """The code of an `AWS::Lambda::Function` resource: `Code.ZipFile` as a string, or the string of
-    a `!Sub` around it."""
-    if function.kind != "resource" or function.resource.type != "AWS::Lambda::Function":
+    a `!Sub` around it; a SAM function's `InlineCode`, which SAM makes its `Code.ZipFile`."""
+    if function.kind != "resource" or (function.resource.type != "AWS::Lambda::Function"
+                                       and not function.is_sam):
         return None
     return function.service.inline_code(function)
 

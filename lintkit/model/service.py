@@ -3,6 +3,7 @@ files beside it (package.json, schema.prisma, .env, tsconfig.json), all loaded l
 from __future__ import annotations
 
 import gc
+import os
 import weakref
 from contextlib import contextmanager
 from functools import cached_property
@@ -30,6 +31,15 @@ RESOURCE_PROPERTY = {
 }
 
 LAMBDA_RESOURCE_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
+SAM_FUNCTION_TYPE = "AWS::Serverless::Function"
+
+# A SAM event's `Type` -> the event kind rules know (serverless.yml's names); others lowercased.
+SAM_EVENT_KINDS = {
+    "Api": "http", "HttpApi": "httpApi", "SQS": "sqs", "Schedule": "schedule", "ScheduleV2": "schedule",
+    "S3": "s3", "SNS": "sns", "DynamoDB": "stream", "Kinesis": "stream", "EventBridgeRule": "eventBridge",
+    "CloudWatchEvent": "cloudwatchEvent", "CloudWatchLogs": "cloudwatchLog", "Cognito": "cognitoUserPool",
+    "IoTRule": "iot", "MSK": "msk", "SelfManagedKafka": "kafka", "AlexaSkill": "alexaSkill",
+}
 
 # The plugin that runs a list of handlers in order: `handler: [auth.check, api.handler]` (or its
 # newer `middleware:` key), each entry a handler string or `{then: ..., catch: ...}`.
@@ -69,6 +79,19 @@ class Function:
     @property
     def service(self) -> "Service":
         return self._service()
+
+    @cached_property
+    def is_sam(self) -> bool:
+        """An AWS::Serverless::Function of a SAM template: it inherits `Globals.Function` (merged into
+        its Properties by the front end), has `Events`, and its code is `CodeUri` + `Handler`."""
+        return (self.kind == "resource" and self.resource is not None
+                and self.resource.type == SAM_FUNCTION_TYPE and self.service.format == "sam")
+
+    def inherited(self, name: str) -> bool:
+        """Whether a property of a SAM function comes from `Globals.Function` (where it is written)."""
+        key = self.node.key_node(name) if self.is_sam else None
+        globals_ = self.service.sam_globals
+        return key is not None and globals_ is not None and globals_.key_node(name) is key
 
     @cached_property  # asked for by most rules, for every function
     def handler(self) -> Node | None:
@@ -167,6 +190,10 @@ class Function:
 
     @property
     def events(self) -> list[tuple[str, Node]]:
+        """(kind, settings) of each event: serverless.yml's `events:` entries; a SAM function's
+        `Events`, each as the serverless kind of its `Type` with its `Properties`."""
+        if self.is_sam:
+            return self._sam_events()
         events = self.node.get("events") if self.kind == "function" else None
         found: list[tuple[str, Node]] = []
         if isinstance(events, Sequence):
@@ -174,6 +201,17 @@ class Function:
                 if isinstance(event, Mapping) and event.pairs:
                     key, value = event.pairs[0]
                     found.append((str(key.value), value))
+        return found
+
+    def _sam_events(self) -> list[tuple[str, Node]]:
+        events = self.node.get("Events")
+        found: list[tuple[str, Node]] = []
+        for _, event in events.pairs if isinstance(events, Mapping) else ():
+            kind = text(event.get("Type")) if isinstance(event, Mapping) else None
+            if kind:
+                properties = event.get("Properties")
+                found.append((SAM_EVENT_KINDS.get(kind, kind.lower()),
+                              properties if properties is not None else event))
         return found
 
     def event_types(self) -> set[str]:
@@ -217,8 +255,9 @@ class Service:
         self._sources = sources
         self._graphs: dict[int, object] = {}  # id of the function node -> graph
         self._handler_graphs: dict[tuple | int, object] = {}  # (file, export, middleware) -> graph
-        self._handler_paths: dict[str, object] = {}  # handler text -> handlers.HandlerFile
-        self._handler_modules: dict[str, tuple] = {}  # a handler's module part -> (file, outside)
+        self._handler_paths: dict[tuple, object] = {}  # (handler text, layout) -> handlers.HandlerFile
+        self._handler_modules: dict[tuple, tuple] = {}  # (module part, layout) -> (file, outside)
+        self._code_layouts: dict[Path, tuple] = {}  # a SAM function's package -> (layout, tsconfig)
 
     @cached_property  # asked for by the engine (twice) and the secret scan: one walk for all
     def document_files(self) -> tuple[frozenset[Path], frozenset[Path]]:
@@ -271,8 +310,11 @@ class Service:
     def resources(self) -> list[Resource]:
         found: list[Resource] = []
         block = self.document.get("resources") if self.document else None
-        # `resources:` may be a list of fragments (often `${file(...)}` includes).
+        # `resources:` may be a list of fragments (often `${file(...)}` includes); a SAM template's
+        # `Resources` are at its top level.
         fragments = block.items if isinstance(block, Sequence) else [block]
+        if self.format == "sam":
+            fragments = [self.document]
         for fragment in fragments:
             resources = path_get(fragment, "Resources")
             if not isinstance(resources, Mapping):
@@ -284,6 +326,14 @@ class Service:
 
     def resources_of_type(self, *types: str) -> list[Resource]:
         return [r for r in self.resources if r.type in types]
+
+    @cached_property
+    def sam_globals(self) -> Mapping | None:
+        """A SAM template's `Globals.Function` (what its functions inherit), else None."""
+        if self.format != "sam":
+            return None
+        found = path_get(self.document, "Globals", "Function")
+        return found if isinstance(found, Mapping) else None
 
     @cached_property
     def functions(self) -> list[Function]:
@@ -364,9 +414,61 @@ class Service:
     def handler_path(self, function: Function):
         """(path or None, export name) for a `functions:` entry's handler; (None, None) when the
         handler is missing or not a literal."""
+        if function.is_sam:
+            return self._sam_handler(function)
         if function.kind != "function":
             return None, None
         return self._resolved_handler(function.handler)
+
+    def sam_handler_text(self, function: Function) -> str | None:
+        """The handler of a SAM function as a path from the template's folder, the way
+        serverless.yml writes one: `CodeUri: src/` + `Handler: app.handler` is `src/app.handler`;
+        with `Metadata.BuildMethod: esbuild`, the TypeScript entry point the handler's module is
+        built from (`src/app.ts.handler`). None for inline code, an image, a handler or CodeUri that
+        is not a literal, or code in S3."""
+        handler = text(function.handler)
+        if function.image is not None or not handler or "." not in handler \
+                or self.inline_code(function) is not None:
+            return None
+        code_uri = function.node.get("CodeUri")
+        folder = text(code_uri) if code_uri is not None else "."
+        if not isinstance(folder, str) or folder.startswith("s3://") or "${" in folder:
+            return None
+        if not code_inside(self.root, folder, self.project_root):
+            return None  # PARSE005 says so at the CodeUri
+        module, export = handler.rsplit(".", 1)
+        entry = sam_entry_point(function.resource, module)
+        prefix = "" if folder.strip("/") in ("", ".") else folder.rstrip("/") + "/"
+        return f"{prefix}{entry or module}.{export}"
+
+    def _sam_handler(self, function: Function) -> tuple[Path | None, str | None]:
+        handler = self.sam_handler_text(function)
+        if handler is None:
+            return None, None
+        return self._resolved(handler, self._code_package(function)[0])
+
+    def _code_package(self, function: Function) -> tuple[object, object]:
+        """(build layout, tsconfig) of a SAM function's own package: the package.json nearest above
+        its `CodeUri` folder (`src/handlers/users/` with a build into `dist/` and its own
+        tsconfig paths), below the template's folder; the template folder's otherwise."""
+        from ..read.packagejson import find_package_json
+
+        code_uri = text(function.node.get("CodeUri"))
+        package = find_package_json(self.root / code_uri, self.root) if isinstance(code_uri, str) else None
+        folder = package.parent if package is not None else self.root
+        if folder == self.root:
+            return self.build_layout, self.tsconfig
+        if folder not in self._code_layouts:
+            from ..read.buildout import load_build_layout
+            from ..read.packagejson import parse_package_json
+            from ..read.tsconfig import load_tsconfig
+
+            parsed = parse_package_json(package)
+            scripts = {name: value for name, (value, _) in parsed.scripts.items()} if parsed else {}
+            tsconfig = load_tsconfig(folder, self.project_root)
+            self._code_layouts[folder] = (load_build_layout(
+                folder, tsconfig, scripts, [], self.config_path.name, self.project_root), tsconfig)
+        return self._code_layouts[folder]
 
     def middleware_paths(self, function: Function) -> list[tuple[Path | None, str | None]]:
         """(path or None, export name) for each middleware entry of a function (see
@@ -376,30 +478,37 @@ class Service:
     def handler_outside_project(self, node: Node | None) -> str | None:
         """The file a handler (or middleware) entry names when it exists but lies outside the
         project, as probed from the service folder (`../../lib/x.js`); None otherwise."""
-        location = self._location(node)
+        location = self._location(text(node))
         return location.outside if location is not None else None
 
     def _resolved_handler(self, node: Node | None) -> tuple[Path | None, str | None]:
-        location = self._location(node)
+        location = self._location(text(node))
         return (location.path, location.export) if location is not None else (None, None)
 
-    def _location(self, node: Node | None):
-        handler = text(node)
+    def _resolved(self, handler: str | None, layout=None) -> tuple[Path | None, str | None]:
+        location = self._location(handler, layout)
+        return (location.path, location.export) if location is not None else (None, None)
+
+    def _location(self, handler: str | None, layout=None):
+        """Where a handler string leads (handlers.HandlerFile), found with `layout` (a SAM
+        function's own package) or the service's build layout; None for no literal handler."""
         if not isinstance(handler, str) or not handler or "${" in handler:
             return None
-        if handler not in self._handler_paths:
+        layout = self.build_layout if layout is None else layout
+        key = (handler, id(layout))  # layouts live as long as the service
+        if key not in self._handler_paths:
             from ..read.handlers import HandlerFile, locate_module, split_handler
 
             module, export = split_handler(handler)
             if not export or not module:
-                self._handler_paths[handler] = HandlerFile(None, export)
+                self._handler_paths[key] = HandlerFile(None, export)
             else:  # probing is a dozen stats: once per module, which many handler strings share
-                if module not in self._handler_modules:
-                    self._handler_modules[module] = locate_module(
-                        self.root, module, self.project_root, self.build_layout, self.sources.real_path)
-                path, outside = self._handler_modules[module]
-                self._handler_paths[handler] = HandlerFile(path, export, outside)
-        return self._handler_paths[handler]
+                if (module, id(layout)) not in self._handler_modules:
+                    self._handler_modules[module, id(layout)] = locate_module(
+                        self.root, module, self.project_root, layout, self.sources.real_path)
+                path, outside = self._handler_modules[module, id(layout)]
+                self._handler_paths[key] = HandlerFile(path, export, outside)
+        return self._handler_paths[key]
 
     def unfollowed(self, function: Function) -> str | None:
         """Why a function's code cannot be followed although a build step could produce it: its
@@ -446,7 +555,7 @@ class Service:
     def _build_graph(self, function: Function):
         from ..read.keptgraphs import build_handler_graph
 
-        if function.kind == "resource":
+        if function.kind == "resource" and (not function.is_sam or self.inline_code(function) is not None):
             return self._inline_graph(function)
         path, export = self.handler_path(function)
         if path is None:
@@ -454,8 +563,9 @@ class Service:
         middleware = [(path, name) for path, name in self.middleware_paths(function) if path is not None]
         store = getattr(self.sources, "store", None)  # the language server's, kept between lints
         build = store.graphs.graph if store is not None else build_handler_graph
-        return build(self.sources, path, export, middleware, self.tsconfig, self.project_root,
-                     self.build_layout)
+        layout, tsconfig = self._code_package(function) if function.is_sam else (self.build_layout,
+                                                                                 self.tsconfig)
+        return build(self.sources, path, export, middleware, tsconfig, self.project_root, layout)
 
     def _inline_graph(self, function: Function):
         from ..read.handlers import HandlerGraph, source_from_block_scalar
@@ -471,15 +581,45 @@ class Service:
         return HandlerGraph(entry, export, self.sources, self.tsconfig, self.project_root)
 
     def inline_code(self, function: Function) -> Scalar | None:
-        """The `Code.ZipFile` source of a raw Lambda resource, also under `!Sub`."""
+        """The `Code.ZipFile` source of a raw Lambda resource (a SAM function's `InlineCode`), also
+        under `!Sub`."""
         if function.kind != "resource":
             return None
-        code = path_get(function.node, "Code", "ZipFile")
+        if function.is_sam:
+            code = function.node.get("InlineCode")
+        else:
+            code = path_get(function.node, "Code", "ZipFile")
         if intrinsic_name(code) == "Fn::Sub":
             code = code.value if isinstance(code, Intrinsic) else code.get("Fn::Sub")
             if isinstance(code, Sequence) and code.items:  # !Sub [template, {variables}]
                 code = code.items[0]
         return code if isinstance(code, Scalar) and isinstance(code.value, str) else None
+
+
+def code_inside(template_folder: Path, code_uri: str, project_root: Path) -> bool:
+    """A literal SAM `CodeUri` folder lies inside the project (S3 locations and variables count as
+    inside: they are not read)."""
+    if code_uri.startswith("s3://") or "${" in code_uri:
+        return True
+    folder = Path(os.path.normpath(Path(template_folder) / code_uri))
+    return folder.is_relative_to(os.path.normpath(project_root))
+
+
+def sam_entry_point(resource: Resource | None, module: str) -> str | None:
+    """The `Metadata.BuildProperties.EntryPoints` entry an esbuild-built SAM function's handler
+    module is built from: the one of the module's name (esbuild names each output after its entry),
+    else the only one."""
+    metadata = resource.node.get("Metadata") if resource is not None else None
+    if text(path_get(metadata, "BuildMethod")) != "esbuild":
+        return None
+    entries = path_get(metadata, "BuildProperties", "EntryPoints")
+    names = [text(entry) for entry in entries.items] if isinstance(entries, Sequence) else []
+    names = [name for name in names if isinstance(name, str) and name]
+    stem = module.rsplit("/", 1)[-1]
+    named = [name for name in names if Path(name).stem == stem]
+    if named:
+        return named[0].removeprefix("./")
+    return names[0].removeprefix("./") if len(names) == 1 else None
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -197,11 +197,26 @@ def _build_step(scripts: dict[str, str], plugins: list[str], outputs: list[Outpu
         for words in _commands(script):
             if os.path.basename(words[0]) in COMPILERS:
                 return f"the `{name}` script (`{os.path.basename(words[0])}`)"
+            if _runs_build_script(words):
+                return f"the `{name}` script (`node {words[1]}`)"
     plugin = next((p for p in plugins if p in BUNDLER_PLUGINS), None)
     if plugin is not None:
         return f"the {plugin} plugin"
     declared = next((output for output in outputs if output.declared), None)
     return f"`tsc` with {declared.origin}" if declared is not None else None
+
+
+def _runs_build_script(words: list[str]) -> bool:
+    """`node esbuild.js`, `node scripts/build.mjs`: a build script of the project's own, run with
+    node (a SAM function's package often builds into dist/ that way)."""
+    if len(words) < 2 or os.path.basename(words[0]) != "node":
+        return False
+    script = os.path.basename(words[1])
+    stem, ext = os.path.splitext(script)
+    return ext in (".js", ".mjs", ".cjs", ".ts") and any(tool in stem for tool in BUILD_SCRIPT_STEMS)
+
+
+BUILD_SCRIPT_STEMS = ("esbuild", "build", "webpack", "rollup", "bundle")
 
 
 def _nest_output(root: Path, configs: list[TsConfig]) -> OutputDir | None:
