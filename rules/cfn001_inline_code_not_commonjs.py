@@ -37,7 +37,7 @@ index"); AWS Lambda, "Define Lambda function handler in Node.js" (CommonJS and E
 from lintkit.analysis.cfn import inline_code_scalar, inline_graph, nodejs_major
 from lintkit.model.diagnostics import Edit, Finding, Fix
 from lintkit.model.nodes import Span, is_dynamic, text
-from lintkit.read.handlers import named_children, split_handler
+from lintkit.read.handlers import export_name, named_children, split_handler
 
 from ._common import scalar_fix
 
@@ -85,10 +85,11 @@ def _check_handler(function, graph):
         yield Finding.at(handler, f"{_saved_as(function)}, so Handler must be `{wanted}`: change "
                          f"`{value}` to `{wanted}`.", function=function.name,
                          fix=scalar_fix(handler, wanted, f"Set Handler to `{wanted}`"))
-    elif export and not graph.entry.is_esm and not graph.has_export(export) \
+    elif export and not graph.entry.is_esm and not graph.has_export(export_name(export)) \
             and "module.exports" not in graph.entry.exports:
-        yield Finding.at(handler, f"The inline code defines no `{export}` export, so Lambda cannot "
-                         f"find `{value}`: add `exports.{export} = async (event) => {{ ... }}` or "
+        name = export_name(export)
+        yield Finding.at(handler, f"The inline code defines no `{name}` export, so Lambda cannot "
+                         f"find `{value}`: add `exports.{name} = async (event) => {{ ... }}` or "
                          "change Handler to the exported name.", function=function.name)
 
 

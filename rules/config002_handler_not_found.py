@@ -42,6 +42,7 @@ from lintkit.model.diagnostics import Finding
 from lintkit.model.nodes import is_dynamic, text
 from lintkit.read.buildout import COMMON_OUTPUT_DIRS
 from lintkit.read.files import exists
+from lintkit.read.handlers import export_name
 
 CODE = "CONFIG002"
 NAME = "handler-not-found"
@@ -105,10 +106,12 @@ def _check_handler(service, function, handler, path, export, is_handler: bool):
     source = service.sources.parse(path)
     if source is None or source.has_errors:
         return  # unreadable or partial: PARSE004 says so, and exports may be hidden
-    if not source.has_export(export) and not (is_handler and _found_through_graph(service, function)):
+    if not source.has_export(export_name(export)) \
+            and not (is_handler and _found_through_graph(service, function)):
         relative = path.relative_to(service.root).as_posix() if path.is_relative_to(service.root) else path.name
-        yield Finding.at(handler, f"{relative} has no export named `{export}`: export it "
-                         f"(`export const {export} = ...`) or change the handler to an export "
+        name = export_name(export)
+        yield Finding.at(handler, f"{relative} has no export named `{name}`: export it "
+                         f"(`export const {name} = ...`) or change the handler to an export "
                          "the file has.", function=function.name)
 
 

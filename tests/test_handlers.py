@@ -11,7 +11,7 @@ import yaml
 from lintkit.read.handlers import (
     CALL_TYPES, HandlerGraph, block_scalar_bases, format_chain, handler_candidates, locate_handler,
     is_module_scope, iter_module_scope, module_matches, resolve_handler_path, resolve_module,
-    source_from_block_scalar, split_handler,
+    handler_readings, source_from_block_scalar, split_handler,
 )
 from lintkit.model.nodes import Scalar, Span
 from lintkit.read.buildout import BuildLayout, OutputDir
@@ -44,12 +44,44 @@ def new_expressions(graph: HandlerGraph):
 # -- handler paths ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("handler, expected", [
     ("src/handlers/users.handler", ("src/handlers/users", "handler")),
-    ("src/api.v2.handler", ("src/api.v2", "handler")),
+    ("src/api.v2.handler", ("src/api", "v2.handler")),
+    ("handlers/countries.CountriesHandler.list", ("handlers/countries", "CountriesHandler.list")),
+    ("src.v1/users.handler", ("src.v1/users", "handler")),
     ("index.default", ("index", "default")),
     ("nodot", ("nodot", "")),
 ])
-def test_split_handler_on_last_dot(handler, expected):
+def test_split_handler_as_the_lambda_runtime_does(handler, expected):
+    """aws-lambda-nodejs-runtime-interface-client: the file name ends at the first dot of the
+    last path segment; the rest is the export and the members below it."""
     assert split_handler(handler) == expected
+
+
+def test_a_dotted_file_name_is_also_read_up_to_the_last_dot():
+    assert handler_readings("src/api.v2.handler") == [("src/api", "v2.handler"), ("src/api.v2", "handler")]
+    assert handler_readings("src/users.handler") == [("src/users", "handler")]
+
+
+@pytest.mark.parametrize("source", [
+    "export class Countries {\n  static async list(event) { return new PrismaClient(); }\n}\n",
+    "export const Countries = {\n  list: async (event) => new PrismaClient(),\n};\n",
+    "export const Countries = {\n  async list(event) { return new PrismaClient(); },\n};\n",
+])
+def test_a_nested_handler_is_the_member_of_its_export(tmp_path, source):
+    (tmp_path / "handlers").mkdir()
+    (tmp_path / "handlers" / "countries.ts").write_text("import { PrismaClient } from '@prisma/client';\n"
+                                                         + source)
+    path, export = resolve_handler_path(tmp_path, "handlers/countries.Countries.list")
+    assert path == tmp_path / "handlers" / "countries.ts" and export == "Countries.list"
+    graph = HandlerGraph(SourceCache().parse(path), export, SourceCache())
+    assert graph.export_found and graph.handler is not None
+    assert "new PrismaClient()" in [graph.handler_file.node_text(node) for _, node, _ in graph.per_invocation()]
+
+
+def test_a_nested_handler_lintkit_cannot_see_is_not_followed(tmp_path):
+    (tmp_path / "app.ts").write_text("export class Api {\n  list(event) { return 1; }\n}\n")
+    path, export = resolve_handler_path(tmp_path, "app.Api.list")  # not static: Api.list is undefined
+    graph = HandlerGraph(SourceCache().parse(path), export, SourceCache())
+    assert graph.export_found and graph.handler is None
 
 
 def test_resolve_seed_handler():

@@ -30,6 +30,7 @@ RESOURCE_PROPERTY = {
     "environment": "Environment",
 }
 
+SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 LAMBDA_RESOURCE_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 SAM_FUNCTION_TYPE = "AWS::Serverless::Function"
 
@@ -423,8 +424,8 @@ class Service:
     def sam_handler_text(self, function: Function) -> str | None:
         """The handler of a SAM function as a path from the template's folder, the way
         serverless.yml writes one: `CodeUri: src/` + `Handler: app.handler` is `src/app.handler`;
-        with `Metadata.BuildMethod: esbuild`, the TypeScript entry point the handler's module is
-        built from (`src/app.ts.handler`). None for inline code, an image, a handler or CodeUri that
+        with `Metadata.BuildMethod: esbuild`, the entry point the handler's module is built from
+        (`EntryPoints: [handlers/app.ts]` gives `src/handlers/app.handler`). None for inline code, an image, a handler or CodeUri that
         is not a literal, or code in S3."""
         handler = text(function.handler)
         if function.image is not None or not handler or "." not in handler \
@@ -436,8 +437,12 @@ class Service:
             return None
         if not code_inside(self.root, folder, self.project_root):
             return None  # PARSE005 says so at the CodeUri
-        module, export = handler.rsplit(".", 1)
+        from ..read.handlers import split_handler
+
+        module, export = split_handler(handler)
         entry = sam_entry_point(function.resource, module)
+        if entry is not None and Path(entry).suffix in SOURCE_SUFFIXES:
+            entry = entry[: -len(Path(entry).suffix)]  # `app.ts` → `app`: the handler names a module
         prefix = "" if folder.strip("/") in ("", ".") else folder.rstrip("/") + "/"
         return f"{prefix}{entry or module}.{export}"
 
@@ -497,17 +502,23 @@ class Service:
         layout = self.build_layout if layout is None else layout
         key = (handler, id(layout))  # layouts live as long as the service
         if key not in self._handler_paths:
-            from ..read.handlers import HandlerFile, locate_module, split_handler
+            from ..read.handlers import HandlerFile, handler_readings, locate_module
 
-            module, export = split_handler(handler)
-            if not export or not module:
-                self._handler_paths[key] = HandlerFile(None, export)
-            else:  # probing is a dozen stats: once per module, which many handler strings share
-                if (module, id(layout)) not in self._handler_modules:
+            found = None
+            for module, export in handler_readings(handler):
+                if not export or not module:
+                    found = HandlerFile(None, export)
+                    break
+                if (module, id(layout)) not in self._handler_modules:  # a dozen stats: once a module
                     self._handler_modules[module, id(layout)] = locate_module(
                         self.root, module, self.project_root, layout, self.sources.real_path)
                 path, outside = self._handler_modules[module, id(layout)]
-                self._handler_paths[key] = HandlerFile(path, export, outside)
+                if path is not None:
+                    found = HandlerFile(path, export)
+                    break
+                if found is None or (found.outside is None and outside is not None):
+                    found = HandlerFile(None, export, outside)
+            self._handler_paths[key] = found
         return self._handler_paths[key]
 
     def unfollowed(self, function: Function) -> str | None:

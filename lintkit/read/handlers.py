@@ -69,12 +69,32 @@ def _unfollowed(node) -> bool:
 
 # -- handler paths --------------------------------------------------------------------------------
 def split_handler(handler: str) -> tuple[str, str]:
-    """`src/a.b.handler` → ("src/a.b", "handler"): Serverless splits on the last dot."""
+    """(module, export path) as Lambda's Node.js runtime reads a handler: the module's file name
+    ends at the first dot of the last path segment, and past further dots the export path names
+    members (`handlers/countries.CountriesHandler.list` → ("handlers/countries",
+    "CountriesHandler.list"): the static method `list` of the exported class)."""
     handler = handler.strip()
-    module, dot, export = handler.rpartition(".")
+    folder, slash, name = handler.rpartition("/")
+    stem, dot, export = name.partition(".")
     if not dot:
         return handler, ""
-    return module, export
+    return folder + slash + stem, export
+
+
+def handler_readings(handler: str) -> list[tuple[str, str]]:
+    """The (module, export path) readings of a handler to look for, in order: the runtime's, then,
+    for a file name with dots (`src/api.v2.handler`), the module up to the last dot, the file
+    lintkit has always taken it to name (a bundler may deploy it under that name)."""
+    readings = [split_handler(handler)]
+    module, dot, export = handler.strip().rpartition(".")
+    if dot and "/" not in export and (module, export) != readings[0]:
+        readings.append((module, export))
+    return readings
+
+
+def export_name(export_path: str) -> str:
+    """The export an export path starts with (`CountriesHandler.list` → `CountriesHandler`)."""
+    return export_path.split(".", 1)[0]
 
 
 def handler_candidates(service_root: Path, handler: str) -> list[Path]:
@@ -83,12 +103,12 @@ def handler_candidates(service_root: Path, handler: str) -> list[Path]:
 
 
 def _handler_candidates(service_root: Path, handler: str) -> list[str]:
-    module, _ = split_handler(handler)
-    if not module:
-        return []
-    if module.startswith("./"):
-        module = module[2:]
-    return _probe_texts(_normalize(Path(service_root) / module))
+    candidates = []
+    for module, _ in handler_readings(handler):
+        module = module[2:] if module.startswith("./") else module
+        if module:
+            candidates += _probe_texts(_normalize(Path(service_root) / module))
+    return candidates
 
 
 class HandlerFile(NamedTuple):
@@ -115,11 +135,16 @@ def resolve_handler_path(service_root: Path, handler: str, project_root: Path | 
 def locate_handler(service_root: Path, handler: str, project_root: Path | None = None,
                    layout: BuildLayout | None = None, real_path=os.path.realpath) -> HandlerFile:
     """`resolve_handler_path`'s answer, and the file outside the project it stopped at, if any."""
-    module, export = split_handler(handler)
-    if not export or not module:
-        return HandlerFile(None, export)
-    path, outside = locate_module(service_root, module, project_root, layout, real_path)
-    return HandlerFile(path, export, outside)
+    first = None
+    for module, export in handler_readings(handler):
+        if not export or not module:
+            return HandlerFile(None, export)
+        path, outside = locate_module(service_root, module, project_root, layout, real_path)
+        if path is not None:
+            return HandlerFile(path, export)
+        if first is None or (first.outside is None and outside is not None):
+            first = HandlerFile(None, export, outside)
+    return first
 
 
 def locate_module(service_root: Path, module: str, project_root: Path | None = None,
@@ -146,6 +171,29 @@ def locate_module(service_root: Path, module: str, project_root: Path | None = N
                 # a source of build output, outside: what the service folder's own candidates say
                 return None, _first_outside(base, boundary, real_path)
     return None, None
+
+
+def _member_definition(file: SourceFile, node, name: str):
+    """(file, value) of a static member of a class, or a property of an object literal."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type in CLASS_TYPES:
+        body = node.child_by_field_name("body")
+        for member in named_children(body) if body is not None else []:
+            static = any(child.type == "static" for child in member.children)
+            key = member.child_by_field_name("name") or member.child_by_field_name("property")
+            if static and key is not None and file.node_text(key) == name:
+                value = member.child_by_field_name("value")
+                return file, (member if member.type == "method_definition" else value)
+        return None
+    if node.type == "object":
+        for member in named_children(node):
+            if member.type == "pair" and file.node_text(member.child_by_field_name("key")).strip("'\"") == name:
+                return file, member.child_by_field_name("value")
+            if member.type == "method_definition" and file.node_text(member.child_by_field_name("name")) == name:
+                return file, member
+    return None
 
 
 def _first_outside(base: Path, boundary: Path | None, real_path) -> str | None:
@@ -623,8 +671,9 @@ class HandlerGraph:
         self._lookup_memo: dict = {}
         self._imports_memo: dict[tuple, bool] = {}
         self._collect()
+        self._members: list[str] = []  # an export path's members past its export (_find_export)
         self._export = self._find_export()
-        handler = self._unwrap_export(self._export)
+        handler = self._unwrap_export(self._export_member(self._export))
         self.handler_file: SourceFile | None = handler[0] if handler else None
         self.handler = handler[1] if handler else None
         found = (self._unwrap_export(self.resolve_export(file, name)) for file, name in middleware)
@@ -760,7 +809,26 @@ class HandlerGraph:
     def _find_export(self):
         if not self.export_name:
             return None
-        return self.resolve_export(self.entry, self.export_name)
+        whole = self.resolve_export(self.entry, self.export_name)  # `module.exports` is one name
+        if whole is not None or "." not in self.export_name:
+            return whole
+        self._members = self.export_name.split(".")[1:]
+        return self.resolve_export(self.entry, export_name(self.export_name))
+
+    def _export_member(self, found):
+        """What an export path past its export names (`CountriesHandler.list`: the static method
+        `list` of the class, or a property of an object literal); None when it cannot be seen (the
+        handler is then not followed, as for an export lintkit cannot read)."""
+        for member in self._members:
+            if found is None:
+                return None
+            file, node = found
+            node = unwrap(node)
+            if node is not None and node.type == "identifier":
+                target = self._value(file, node, self.scope_chain(file, node), 0)
+                file, node = target if target is not None else (file, None)
+            found = _member_definition(file, node, member)
+        return found
 
     def _unwrap_export(self, found):
         if found is None:
