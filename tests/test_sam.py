@@ -398,3 +398,16 @@ def test_a_codeuri_in_build_output_of_the_functions_own_package_is_its_source(tm
     assert service.handler_path(function(service, "F")) == (
         tmp_path / "functions/users/src/handler.ts", "default")
     assert lint(run_lintkit, tmp_path, "--select", "CONFIG002") == (0, [])
+
+
+def test_a_nested_handler_is_split_at_the_first_dot_of_its_file_name(tmp_path):
+    """Lambda's Node.js runtime loads handlers/users.js for `handlers/users.UsersHandler.list` and
+    calls `UsersHandler.list` (a public SAM project's static methods): no CONFIG002."""
+    path = project(tmp_path, HEADER + "Resources:\n  F:\n    Type: AWS::Serverless::Function\n"
+                   "    Properties:\n      CodeUri: src/\n      Handler: handlers/users.UsersHandler.list\n"
+                   "      Runtime: nodejs24.x\n",
+                   files={"src/handlers/users.ts": "export class UsersHandler {\n"
+                                                   "  static async list() { return [] }\n}\n"})
+    service = load(path)
+    assert service.handler_path(function(service, "F")) == (
+        tmp_path / "src/handlers/users.ts", "UsersHandler")
