@@ -411,3 +411,31 @@ def test_a_nested_handler_is_split_at_the_first_dot_of_its_file_name(tmp_path):
     service = load(path)
     assert service.handler_path(function(service, "F")) == (
         tmp_path / "src/handlers/users.ts", "UsersHandler")
+
+
+# -- the result cache and the language server ------------------------------------------------------
+
+def test_a_samconfig_change_is_seen_by_the_result_cache(tmp_path, run_lintkit):
+    samconfig = '[default.deploy.parameters]\nparameter_overrides = "NodeRuntime={}"\n'
+    project(tmp_path, PARAMETERS, files={"samconfig.toml": samconfig.format("nodejs24.x")})
+    assert lint(run_lintkit, tmp_path, "--select", "RUNTIME001") == (0, [])
+    (tmp_path / "samconfig.toml").write_text(samconfig.format("nodejs20.x"))
+    code, lines = lint(run_lintkit, tmp_path, "--select", "RUNTIME001")
+    assert code == 1 and " RUNTIME001 [" in lines[0]
+
+
+def test_the_language_server_lints_a_template_and_maps_its_files(tmp_path):
+    pytest.importorskip("pygls")
+    from lintkit.lsp import Settings, is_linted_file, lint_service, service_of
+
+    path = project(tmp_path, HEADER + "Resources: {}\n", files={"src/app.ts": "export const h = 1\n"})
+    unsaved = HEADER + ("Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                        "      Handler: index.handler\n      Runtime: nodejs20.x\n"
+                        "      InlineCode: 'exports.handler = async () => 1'\n")
+    outcome = lint_service(path, {path: unsaved}, Settings(as_of=None), "utf-16")
+    assert any(d.code == "RUNTIME001" for d in outcome.diagnostics.get(path, [])), outcome
+    assert service_of(path) == path and service_of(tmp_path / "src" / "app.ts") == path
+    assert is_linted_file(tmp_path / "samconfig.toml")
+    assert service_of(tmp_path / "samconfig.toml") == path
+    settings, problems = Settings().updated({"samEnv": "prod"})
+    assert not problems and settings.opt == {ENVIRONMENT_OPTION: "prod"}
