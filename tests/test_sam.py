@@ -185,12 +185,16 @@ def test_samconfig_overrides_the_default_and_the_command_line_overrides_samconfi
     service = load(path)
     f = function(service, "F")
     assert text(f.runtime) == "nodejs20.x" and f.setting("timeout").value == 40
-    assert (f.runtime.span.line, f.runtime.span.column) == (19, 16)  # the !Ref, in the template
+    runtime = f.runtime.span  # where the value is written, the place to edit
+    assert (runtime.path.name, runtime.line, runtime.column, runtime.end_column) == (
+        "samconfig.toml", 5, 36, 46)
     prod_service = load(path, **{ENVIRONMENT_OPTION: "prod"})
     prod = function(prod_service, "F")
     assert text(prod.runtime) == "nodejs22.x" and text(prod.handler) == "app.handler"
+    assert (prod.runtime.span.line, prod.runtime.span.column) == (7, 37)  # in the list form
     given_service = load(path, NodeRuntime="nodejs24.x")
-    assert text(function(given_service, "F").runtime) == "nodejs24.x"
+    given = function(given_service, "F").runtime
+    assert text(given) == "nodejs24.x" and (given.span.path.name, given.span.line) == ("template.yaml", 19)
 
 
 def test_samconfig_is_read_through_the_files_door_and_recorded(tmp_path):
