@@ -443,3 +443,48 @@ def test_the_language_server_lints_a_template_and_maps_its_files(tmp_path):
     assert service_of(tmp_path / "samconfig.toml") == path
     settings, problems = Settings().updated({"samEnv": "prod"})
     assert not problems and settings.opt == {ENVIRONMENT_OPTION: "prod"}
+
+
+# -- any template, any samconfig.toml: findings, never a traceback ---------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+PROPERTY_NAMES = ["Runtime", "Timeout", "Handler", "CodeUri", "InlineCode", "Environment", "Variables",
+                  "VpcConfig", "SubnetIds", "Events", "Type", "Properties", "Queue", "Layers",
+                  "Metadata", "BuildMethod", "BuildProperties", "EntryPoints", "External", "Loader",
+                  "Ref", "Fn::Sub", "P"]
+LEAVES = st.one_of(st.none(), st.booleans(), st.integers(-5, 100), st.sampled_from(
+    ["nodejs20.x", "app.handler", "src/", "../x/", "esbuild", "Api", "SQS", "P", "AWS::Region",
+     "s3://b/k", "a.b.c.d", "", "${P}", ".prisma=file", "@prisma/client"]))
+TREES = st.recursive(LEAVES, lambda children: st.lists(children, max_size=3)
+                     | st.dictionaries(st.sampled_from(PROPERTY_NAMES), children, max_size=4),
+                     max_leaves=12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(globals_=TREES, properties=TREES, parameters=st.dictionaries(st.sampled_from(["P", "Q"]), TREES,
+                                                                   max_size=2),
+       samconfig=st.sampled_from(["", "version = 0.1\n", "[default.deploy.parameters]\n"
+                                  "parameter_overrides = \"P=nodejs20.x Q=\"\n", "[x\n", "a = [1,\n"]))
+def test_any_template_loads_into_functions_rules_can_read(tmp_path_factory, globals_, properties,
+                                                          parameters, samconfig):
+    import yaml
+
+    root = tmp_path_factory.mktemp("sam")
+    (root / "samconfig.toml").write_text(samconfig)
+    document = {"Transform": TRANSFORM_NAME, "Parameters": parameters, "Globals": {"Function": globals_},
+                "Resources": {"F": {"Type": "AWS::Serverless::Function", "Properties": properties},
+                              "R": {"Type": "AWS::Lambda::Function", "Properties": properties}}}
+    path = root / "template.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    service = load_service(path, root, {})
+    for finding in service.load_findings:
+        assert finding.code in ("PARSE001", "PARSE005") and "internal error" not in finding.message
+    for f in service.functions:
+        f.events, f.environment, f.environment_unknown, f.handler, f.image
+        for name in ("vpc", "runtime", "timeout", "memorySize", "architecture", "handler", "Layers"):
+            f.setting(name)
+        service.handler_path(f), service.inline_code(f), service.graph(f)
+
+
+TRANSFORM_NAME = "AWS::Serverless-2016-10-31"
