@@ -120,6 +120,12 @@ def _apply(settings: Settings, key: str, value) -> None:
         if problems:
             raise SettingsError("; ".join(problems))
         setattr(settings, key, value)
+    elif key == "samEnv":
+        if not isinstance(value, str) or not value:
+            raise SettingsError("expected the name of a samconfig.toml environment, e.g. \"prod\"")
+        from .formats.sam import with_environment
+
+        settings.opt = with_environment(settings.opt, value)
     elif key == "noIgnores":
         if not isinstance(value, bool):
             raise SettingsError("expected true or false")

@@ -25,8 +25,10 @@ so; one whose code was followed and does not import the client never counts.
 
 In an AWS SAM template the bundler is `Metadata.BuildMethod: esbuild` on each
 `AWS::Serverless::Function`: it fires when `Metadata.BuildProperties.External` names none of
-`@prisma/client`, `.prisma/client`, `.prisma` or `@prisma/*` (an `External` lintkit cannot read
-counts), reported at `External`, else at `BuildProperties`, else at `BuildMethod`.
+`@prisma/client`, `.prisma/client`, `.prisma` or `@prisma/*` and its `Loader` does not copy both
+`.prisma` and `.so.node` files (`.prisma=file`, `.so.node=file`: Prisma's SAM guide, with the
+schema and engine imported in code); an `External` or `Loader` lintkit cannot read counts.
+Reported at `External`, else at `BuildProperties`, else at `BuildMethod`.
 
 Why: bundlers follow JavaScript imports; the engine is a native file Prisma loads by path and the
 schema is read at runtime, so neither lands in the zip and every query fails with "Query engine
@@ -57,7 +59,7 @@ from lintkit.analysis.packaging import (
     webpack_config,
 )
 from lintkit.model.diagnostics import Finding
-from lintkit.model.nodes import Mapping, Sequence, is_dynamic, text, walk
+from lintkit.model.nodes import Mapping, Scalar, Sequence, is_dynamic, text, walk
 
 CODE = "PACKAGE003"
 NAME = "bundler-without-prisma-assets"
@@ -108,8 +110,9 @@ def check(service, context):
 
 
 def _sam_esbuild(service):
-    """SAM's counterpart: `Metadata.BuildMethod: esbuild` bundles each function by itself, and its
-    `BuildProperties.External` is what stays a package instead of being bundled."""
+    """SAM's counterpart: `Metadata.BuildMethod: esbuild` bundles each function by itself; what
+    keeps Prisma's files is `BuildProperties.External` (the client stays a package) or, as Prisma's
+    SAM guide does, `Loader` entries that copy `.prisma` and `.so.node` files the code imports."""
     if rust_engine(service) is None:
         return
     for function in service.functions:
@@ -117,21 +120,30 @@ def _sam_esbuild(service):
         if not isinstance(metadata, Mapping) or text(metadata.get("BuildMethod")) != "esbuild":
             continue
         properties = metadata.get("BuildProperties")
-        external = properties.get("External") if isinstance(properties, Mapping) else None
-        if _keeps_prisma_external(external) or prisma_use(service, function) is None:
+        if not isinstance(properties, Mapping) and properties is not None:
+            continue  # a value lintkit cannot read
+        external = properties.get("External") if properties is not None else None
+        unloaded = _unloaded_prisma_files(properties.get("Loader") if properties is not None else None)
+        if _keeps_prisma_external(external) or not unloaded or prisma_use(service, function) is None:
             continue
         where = (properties.key_node("External") if external is not None
                  else metadata.key_node("BuildProperties") or metadata.key_node("BuildMethod"))
+        missing = " and ".join(SAM_LOADED_FILES[kind] for kind in unloaded)
+        partly = f" (`Loader` copies no `{unloaded[0]}` file)" if len(unloaded) == 1 else ""
         yield Finding.at(where, f"`Metadata.BuildMethod: esbuild` bundles `{function.name}`, but "
-                         "nothing puts schema.prisma and the Prisma query engine "
-                         "(node_modules/.prisma/client) into the package, so Prisma cannot start on "
-                         f"Lambda: {SAM_FIX}." + not_followed_note(service, [function]),
+                         f"nothing puts {missing} into the package{partly}, so Prisma cannot "
+                         f"start on Lambda: {SAM_FIX}." + not_followed_note(service, [function]),
                          function=function.name)
 
 
-SAM_FIX = ("list `@prisma/client` and `.prisma/client` under `Metadata.BuildProperties.External`, so "
-           "that they stay packages with the engine beside them instead of being bundled")
+SAM_FIX = ("load them as files, as Prisma's SAM guide does (`Loader: ['.prisma=file', "
+           "'.so.node=file']` and `AssetNames: '[name]'` under `Metadata.BuildProperties`, with "
+           "schema.prisma and the engine imported in the code), or list `@prisma/client` and "
+           "`.prisma/client` under `BuildProperties.External` and ship them with the function "
+           "(a layer)")
 SAM_EXTERNALS = ("@prisma/client", ".prisma/client", ".prisma", "@prisma/*")
+SAM_LOADED_FILES = {".prisma": "schema.prisma",
+                    ".so.node": "the Prisma query engine (node_modules/.prisma/client)"}
 
 
 def _keeps_prisma_external(external) -> bool:
@@ -142,6 +154,18 @@ def _keeps_prisma_external(external) -> bool:
         return True
     names = [text(item) for item in external.items] if isinstance(external, Sequence) else [text(external)]
     return any(name in SAM_EXTERNALS for name in names)
+
+
+def _unloaded_prisma_files(loader) -> list[str]:
+    """The Prisma file kinds (`.prisma`, `.so.node`) that `Loader` does not copy as files; none
+    for a `Loader` lintkit cannot read."""
+    if loader is not None and (is_dynamic(loader) or not isinstance(loader, (Sequence, Scalar))):
+        return []
+    entries = [text(item) or "" for item in loader.items] if isinstance(loader, Sequence) else \
+        [text(loader) or ""] if loader is not None else []
+    loaded = {entry.split("=", 1)[0].strip() for entry in entries
+              if entry.split("=", 1)[-1].strip() in ("file", "copy")}
+    return [kind for kind in SAM_LOADED_FILES if kind not in loaded]
 
 
 def _copies_prisma_assets(service, plugin: str, settings_key: str, near_misses: list[str]) -> bool:

@@ -44,7 +44,7 @@ FIXES = ("unsafe",)
 
 
 def check(service, context):
-    too_long = {}  # timeout node -> (seconds, limit, api, [function names])
+    too_long = {}  # id of the timeout node -> [node, seconds, {(limit, api): [function names]}]
     for function in service.functions:
         if function.kind != "function" and not function.is_sam:
             continue
@@ -55,18 +55,20 @@ def check(service, context):
         limit = _api_limit(function)
         if limit is None or seconds <= limit[0]:
             continue
-        entry = too_long.setdefault(id(timeout_node), [timeout_node, seconds, limit, [], limit[0]])
-        entry[3].append(function.name)
-        entry[4] = min(entry[4], limit[0])
-    for node, seconds, (limit, api), names, strictest in too_long.values():
-        listed = ", ".join(names)
+        entry = too_long.setdefault(id(timeout_node), [timeout_node, seconds, {}])
+        entry[2].setdefault(limit, []).append(function.name)
+    for node, seconds, by_limit in too_long.values():
+        strictest = min(limit for limit, _ in by_limit)
+        names = [name for group in by_limit.values() for name in group]
         fix = None
         if strictest == int(strictest):
             fix = scalar_fix(node, f"{strictest:g}", f"Set the timeout to {strictest:g}", "unsafe")
+        limits = " and ".join(f"the {limit:g} s {api} limit for {', '.join(group)}"
+                              for (limit, api), group in sorted(by_limit.items()))
         yield Finding.at(
-            node, f"timeout {seconds:g} s is longer than the {limit:g} s {api} limit for {listed}: "
-            f"clients get a 504 while the function keeps running. Set the timeout to {limit:g} or "
-            "less, or move the slow work off the request path.",
+            node, f"timeout {seconds:g} s is longer than {limits}: clients get a 504 while the "
+            f"function keeps running. Set the timeout to {strictest:g} or less, or move the slow "
+            "work off the request path.",
             function=names[0] if len(names) == 1 else None, fix=fix)
 
 

@@ -72,6 +72,13 @@ def check(service, context):
     yield from once_per_place(_oversized(service))
 
 
+def _advice(service, group: str) -> str:
+    advice = ADVICE[group]
+    if service.format == "sam":  # a SAM function's permissions are its `Policies`
+        advice = advice.replace("(`provider.iam.role.statements`)", "(the function's `Policies`)")
+    return advice
+
+
 def _reserved_names(service):
     groups = {name: group for group, names in _limits()["reserved"].items() for name in names}
     for block, function in environment_blocks(service):
@@ -81,7 +88,7 @@ def _reserved_names(service):
                 yield Finding.at(key, f"`{key.value}` is reserved: Lambda sets it itself and "
                                  "refuses to deploy a function whose environment sets it "
                                  "(\"reserved keys that are currently not supported for "
-                                 f"modification\"); {ADVICE[group]}.", function=function)
+                                 f"modification\"); {_advice(service, group)}.", function=function)
 
 
 def _oversized(service):

@@ -79,7 +79,7 @@ def check(service, context):
             place[1][runtime] = None
             place[3].append(function.name)
     for span, runtimes, rds, functions in places.values():
-        yield Finding.at(span, _message(" or ".join(runtimes), rds, functions),
+        yield Finding.at(span, _message(" or ".join(runtimes), rds, functions, service.format),
                          function=functions[0] if len(functions) == 1 else None)
 
 
@@ -123,11 +123,12 @@ def _verifying_tls_places(service, function, sites) -> list:
         [sslmode_span(site) for site, state in url_states if state == "verified"]
 
 
-def _message(runtime: str, rds: str, functions: list[str]) -> str:
+def _message(runtime: str, rds: str, functions: list[str], format: str = "serverless") -> str:
     names = [f"`{name}`" for name in functions]
     who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    shared = "`Globals.Function` `Environment.Variables`" if format == "sam" else "`provider.environment`"
     verb, where = ("runs", "the function's environment") if len(names) == 1 \
-        else ("run", "their environment (`provider.environment`)")
+        else ("run", f"their environment ({shared})")
     return (f"{who} {verb} on {runtime}, whose Lambda runtime no longer loads the Amazon RDS CA "
             f"certificates, and this TLS connection to RDS ({rds}) verifies the server's "
             f"certificate: Prisma 7's pg driver will reject it (P1010). Set `{EXTRA_CA_ENV_VAR}` "

@@ -44,7 +44,7 @@ from lintkit.read.dotenv import is_template_env
 from lintkit.read.gitignore import is_git_ignored
 from lintkit.read.positions import scalar_sub_span
 
-from ._common import shared
+from ._common import shared, ssm_example
 
 CODE = "SECRET001"
 NAME = "plaintext-database-password"
@@ -57,26 +57,26 @@ URL_MARKER = lazy_compile("://")
 def check(service, context):
     for item in shared(service, yaml_texts):
         for start, end, local in database_passwords(item.text, item.variables):
-            yield _finding(scalar_sub_span(item.scalar, start, end), local, item.text[start:end])
+            yield _finding(scalar_sub_span(item.scalar, start, end), local, item.text[start:end],
+                           reference=ssm_example(service))
     yield from _config_findings(service)
     yield from _schema_findings(service)
     yield from _dotenv_findings(service)
     yield from _source_findings(service)
 
 
-def _finding(where, local, password, function=None):
-    return secret_finding(where, _message(local), password, function=function,
+def _finding(where, local, password, function=None, reference="${ssm:/app/database-url}"):
+    return secret_finding(where, _message(local, reference), password, function=function,
                           severity="info" if local else None)
 
 
-def _message(local):
+def _message(local, reference="${ssm:/app/database-url}"):
     if local:
         return ("This database URL has a literal password for a local database; keep local "
                 "credentials out of deployed configuration (use a `.env` file that is not "
                 "committed).")
     return ("This database URL has its password in plain text: move the URL to SSM Parameter Store "
-            "or Secrets Manager and reference it (`${ssm:/app/database-url}`), then rotate the "
-            "password.")
+            f"or Secrets Manager and reference it (`{reference}`), then rotate the password.")
 
 
 def _config_findings(service):

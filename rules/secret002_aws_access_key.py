@@ -45,6 +45,7 @@ SUMMARY = "An AWS access key id or secret access key in the project's files."
 
 KEY_MESSAGE = ("This is an AWS access key id: deactivate the key in IAM and use the function's "
                "execution role (`provider.iam.role.statements`) instead of long-lived keys.")
+SAM_KEY_MESSAGE = KEY_MESSAGE.replace("`provider.iam.role.statements`", "the function's `Policies`")
 SECRET_MESSAGE = ("This is an AWS secret access key: deactivate the key in IAM and use the "
                   "function's execution role instead of long-lived keys.")
 # In code the SDK's own option name is the usual one: `credentials: { secretAccessKey: '...' }`.
@@ -53,9 +54,10 @@ SOURCE_MARKER = lazy_compile(r"A3T|AKIA|ASIA|ABIA|ACCA|[A-Za-z0-9/+]{40}")
 
 
 def check(service, context):
+    key_message = SAM_KEY_MESSAGE if service.format == "sam" else KEY_MESSAGE
     for item in shared(service, yaml_texts):
         for start, end in access_keys(item.text, item.variables):
-            yield secret_finding(scalar_sub_span(item.scalar, start, end), KEY_MESSAGE,
+            yield secret_finding(scalar_sub_span(item.scalar, start, end), key_message,
                                  item.text[start:end])
     yield from _yaml_secret_keys(service)
     for env in service.env_files:

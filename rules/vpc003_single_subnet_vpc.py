@@ -41,7 +41,8 @@ def check(service, context):
         if not _single_subnet(list_node, subnets) or list_node.span in seen:
             continue
         seen.add(list_node.span)
-        who = f"`{owner}`" if owner else "every function that uses `provider.vpc`"
+        shared = "`Globals.Function` `VpcConfig`" if service.format == "sam" else "`provider.vpc`"
+        who = f"`{owner}`" if owner else f"every function that uses {shared}"
         yield Finding.at(
             list_node, f"Only one subnet is listed, so {who} runs in a single Availability Zone "
             "and stops when that zone has an outage: add a subnet in a second Availability Zone.",
@@ -53,7 +54,12 @@ def _subnet_lists(service):
     provider_vpc = service.provider.get("vpc") if service.provider else None
     if isinstance(provider_vpc, Mapping):
         yield provider_vpc.get("subnetIds"), None
+    globals_vpc = service.sam_globals.get("VpcConfig") if service.sam_globals is not None else None
+    if isinstance(globals_vpc, Mapping):  # what every SAM function inherits, once
+        yield globals_vpc.get("SubnetIds"), None
     for function in service.functions:
+        if function.inherited("VpcConfig"):
+            continue
         present, vpc = function.own_setting("vpc")
         key = "SubnetIds" if function.kind == "resource" else "subnetIds"
         if present and isinstance(vpc, Mapping):

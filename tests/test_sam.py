@@ -185,12 +185,16 @@ def test_samconfig_overrides_the_default_and_the_command_line_overrides_samconfi
     service = load(path)
     f = function(service, "F")
     assert text(f.runtime) == "nodejs20.x" and f.setting("timeout").value == 40
-    assert (f.runtime.span.line, f.runtime.span.column) == (19, 16)  # the !Ref, in the template
+    runtime = f.runtime.span  # where the value is written, the place to edit
+    assert (runtime.path.name, runtime.line, runtime.column, runtime.end_column) == (
+        "samconfig.toml", 5, 36, 46)
     prod_service = load(path, **{ENVIRONMENT_OPTION: "prod"})
     prod = function(prod_service, "F")
     assert text(prod.runtime) == "nodejs22.x" and text(prod.handler) == "app.handler"
+    assert (prod.runtime.span.line, prod.runtime.span.column) == (7, 37)  # in the list form
     given_service = load(path, NodeRuntime="nodejs24.x")
-    assert text(function(given_service, "F").runtime) == "nodejs24.x"
+    given = function(given_service, "F").runtime
+    assert text(given) == "nodejs24.x" and (given.span.path.name, given.span.line) == ("template.yaml", 19)
 
 
 def test_samconfig_is_read_through_the_files_door_and_recorded(tmp_path):
@@ -398,3 +402,89 @@ def test_a_codeuri_in_build_output_of_the_functions_own_package_is_its_source(tm
     assert service.handler_path(function(service, "F")) == (
         tmp_path / "functions/users/src/handler.ts", "default")
     assert lint(run_lintkit, tmp_path, "--select", "CONFIG002") == (0, [])
+
+
+def test_a_nested_handler_is_split_at_the_first_dot_of_its_file_name(tmp_path):
+    """Lambda's Node.js runtime loads handlers/users.js for `handlers/users.UsersHandler.list` and
+    calls `UsersHandler.list` (a public SAM project's static methods): no CONFIG002."""
+    path = project(tmp_path, HEADER + "Resources:\n  F:\n    Type: AWS::Serverless::Function\n"
+                   "    Properties:\n      CodeUri: src/\n      Handler: handlers/users.UsersHandler.list\n"
+                   "      Runtime: nodejs24.x\n",
+                   files={"src/handlers/users.ts": "export class UsersHandler {\n"
+                                                   "  static async list() { return [] }\n}\n"})
+    service = load(path)
+    assert service.handler_path(function(service, "F")) == (
+        tmp_path / "src/handlers/users.ts", "UsersHandler")
+
+
+# -- the result cache and the language server ------------------------------------------------------
+
+def test_a_samconfig_change_is_seen_by_the_result_cache(tmp_path, run_lintkit):
+    samconfig = '[default.deploy.parameters]\nparameter_overrides = "NodeRuntime={}"\n'
+    project(tmp_path, PARAMETERS, files={"samconfig.toml": samconfig.format("nodejs24.x")})
+    assert lint(run_lintkit, tmp_path, "--select", "RUNTIME001") == (0, [])
+    (tmp_path / "samconfig.toml").write_text(samconfig.format("nodejs20.x"))
+    code, lines = lint(run_lintkit, tmp_path, "--select", "RUNTIME001")
+    assert code == 1 and " RUNTIME001 [" in lines[0]
+
+
+def test_the_language_server_lints_a_template_and_maps_its_files(tmp_path):
+    pytest.importorskip("pygls")
+    from lintkit.lsp import Settings, is_linted_file, lint_service, service_of
+
+    path = project(tmp_path, HEADER + "Resources: {}\n", files={"src/app.ts": "export const h = 1\n"})
+    unsaved = HEADER + ("Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                        "      Handler: index.handler\n      Runtime: nodejs20.x\n"
+                        "      InlineCode: 'exports.handler = async () => 1'\n")
+    outcome = lint_service(path, {path: unsaved}, Settings(as_of=None), "utf-16")
+    assert any(d.code == "RUNTIME001" for d in outcome.diagnostics.get(path, [])), outcome
+    assert service_of(path) == path and service_of(tmp_path / "src" / "app.ts") == path
+    assert is_linted_file(tmp_path / "samconfig.toml")
+    assert service_of(tmp_path / "samconfig.toml") == path
+    settings, problems = Settings().updated({"samEnv": "prod"})
+    assert not problems and settings.opt == {ENVIRONMENT_OPTION: "prod"}
+
+
+# -- any template, any samconfig.toml: findings, never a traceback ---------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+PROPERTY_NAMES = ["Runtime", "Timeout", "Handler", "CodeUri", "InlineCode", "Environment", "Variables",
+                  "VpcConfig", "SubnetIds", "Events", "Type", "Properties", "Queue", "Layers",
+                  "Metadata", "BuildMethod", "BuildProperties", "EntryPoints", "External", "Loader",
+                  "Ref", "Fn::Sub", "P"]
+LEAVES = st.one_of(st.none(), st.booleans(), st.integers(-5, 100), st.sampled_from(
+    ["nodejs20.x", "app.handler", "src/", "../x/", "esbuild", "Api", "SQS", "P", "AWS::Region",
+     "s3://b/k", "a.b.c.d", "", "${P}", ".prisma=file", "@prisma/client"]))
+TREES = st.recursive(LEAVES, lambda children: st.lists(children, max_size=3)
+                     | st.dictionaries(st.sampled_from(PROPERTY_NAMES), children, max_size=4),
+                     max_leaves=12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(globals_=TREES, properties=TREES, parameters=st.dictionaries(st.sampled_from(["P", "Q"]), TREES,
+                                                                   max_size=2),
+       samconfig=st.sampled_from(["", "version = 0.1\n", "[default.deploy.parameters]\n"
+                                  "parameter_overrides = \"P=nodejs20.x Q=\"\n", "[x\n", "a = [1,\n"]))
+def test_any_template_loads_into_functions_rules_can_read(tmp_path_factory, globals_, properties,
+                                                          parameters, samconfig):
+    import yaml
+
+    root = tmp_path_factory.mktemp("sam")
+    (root / "samconfig.toml").write_text(samconfig)
+    document = {"Transform": TRANSFORM_NAME, "Parameters": parameters, "Globals": {"Function": globals_},
+                "Resources": {"F": {"Type": "AWS::Serverless::Function", "Properties": properties},
+                              "R": {"Type": "AWS::Lambda::Function", "Properties": properties}}}
+    path = root / "template.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    service = load_service(path, root, {})
+    for finding in service.load_findings:
+        assert finding.code in ("PARSE001", "PARSE005") and "internal error" not in finding.message
+    for f in service.functions:
+        f.events, f.environment, f.environment_unknown, f.handler, f.image
+        for name in ("vpc", "runtime", "timeout", "memorySize", "architecture", "handler", "Layers"):
+            f.setting(name)
+        service.handler_path(f), service.inline_code(f), service.graph(f)
+
+
+TRANSFORM_NAME = "AWS::Serverless-2016-10-31"

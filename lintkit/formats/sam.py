@@ -12,8 +12,9 @@ rules need it:
   function does not set is taken from Globals with its Globals nodes (positions stay where it is
   written), and `Environment.Variables` are merged key by key, the function's own winning.
 
-Positions are the YAML reader's, in the template; a value from `Default` keeps the span of the
-default (the place to edit), one from samconfig.toml or the command line the span of the `!Ref`.
+Positions are the YAML reader's, in the template; a parameter's value keeps the span of where it
+is written, the place to edit: its `Default`, or its `NAME=value` in samconfig.toml; a value from the
+command line (or one samconfig.toml writes in a way lintkit cannot place) the span of the `!Ref`.
 A plain CloudFormation template (no SAM transform) loads to no document: it is not a service."""
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from ..model.diagnostics import Finding
 from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, intrinsic_name, text
 from ..model.service import LoadedConfig, code_inside
+from ..read.lines import LineIndex
 
 NAME = "sam"
 CONFIG_NAMES = ("template.yaml", "template.yml")
@@ -176,19 +178,19 @@ def parameter_values(config_path: Path, document: Mapping, options: dict[str, st
         if name in options and name != ENVIRONMENT_OPTION:
             values[name] = _typed(options[name], kind, None)
         elif name in overrides:
-            values[name] = _typed(overrides[name], kind, None)
+            value, span = overrides[name]
+            values[name] = _typed(value, kind, span)
         elif declared is not None and isinstance(declared.get("Default"), Scalar):
             default = declared.get("Default")
-            values[name] = _typed(default.value, kind, default)
+            values[name] = _typed(default.value, kind, default.span, default.style)
     return values, findings
 
 
-def _typed(value, kind: str | None, written: Scalar | None) -> Node:
+def _typed(value, kind: str | None, span: Span | None, style: str | None = None) -> Node:
     """A parameter's value as the node a rule reads: a number for `Number`, a list for
-    `CommaDelimitedList` and `List<...>`; `written` is the `Default` it came from (its span), None
-    for a value given elsewhere (the `!Ref` keeps its span: see `_resolve_refs`)."""
-    span = written.span if written is not None else None
-    style = written.style if written is not None else None
+    `CommaDelimitedList` and `List<...>`; `span` is where it is written (the `Default`, the value
+    in samconfig.toml), None for a value from the command line (the `!Ref` keeps its span: see
+    `_resolve_refs`)."""
     if kind is not None and (kind == "CommaDelimitedList" or kind.startswith("List<")):
         items = [Scalar(item.strip(), span) for item in str(value if value is not None else "").split(",")]
         return Sequence([item for item in items if item.value], span)
@@ -209,9 +211,11 @@ def _number(value: str) -> int | float | None:
             return None
 
 
-def samconfig_overrides(path: Path, environment: str) -> tuple[dict[str, str], list[Finding]]:
+def samconfig_overrides(path: Path, environment: str
+                        ) -> tuple[dict[str, tuple[str, Span | None]], list[Finding]]:
     """`parameter_overrides` of samconfig.toml's `environment` (its `global.parameters`, then its
-    `deploy.parameters` over them), as name -> value; a broken file is a PARSE001 finding."""
+    `deploy.parameters` over them), as name -> (value, where the value is written in the file, or
+    None where lintkit cannot tell exactly); a broken file is a PARSE001 finding."""
     from ..read.files import is_present, read_bytes, refusal_reason
 
     if not is_present(path):
@@ -232,11 +236,39 @@ def samconfig_overrides(path: Path, environment: str) -> tuple[dict[str, str], l
         reason = _TOML_POSITION.sub("", message).strip()
         return {}, [Finding(Span.point(path, line, column), f"{path.name} is not valid TOML ({reason}); "
                             "its parameter values are not used: fix the file.", code="PARSE001")]
-    overrides: dict[str, str] = {}
+    overrides: dict[str, tuple[str, Span | None]] = {}
+    lines = None
     for command in ("global", "deploy"):
         table = _table(config, environment, command, "parameters")
-        overrides.update(parse_overrides(table.get("parameter_overrides")))
+        for name, value in parse_overrides(table.get("parameter_overrides")).items():
+            lines = lines or LineIndex(data, path)
+            overrides[name] = (value, _override_span(lines, environment, command, name, value))
     return overrides, []
+
+
+def _override_span(lines, environment: str, command: str, name: str, value: str) -> Span | None:
+    """Where `NAME=value` is written in the `[ENV.COMMAND.parameters]` table of samconfig.toml: a
+    value a rule reports is edited there. None when the text does not show it plainly (a dotted
+    key, escapes): the finding then stays at the template's `!Ref`."""
+    text = lines.text
+    header = re.compile(rf"(?m)^[ \t]*\[[ \t]*{re.escape(environment)}[ \t]*\.[ \t]*{command}[ \t]*\."
+                        rf"[ \t]*parameters[ \t]*\][ \t]*$")
+    table = header.search(text)
+    if table is None:
+        return None
+    end = re.compile(r"(?m)^[ \t]*\[").search(text, table.end())
+    section = text[table.end():end.start() if end else len(text)]
+    found = None
+    for match in re.finditer(rf"(?<![\w-]){re.escape(name)}=", section):
+        found = match  # the last one wins, as in parse_overrides
+    if found is None:
+        return None
+    start = table.end() + found.end()
+    if text[start:start + 1] in ("'", '"') and text[start + 1:start + 1 + len(value)] == value:
+        start += 1
+    if text[start:start + len(value)] != value or not value:
+        return None
+    return lines.span(start, start + len(value))
 
 
 def _toml():
