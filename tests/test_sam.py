@@ -414,7 +414,9 @@ def test_a_nested_handler_is_split_at_the_first_dot_of_its_file_name(tmp_path):
                                                    "  static async list() { return [] }\n}\n"})
     service = load(path)
     assert service.handler_path(function(service, "F")) == (
-        tmp_path / "src/handlers/users.ts", "UsersHandler")
+        tmp_path / "src/handlers/users.ts", "UsersHandler.list")
+    graph = service.graph(function(service, "F"))
+    assert graph is not None and graph.handler is not None and graph.handler.type == "method_definition"
 
 
 # -- the result cache and the language server ------------------------------------------------------

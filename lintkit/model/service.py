@@ -450,10 +450,7 @@ class Service:
         handler = self.sam_handler_text(function)
         if handler is None:
             return None, None
-        layout = self._code_package(function)[0]
-        path, export = self._resolved(handler, layout)
-        nested = _nested_handler(handler) if path is None else None
-        return self._resolved(nested, layout) if nested else (path, export)
+        return self._resolved(handler, self._code_package(function)[0])
 
     def _code_package(self, function: Function) -> tuple[object, object]:
         """(build layout, tsconfig) of a SAM function's own package: the package.json nearest above
@@ -608,18 +605,6 @@ class Service:
             if isinstance(code, Sequence) and code.items:  # !Sub [template, {variables}]
                 code = code.items[0]
         return code if isinstance(code, Scalar) and isinstance(code.value, str) else None
-
-
-def _nested_handler(handler: str) -> str | None:
-    """Lambda's Node.js runtime splits a handler at the first dot of its file name and follows the
-    rest as nested properties: `handlers/users.UsersHandler.list` is `UsersHandler.list` of
-    handlers/users.js. That handler as module + its exported name (`handlers/users.UsersHandler`),
-    or None when the file name has one dot."""
-    folder, slash, base = handler.rpartition("/")
-    module, _, path = base.partition(".")
-    if "." not in path:
-        return None
-    return f"{folder}{slash}{module}.{path.split('.', 1)[0]}"
 
 
 def code_inside(template_folder: Path, code_uri: str, project_root: Path) -> bool:
