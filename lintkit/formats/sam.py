@@ -23,6 +23,7 @@ import shlex
 from pathlib import Path
 
 from ..model.diagnostics import Finding
+from ..model.lazyre import lazy_compile
 from ..model.nodes import Intrinsic, Mapping, Node, Scalar, Sequence, Span, intrinsic_name, text
 from ..model.service import LoadedConfig, code_inside
 from ..read.lines import LineIndex
@@ -39,7 +40,7 @@ SAMCONFIG_MAX_BYTES = 1_000_000
 
 # A top-level `Transform:` and the indented or flow lines after it, in the text: enough to tell a
 # SAM template from a plain CloudFormation one without parsing it.
-_TRANSFORM_BLOCK = re.compile(rb"""(?m)^["']?Transform["']?[ \t]*:(?P<value>.*(?:\r?\n(?:[ \t#].*)?)*)""")
+_TRANSFORM_BLOCK = lazy_compile(rb"""(?m)^["']?Transform["']?[ \t]*:(?P<value>.*(?:\r?\n(?:[ \t#].*)?)*)""")
 # Properties of an AWS::Serverless::Function that `Globals.Function` may set (the SAM specification's
 # list): only these are inherited.
 GLOBAL_PROPERTIES = frozenset((
@@ -48,7 +49,7 @@ GLOBAL_PROPERTIES = frozenset((
     "ReservedConcurrentExecutions ProvisionedConcurrencyConfig AssumeRolePolicyDocument "
     "EventInvokeConfig Architectures EphemeralStorage SnapStart RuntimeManagementConfig LoggingConfig "
     "RecursiveLoop SourceKMSKeyArn FunctionUrlConfig PropagateTags").split())
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_POSITION = lazy_compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def with_environment(opt: dict[str, str], environment: str | None) -> dict[str, str]:
