@@ -159,6 +159,7 @@ class Engine:
         self.lines = SourceLines()
         self._configs: dict[Path | None, object] = {}
         self._config_errors: dict[Path, Exception] = {}  # broken .lintkit.yml files, to report
+        self._config_folders: dict = {}  # what each folder holds of .lintkit.yml, looked at once
         self._selections: dict[int, list[Rule]] = {}
         self._sources = None  # one SourceCache for the run: services may share handler modules
         # Pattern redaction cannot know every secret (a token under a neutral key): rules name the
@@ -323,7 +324,7 @@ class Engine:
                 self._configs[path] = self._with_command_line(self.options.config or Config())
             return self._configs[path]
         with confined_to(target.project_root):
-            path = find_config(target.config_path.parent, stop_at=target.project_root)
+            path = find_config(target.config_path.parent, target.project_root, self._config_folders)
             self._config_files[target.config_path] = path
             if path not in self._configs:
                 try:

@@ -32,7 +32,7 @@ from lintkit.analysis.secrets import AWS_SECRET_KEY_NAME, AWS_SECRET_KEY_VALUE
 from lintkit.analysis.secretscan import (access_keys, built_from_variables, literal_span, secret_finding,
                                 source_strings, yaml_texts)
 from lintkit.model.lazyre import lazy_compile
-from lintkit.model.nodes import Mapping, text, walk
+from lintkit.model.nodes import Mapping, text
 from lintkit.read.positions import scalar_sub_span
 from lintkit.read.sources import string_value
 
@@ -72,7 +72,7 @@ def check(service, context):
 
 def _yaml_secret_keys(service):
     seen = set()
-    for _, node in walk(service.document):
+    for node in service.document_nodes:
         if not isinstance(node, Mapping):
             continue
         for key, value in node.pairs:

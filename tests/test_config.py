@@ -34,6 +34,27 @@ def test_find_config_stops_at_stop_at(tmp_path):
     assert find_config(service, stop_at=tmp_path) == tmp_path / ".lintkit.yml"
 
 
+def test_find_config_looks_at_each_folder_once_for_the_services_under_it(tmp_path, monkeypatch):
+    import lintkit.config as config_module
+
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    shared = write(tmp_path / "repo" / "services" / ".lintkit.yml", "")
+    own = write(tmp_path / "repo" / "services" / "b" / "package.json", '{"lintkit": {}}')
+    services = [tmp_path / "repo" / "services" / name for name in ("a", "b", "c")]
+    for service in services:
+        service.mkdir(parents=True, exist_ok=True)
+    looked: list[Path] = []
+    is_present = config_module.is_present
+    monkeypatch.setattr(config_module, "is_present", lambda path: looked.append(path) or is_present(path))
+    folders: dict = {}
+    found = [find_config(service, tmp_path / "repo", folders) for service in services]
+    assert found == [shared, own, shared]
+    assert len(looked) == len(set(looked))  # each candidate once, the shared folder's too
+    assert found == [find_config(service, tmp_path / "repo") for service in services]
+    # the same folders under a project root that stops below them: their answers do not leak
+    assert find_config(services[0], services[0], folders) is None
+
+
 def test_load_full_config(tmp_path):
     path = write(tmp_path / ".lintkit.yml", """
 select: [SECRET, VPC001, client-per-invocation]

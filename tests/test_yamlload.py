@@ -507,3 +507,15 @@ def test_a_document_without_variables_is_counted_whole():
     node = load("a: {b: [1, 2]}\nc: !Ref D\n").node
     # root, 2 keys, {b: ...} with its key and list of 2, the intrinsic and its string
     assert node.variable_free_size == 1 + 2 + (1 + 1 + 3) + 2
+
+
+def test_nodes_in_is_walk_without_the_paths():
+    from lintkit.model.nodes import nodes_in
+
+    node = load("a: &x {b: [1, !GetAtt R.Arn, {c: !Sub ['${AWS::Region}', {}]}]}\nd: *x\n"
+                "e: {<<: *x, f: ~}\n").node
+    assert [id(n) for n in nodes_in(node)] == [id(n) for _, n in walk(node)]
+    deep = Scalar("leaf", Span.point(PATH))
+    for _ in range(10_000):  # far deeper than Python's recursion limit
+        deep = Sequence([deep], Span.point(PATH))
+    assert len(nodes_in(deep)) == 10_001 and nodes_in(None) == []

@@ -29,7 +29,7 @@ from ..model.fieldclasses import fieldclass
 from ..model.lazyre import lazy_compile
 from .schema_compile import PASS, Unsupported, compile_schema
 from ..model.nodes import (INTRINSIC_KEYS, UNKNOWN, Intrinsic, Mapping, Node, Scalar, Sequence, is_dynamic,
-                    to_plain, walk)
+                    nodes_in, to_plain)
 
 SCHEMA_NAME = "serverless.schema.json"
 
@@ -294,7 +294,7 @@ def _plugin_keys(document: Mapping) -> dict[str, dict[str, str]]:
 def _self_references(raw: Node | None) -> set[str]:
     """The `${self:a.b}` addresses the unresolved document uses."""
     found = set()
-    for _, node in walk(raw):
+    for node in nodes_in(raw):
         if isinstance(node, Scalar) and isinstance(node.value, str) and "self:" in node.value:
             found.update(match.rstrip(".") for match in SELF_REFERENCE.findall(node.value))
     return found

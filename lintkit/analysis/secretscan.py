@@ -129,11 +129,15 @@ def _raw_documents(service) -> list:
     return state["raw_documents"]
 
 
-def raw_scalars(service):
+def raw_scalars(service) -> list[tuple[str | None, Scalar]]:
     """(key name, raw string Scalar) of every string of serverless.yml and the files it includes,
-    as written (all of an included file: `${file(env.yml):${opt:stage}}` may use any part)."""
-    for path, root in _raw_documents(service):
-        yield from _document_scalars(service, path, root)
+    as written (all of an included file: `${file(env.yml):${opt:stage}}` may use any part).
+    Worked out once per service: the secret rules and the raw index each asked."""
+    state = _state(service)
+    if "raw_scalars" not in state:
+        state["raw_scalars"] = [item for path, root in _raw_documents(service)
+                                for item in _document_scalars(service, path, root)]
+    return state["raw_scalars"]
 
 
 def _document_scalars(service, path: Path, root) -> list:
@@ -190,7 +194,7 @@ def yaml_texts(service):
     codes = (service.inline_code(function) for function in service.functions)
     inline = {code.span for code in codes if code is not None}
     seen = set()
-    for _, node in walk(service.document):
+    for node in service.document_nodes:
         if not isinstance(node, (Scalar, Unknown)) or node.span in seen or node.span in inline:
             continue
         seen.add(node.span)

@@ -266,6 +266,23 @@ def to_plain(node: Node | None):
     return UNKNOWN
 
 
+def nodes_in(node: Node | None) -> list[Node]:
+    """Every node under `node` (itself included), in `walk`'s order, without the key paths."""
+    found: list[Node] = []
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        kind = type(current)
+        if kind is Mapping:
+            stack.extend([value for _, value in reversed(current.pairs)])
+        elif kind is Sequence:
+            stack.extend(reversed(current.items))
+        elif kind is Intrinsic:
+            stack.append(current.value)
+    return found
+
+
 def walk(node: Node | None, path: tuple = ()) -> Iterator[tuple[tuple, Node]]:
     """Every node under `node` (itself included) with its key path, depth first, without recursion
     limits (documents can be deeply nested)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from .diagnostics import Finding
 from .fieldclasses import InitVar, field, fieldclass
 from .nodes import (Intrinsic, Mapping, Node, Scalar, Sequence, Span, Unknown, intrinsic_name,
-                    is_dynamic, path_get, text, walk)
+                    is_dynamic, nodes_in, path_get, text)
 
 # Settings a function inherits from `provider:` when it does not set them itself.
 INHERITED_SETTINGS = ("vpc", "runtime", "timeout", "memorySize", "architecture")
@@ -260,12 +260,17 @@ class Service:
         self._handler_modules: dict[tuple, tuple] = {}  # (module part, layout) -> (file, outside)
         self._code_layouts: dict[Path, tuple] = {}  # a SAM function's package -> (layout, tsconfig)
 
-    @cached_property  # asked for by the engine (twice) and the secret scan: one walk for all
+    @cached_property  # the engine and the secret rules each looked at every node: one walk for all
+    def document_nodes(self) -> list[Node]:
+        """Every node of the resolved document, in `walk`'s order (a shared subtree each time)."""
+        return nodes_in(self.document)
+
+    @cached_property  # asked for by the engine (twice) and the secret scan
     def document_files(self) -> tuple[frozenset[Path], frozenset[Path]]:
         """(files the resolved document's values come from, files its mapping keys come from)."""
         values: set[Path] = set()
         keys: set[Path] = set()
-        for _, node in walk(self.document):
+        for node in self.document_nodes:
             values.add(node.span.path)
             if isinstance(node, Mapping):
                 keys.update(key.span.path for key, _ in node.pairs)
