@@ -46,11 +46,22 @@ def service_config(folder: Path) -> Path | None:
     return None
 
 
-def repository_root(start: Path) -> Path | None:
-    for folder in (start, *start.parents):
+def repository_root(start: Path, seen: dict[Path, Path | None] | None = None) -> Path | None:
+    """The nearest folder from `start` up that holds `.git`; `seen` keeps the answer for each
+    folder on the way, for the next call (services share the folders above them)."""
+    seen = {} if seen is None else seen
+    below, folder = [], start
+    while folder not in seen:
         if (folder / ".git").exists():
-            return folder
-    return None
+            seen[folder] = folder
+        elif folder.parent == folder:
+            seen[folder] = None
+        else:
+            below.append(folder)
+            folder = folder.parent
+    for each in below:
+        seen[each] = seen[folder]
+    return seen[folder]
 
 
 @dataclass(frozen=True)
@@ -230,6 +241,7 @@ def discover(paths: list[str], skipped: list[Skipped] | None = None) -> list[Tar
     linted even inside a folder discovery skips (`lintkit check node_modules/x`)."""
     targets: dict[Path, Target] = {}
     whole: set[Path] = set()
+    roots: dict[Path, Path | None] = {}
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -249,7 +261,7 @@ def discover(paths: list[str], skipped: list[Skipped] | None = None) -> list[Tar
                     continue
                 raise DiscoveryError(_nothing_found(raw, found))
             for config in configs:
-                _target(targets, config, boundary=path)
+                _target(targets, config, boundary=path, roots=roots)
                 whole.add(config)
         elif path.name in CONFIG_NAMES and owning_service(path) in (path, None):
             _target(targets, path, boundary=path.parent)
@@ -288,9 +300,10 @@ def _nothing_found(raw: str, skipped: list[Skipped]) -> str:
             f"Name one to lint it: `lintkit check {first}`")
 
 
-def _target(targets: dict[Path, Target], config: Path, boundary: Path) -> Target:
+def _target(targets: dict[Path, Target], config: Path, boundary: Path,
+            roots: dict[Path, Path | None] | None = None) -> Target:
     if config not in targets:
-        root = repository_root(config.parent) or boundary
+        root = repository_root(config.parent, roots) or boundary
         if not config.parent.is_relative_to(root):
             root = config.parent
         targets[config] = Target(config, root)
