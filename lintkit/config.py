@@ -52,36 +52,34 @@ class ConfigError(Exception):
                                     f"{shown}: {message}" for line, column, message in problems))
 
 
-def find_config(start: Path, stop_at: Path | None = None, folders: dict | None = None) -> Path | None:
+def find_config(start: Path, stop_at: Path | None = None, seen: dict | None = None) -> Path | None:
     """The nearest config file from `start` upwards, stopping after the repository root (a folder with
     `.git`), `stop_at`, or the filesystem root. In one folder `.lintkit.yml` wins over a package.json
-    with a "lintkit" key; a package.json without one is passed over. `folders`: what each folder
-    holds, kept for the run (services share the folders above them)."""
+    with a "lintkit" key; a package.json without one is passed over. `seen` keeps what each folder
+    held for the next call (a monorepo's services share the folders above them)."""
     folder = Path(os.path.abspath(start))
     stop = Path(os.path.abspath(stop_at)) if stop_at is not None else None
+    seen = {} if seen is None else seen
     while True:
-        found, repository_root = _folder_config(folder, stop, folders)
+        memo = (folder, stop)  # a package.json read is confined to the project: one per root
+        if memo not in seen:
+            seen[memo] = _config_in(folder), (folder / ".git").exists()
+        found, repository = seen[memo]
         if found is not None:
             return found
-        if folder == stop or repository_root or folder.parent == folder:
+        if folder == stop or repository or folder.parent == folder:
             return None
         folder = folder.parent
 
 
-def _folder_config(folder: Path, stop: Path | None, folders: dict | None) -> tuple[Path | None, bool]:
-    """(the config file `folder` holds, whether it has `.git`). Kept per folder and project root
-    (a package.json is read confined to the project)."""
-    key = (folder, stop)
-    if folders is not None and key in folders:
-        return folders[key]
-    found = next((folder / name for name in CONFIG_NAMES
-                  if is_present(folder / name)), None)  # one lintkit refuses to read is reported
-    if found is None and _has_lintkit_key(folder / "package.json"):
-        found = folder / "package.json"
-    answer = found, (folder / ".git").exists()
-    if folders is not None:
-        folders[key] = answer
-    return answer
+def _config_in(folder: Path) -> Path | None:
+    for name in CONFIG_NAMES:
+        candidate = folder / name
+        if is_present(candidate):  # one lintkit refuses to read is reported, not skipped
+            return candidate
+    if _has_lintkit_key(folder / "package.json"):
+        return folder / "package.json"
+    return None
 
 
 @fieldclass(frozen=True)

@@ -46,18 +46,22 @@ def service_config(folder: Path) -> Path | None:
     return None
 
 
-def repository_root(start: Path, known: dict[Path, bool] | None = None) -> Path | None:
-    """The nearest folder from `start` up that has `.git`. `known` (folder -> whether it has one)
-    is kept by a caller asking for many services: the folders above them are the same."""
-    for folder in (start, *start.parents):
-        has_git = known.get(folder) if known is not None else None
-        if has_git is None:
-            has_git = (folder / ".git").exists()
-            if known is not None:
-                known[folder] = has_git
-        if has_git:
-            return folder
-    return None
+def repository_root(start: Path, seen: dict[Path, Path | None] | None = None) -> Path | None:
+    """The nearest folder from `start` up that holds `.git`; `seen` keeps the answer for each
+    folder on the way, for the next call (services share the folders above them)."""
+    seen = {} if seen is None else seen
+    below, folder = [], start
+    while folder not in seen:
+        if (folder / ".git").exists():
+            seen[folder] = folder
+        elif folder.parent == folder:
+            seen[folder] = None
+        else:
+            below.append(folder)
+            folder = folder.parent
+    for each in below:
+        seen[each] = seen[folder]
+    return seen[folder]
 
 
 @fieldclass(frozen=True)
@@ -237,7 +241,7 @@ def discover(paths: list[str], skipped: list[Skipped] | None = None) -> list[Tar
     linted even inside a folder discovery skips (`lintkit check node_modules/x`)."""
     targets: dict[Path, Target] = {}
     whole: set[Path] = set()
-    repositories: dict[Path, bool] = {}  # folder -> whether it has .git, looked at once
+    roots: dict[Path, Path | None] = {}
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -257,7 +261,7 @@ def discover(paths: list[str], skipped: list[Skipped] | None = None) -> list[Tar
                     continue
                 raise DiscoveryError(_nothing_found(raw, found))
             for config in configs:
-                _target(targets, config, boundary=path, known=repositories)
+                _target(targets, config, boundary=path, roots=roots)
                 whole.add(config)
         elif is_named_config(path) and (not is_config(path) or owning_service(path) in (path, None)):
             _target(targets, path, boundary=path.parent)
@@ -298,9 +302,9 @@ def _nothing_found(raw: str, skipped: list[Skipped]) -> str:
 
 
 def _target(targets: dict[Path, Target], config: Path, boundary: Path,
-            known: dict[Path, bool] | None = None) -> Target:
+            roots: dict[Path, Path | None] | None = None) -> Target:
     if config not in targets:
-        root = repository_root(config.parent, known) or boundary
+        root = repository_root(config.parent, roots) or boundary
         if not config.parent.is_relative_to(root):
             root = config.parent
         targets[config] = Target(config, root)

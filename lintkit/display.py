@@ -26,9 +26,17 @@ def sorted_diagnostics(diagnostics: Iterable[Diagnostic], cwd: Path,
                        redact: Callable[[str], str] | None = None) -> list[tuple[str, Diagnostic]]:
     """(display path, diagnostic) pairs sorted by path, line, column, code; the paths redacted with
     `redact` (after sorting, so the order does not depend on what is masked)."""
-    pairs = [(display_path(d.path, cwd), d) for d in diagnostics]
+    shown_as: dict[Path, str] = {}  # worked out once a file, not once a finding
+    pairs = []
+    for d in diagnostics:
+        if d.path not in shown_as:
+            shown_as[d.path] = display_path(d.path, cwd)
+        pairs.append((shown_as[d.path], d))
     pairs.sort(key=lambda p: (p[0], p[1].line, p[1].column, p[1].code))
     if redact is not None:
         shown: dict[str, str] = {}
-        pairs = [(shown.setdefault(path, redact(path)), d) for path, d in pairs]
+        for path, _ in pairs:
+            if path not in shown:
+                shown[path] = redact(path)
+        pairs = [(shown[path], d) for path, d in pairs]
     return pairs

@@ -119,9 +119,12 @@ class SourceLines:
         self._cache: OrderedDict[Path, list[str] | None] = OrderedDict()
         self._kept = kept
         self._roots: set[str] = set()
+        self._added: set[Path] = set()
 
     def add_root(self, root: Path) -> None:
-        self._roots.add(os.path.realpath(root))
+        if root not in self._added:
+            self._added.add(root)
+            self._roots.add(os.path.realpath(root))
 
     def __call__(self, path: Path) -> list[str] | None:
         note(path)  # read for a service's suppressions: part of what its outcome depends on
@@ -159,7 +162,6 @@ class Engine:
         self.lines = SourceLines()
         self._configs: dict[Path | None, object] = {}
         self._config_errors: dict[Path, Exception] = {}  # broken .lintkit.yml files, to report
-        self._config_folders: dict = {}  # what each folder holds of .lintkit.yml, looked at once
         self._selections: dict[int, list[Rule]] = {}
         self._sources = None  # one SourceCache for the run: services may share handler modules
         # Pattern redaction cannot know every secret (a token under a neutral key): rules name the
@@ -177,6 +179,7 @@ class Engine:
 
             self.cache = ResultCache(options, options.cache_dir, options.cache_dir_named)
         self._config_files: dict[Path, Path | None] = {}  # service -> the configuration file it got
+        self._folder_configs: dict = {}  # what find_config saw in each folder this run
         self._secrets_named = False  # whether a service of this run named a secret
 
     def run(self, targets: list[Target], progress: Callable[[int, Target], None] | None = None) -> RunResult:
@@ -324,7 +327,8 @@ class Engine:
                 self._configs[path] = self._with_command_line(self.options.config or Config())
             return self._configs[path]
         with confined_to(target.project_root):
-            path = find_config(target.config_path.parent, target.project_root, self._config_folders)
+            path = find_config(target.config_path.parent, stop_at=target.project_root,
+                               seen=self._folder_configs)
             self._config_files[target.config_path] = path
             if path not in self._configs:
                 try:

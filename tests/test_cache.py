@@ -433,7 +433,6 @@ NOTED_OR_OUTSIDE_A_SERVICE = {
     ("lintkit/cache.py", "_code_version"),  # lintkit's own files
     ("lintkit/cli.py", "*"), ("lintkit/discovery.py", "*"), ("lintkit/lsp.py", "*"),
     ("lintkit/config.py", "find_config"),  # the configuration's path is part of the key
-    ("lintkit/config.py", "_folder_config"),  # find_config's look at one folder
 }
 
 

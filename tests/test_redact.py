@@ -244,3 +244,28 @@ def test_message_masks_a_secret_a_message_cut_short():
     assert redactor.message(f"must be an integer, not `{secret[:20]}…`.") == "must be an integer, not `****…`."
     assert redactor.message(f"in `${{env:X, 'abc…{secret[-12:]}'}}`") == "in `${env:X, 'abc…****'}`"
     assert redactor.message("see lines 3...5 and `x…`") == "see lines 3...5 and `x…`"
+
+
+@pytest.mark.parametrize("text", ["DB_PASSWORD", "pwd", "x-Api.Key", "PRIVATE_KEY", "tokens", "pas",
+                                  "paſs", "api_\u212aey", "passw\u00f6rd", "", "no secret here"])
+def test_has_secret_word_is_the_case_insensitive_search(text):
+    from lintkit.redact import _SECRET_WORD, has_secret_word
+
+    assert has_secret_word(text) == (_SECRET_WORD.search(text) is not None)
+
+
+@given(st.text(alphabet="pasSwordPWDecrtTkoNnyiIK_.-\u017f\u212a\u0130\u0131 é", max_size=30))
+def test_has_secret_word_agrees_with_the_regex_on_any_text(text):
+    from lintkit.redact import _SECRET_WORD, has_secret_word
+
+    assert has_secret_word(text) == (_SECRET_WORD.search(text) is not None)
+
+
+@given(st.text(alphabet="ASIAKCpasSwordPWDecrtTkoNnyiIK_.-:/ 3\u017f\u212a\u0130\u0131é", max_size=30))
+def test_the_redaction_trigger_is_the_case_insensitive_search(text):
+    """redact's pre-scan searches lowered ASCII text: it triggers exactly where the IGNORECASE
+    pattern does."""
+    from lintkit.redact import _TRIGGER, _TRIGGER_LOWER
+
+    fast = _TRIGGER_LOWER.search(text.lower()) if text.isascii() else _TRIGGER.search(text)
+    assert (fast is not None) == (_TRIGGER.search(text) is not None)

@@ -79,10 +79,16 @@ def render(format: str, diagnostics: list[Diagnostic], report: ReportContext, st
     # secret can be one); paths are redacted where they are shown (`sorted_diagnostics`,
     # `ReportContext.shown_path`), as the reporters still read the files. Prose leaves as valid
     # Unicode (lintkit.read.surrogates).
-    diagnostics = [replace(d, message=replace_lone_surrogates(report.redact(d.message)),
-                           function=d.function and replace_lone_surrogates(report.redact(d.function)))
-                   for d in diagnostics]
+    diagnostics = [_shown(d, report.redact) for d in diagnostics]
     module.render(diagnostics, report, stream)
+
+
+def _shown(d: Diagnostic, redact: Callable[[str], str]) -> Diagnostic:
+    message = replace_lone_surrogates(redact(d.message))
+    function = d.function and replace_lone_surrogates(redact(d.function))
+    if message == d.message and function == d.function:
+        return d
+    return replace(d, message=message, function=function)
 
 
 FIXABLE_MARK = "[*] "
