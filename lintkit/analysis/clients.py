@@ -196,8 +196,10 @@ class ClientAnalysis:
 
     # -- constructions ------------------------------------------------------------------------
     def construction(self, file: SourceFile, node) -> Construction | None:
-        return self._fact("constructions", self._constructions, (id(file), node.id),
-                          lambda: self._classify(file, node))
+        key = (id(file), node.id)
+        if not self._recording and key in self._constructions:  # the command line's hot path
+            return self._constructions[key]
+        return self._fact("constructions", self._constructions, key, lambda: self._classify(file, node))
 
     def _classify(self, file: SourceFile, node) -> Construction | None:
         is_new = node.type == "new_expression"
