@@ -78,17 +78,11 @@ def is_sam_template(document: Node | None) -> bool:
 
 def load(config_path: Path, project_root: Path, options: dict[str, str],
          sources=None) -> LoadedConfig:
-    from ..read.yamlload import load_yaml
-    from .serverless import kept
+    from .serverless import load_document
 
-    store = getattr(sources, "store", None)
-    loaded = load_yaml(config_path) if store is None else kept(store, config_path, load_yaml)
-    result = LoadedConfig(NAME, raw_document=loaded.node, findings=list(loaded.findings))
+    loaded, result = load_document(config_path, sources, NAME, "a SAM template needs at least "
+                                   f"`Transform: {TRANSFORM}` and `Resources:`")
     if loaded.node is None:
-        if not loaded.findings:
-            result.findings.append(Finding(
-                Span.point(config_path), f"{config_path.name} is empty: a SAM template needs at least "
-                f"`Transform: {TRANSFORM}` and `Resources:`.", code="PARSE001"))
         return result
     if not isinstance(loaded.node, Mapping):
         result.findings.append(Finding.at(

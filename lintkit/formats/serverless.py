@@ -16,18 +16,28 @@ NAME = "serverless"
 CONFIG_NAMES = ("serverless.yml", "serverless.yaml", "serverless.json")
 
 
-def load(config_path: Path, project_root: Path, options: dict[str, str],
-         sources=None) -> LoadedConfig:
-    from ..read.yamlload import load_json_or_yaml, load_yaml
+def load_document(config_path: Path, sources, format_name: str, needs: str):
+    """(the YAML file as loaded, a LoadedConfig of `format_name` holding its raw document): the
+    language server's store keeps the loaded file between lints; an empty file is a PARSE001 that
+    says what it `needs`."""
+    from ..read.yamlload import load_yaml
 
     store = getattr(sources, "store", None)
     loaded = load_yaml(config_path) if store is None else kept(store, config_path, load_yaml)
-    result = LoadedConfig(NAME, raw_document=loaded.node, findings=list(loaded.findings))
+    result = LoadedConfig(format_name, raw_document=loaded.node, findings=list(loaded.findings))
+    if loaded.node is None and not loaded.findings:
+        result.findings.append(Finding(Span.point(config_path), f"{config_path.name} is empty: "
+                                       f"{needs}.", code="PARSE001"))
+    return loaded, result
+
+
+def load(config_path: Path, project_root: Path, options: dict[str, str],
+         sources=None) -> LoadedConfig:
+    from ..read.yamlload import load_json_or_yaml
+
+    loaded, result = load_document(config_path, sources, NAME,
+                                   "a service needs at least `service:` and `provider:`")
     if loaded.node is None:
-        if not loaded.findings:
-            result.findings.append(Finding(
-                Span.point(config_path), f"{config_path.name} is empty: a service needs at "
-                "least `service:` and `provider:`.", code="PARSE001"))
         return result
     if not isinstance(loaded.node, Mapping):
         result.findings.append(Finding.at(
@@ -36,6 +46,7 @@ def load(config_path: Path, project_root: Path, options: dict[str, str],
         return result
     from .variables import resolve
 
+    store = getattr(sources, "store", None)
     loader = load_json_or_yaml if store is None else lambda path: kept(store, path, load_json_or_yaml)
     resolved = resolve(loaded.node, config_path=config_path, project_root=project_root,
                        options=options, loader=loader)
