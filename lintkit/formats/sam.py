@@ -81,13 +81,9 @@ def load(config_path: Path, project_root: Path, options: dict[str, str],
     from .serverless import load_document
 
     loaded, result = load_document(config_path, sources, NAME, "a SAM template needs at least "
-                                   f"`Transform: {TRANSFORM}` and `Resources:`")
-    if loaded.node is None:
-        return result
+                                   f"`Transform: {TRANSFORM}` and `Resources:`",
+                                   "`Transform:`, `Resources:`")
     if not isinstance(loaded.node, Mapping):
-        result.findings.append(Finding.at(
-            loaded.node, f"The top level of {config_path.name} must be a mapping of keys "
-            "(`Transform:`, `Resources:` ...).", code="PARSE001"))
         return result
     if not is_sam_template(loaded.node):
         return result  # a plain CloudFormation template: not a service

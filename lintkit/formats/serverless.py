@@ -16,10 +16,10 @@ NAME = "serverless"
 CONFIG_NAMES = ("serverless.yml", "serverless.yaml", "serverless.json")
 
 
-def load_document(config_path: Path, sources, format_name: str, needs: str):
+def load_document(config_path: Path, sources, format_name: str, needs: str, top_keys: str):
     """(the YAML file as loaded, a LoadedConfig of `format_name` holding its raw document): the
     language server's store keeps the loaded file between lints; an empty file is a PARSE001 that
-    says what it `needs`."""
+    says what it `needs`, a top level that is not a mapping one that names its `top_keys`."""
     from ..read.yamlload import load_yaml
 
     store = getattr(sources, "store", None)
@@ -28,6 +28,10 @@ def load_document(config_path: Path, sources, format_name: str, needs: str):
     if loaded.node is None and not loaded.findings:
         result.findings.append(Finding(Span.point(config_path), f"{config_path.name} is empty: "
                                        f"{needs}.", code="PARSE001"))
+    elif loaded.node is not None and not isinstance(loaded.node, Mapping):
+        result.findings.append(Finding.at(
+            loaded.node, f"The top level of {config_path.name} must be a mapping of keys "
+            f"({top_keys} ...).", code="PARSE001"))
     return loaded, result
 
 
@@ -36,13 +40,9 @@ def load(config_path: Path, project_root: Path, options: dict[str, str],
     from ..read.yamlload import load_json_or_yaml
 
     loaded, result = load_document(config_path, sources, NAME,
-                                   "a service needs at least `service:` and `provider:`")
-    if loaded.node is None:
-        return result
+                                   "a service needs at least `service:` and `provider:`",
+                                   "`service:`, `provider:`, `functions:`")
     if not isinstance(loaded.node, Mapping):
-        result.findings.append(Finding.at(
-            loaded.node, f"The top level of {config_path.name} must be a mapping of keys "
-            "(`service:`, `provider:`, `functions:` ...).", code="PARSE001"))
         return result
     from .variables import resolve
 
